@@ -1,0 +1,98 @@
+//! Answers: the value both front doors render.
+//!
+//! The engine turns a question into an [`Answer`]: ranked [`Quote`]s (verbatim excerpts of the
+//! corpus, each with its [`Citation`]) or an honest `no_match` with suggestions. The CLI prints it
+//! as text or JSON lines, the Discord adapter as embeds; neither adds words of its own to a quote.
+
+use serde::Serialize;
+
+/// Whether the corpus answered the question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// At least one passage covers the question well enough to quote.
+    Answered,
+    /// Nothing in the corpus answers it; `suggestions` may help the asker rephrase.
+    NoMatch,
+}
+
+/// Where a passage sits: the source id (file stem) and its 1-based paragraph number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Citation {
+    /// Source id: the file's relative path without extension.
+    pub source: String,
+    /// 1-based paragraph number, stable for the same file.
+    pub paragraph: u32,
+}
+
+/// One verbatim excerpt of the corpus with its citation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quote {
+    /// Source id of the document quoted.
+    pub source: String,
+    /// Title of that document.
+    pub title: String,
+    /// 1-based paragraph number inside the document.
+    pub paragraph: u32,
+    /// Verbatim text of the passage, cropped on sentence or word boundaries with `…` where cut.
+    pub text: String,
+    /// Relevance score (higher is better; comparable within one answer only).
+    pub score: f32,
+    /// Other places where the same (or a nearly identical) passage appears.
+    pub also_in: Vec<Citation>,
+    /// Byte ranges `[start, end)` of the matched words inside `text`.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+impl Quote {
+    /// The citation of this quote's own place.
+    pub fn citation(&self) -> Citation {
+        Citation {
+            source: self.source.clone(),
+            paragraph: self.paragraph,
+        }
+    }
+}
+
+/// The engine's reply to one question.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    /// The question as it was answered (trimmed, cut to the length limit).
+    pub question: String,
+    /// Answered or not.
+    pub status: Status,
+    /// Ranked quotes, best first; empty on `no_match`.
+    pub quotes: Vec<Quote>,
+    /// "Did you mean" words and close source titles, at most three; mostly on `no_match`.
+    pub suggestions: Vec<String>,
+    /// Microseconds spent answering (loading excluded).
+    pub elapsed_us: u64,
+    /// How many distinct passages matched well enough to quote, across all pages.
+    #[serde(skip)]
+    pub total: usize,
+    /// Problems with the question itself (empty, cut to the limit), for the caller to show.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Answer {
+    /// True when the answer carries quotes.
+    pub fn is_answered(&self) -> bool {
+        self.status == Status::Answered
+    }
+}
+
+/// Options for one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AskOptions {
+    /// How many quotes to return (the page size).
+    pub top: usize,
+    /// How many ranked quotes to skip first (page × top), for "More" buttons.
+    pub offset: usize,
+}
+
+impl Default for AskOptions {
+    fn default() -> Self {
+        AskOptions { top: 3, offset: 0 }
+    }
+}

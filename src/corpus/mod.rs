@@ -1,0 +1,200 @@
+//! The corpus: files → documents → passages.
+//!
+//! [`load_dir`] walks a folder, reads every `.txt` and `.md` file, takes front matter and titles
+//! ([`meta`]), splits paragraphs and drops scrape debris ([`clean`]), cuts long paragraphs into
+//! sentence windows and folds duplicates ([`passage`]). Every problem is a [`LoadWarning`] value;
+//! one broken file never stops the rest from loading.
+
+mod clean;
+mod load;
+mod meta;
+mod passage;
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub use load::load_dir;
+
+/// Options for reading a corpus folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Files larger than this many bytes are skipped with a warning.
+    pub max_file_bytes: u64,
+}
+
+impl LoadOptions {
+    /// The default cap on a file's size: 10 MiB.
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
+/// One article of the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Source id: the path relative to the corpus folder, without extension, `/`-separated.
+    pub id: String,
+    /// Title from front matter, else the first line that reads like a headline.
+    pub title: String,
+    /// Path of the file as read.
+    pub path: PathBuf,
+    /// Publisher from front matter, when given.
+    pub publisher: Option<String>,
+    /// URL from front matter, when given.
+    pub url: Option<String>,
+    /// Date from front matter, when given (as written).
+    pub date: Option<String>,
+    /// Quotable paragraphs (debris excluded).
+    pub paragraphs: usize,
+    /// Words in the quotable paragraphs.
+    pub words: usize,
+    /// Hash of the file's decoded text, to tell a changed document on reload.
+    pub content_hash: u64,
+    /// The first body paragraph, verbatim.
+    pub opening: String,
+}
+
+/// A quotable unit: a paragraph, or a sentence window of a long one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// Index of its document in [`Corpus::documents`].
+    pub doc: u32,
+    /// 1-based paragraph number in its document.
+    pub paragraph: u32,
+    /// Verbatim text.
+    pub text: String,
+    /// Headings and captions: quotable, ranked below body text.
+    pub heading: bool,
+}
+
+/// Documents and their passages, with duplicate passages grouped.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// Documents sorted by source id.
+    pub documents: Vec<Document>,
+    /// Every passage, in document order.
+    pub passages: Vec<Passage>,
+    /// For each passage, the passage that stands for its duplicate group (itself when unique).
+    pub canonical: Vec<u32>,
+    /// For each canonical passage with duplicates, the other members, in order.
+    pub duplicates: std::collections::HashMap<u32, Vec<u32>>,
+}
+
+impl Corpus {
+    /// The first body paragraph of a document.
+    pub fn opening_paragraph(&self, id: &str) -> Option<&str> {
+        self.documents
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.opening.as_str())
+    }
+
+    /// Bytes of passage text.
+    pub fn text_bytes(&self) -> usize {
+        self.passages.iter().map(|p| p.text.len()).sum()
+    }
+
+    /// Rough heap size in bytes.
+    pub fn memory_bytes(&self) -> usize {
+        let passages: usize = self
+            .passages
+            .iter()
+            .map(|p| p.text.capacity() + std::mem::size_of::<Passage>())
+            .sum();
+        let docs: usize = self
+            .documents
+            .iter()
+            .map(|d| d.opening.capacity() + d.title.capacity() + std::mem::size_of::<Document>())
+            .sum();
+        passages + docs + self.canonical.capacity() * 4
+    }
+}
+
+/// Why a file (or an alias entry) was skipped, or loaded with a caveat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadWarning {
+    /// The file concerned.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub kind: WarningKind,
+}
+
+/// The kinds of load problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WarningKind {
+    /// The corpus folder itself is missing or not a folder.
+    NotAFolder,
+    /// Not valid UTF-8: the first bad byte's offset.
+    NotUtf8 {
+        /// Byte offset of the first invalid byte in the file.
+        offset: usize,
+    },
+    /// Empty, or only white space.
+    Empty,
+    /// Looks binary (NUL bytes or control characters).
+    Binary,
+    /// Over the size cap.
+    TooLarge {
+        /// The file's size.
+        size: u64,
+        /// The cap in force.
+        cap: u64,
+    },
+    /// Could not be read (permissions, I/O).
+    Unreadable(String),
+    /// A symbolic link that leads back into its own ancestors.
+    SymlinkLoop,
+    /// Every line was scrape debris: nothing to quote.
+    NoText,
+    /// Another file already has this source id (e.g. `a.txt` and `a.md`).
+    DuplicateId(String),
+    /// Front matter that could not be read; the file loads without it.
+    BadFrontMatter(String),
+    /// A bad entry in `aliases.toml`; the rest of the aliases load.
+    BadAlias(String),
+}
+
+impl WarningKind {
+    /// True when the file was skipped entirely (not just loaded with a caveat).
+    pub fn skipped(&self) -> bool {
+        !matches!(self, WarningKind::BadFrontMatter(_) | WarningKind::BadAlias(_))
+    }
+}
+
+impl fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path.display();
+        match &self.kind {
+            WarningKind::NotAFolder => write!(f, "{path}: not a folder; nothing loaded"),
+            WarningKind::NotUtf8 { offset } => write!(
+                f,
+                "{path}: not UTF-8 (invalid byte at offset {offset}); skipped: save it as UTF-8"
+            ),
+            WarningKind::Empty => write!(f, "{path}: empty; skipped"),
+            WarningKind::Binary => write!(f, "{path}: looks binary, not text; skipped"),
+            WarningKind::TooLarge { size, cap } => write!(
+                f,
+                "{path}: {size} bytes is over the {cap}-byte cap; skipped (raise the cap or split the file)"
+            ),
+            WarningKind::Unreadable(why) => write!(f, "{path}: unreadable ({why}); skipped"),
+            WarningKind::SymlinkLoop => {
+                write!(f, "{path}: symbolic link loop; not followed")
+            }
+            WarningKind::NoText => write!(f, "{path}: no quotable text (only debris); skipped"),
+            WarningKind::DuplicateId(other) => write!(
+                f,
+                "{path}: same source id as {other}; skipped (rename one of them)"
+            ),
+            WarningKind::BadFrontMatter(why) => {
+                write!(f, "{path}: front matter ignored ({why})")
+            }
+            WarningKind::BadAlias(why) => write!(f, "{path}: alias entry ignored ({why})"),
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Snapshots and the library that serves them.
+//!
+//! A [`Snapshot`] is an immutable corpus plus its index and aliases. The [`Library`] holds the
+//! current one in an `ArcSwap`: a question takes the `Arc` of the snapshot it started on, and a
+//! [`Library::reload`] builds a new snapshot and swaps it in atomically, so questions in flight
+//! finish on the old one and a failed reload leaves the serving snapshot untouched.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use arc_swap::ArcSwap;
+
+use crate::answer::{Answer, AskOptions};
+use crate::corpus::{self, Corpus, Document, LoadOptions, LoadWarning};
+use crate::search::{Aliases, Index};
+
+/// Sizes and timings of a snapshot, for `check`, `/about` and footers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stats {
+    /// Documents loaded.
+    pub documents: usize,
+    /// Passages indexed (after duplicates are folded).
+    pub passages: usize,
+    /// Distinct indexed terms.
+    pub vocabulary: usize,
+    /// Words of corpus text.
+    pub words: usize,
+    /// Bytes of corpus text.
+    pub text_bytes: usize,
+    /// Rough heap size of the snapshot in bytes.
+    pub memory_bytes: usize,
+    /// Time to read, clean and index the corpus.
+    pub load_time: Duration,
+}
+
+/// An immutable, searchable corpus.
+pub struct Snapshot {
+    corpus: Corpus,
+    index: Index,
+    dir: PathBuf,
+    warnings: Vec<LoadWarning>,
+    loaded_at: SystemTime,
+    load_time: Duration,
+}
+
+impl Snapshot {
+    /// Loads every article under `dir` and indexes it. Never fails: problems are warnings, and a
+    /// folder with nothing usable gives an empty snapshot (see [`Snapshot::is_empty`]).
+    pub fn load(dir: &Path, options: &LoadOptions) -> Snapshot {
+        let started = Instant::now();
+        let (corpus, mut warnings) = corpus::load_dir(dir, options);
+        let (aliases, alias_warnings) = Aliases::load(dir);
+        warnings.extend(alias_warnings);
+        let index = Index::build(&corpus, aliases);
+        Snapshot {
+            corpus,
+            index,
+            dir: dir.to_path_buf(),
+            warnings,
+            loaded_at: SystemTime::now(),
+            load_time: started.elapsed(),
+        }
+    }
+
+    /// Answers one question from this snapshot.
+    pub fn ask(&self, question: &str, options: &AskOptions) -> Answer {
+        crate::search::answer(&self.corpus, &self.index, question, options)
+    }
+
+    /// Every document, in load order (sorted by relative path).
+    pub fn documents(&self) -> &[Document] {
+        &self.corpus.documents
+    }
+
+    /// One document by source id.
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.corpus.documents.iter().find(|d| d.id == id)
+    }
+
+    /// The first quotable paragraph of a document, verbatim.
+    pub fn opening_paragraph(&self, id: &str) -> Option<&str> {
+        self.corpus.opening_paragraph(id)
+    }
+
+    /// True when no document loaded.
+    pub fn is_empty(&self) -> bool {
+        self.corpus.documents.is_empty()
+    }
+
+    /// What went wrong while loading, file by file.
+    pub fn warnings(&self) -> &[LoadWarning] {
+        &self.warnings
+    }
+
+    /// The folder this snapshot was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// When the load finished.
+    pub fn loaded_at(&self) -> SystemTime {
+        self.loaded_at
+    }
+
+    /// Sizes and timings.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            documents: self.corpus.documents.len(),
+            passages: self.index.passage_count(),
+            vocabulary: self.index.vocabulary_size(),
+            words: self.corpus.documents.iter().map(|d| d.words).sum(),
+            text_bytes: self.corpus.text_bytes(),
+            memory_bytes: self.corpus.memory_bytes() + self.index.memory_bytes(),
+            load_time: self.load_time,
+        }
+    }
+}
+
+/// Why a reload did not replace the serving corpus.
+#[derive(Debug, thiserror::Error)]
+pub enum ReloadError {
+    /// The folder held no usable document; the old corpus keeps serving.
+    #[error("no usable document in {dir}: the previous corpus keeps serving ({} warnings)", warnings.len())]
+    NoDocuments {
+        /// The folder read.
+        dir: PathBuf,
+        /// Why each file was skipped.
+        warnings: Vec<LoadWarning>,
+    },
+}
+
+/// What a successful reload changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReloadReport {
+    /// Source ids new in this load.
+    pub added: Vec<String>,
+    /// Source ids gone from this load.
+    pub removed: Vec<String>,
+    /// Source ids whose content changed.
+    pub changed: Vec<String>,
+    /// Files skipped, with the reason.
+    pub skipped: Vec<LoadWarning>,
+    /// Documents now serving.
+    pub documents: usize,
+    /// How long the reload took.
+    pub elapsed: Duration,
+}
+
+impl ReloadReport {
+    /// True when no document was added, removed or changed.
+    pub fn is_unchanged(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// The serving corpus: the current [`Snapshot`] behind an atomic pointer.
+pub struct Library {
+    current: ArcSwap<Snapshot>,
+    options: LoadOptions,
+}
+
+impl Library {
+    /// Wraps a loaded snapshot; reloads read the same folder with the same options.
+    pub fn new(snapshot: Snapshot, options: LoadOptions) -> Library {
+        Library {
+            current: ArcSwap::from_pointee(snapshot),
+            options,
+        }
+    }
+
+    /// The snapshot serving now; hold it for the whole question.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    /// Reads the folder again and swaps the new snapshot in. Blocking: call it off the async
+    /// runtime. On error the serving snapshot is untouched.
+    pub fn reload(&self) -> Result<ReloadReport, ReloadError> {
+        let started = Instant::now();
+        let old = self.snapshot();
+        let new = Snapshot::load(old.dir(), &self.options);
+        if new.is_empty() {
+            return Err(ReloadError::NoDocuments {
+                dir: old.dir().to_path_buf(),
+                warnings: new.warnings,
+            });
+        }
+        let report = diff(&old, &new, started);
+        self.current.store(Arc::new(new));
+        Ok(report)
+    }
+}
+
+fn diff(old: &Snapshot, new: &Snapshot, started: Instant) -> ReloadReport {
+    let before: BTreeMap<&str, u64> = old
+        .documents()
+        .iter()
+        .map(|d| (d.id.as_str(), d.content_hash))
+        .collect();
+    let after: BTreeMap<&str, u64> = new
+        .documents()
+        .iter()
+        .map(|d| (d.id.as_str(), d.content_hash))
+        .collect();
+    let added = after
+        .keys()
+        .filter(|id| !before.contains_key(*id))
+        .map(|id| id.to_string())
+        .collect();
+    let removed = before
+        .keys()
+        .filter(|id| !after.contains_key(*id))
+        .map(|id| id.to_string())
+        .collect();
+    let changed = after
+        .iter()
+        .filter(|(id, hash)| before.get(*id).is_some_and(|old| old != *hash))
+        .map(|(id, _)| id.to_string())
+        .collect();
+    ReloadReport {
+        added,
+        removed,
+        changed,
+        skipped: new.warnings().to_vec(),
+        documents: new.documents().len(),
+        elapsed: started.elapsed(),
+    }
+}

@@ -1,0 +1,5 @@
+//! Search: text → terms → index → ranked passages → answer.
+mod aliases;
+mod index;
+pub use aliases::Aliases;
+pub use index::{answer, Index};
