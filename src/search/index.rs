@@ -58,20 +58,45 @@ pub struct Index {
 
 /// Marks an entry of a passage's sequence that is an alias group, not a word.
 pub(super) const ALIAS_BIT: u32 = 1 << 31;
+/// Marks a word written with a capital inside a sentence: part of a name.
+pub(super) const NAME_BIT: u32 = 1 << 30;
+/// Marks a word with digits: a number, a year, an amount.
+pub(super) const NUMBER_BIT: u32 = 1 << 29;
+/// The bits of a sequence entry that hold the word id (or alias group).
+pub(super) const ID_MASK: u32 = NUMBER_BIT - 1;
 
 struct Tokenized {
     words: Vec<Token>,
-    aliases: Vec<u32>,
+    flags: Vec<u32>,
+    /// Alias groups named, with the byte offset where each name starts.
+    aliases: Vec<(u32, usize)>,
 }
 
 fn tokenize_for_index(text: &str, aliases: &Aliases) -> Tokenized {
     let tokens = text::tokenize(text);
     let found = aliases.find(&tokens);
-    let words = tokens.into_iter().filter(|t| !t.stop).collect();
+    let words: Vec<Token> = tokens.into_iter().filter(|t| !t.stop).collect();
+    let flags = words.iter().map(|t| answer_flags(text, t)).collect();
     Tokenized {
         words,
-        aliases: found.into_iter().map(|m| m.group).collect(),
+        flags,
+        aliases: found.into_iter().map(|m| (m.group, m.start)).collect(),
     }
+}
+
+/// What kind of answer a word could be: part of a name, or a number.
+pub(super) fn answer_flags(text: &str, t: &Token) -> u32 {
+    let mut flags = 0;
+    if t.text.chars().any(|c| c.is_ascii_digit()) {
+        flags |= NUMBER_BIT;
+    }
+    let capital = text[t.start..].chars().next().is_some_and(char::is_uppercase);
+    let before = text[..t.start].trim_end();
+    let sentence_start = before.is_empty() || before.ends_with(['.', '!', '?', '"', '“', ':']);
+    if capital && !sentence_start && !t.joined {
+        flags |= NAME_BIT;
+    }
+    flags
 }
 
 impl Index {
@@ -127,13 +152,20 @@ impl Index {
         for (i, t) in tokenized.iter().enumerate() {
             tf.clear();
             let start = sequence.len() as u32;
-            for w in &t.words {
+            // Alias groups stand in the sequence just before the name's first word.
+            let mut pending = t.aliases.iter().peekable();
+            for (w, flags) in t.words.iter().zip(&t.flags) {
+                while let Some(&&(g, _)) = pending.peek().filter(|(_, at)| *at <= w.start) {
+                    sequence.push(g | ALIAS_BIT);
+                    *tf.entry(alias_terms[g as usize]).or_default() += 1;
+                    pending.next();
+                }
                 let id = word_id[w.text.as_str()];
                 word_count[id as usize] += 1;
-                sequence.push(id);
+                sequence.push(id | flags);
                 *tf.entry(word_term[id as usize]).or_default() += 1;
             }
-            for &g in &t.aliases {
+            for &(g, _) in pending {
                 sequence.push(g | ALIAS_BIT);
                 *tf.entry(alias_terms[g as usize]).or_default() += 1;
             }
