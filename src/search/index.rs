@@ -70,17 +70,62 @@ struct Tokenized {
     flags: Vec<u32>,
     /// Alias groups named, with the byte offset where each name starts.
     aliases: Vec<(u32, usize)>,
+    /// Acronyms this passage defines ("over-the-horizon (OTH)" defines `oth`).
+    definitions: Vec<String>,
+}
+
+/// The term of the passages that define an acronym.
+pub(super) fn definition_term(acronym: &str) -> String {
+    format!("\u{1}def:{acronym}")
+}
+
+/// Acronyms defined in the text: a word in capitals between parentheses whose letters are the
+/// initials of the words just before it (`over-the-horizon (OTH)`, `Islamic State (IS)`).
+fn definitions(text: &str, tokens: &[Token]) -> Vec<String> {
+    let words: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
+    let mut found = Vec::new();
+    for (i, t) in words.iter().enumerate() {
+        let letters: Vec<char> = t.text.chars().collect();
+        let bracketed = text[..t.start].trim_end().ends_with('(')
+            && text[t.end..].trim_start().starts_with(')');
+        if !t.caps || !bracketed || !(2..=6).contains(&letters.len()) {
+            continue;
+        }
+        if !letters.iter().all(|c| c.is_alphabetic()) {
+            continue;
+        }
+        let mut want = letters.len();
+        let mut skipped = 0;
+        for w in words[..i].iter().rev() {
+            if want == 0 {
+                break;
+            }
+            if w.text.starts_with(letters[want - 1]) {
+                want -= 1;
+            } else if w.stop && skipped < 2 {
+                skipped += 1;
+            } else {
+                break;
+            }
+        }
+        if want == 0 {
+            found.push(t.text.clone());
+        }
+    }
+    found
 }
 
 fn tokenize_for_index(text: &str, aliases: &Aliases) -> Tokenized {
     let tokens = text::tokenize(text);
     let found = aliases.find(&tokens);
+    let definitions = definitions(text, &tokens);
     let words: Vec<Token> = tokens.into_iter().filter(|t| !t.stop).collect();
     let flags = words.iter().map(|t| answer_flags(text, t)).collect();
     Tokenized {
         words,
         flags,
         aliases: found.into_iter().map(|m| (m.group, m.start)).collect(),
+        definitions,
     }
 }
 
@@ -143,6 +188,17 @@ impl Index {
             alias_terms.push(*terms.entry(format!("\u{0}alias{g}")).or_insert(next));
         }
 
+        let mut acronyms: Vec<&str> = tokenized
+            .iter()
+            .flat_map(|t| t.definitions.iter().map(String::as_str))
+            .collect();
+        acronyms.sort_unstable();
+        acronyms.dedup();
+        for a in acronyms {
+            let next = terms.len() as u32;
+            terms.entry(definition_term(a)).or_insert(next);
+        }
+
         let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); terms.len()];
         let mut word_count = vec![0u32; surfaces.len()];
         let mut lengths = Vec::with_capacity(passages.len());
@@ -168,6 +224,9 @@ impl Index {
             for &(g, _) in pending {
                 sequence.push(g | ALIAS_BIT);
                 *tf.entry(alias_terms[g as usize]).or_default() += 1;
+            }
+            for a in &t.definitions {
+                *tf.entry(terms[&definition_term(a)]).or_default() += 1;
             }
             spans.push((start, sequence.len() as u32));
             lengths.push(t.words.iter().filter(|w| !w.joined).count().max(1) as u32);
@@ -270,4 +329,22 @@ impl Index {
 pub(super) fn idf(n: usize, df: usize) -> f32 {
     let (n, df) = (n as f32, df as f32);
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defined(text: &str) -> Vec<String> {
+        definitions(text, &text::tokenize(text))
+    }
+
+    #[test]
+    fn acronym_definitions_are_found_by_their_initials() {
+        assert_eq!(defined("limited to over-the-horizon (OTH) assets"), vec!["oth"]);
+        assert_eq!(defined("the Islamic State (IS), also known as"), vec!["is"]);
+        assert_eq!(defined("Islamic State in Khorasan Province (ISKP)"), vec!["iskp"]);
+        assert!(defined("the group (ISIS) said").is_empty());
+        assert!(defined("asked (OTH) twice").is_empty());
+    }
 }

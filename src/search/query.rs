@@ -11,7 +11,7 @@
 //! mentions is the surest sign that the corpus does not answer.
 
 use super::fuzzy;
-use super::index::Index;
+use super::index::{self, Index};
 use super::text::{self, Token};
 
 /// Weight of a match through the joined form of two adjacent words.
@@ -149,6 +149,10 @@ impl Query {
                         }
                     }
                 }
+            }
+            // The passages that define an acronym the question uses.
+            if let Some(&term) = index.terms.get(&index::definition_term(&t.text)) {
+                alternatives.push((term, 1.0));
             }
             let rare = !spelled || own.is_none_or(|term| index.df(term) <= RARE_DF);
             if rare {
