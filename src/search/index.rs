@@ -4,7 +4,8 @@
 //! - Terms are Snowball stems; every passage also keeps its sequence of word ids (surface forms)
 //!   for proximity and exact-match bonuses, and every occurrence of an alias name adds the
 //!   group's own term.
-//! - The surface vocabulary is an FST for typo-tolerant lookups ([`super::fuzzy`]).
+//! - The surface vocabulary is an FST (exact lookups) and a trigram index (typo-tolerant
+//!   lookups, [`super::fuzzy`]).
 //! - Tokenizing runs in parallel; ids are assigned in sorted order afterwards, so the same corpus
 //!   always gives the same index.
 
@@ -14,6 +15,7 @@ use fst::Map;
 use rayon::prelude::*;
 
 use super::aliases::Aliases;
+use super::fuzzy::Trigrams;
 use super::text::{self, Token};
 use crate::corpus::Corpus;
 
@@ -31,6 +33,8 @@ pub struct Index {
     pub(super) aliases: Aliases,
     /// Surface word → word id (ids follow sorted order).
     pub(super) vocabulary: Map<Vec<u8>>,
+    /// Trigrams of the surface words, for typo-tolerant lookups.
+    pub(super) trigrams: Trigrams,
     /// Word id → surface text.
     pub(super) words: Vec<String>,
     /// Word id → term id (its stem).
@@ -261,9 +265,11 @@ impl Index {
                 ids
             })
             .collect();
+        let trigrams = Trigrams::build(surfaces.iter().copied());
         Index {
             aliases,
             vocabulary,
+            trigrams,
             words: surfaces.iter().map(|s| s.to_string()).collect(),
             word_term,
             word_count,
@@ -305,6 +311,7 @@ impl Index {
         postings
             + words
             + self.vocabulary.as_fst().as_bytes().len()
+            + self.trigrams.memory_bytes()
             + self.terms.capacity() * 40
             + (self.word_term.capacity() + self.word_count.capacity()) * 4
             + (self.passages.capacity() + self.lengths.capacity()) * 4

@@ -174,7 +174,9 @@ fn suggestions(corpus: &Corpus, index: &Index, query: &Query) -> Vec<String> {
     for concept in query.concepts.iter().filter(|c| !c.known) {
         let word = &concept.normalized;
         let budget = fuzzy::typo_budget(word.chars().count()).max(1) + 1;
-        let best = fuzzy::neighbours(&index.vocabulary, word, budget.min(3), 32)
+        let best = index
+            .trigrams
+            .neighbours(&index.words, word, budget.min(2), 32)
             .into_iter()
             .filter(|&(id, _)| {
                 let candidate = &index.words[id as usize];
