@@ -6,5 +6,7 @@ use std::path::Path;
 pub struct Aliases;
 impl Aliases {
     /// Loads aliases.
-    pub fn load(_dir: &Path) -> (Aliases, Vec<LoadWarning>) { (Aliases, vec![]) }
+    pub fn load(_dir: &Path) -> (Aliases, Vec<LoadWarning>) {
+        (Aliases, vec![])
+    }
 }
