@@ -1035,7 +1035,8 @@ mod tests {
     fn escape_defuses_mentions_and_markup() {
         let e = escape("@everyone <@123> <@&456> **bold** `code` ||spoiler|| > quote");
         assert!(!e.contains("@everyone"));
-        assert!(!e.contains("<@"));
+        assert!(!e.contains("<@1") && !e.contains("<@&"));
+        assert!(e.contains("\\<@\u{200B}123\\>"));
         assert!(!e.contains("**"));
         assert_eq!(
             unescape(&e),
