@@ -1,1 +1,240 @@
-fn main() {}
+//! The `citebot` command: answer questions from the command line, list and check the corpus,
+//! or run the Discord bot. `main` only calls `try_main` and turns its error into one line.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use citebot::{AskOptions, LoadOptions, Snapshot};
+
+/// Answers questions about a folder of articles by quoting it, with citations.
+#[derive(Parser)]
+#[command(version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Answer a question (or one question per line of standard input) with cited quotes.
+    Ask(AskArgs),
+    /// List the documents of the corpus.
+    Sources(SourcesArgs),
+    /// Load the corpus as the bot would and report every problem.
+    Check(CorpusArgs),
+    /// Run the Discord bot (configured from the environment and .env).
+    Serve,
+}
+
+#[derive(Args)]
+struct CorpusArgs {
+    /// The corpus folder.
+    #[arg(long, env = "CORPUS_DIR", default_value = "corpus")]
+    corpus: PathBuf,
+    /// Files larger than this many bytes are skipped with a warning.
+    #[arg(long, env = "MAX_FILE_BYTES", default_value_t = LoadOptions::DEFAULT_MAX_FILE_BYTES)]
+    max_file_bytes: u64,
+}
+
+#[derive(Args)]
+struct AskArgs {
+    #[command(flatten)]
+    corpus: CorpusArgs,
+    /// How many quotes to show.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=50))]
+    top: u16,
+    /// One JSON object per answer.
+    #[arg(long)]
+    json: bool,
+    /// The question (its words are joined with spaces). Without it, one question per line of
+    /// standard input.
+    question: Vec<String>,
+}
+
+#[derive(Args)]
+struct SourcesArgs {
+    #[command(flatten)]
+    corpus: CorpusArgs,
+    /// One JSON object per document.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    match try_main() {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("citebot: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn try_main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Ask(args) => ask(args),
+        Command::Sources(args) => sources(args),
+        Command::Check(args) => check(args),
+        Command::Serve => serve(),
+    }
+}
+
+fn load(args: &CorpusArgs) -> Snapshot {
+    let options = LoadOptions {
+        max_file_bytes: args.max_file_bytes,
+    };
+    Snapshot::load(&args.corpus, &options)
+}
+
+/// Loads the corpus for a command that needs documents: warnings to stderr, error when empty.
+fn load_serving(args: &CorpusArgs) -> anyhow::Result<Snapshot> {
+    let snapshot = load(args);
+    for warning in snapshot.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    if snapshot.is_empty() {
+        bail!(
+            "no document loaded from {}: put .txt or .md articles there, or pass --corpus DIR",
+            args.corpus.display()
+        );
+    }
+    Ok(snapshot)
+}
+
+fn ask(args: AskArgs) -> anyhow::Result<ExitCode> {
+    let options = AskOptions {
+        top: args.top as usize,
+        offset: 0,
+    };
+    if !args.question.is_empty() {
+        let question = args.question.join(" ");
+        if question.trim().is_empty() {
+            bail!("the question is empty: citebot ask \"Who is the spokesman of the Taliban's foreign ministry?\"");
+        }
+        let snapshot = load_serving(&args.corpus)?;
+        let mut stdout = std::io::stdout().lock();
+        print_answer(&snapshot, &question, &options, args.json, &mut stdout)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let snapshot = load_serving(&args.corpus)?;
+    let stdin = std::io::stdin().lock();
+    let mut stdout = std::io::stdout().lock();
+    for line in stdin.lines() {
+        let line = line.context("reading questions from standard input")?;
+        print_answer(&snapshot, &line, &options, args.json, &mut stdout)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_answer(
+    snapshot: &Snapshot,
+    question: &str,
+    options: &AskOptions,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if question.chars().count() > citebot::search::MAX_QUESTION_CHARS {
+        eprintln!(
+            "warning: question cut to its first {} characters",
+            citebot::search::MAX_QUESTION_CHARS
+        );
+    }
+    let answer = snapshot.ask(question, options);
+    if json {
+        serde_json::to_writer(&mut *out, &answer)?;
+        writeln!(out)?;
+    } else {
+        let bold = std::io::stdout().is_terminal();
+        writeln!(out, "{}", citebot::terminal::answer(&answer, bold).trim_end())?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct SourceRow<'a> {
+    id: &'a str,
+    title: &'a str,
+    path: String,
+    paragraphs: usize,
+    words: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+}
+
+fn sources(args: SourcesArgs) -> anyhow::Result<ExitCode> {
+    let snapshot = load_serving(&args.corpus)?;
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        for d in snapshot.documents() {
+            let row = SourceRow {
+                id: &d.id,
+                title: &d.title,
+                path: d.path.display().to_string(),
+                paragraphs: d.paragraphs,
+                words: d.words,
+                publisher: d.publisher.as_deref(),
+                url: d.url.as_deref(),
+                date: d.date.as_deref(),
+            };
+            serde_json::to_writer(&mut stdout, &row)?;
+            writeln!(stdout)?;
+        }
+    } else {
+        write!(stdout, "{}", citebot::terminal::sources(snapshot.documents()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: CorpusArgs) -> anyhow::Result<ExitCode> {
+    let snapshot = load(&args);
+    for warning in snapshot.warnings() {
+        println!("warning: {warning}");
+    }
+    let s = snapshot.stats();
+    println!(
+        "{} documents, {} passages, {} words, vocabulary {} words, loaded and indexed in {:.1} ms, about {:.1} MiB in memory, {} warnings",
+        s.documents,
+        s.passages,
+        s.words,
+        s.vocabulary,
+        s.load_time.as_secs_f64() * 1000.0,
+        s.memory_bytes as f64 / (1024.0 * 1024.0),
+        snapshot.warnings().len()
+    );
+    Ok(if snapshot.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn serve() -> anyhow::Result<ExitCode> {
+    let _ = dotenvy::dotenv();
+    let config = match citebot::config::Config::from_env() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("citebot: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(citebot::discord::serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,1 +1,346 @@
-//! clean
+//! Paragraphs, and scrape debris kept out of quotes.
+//!
+//! Text is cut into paragraphs (blank-line blocks; inside a block one line is one paragraph unless
+//! the block is hard-wrapped prose, whose lines are joined). Each paragraph is then classified by
+//! general rules, never by lists of strings:
+//!
+//! - **debris**: navigation crumbs (`Home / Latest / …`), counter lines (`Total: 1, Members: 0`),
+//!   lines mostly of digits (dates, post counts), tag lists, and short lines (under four words)
+//!   that are not sentences (`Published`, `MOST READ`, forum member cards);
+//! - **headings**: short lines of words that do not end like sentences; quotable, ranked low;
+//! - **body**: everything else, including every line that ends like a sentence.
+//!
+//! Lines repeated across many documents (site boilerplate) are dropped as well. Paragraph numbers
+//! count every paragraph of the file, debris included, so they stay the same for the same file
+//! whatever else is in the corpus.
+
+use std::collections::{HashMap, HashSet};
+
+/// What a paragraph is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Article text.
+    Body,
+    /// A headline, section heading or caption.
+    Heading,
+    /// Scrape debris: never quoted.
+    Debris,
+}
+
+/// A paragraph of a file, verbatim (hard-wrapped lines joined by a space).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    /// 1-based position among the file's paragraphs.
+    pub number: u32,
+    /// The text, trimmed.
+    pub text: String,
+    /// Its classification.
+    pub kind: Kind,
+}
+
+/// White space as scraped pages have it: ASCII, no-break and other Unicode spaces.
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}'
+}
+
+/// Trims every kind of white space, no-break spaces included.
+pub fn trim(text: &str) -> &str {
+    text.trim_matches(is_space)
+}
+
+/// Splits a file's body into numbered, classified paragraphs.
+pub fn paragraphs(body: &str) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let mut block: Vec<&str> = Vec::new();
+    let mut fence: Option<Vec<&str>> = None;
+    for line in body.lines() {
+        if let Some(code) = fence.as_mut() {
+            if is_fence(line) {
+                push(&mut out, code.join("\n"), Some(Kind::Body));
+                fence = None;
+            } else {
+                code.push(line);
+            }
+            continue;
+        }
+        if is_fence(line) {
+            flush(&mut out, &mut block);
+            fence = Some(Vec::new());
+        } else if trim(line).is_empty() {
+            flush(&mut out, &mut block);
+        } else {
+            block.push(line);
+        }
+    }
+    if let Some(code) = fence {
+        push(&mut out, code.join("\n"), Some(Kind::Body));
+    }
+    flush(&mut out, &mut block);
+    out
+}
+
+fn is_fence(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("```") || t.starts_with("~~~")
+}
+
+fn push(out: &mut Vec<Paragraph>, text: String, kind: Option<Kind>) {
+    let text = trim(&text).to_string();
+    if text.is_empty() {
+        return;
+    }
+    let kind = kind.unwrap_or_else(|| classify(&text));
+    let number = out.len() as u32 + 1;
+    out.push(Paragraph { number, text, kind });
+}
+
+/// Turns a block of consecutive lines into paragraphs.
+fn flush<'a>(out: &mut Vec<Paragraph>, block: &mut Vec<&'a str>) {
+    if block.is_empty() {
+        return;
+    }
+    if is_wrapped(block) {
+        let mut current = String::new();
+        for line in block.iter() {
+            let line = trim(line);
+            if starts_item(line) && !current.is_empty() {
+                push(out, std::mem::take(&mut current), None);
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(line);
+        }
+        push(out, current, None);
+    } else {
+        for line in block.iter() {
+            push(out, line.to_string(), None);
+        }
+    }
+    block.clear();
+}
+
+/// Hard-wrapped prose: every line but the last of wrap width, most not ending a sentence.
+fn is_wrapped(block: &[&str]) -> bool {
+    if block.len() < 2 {
+        return false;
+    }
+    let body = &block[..block.len() - 1];
+    let width_ok = body
+        .iter()
+        .all(|l| (30..=120).contains(&trim(l).chars().count()));
+    let open = body.iter().filter(|l| !ends_sentence(trim(l))).count();
+    width_ok && open * 2 > body.len()
+}
+
+/// A list item or heading that starts a new paragraph inside wrapped text.
+fn starts_item(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("- ")
+        || t.starts_with("* ")
+        || t.starts_with("+ ")
+        || t.starts_with('#')
+        || t.starts_with('|')
+        || t.split_once(". ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Ends like a sentence: `.`, `!`, `?`, `…` (or `:` before a list), closing quotes aside.
+pub fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end_matches(|c: char| {
+        is_space(c) || matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»' | '*' | '_')
+    });
+    t.ends_with(['.', '!', '?', '…', ';'])
+}
+
+/// Words: runs of characters containing at least one letter.
+pub fn word_count(text: &str) -> usize {
+    text.split(is_space)
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count()
+}
+
+/// The first `n` words, with `…` when cut.
+pub fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split(is_space).filter(|w| !w.is_empty()).collect();
+    if words.len() <= n {
+        return words.join(" ");
+    }
+    let cut = words[..n].join(" ");
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '-', '–']))
+}
+
+/// A navigation crumb: two or more ` / `, ` > `, ` » ` or ` | ` separators.
+pub fn is_crumb(text: &str) -> bool {
+    [" / ", " > ", " » ", " | ", " › "]
+        .iter()
+        .map(|sep| text.matches(sep).count())
+        .sum::<usize>()
+        >= 2
+}
+
+/// `Label: 12` pairs, as in thread statistics and counters.
+fn counter_pairs(text: &str) -> usize {
+    text.match_indices(": ")
+        .filter(|(i, _)| {
+            let before = text[..*i].chars().next_back().is_some_and(char::is_alphabetic);
+            let after = text[i + 2..].chars().next().is_some_and(|c| c.is_ascii_digit());
+            before && after
+        })
+        .count()
+}
+
+/// Classifies one paragraph by its shape.
+pub fn classify(text: &str) -> Kind {
+    let stripped = text.trim_start_matches(['#', '>', '-', '*', '+', ' ']);
+    if stripped.is_empty() || is_crumb(text) || counter_pairs(text) >= 2 {
+        return Kind::Debris;
+    }
+    let words = word_count(stripped);
+    let sentence = ends_sentence(stripped);
+    let alnum: Vec<char> = stripped.chars().filter(|c| c.is_alphanumeric()).collect();
+    let digits = alnum.iter().filter(|c| c.is_numeric()).count();
+    if alnum.is_empty() || (digits * 2 > alnum.len() && !sentence) {
+        return Kind::Debris;
+    }
+    let parts: Vec<&str> = stripped.split(',').collect();
+    if !sentence && parts.len() >= 4 && parts.iter().all(|p| word_count(p) <= 3) {
+        return Kind::Debris;
+    }
+    if text.starts_with('#') {
+        return Kind::Heading;
+    }
+    if words < 4 && !sentence {
+        return Kind::Debris;
+    }
+    if !sentence && words <= 15 {
+        return Kind::Heading;
+    }
+    Kind::Body
+}
+
+/// Folds a line for comparison across documents: lower case, single spaces.
+pub fn fold_line(text: &str) -> String {
+    text.split(is_space)
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Short lines (under ten words) that appear in at least three documents: site boilerplate.
+pub fn repeated_short_lines<'a>(docs: impl Iterator<Item = &'a [Paragraph]>) -> HashSet<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for paragraphs in docs {
+        let lines: HashSet<String> = paragraphs
+            .iter()
+            .filter(|p| p.kind != Kind::Debris && word_count(&p.text) < 10)
+            .map(|p| fold_line(&p.text))
+            .collect();
+        for line in lines {
+            *seen.entry(line).or_default() += 1;
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, n)| *n >= 3)
+        .map(|(line, _)| line)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(String, Kind)> {
+        paragraphs(text)
+            .into_iter()
+            .map(|p| (p.text, p.kind))
+            .collect()
+    }
+
+    #[test]
+    fn scrape_debris_is_recognised_by_shape() {
+        for line in [
+            "Published",
+            "on",
+            "MOST READ",
+            "Exit mobile version",
+            "Post a Comment",
+            "0 Comments",
+            "Top Bottom",
+            "ASIA",
+            "What's new",
+            "Sep 26, 2018",
+            "9,312",
+            "SENIOR MEMBER",
+            "Country",
+            "United Kingdom",
+            "Users Who Are Viewing This Thread (Total: 1, Members: 0, Guests: 1)",
+            "Home / Latest / Taliban say US behind IS-K and unrest in Afghanistan",
+            "Taliban, officials, ISIS, mosque, blast, Kunduz",
+            "\u{a0}",
+        ] {
+            assert_eq!(classify(line), Kind::Debris, "{line:?} should be debris");
+        }
+    }
+
+    #[test]
+    fn real_sentences_are_kept_however_short() {
+        for line in [
+            "This explains a lot.",
+            "Yes.",
+            "Hate to say it, but I told you so!",
+            "US needs excuses to stay in Muslim countries or to keep them destabilised so they created ISIS.",
+            "Why didn't USA and their puppet regime's military take them out?",
+            "It should have been very easy.",
+            "The situation with ISIS-K/TTP was different as they were Pakistan's enemies and were confined to a small territory and mostly foreigners",
+        ] {
+            assert_eq!(classify(line), Kind::Body, "{line:?} should be body");
+        }
+    }
+
+    #[test]
+    fn headlines_are_headings_not_debris() {
+        assert_eq!(
+            classify("Afghanistan blames US for nurturing Daesh"),
+            Kind::Heading
+        );
+        assert_eq!(classify("Call for Constructive Approach"), Kind::Heading);
+        assert_eq!(classify("## Install"), Kind::Heading);
+    }
+
+    #[test]
+    fn numbers_count_every_paragraph_and_skip_blank_ones() {
+        let paras = paragraphs("Title here for the article\n\n\u{a0}\n\nPublished\n\nFirst sentence of the body.\nSecond line of the body.\n");
+        let numbers: Vec<u32> = paras.iter().map(|p| p.number).collect();
+        assert_eq!(numbers, vec![1, 2, 3, 4]);
+        assert_eq!(paras[1].kind, Kind::Debris);
+        assert_eq!(paras[3].text, "Second line of the body.");
+    }
+
+    #[test]
+    fn hard_wrapped_prose_is_joined_into_one_paragraph() {
+        let text = "This paragraph was wrapped at a fixed width by an editor and\ncontinues on the next line without ending the sentence, and it\nends here.\n\n- a list item that stands alone in its own block\n";
+        let got = kinds(text);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].0.starts_with("This paragraph was wrapped"));
+        assert!(got[0].0.ends_with("ends here."));
+    }
+
+    #[test]
+    fn code_fences_stay_whole() {
+        let got = kinds("Run this:\n\n```\nls -S\nls -lh\n```\n");
+        assert_eq!(got.last().unwrap().0, "ls -S\nls -lh");
+        assert_eq!(got.last().unwrap().1, Kind::Body);
+    }
+
+    #[test]
+    fn lines_repeated_across_three_documents_are_boilerplate() {
+        let a = paragraphs("Share this story with friends\n\nUnique sentence one here.\n");
+        let b = paragraphs("Share this story with friends\n\nUnique sentence two here.\n");
+        let c = paragraphs("Share   this story with friends\n\nUnique sentence three.\n");
+        let set = repeated_short_lines([&a[..], &b[..], &c[..]].into_iter());
+        assert!(set.contains("share this story with friends"));
+        assert_eq!(set.len(), 1);
+    }
+}

@@ -1,7 +1,286 @@
-//! Load (stub).
-use super::{Corpus, LoadOptions, LoadWarning};
-use std::path::Path;
-/// Load.
-pub fn load_dir(_dir: &Path, _o: &LoadOptions) -> (Corpus, Vec<LoadWarning>) {
-    (Corpus::default(), vec![])
+//! Reading a corpus folder: walk, read, decode, size caps, warnings.
+//!
+//! Files are found recursively in a stable order (sorted by relative path), read and decoded in
+//! parallel (rayon keeps the order), then parsed. A file that cannot be used becomes a
+//! [`LoadWarning`] naming it; everything else loads.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::{clean, meta, passage, Corpus, Document, LoadOptions, LoadWarning, WarningKind};
+
+/// A file that decoded to text, before parsing.
+struct Decoded {
+    id: String,
+    path: PathBuf,
+    text: String,
+}
+
+/// Loads every `.txt` and `.md` file under `dir` (recursively, hidden entries skipped).
+///
+/// - Source ids are relative paths without extension, `/`-separated.
+/// - Unusable files (not UTF-8, empty, binary, over the cap, unreadable, symlink loops) are
+///   skipped with a warning; the rest load.
+/// - The result is the same for the same files, whatever the thread count.
+pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>) {
+    let mut warnings = Vec::new();
+    if !dir.is_dir() {
+        warnings.push(LoadWarning {
+            path: dir.to_path_buf(),
+            kind: WarningKind::NotAFolder,
+        });
+        return (Corpus::default(), warnings);
+    }
+    let files = find_files(dir, &mut warnings);
+    let decoded: Vec<Result<Decoded, LoadWarning>> = files
+        .par_iter()
+        .map(|(id, path)| read_file(id, path, options))
+        .collect();
+    let mut docs = Vec::with_capacity(decoded.len());
+    for item in decoded {
+        match item {
+            Ok(doc) => docs.push(doc),
+            Err(warning) => warnings.push(warning),
+        }
+    }
+    let parsed: Vec<(meta::FrontMatter, Vec<clean::Paragraph>, Option<String>)> = docs
+        .par_iter()
+        .map(|doc| {
+            let (front, body) = meta::split_front_matter(&doc.text);
+            let (front, problem) = match front {
+                Ok(front) => (front, None),
+                Err(why) => (meta::FrontMatter::default(), Some(why)),
+            };
+            (front, clean::paragraphs(body), problem)
+        })
+        .collect();
+    let boilerplate = clean::repeated_short_lines(parsed.iter().map(|(_, paras, _)| &paras[..]));
+    let mut corpus = Corpus::default();
+    let mut raw_passages = Vec::new();
+    for (doc, (front, paragraphs, problem)) in docs.into_iter().zip(parsed) {
+        if let Some(why) = problem {
+            warnings.push(LoadWarning {
+                path: doc.path.clone(),
+                kind: WarningKind::BadFrontMatter(why),
+            });
+        }
+        let kept: Vec<&clean::Paragraph> = paragraphs
+            .iter()
+            .filter(|p| p.kind != clean::Kind::Debris && !boilerplate.contains(&clean::fold_line(&p.text)))
+            .collect();
+        if kept.is_empty() {
+            warnings.push(LoadWarning {
+                path: doc.path,
+                kind: WarningKind::NoText,
+            });
+            continue;
+        }
+        let doc_index = corpus.documents.len() as u32;
+        let title = front
+            .title
+            .clone()
+            .unwrap_or_else(|| meta::derive_title(&paragraphs, &doc.id));
+        let opening = kept
+            .iter()
+            .find(|p| p.kind == clean::Kind::Body)
+            .or(kept.first())
+            .map(|p| p.text.clone())
+            .unwrap_or_default();
+        let words = kept.iter().map(|p| clean::word_count(&p.text)).sum();
+        for p in &kept {
+            for text in passage::windows(&p.text) {
+                raw_passages.push(super::Passage {
+                    doc: doc_index,
+                    paragraph: p.number,
+                    text,
+                    heading: p.kind == clean::Kind::Heading,
+                });
+            }
+        }
+        corpus.documents.push(Document {
+            id: doc.id,
+            title,
+            path: doc.path,
+            publisher: front.publisher,
+            url: front.url,
+            date: front.date,
+            paragraphs: kept.len(),
+            words,
+            content_hash: hash_text(&doc.text),
+            opening,
+        });
+    }
+    let (canonical, duplicates) = passage::group_duplicates(&raw_passages);
+    corpus.passages = raw_passages;
+    corpus.canonical = canonical;
+    corpus.duplicates = duplicates;
+    (corpus, warnings)
+}
+
+/// Walks the folder and returns `(source id, path)` for every candidate file, sorted by id, with
+/// warnings for loops, unreadable entries and id collisions.
+fn find_files(dir: &Path, warnings: &mut Vec<LoadWarning>) -> Vec<(String, PathBuf)> {
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(dir).to_path_buf();
+                let kind = if err.loop_ancestor().is_some() {
+                    WarningKind::SymlinkLoop
+                } else {
+                    WarningKind::Unreadable(
+                        err.io_error()
+                            .map(|e| e.to_string())
+                            .unwrap_or_else(|| err.to_string()),
+                    )
+                };
+                warnings.push(LoadWarning { path, kind });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || !is_article(entry.path()) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        files.push((source_id(rel), entry.path().to_path_buf()));
+    }
+    files.sort();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut unique = Vec::with_capacity(files.len());
+    for (id, path) in files {
+        if let Some(first) = seen.get(&id) {
+            warnings.push(LoadWarning {
+                path,
+                kind: WarningKind::DuplicateId(first.display().to_string()),
+            });
+        } else {
+            seen.insert(id.clone(), path.clone());
+            unique.push((id, path));
+        }
+    }
+    unique
+}
+
+fn is_article(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+}
+
+/// The source id of a relative path: no extension, `/` between folders.
+fn source_id(rel: &Path) -> String {
+    let stem = rel.with_extension("");
+    stem.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads and decodes one file, or says why it cannot be used.
+fn read_file(id: &str, path: &Path, options: &LoadOptions) -> Result<Decoded, LoadWarning> {
+    let warn = |kind| LoadWarning {
+        path: path.to_path_buf(),
+        kind,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| warn(WarningKind::Unreadable(e.to_string())))?
+        .len();
+    if size > options.max_file_bytes {
+        return Err(warn(WarningKind::TooLarge {
+            size,
+            cap: options.max_file_bytes,
+        }));
+    }
+    let bytes = std::fs::read(path).map_err(|e| warn(WarningKind::Unreadable(e.to_string())))?;
+    let text = decode(&bytes).map_err(warn)?;
+    Ok(Decoded {
+        id: id.to_string(),
+        path: path.to_path_buf(),
+        text,
+    })
+}
+
+/// Decodes file bytes to text with `\n` line endings.
+///
+/// - A UTF-8 byte-order mark is dropped; CRLF and lone CR become LF.
+/// - Empty or white-space-only text, NUL bytes or many control characters, and invalid UTF-8
+///   (with the offset of the first bad byte in the file) are errors.
+pub(crate) fn decode(bytes: &[u8]) -> Result<String, WarningKind> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let (body, skipped) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (rest, BOM.len()),
+        None => (bytes, 0),
+    };
+    if body.contains(&0) {
+        return Err(WarningKind::Binary);
+    }
+    let text = std::str::from_utf8(body).map_err(|e| WarningKind::NotUtf8 {
+        offset: skipped + e.valid_up_to(),
+    })?;
+    let controls = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
+    if controls * 20 > text.chars().count().max(1) {
+        return Err(WarningKind::Binary);
+    }
+    if text.trim().is_empty() {
+        return Err(WarningKind::Empty);
+    }
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+fn hash_text(text: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_crlf_are_fine() {
+        let text = decode(b"\xEF\xBB\xBFHello there.\r\nSecond line.\r\n").unwrap();
+        assert_eq!(text, "Hello there.\nSecond line.\n");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_byte_offset() {
+        assert_eq!(
+            decode(b"Good text \xFF more"),
+            Err(WarningKind::NotUtf8 { offset: 10 })
+        );
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFab\xC3"),
+            Err(WarningKind::NotUtf8 { offset: 5 })
+        );
+    }
+
+    #[test]
+    fn binary_and_empty_files_are_refused() {
+        assert_eq!(decode(b"PNG\x00\x01\x02"), Err(WarningKind::Binary));
+        assert_eq!(decode(b"  \n\t\n"), Err(WarningKind::Empty));
+        assert_eq!(decode(b""), Err(WarningKind::Empty));
+    }
+
+    #[test]
+    fn source_ids_are_relative_stems() {
+        assert_eq!(source_id(Path::new("a/b/c.txt")), "a/b/c");
+        assert_eq!(source_id(Path::new("top.md")), "top");
+    }
 }

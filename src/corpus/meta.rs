@@ -1,1 +1,131 @@
-//! meta
+//! Front matter and titles.
+//!
+//! A file may open with `---` … `---` holding `key: value` lines (`title`, `publisher`, `url`,
+//! `date`); they override what is derived. Without a title there, the title is the first line
+//! that reads like a headline: a few words of text, not a section label (`ASIA`), not a
+//! navigation crumb (`Home / Latest / …`), not a sentence run on past headline length.
+
+use super::clean::{self, Kind, Paragraph};
+
+/// Metadata given in front matter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontMatter {
+    /// `title:`
+    pub title: Option<String>,
+    /// `publisher:`
+    pub publisher: Option<String>,
+    /// `url:`
+    pub url: Option<String>,
+    /// `date:`
+    pub date: Option<String>,
+}
+
+/// Splits optional front matter from the body.
+///
+/// - No opening `---` line: no front matter, the whole text is the body.
+/// - An opening `---` without a closing one within 40 lines: an error, and the whole text is the
+///   body (so nothing is lost).
+pub fn split_front_matter(text: &str) -> (Result<FrontMatter, String>, &str) {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return (Ok(FrontMatter::default()), text);
+    };
+    let mut offset = 0;
+    for (n, line) in rest.split_inclusive('\n').enumerate() {
+        if n >= 40 {
+            break;
+        }
+        if line.trim_end() == "---" {
+            let front = parse(&rest[..offset]);
+            return (front, &rest[offset + line.len()..]);
+        }
+        offset += line.len();
+    }
+    (Err("no closing `---` line".to_string()), text)
+}
+
+fn parse(block: &str) -> Result<FrontMatter, String> {
+    let mut front = FrontMatter::default();
+    for line in block.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
+        let Some((key, value)) = line.split_once(':') else {
+            return Err(format!("line `{}` is not `key: value`", line.trim()));
+        };
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+        let value = (!value.is_empty()).then(|| value.to_string());
+        match key.trim().to_ascii_lowercase().as_str() {
+            "title" => front.title = value,
+            "publisher" | "source" => front.publisher = value,
+            "url" | "link" => front.url = value,
+            "date" | "published" => front.date = value,
+            _ => {}
+        }
+    }
+    Ok(front)
+}
+
+/// The first paragraph that reads like a headline; else the opening words of the first body
+/// paragraph; else the source id.
+pub fn derive_title(paragraphs: &[Paragraph], id: &str) -> String {
+    if let Some(p) = paragraphs.iter().find(|p| p.kind != Kind::Debris && is_headline(&p.text)) {
+        return p.text.trim_start_matches('#').trim().to_string();
+    }
+    if let Some(p) = paragraphs.iter().find(|p| p.kind == Kind::Body) {
+        return clean::first_words(&p.text, 12);
+    }
+    id.to_string()
+}
+
+/// A headline: 3 to 20 words, mostly letters, not ending like a sentence, not a crumb.
+fn is_headline(text: &str) -> bool {
+    let text = text.trim_start_matches('#').trim();
+    let words = clean::word_count(text);
+    (3..=20).contains(&words)
+        && text.chars().count() <= 160
+        && !text.ends_with('.')
+        && !clean::is_crumb(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_overrides_and_is_removed_from_the_body() {
+        let (front, body) =
+            split_front_matter("---\ntitle: \"A Title\"\nurl: https://x.org/a\n---\nBody text.\n");
+        let front = front.unwrap();
+        assert_eq!(front.title.as_deref(), Some("A Title"));
+        assert_eq!(front.url.as_deref(), Some("https://x.org/a"));
+        assert_eq!(body, "Body text.\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error_and_keeps_the_text() {
+        let (front, body) = split_front_matter("---\ntitle: x\nBody\n");
+        assert!(front.is_err());
+        assert!(body.contains("Body"));
+    }
+
+    #[test]
+    fn section_labels_and_crumbs_are_not_titles() {
+        let paras = clean::paragraphs(
+            "ASIA\n\nWhat's new\n\nHome / Latest / Taliban say US behind IS-K\n\nAfghanistan blames US for nurturing Daesh\n\nBody sentence here is long enough to be body text.\n",
+        );
+        assert_eq!(
+            derive_title(&paras, "x"),
+            "Afghanistan blames US for nurturing Daesh"
+        );
+    }
+
+    #[test]
+    fn a_file_of_sentences_takes_its_opening_words_as_title() {
+        let paras = clean::paragraphs(
+            "The foreign ministry has rejected the claims that leaders and fighters moved across the border in recent months.\n",
+        );
+        let title = derive_title(&paras, "x");
+        assert!(title.starts_with("The foreign ministry has rejected"));
+        assert!(title.ends_with('…'));
+    }
+}

@@ -1,12 +1,280 @@
-//! Alias groups (stub).
-use crate::corpus::LoadWarning;
+//! Alias groups: several names for the same thing (ISIS / ISIL / Daesh / Islamic State).
+//!
+//! `aliases.toml` in the corpus folder is data that moderators edit:
+//!
+//! ```toml
+//! [[group]]
+//! names = ["ISIS", "ISIL", "Daesh", "Islamic State"]
+//! ```
+//!
+//! Names are matched as phrases of stems, so `al-Qaeda`, `al Qaeda` and `alQaeda` are one name;
+//! a name part that is a stop word (`IS`, `US`) only matches when written in capitals. The index
+//! tags every occurrence of any name of a group with the group's term, and a question naming one
+//! of them searches for the whole group. A bad entry is a warning; the rest load.
+
+use std::collections::HashMap;
 use std::path::Path;
-/// Alias groups.
+
+use super::text::{self, Token};
+use crate::corpus::{LoadWarning, WarningKind};
+
+/// The file read from the corpus folder.
+pub const FILE_NAME: &str = "aliases.toml";
+
+/// One name of a group, as stems.
+#[derive(Debug, Clone)]
+struct Name {
+    group: u32,
+    stems: Vec<String>,
+    /// Parts that must be written in capitals (stop words such as `IS`).
+    caps: Vec<bool>,
+}
+
+/// Alias groups, ready to match token streams.
 #[derive(Debug, Default)]
-pub struct Aliases;
+pub struct Aliases {
+    groups: Vec<Vec<String>>,
+    by_first: HashMap<String, Vec<Name>>,
+    by_joined: HashMap<String, u32>,
+}
+
+/// A run of tokens naming an alias group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AliasMatch {
+    /// The group named.
+    pub group: u32,
+    /// Byte range of the name in the text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// Word position of the name's first word.
+    pub position: u32,
+}
+
 impl Aliases {
-    /// Loads aliases.
-    pub fn load(_dir: &Path) -> (Aliases, Vec<LoadWarning>) {
-        (Aliases, vec![])
+    /// Reads `aliases.toml` from the corpus folder; a missing file means no aliases.
+    pub fn load(dir: &Path) -> (Aliases, Vec<LoadWarning>) {
+        let path = dir.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let (aliases, problems) = Aliases::parse(&text);
+                let warnings = problems
+                    .into_iter()
+                    .map(|why| LoadWarning {
+                        path: path.clone(),
+                        kind: WarningKind::BadAlias(why),
+                    })
+                    .collect();
+                (aliases, warnings)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Aliases::default(), vec![]),
+            Err(e) => (
+                Aliases::default(),
+                vec![LoadWarning {
+                    path,
+                    kind: WarningKind::BadAlias(format!("unreadable: {e}")),
+                }],
+            ),
+        }
+    }
+
+    /// Parses the TOML text; returns the groups that are valid and a message per bad entry.
+    pub fn parse(source: &str) -> (Aliases, Vec<String>) {
+        let mut problems = Vec::new();
+        let value: toml::Table = match source.parse() {
+            Ok(v) => v,
+            Err(e) => {
+                let msg = e.to_string().lines().next().unwrap_or("").to_string();
+                return (Aliases::default(), vec![format!("not valid TOML: {msg}")]);
+            }
+        };
+        let mut groups: Vec<Vec<String>> = Vec::new();
+        match value.get("group") {
+            None => problems.push("no [[group]] entries".to_string()),
+            Some(toml::Value::Array(entries)) => {
+                for (i, entry) in entries.iter().enumerate() {
+                    match entry.get("names").and_then(|n| n.as_array()) {
+                        None => problems.push(format!("group {}: needs `names = [\"…\", …]`", i + 1)),
+                        Some(names) => {
+                            let mut good = Vec::new();
+                            for name in names {
+                                match name.as_str().map(str::trim) {
+                                    Some(n) if !n.is_empty() && !text::tokenize(n).is_empty() => {
+                                        good.push(n.to_string())
+                                    }
+                                    _ => problems.push(format!(
+                                        "group {}: `{name}` is not a name (a non-empty string with letters)",
+                                        i + 1
+                                    )),
+                                }
+                            }
+                            if good.len() < 2 {
+                                problems.push(format!("group {}: needs at least two names", i + 1));
+                            } else {
+                                groups.push(good);
+                            }
+                        }
+                    }
+                }
+            }
+            Some(_) => problems.push("`group` must be an array of tables ([[group]])".to_string()),
+        }
+        let mut aliases = Aliases::default();
+        let mut owner: HashMap<Vec<String>, usize> = HashMap::new();
+        for names in groups {
+            let id = aliases.groups.len() as u32;
+            let mut kept = Vec::new();
+            for name in names {
+                let tokens: Vec<Token> = text::tokenize(&name).into_iter().filter(|t| !t.joined).collect();
+                let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
+                if let Some(&other) = owner.get(&stems) {
+                    problems.push(format!(
+                        "`{name}` is already in group {}; kept there only",
+                        other + 1
+                    ));
+                    continue;
+                }
+                owner.insert(stems.clone(), id as usize);
+                let caps = tokens
+                    .iter()
+                    .map(|t| text::is_stop_word(&t.text))
+                    .collect();
+                if stems.len() > 1 {
+                    let joined: String = tokens.iter().map(|t| t.text.as_str()).collect();
+                    aliases.by_joined.entry(text::stem(&joined)).or_insert(id);
+                }
+                aliases
+                    .by_first
+                    .entry(stems[0].clone())
+                    .or_default()
+                    .push(Name { group: id, stems, caps });
+                kept.push(name);
+            }
+            aliases.groups.push(kept);
+        }
+        for names in aliases.by_first.values_mut() {
+            names.sort_by(|a, b| b.stems.len().cmp(&a.stems.len()));
+        }
+        (aliases, problems)
+    }
+
+    /// Number of groups.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// True when there are no groups.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// The names of a group, as written in the file.
+    pub fn names(&self, group: u32) -> &[String] {
+        &self.groups[group as usize]
+    }
+
+    /// Finds alias names in a token stream (longest name first, no overlaps).
+    pub fn find(&self, tokens: &[Token]) -> Vec<AliasMatch> {
+        let mut found = Vec::new();
+        if self.groups.is_empty() {
+            return found;
+        }
+        let words: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
+        let mut covered_until = 0usize;
+        for t in tokens.iter().filter(|t| t.joined) {
+            if let Some(&group) = self.by_joined.get(&t.stem) {
+                found.push(AliasMatch {
+                    group,
+                    start: t.start,
+                    end: t.end,
+                    position: t.position,
+                });
+            }
+        }
+        let mut i = 0;
+        while i < words.len() {
+            let w = words[i];
+            if w.start < covered_until {
+                i += 1;
+                continue;
+            }
+            let hit = self.by_first.get(&w.stem).and_then(|names| {
+                names.iter().find(|name| {
+                    name.stems.len() <= words.len() - i
+                        && name.stems.iter().zip(&name.caps).enumerate().all(|(k, (s, caps))| {
+                            let t = words[i + k];
+                            t.stem == *s && (!caps || t.caps)
+                        })
+                })
+            });
+            match hit {
+                Some(name) => {
+                    let last = words[i + name.stems.len() - 1];
+                    if !found.iter().any(|m: &AliasMatch| m.start <= w.start && m.end >= last.end) {
+                        found.push(AliasMatch {
+                            group: name.group,
+                            start: w.start,
+                            end: last.end,
+                            position: w.position,
+                        });
+                    }
+                    covered_until = last.end;
+                    i += name.stems.len();
+                }
+                None => i += 1,
+            }
+        }
+        found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+[[group]]
+names = ["ISIS", "ISIL", "IS", "Daesh", "Islamic State"]
+
+[[group]]
+names = ["ISIS-K", "ISKP", "Islamic State Khorasan"]
+
+[[group]]
+names = ["al-Qaeda", "al Qaida"]
+"#;
+
+    fn groups_in(aliases: &Aliases, text: &str) -> Vec<u32> {
+        aliases.find(&text::tokenize(text)).iter().map(|m| m.group).collect()
+    }
+
+    #[test]
+    fn names_match_whatever_the_spelling() {
+        let (aliases, problems) = Aliases::parse(SAMPLE);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(groups_in(&aliases, "Daesh leaders"), vec![0]);
+        assert_eq!(groups_in(&aliases, "the Islamic State said"), vec![0]);
+        assert_eq!(groups_in(&aliases, "Islamic State Khorasan attacks"), vec![1]);
+        assert_eq!(groups_in(&aliases, "ISIS-K and ISKP"), vec![1, 1]);
+        assert_eq!(groups_in(&aliases, "al Qaeda, alQaeda, al-Qaida"), vec![2, 2, 2]);
+    }
+
+    #[test]
+    fn stop_word_names_need_capitals() {
+        let (aliases, _) = Aliases::parse(SAMPLE);
+        assert_eq!(groups_in(&aliases, "also known as IS"), vec![0]);
+        assert!(groups_in(&aliases, "it is what it is").is_empty());
+    }
+
+    #[test]
+    fn bad_entries_are_warnings_and_the_rest_load() {
+        let (aliases, problems) = Aliases::parse(
+            "[[group]]\nnames = [\"ISIS\", \"ISIL\"]\n[[group]]\nnames = [\"lonely\"]\n[[group]]\nnames = [\"x\", 3]\n[[group]]\nnamez = []\n",
+        );
+        assert_eq!(aliases.len(), 1);
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        let (none, problems) = Aliases::parse("[[group]\nnames = ");
+        assert!(none.is_empty());
+        assert!(problems[0].starts_with("not valid TOML"));
     }
 }

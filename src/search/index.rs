@@ -1,36 +1,241 @@
-//! Index (stub).
-use super::Aliases;
-use crate::answer::{Answer, AskOptions, Status};
+//! The inverted index: terms → postings, plus what ranking needs per passage.
+//!
+//! - Only one passage of each duplicate group is indexed (the corpus says which).
+//! - Terms are Snowball stems; every passage also keeps its sequence of word ids (surface forms)
+//!   for proximity and exact-match bonuses, and every occurrence of an alias name adds the
+//!   group's own term.
+//! - The surface vocabulary is an FST for typo-tolerant lookups ([`super::fuzzy`]).
+//! - Tokenizing runs in parallel; ids are assigned in sorted order afterwards, so the same corpus
+//!   always gives the same index.
+
+use std::collections::HashMap;
+
+use fst::Map;
+use rayon::prelude::*;
+
+use super::aliases::Aliases;
+use super::text::{self, Token};
 use crate::corpus::Corpus;
-/// Index.
-pub struct Index;
-impl Index {
-    /// Build.
-    pub fn build(_c: &Corpus, _a: Aliases) -> Index {
-        Index
-    }
-    /// Passages.
-    pub fn passage_count(&self) -> usize {
-        0
-    }
-    /// Vocabulary.
-    pub fn vocabulary_size(&self) -> usize {
-        0
-    }
-    /// Memory.
-    pub fn memory_bytes(&self) -> usize {
-        0
+
+/// A posting: an indexed passage and how often the term occurs in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting {
+    /// Indexed passage number (see [`Index::passage_id`]).
+    pub passage: u32,
+    /// Term frequency in that passage.
+    pub tf: u32,
+}
+
+/// The searchable form of a corpus.
+pub struct Index {
+    pub(super) aliases: Aliases,
+    /// Surface word → word id (ids follow sorted order).
+    pub(super) vocabulary: Map<Vec<u8>>,
+    /// Word id → surface text.
+    pub(super) words: Vec<String>,
+    /// Word id → term id (its stem).
+    pub(super) word_term: Vec<u32>,
+    /// Word id → occurrences in the corpus.
+    pub(super) word_count: Vec<u32>,
+    /// Stem → term id. Alias groups have terms of their own after the stems.
+    pub(super) terms: HashMap<String, u32>,
+    /// Alias group → term id.
+    pub(super) alias_terms: Vec<u32>,
+    /// Term id → postings, by passage.
+    pub(super) postings: Vec<Vec<Posting>>,
+    /// Indexed passage → corpus passage id.
+    pub(super) passages: Vec<u32>,
+    /// Indexed passage → its length in words.
+    pub(super) lengths: Vec<u32>,
+    pub(super) average_length: f32,
+    /// Indexed passage → range in `sequence`: its words as term ids, in order.
+    pub(super) spans: Vec<(u32, u32)>,
+    /// Word ids of every indexed passage, back to back (alias terms tagged with `ALIAS_BIT`).
+    pub(super) sequence: Vec<u32>,
+    /// Document → term ids of its title.
+    pub(super) title_terms: Vec<Vec<u32>>,
+}
+
+/// Marks an entry of a passage's sequence that is an alias group, not a word.
+pub(super) const ALIAS_BIT: u32 = 1 << 31;
+
+struct Tokenized {
+    words: Vec<Token>,
+    aliases: Vec<u32>,
+}
+
+fn tokenize_for_index(text: &str, aliases: &Aliases) -> Tokenized {
+    let tokens = text::tokenize(text);
+    let found = aliases.find(&tokens);
+    let words = tokens.into_iter().filter(|t| !t.stop).collect();
+    Tokenized {
+        words,
+        aliases: found.into_iter().map(|m| m.group).collect(),
     }
 }
-/// Answer.
-pub fn answer(_c: &Corpus, _i: &Index, q: &str, _o: &AskOptions) -> Answer {
-    Answer {
-        question: q.to_string(),
-        status: Status::NoMatch,
-        quotes: vec![],
-        suggestions: vec![],
-        elapsed_us: 0,
-        total: 0,
-        error: None,
+
+impl Index {
+    /// Indexes the canonical passages of a corpus.
+    pub fn build(corpus: &Corpus, aliases: Aliases) -> Index {
+        let passages: Vec<u32> = (0..corpus.passages.len() as u32)
+            .filter(|&p| corpus.canonical[p as usize] == p)
+            .collect();
+        let tokenized: Vec<Tokenized> = passages
+            .par_iter()
+            .map(|&p| tokenize_for_index(&corpus.passages[p as usize].text, &aliases))
+            .collect();
+        let titles: Vec<Vec<Token>> = corpus
+            .documents
+            .par_iter()
+            .map(|d| text::tokenize(&d.title).into_iter().filter(|t| !t.stop).collect())
+            .collect();
+
+        // Vocabulary in sorted order, so ids do not depend on thread scheduling.
+        let mut surfaces: Vec<&str> = tokenized
+            .iter()
+            .flat_map(|t| t.words.iter().map(|w| w.text.as_str()))
+            .chain(titles.iter().flatten().map(|w| w.text.as_str()))
+            .collect();
+        surfaces.par_sort_unstable();
+        surfaces.dedup();
+        let word_id: HashMap<&str, u32> = surfaces
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (*w, i as u32))
+            .collect();
+        let vocabulary = Map::from_iter(surfaces.iter().enumerate().map(|(i, w)| (*w, i as u64)))
+            .expect("sorted, deduplicated keys");
+        let mut terms: HashMap<String, u32> = HashMap::new();
+        let mut word_term = Vec::with_capacity(surfaces.len());
+        for w in &surfaces {
+            let stem = text::stem(w);
+            let next = terms.len() as u32;
+            word_term.push(*terms.entry(stem).or_insert(next));
+        }
+        let mut alias_terms = Vec::with_capacity(aliases.len());
+        for g in 0..aliases.len() {
+            let next = terms.len() as u32;
+            alias_terms.push(*terms.entry(format!("\u{0}alias{g}")).or_insert(next));
+        }
+
+        let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); terms.len()];
+        let mut word_count = vec![0u32; surfaces.len()];
+        let mut lengths = Vec::with_capacity(passages.len());
+        let mut spans = Vec::with_capacity(passages.len());
+        let mut sequence = Vec::new();
+        let mut tf: HashMap<u32, u32> = HashMap::new();
+        for (i, t) in tokenized.iter().enumerate() {
+            tf.clear();
+            let start = sequence.len() as u32;
+            for w in &t.words {
+                let id = word_id[w.text.as_str()];
+                word_count[id as usize] += 1;
+                sequence.push(id);
+                *tf.entry(word_term[id as usize]).or_default() += 1;
+            }
+            for &g in &t.aliases {
+                sequence.push(g | ALIAS_BIT);
+                *tf.entry(alias_terms[g as usize]).or_default() += 1;
+            }
+            spans.push((start, sequence.len() as u32));
+            lengths.push(t.words.iter().filter(|w| !w.joined).count().max(1) as u32);
+            let mut entries: Vec<(u32, u32)> = tf.iter().map(|(&k, &v)| (k, v)).collect();
+            entries.sort_unstable();
+            for (term, count) in entries {
+                postings[term as usize].push(Posting {
+                    passage: i as u32,
+                    tf: count,
+                });
+            }
+        }
+        let average_length =
+            lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
+        let title_terms = titles
+            .iter()
+            .map(|ts| {
+                let mut ids: Vec<u32> = ts
+                    .iter()
+                    .map(|t| word_term[word_id[t.text.as_str()] as usize])
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            })
+            .collect();
+        Index {
+            aliases,
+            vocabulary,
+            words: surfaces.iter().map(|s| s.to_string()).collect(),
+            word_term,
+            word_count,
+            terms,
+            alias_terms,
+            postings,
+            passages,
+            lengths,
+            average_length,
+            spans,
+            sequence,
+            title_terms,
+        }
     }
+
+    /// Passages indexed (duplicates folded).
+    pub fn passage_count(&self) -> usize {
+        self.passages.len()
+    }
+
+    /// Distinct surface words.
+    pub fn vocabulary_size(&self) -> usize {
+        self.words.len()
+    }
+
+    /// The corpus passage id of an indexed passage.
+    pub fn passage_id(&self, indexed: u32) -> u32 {
+        self.passages[indexed as usize]
+    }
+
+    /// Rough heap size in bytes.
+    pub fn memory_bytes(&self) -> usize {
+        let postings: usize = self
+            .postings
+            .iter()
+            .map(|p| p.capacity() * std::mem::size_of::<Posting>() + 24)
+            .sum();
+        let words: usize = self.words.iter().map(|w| w.capacity() + 24).sum();
+        postings
+            + words
+            + self.vocabulary.as_fst().as_bytes().len()
+            + self.terms.capacity() * 40
+            + (self.word_term.capacity() + self.word_count.capacity()) * 4
+            + (self.passages.capacity() + self.lengths.capacity()) * 4
+            + self.spans.capacity() * 8
+            + self.sequence.capacity() * 4
+    }
+
+    /// Document frequency of a term.
+    pub(super) fn df(&self, term: u32) -> usize {
+        self.postings[term as usize].len()
+    }
+
+    /// BM25 inverse document frequency of a term.
+    pub(super) fn idf(&self, term: u32) -> f32 {
+        idf(self.passages.len(), self.df(term))
+    }
+
+    /// The highest idf any term can have: that of a term found once.
+    pub(super) fn max_idf(&self) -> f32 {
+        idf(self.passages.len(), 1)
+    }
+
+    /// Word id of a surface form, if in the vocabulary.
+    pub(super) fn word(&self, surface: &str) -> Option<u32> {
+        self.vocabulary.get(surface).map(|v| v as u32)
+    }
+}
+
+/// BM25's idf, always positive.
+pub(super) fn idf(n: usize, df: usize) -> f32 {
+    let (n, df) = (n as f32, df as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }

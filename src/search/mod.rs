@@ -1,5 +1,177 @@
-//! Search: text → terms → index → ranked passages → answer.
-mod aliases;
-mod index;
+//! Search: text → terms → index → ranked passages → [`Answer`].
+//!
+//! - [`text`]: normalization shared by corpus and questions.
+//! - [`fuzzy`]: typo-tolerant lookups in the vocabulary.
+//! - [`aliases`]: groups of names for the same thing.
+//! - [`index`]: the inverted index.
+//! - [`query`]: a question as concepts with weighted alternatives.
+//! - [`rank`]: BM25, re-ranking, abstention.
+//! - [`excerpt`]: cropping and highlights.
+
+pub mod aliases;
+pub mod excerpt;
+pub mod fuzzy;
+pub mod index;
+pub mod query;
+pub mod rank;
+pub mod text;
+
+use std::collections::HashSet;
+use std::time::Instant;
+
 pub use aliases::Aliases;
-pub use index::{answer, Index};
+pub use index::Index;
+
+use crate::answer::{Answer, AskOptions, Citation, Quote, Status};
+use crate::corpus::Corpus;
+use query::Query;
+use rank::Hit;
+
+/// Questions longer than this many characters are cut.
+pub const MAX_QUESTION_CHARS: usize = 1000;
+/// At most this many suggestions.
+const MAX_SUGGESTIONS: usize = 3;
+
+/// Answers one question.
+///
+/// - An empty question is `no_match` with an `error`.
+/// - A question over [`MAX_QUESTION_CHARS`] is cut (the answer's `question` shows the cut text).
+/// - `no_match` carries up to three suggestions.
+pub fn answer(corpus: &Corpus, index: &Index, question: &str, options: &AskOptions) -> Answer {
+    let started = Instant::now();
+    let question = cut_question(question.trim());
+    let mut answer = Answer {
+        question: question.to_string(),
+        status: Status::NoMatch,
+        quotes: Vec::new(),
+        suggestions: Vec::new(),
+        elapsed_us: 0,
+        total: 0,
+        error: None,
+    };
+    if question.is_empty() {
+        answer.error = Some("empty question: ask something about the corpus".to_string());
+        answer.elapsed_us = started.elapsed().as_micros() as u64;
+        return answer;
+    }
+    let query = Query::parse(index, question);
+    let hits = rank::rank(corpus, index, &query);
+    if hits.is_empty() {
+        answer.suggestions = suggestions(corpus, index, &query);
+    } else {
+        answer.status = Status::Answered;
+        answer.total = hits.len();
+        answer.quotes = hits
+            .iter()
+            .skip(options.offset)
+            .take(options.top)
+            .map(|hit| quote(corpus, index, &query, hit))
+            .collect();
+    }
+    answer.elapsed_us = started.elapsed().as_micros() as u64;
+    answer
+}
+
+/// Cuts a question to [`MAX_QUESTION_CHARS`] characters.
+pub fn cut_question(question: &str) -> &str {
+    match question.char_indices().nth(MAX_QUESTION_CHARS) {
+        Some((i, _)) => &question[..i],
+        None => question,
+    }
+}
+
+fn quote(corpus: &Corpus, index: &Index, query: &Query, hit: &Hit) -> Quote {
+    let id = index.passage_id(hit.passage);
+    let passage = &corpus.passages[id as usize];
+    let doc = &corpus.documents[passage.doc as usize];
+    let matched = matched_ranges(index, query, hit.mask, &passage.text);
+    let excerpt = excerpt::crop(&passage.text, &matched);
+    let mut also_in: Vec<Citation> = Vec::new();
+    for &other in corpus.duplicates.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
+        let p = &corpus.passages[other as usize];
+        let c = Citation {
+            source: corpus.documents[p.doc as usize].id.clone(),
+            paragraph: p.paragraph,
+        };
+        let own = c.source == doc.id && c.paragraph == passage.paragraph;
+        if !own && !also_in.contains(&c) {
+            also_in.push(c);
+        }
+    }
+    Quote {
+        source: doc.id.clone(),
+        title: doc.title.clone(),
+        paragraph: passage.paragraph,
+        text: excerpt.text,
+        score: (hit.score * 1000.0).round() / 1000.0,
+        also_in,
+        highlights: excerpt.highlights,
+    }
+}
+
+/// Byte ranges of the words in `text` that matched the concepts in `mask`.
+fn matched_ranges(index: &Index, query: &Query, mask: u32, text: &str) -> Vec<(usize, usize)> {
+    let terms: HashSet<u32> = query
+        .concepts
+        .iter()
+        .enumerate()
+        .filter(|(ci, _)| mask & (1 << ci) != 0)
+        .flat_map(|(_, c)| c.alternatives.iter().map(|&(t, _)| t))
+        .collect();
+    let tokens = text::tokenize(text);
+    let mut ranges: Vec<(usize, usize)> = tokens
+        .iter()
+        .filter(|t| !t.stop)
+        .filter(|t| index.terms.get(&t.stem).is_some_and(|id| terms.contains(id)))
+        .map(|t| (t.start, t.end))
+        .collect();
+    for m in index.aliases.find(&tokens) {
+        if terms.contains(&index.alias_terms[m.group as usize]) {
+            ranges.push((m.start, m.end));
+        }
+    }
+    ranges
+}
+
+/// "Did you mean" words for the question's unknown words, then the closest source titles.
+fn suggestions(corpus: &Corpus, index: &Index, query: &Query) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for concept in query.concepts.iter().filter(|c| !c.known) {
+        let word = &concept.normalized;
+        let budget = fuzzy::typo_budget(word.chars().count()).max(1) + 1;
+        let best = fuzzy::neighbours(&index.vocabulary, word, budget.min(3), 32)
+            .into_iter()
+            .max_by(|a, b| {
+                b.1.cmp(&a.1)
+                    .then(index.word_count[a.0 as usize].cmp(&index.word_count[b.0 as usize]))
+            });
+        if let Some((id, _)) = best {
+            let suggestion = index.words[id as usize].clone();
+            if !out.contains(&suggestion) {
+                out.push(suggestion);
+            }
+        }
+    }
+    out.truncate(MAX_SUGGESTIONS);
+    let known: Vec<u32> = query
+        .concepts
+        .iter()
+        .filter(|c| c.known)
+        .flat_map(|c| c.alternatives.iter().map(|&(t, _)| t))
+        .collect();
+    let mut titles: Vec<(usize, usize)> = index
+        .title_terms
+        .iter()
+        .enumerate()
+        .map(|(d, terms)| (known.iter().filter(|t| terms.binary_search(t).is_ok()).count(), d))
+        .filter(|&(n, _)| n > 0)
+        .collect();
+    titles.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, d) in titles {
+        if out.len() >= MAX_SUGGESTIONS {
+            break;
+        }
+        out.push(corpus.documents[d].title.clone());
+    }
+    out
+}

@@ -1,0 +1,210 @@
+//! Excerpts: the verbatim words of a passage, cropped around what matched, with highlights.
+//!
+//! A passage up to [`MAX_CHARS`] characters is quoted whole. A longer one is cropped to the run
+//! of whole sentences that holds the most matched words (ties: the earliest), grown with the
+//! sentences after it (an answer tends to follow the words of the question) and then before it
+//! while they fit. A single sentence that is too long is cropped on word boundaries around its
+//! densest cluster of matches. `…` marks every cut; highlights are byte ranges into the excerpt.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Excerpts are cropped to about this many characters.
+pub const MAX_CHARS: usize = 300;
+const ELLIPSIS: &str = "…";
+
+/// A cropped passage and the byte ranges of its matched words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    /// Verbatim text, with `…` where it was cut.
+    pub text: String,
+    /// Byte ranges `[start, end)` of matched words in `text`, in order, not overlapping.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// Crops `text` around `matches` (byte ranges into `text`, any order).
+pub fn crop(text: &str, matches: &[(usize, usize)]) -> Excerpt {
+    let mut matches: Vec<(usize, usize)> = matches
+        .iter()
+        .copied()
+        .filter(|&(s, e)| s < e && e <= text.len())
+        .collect();
+    matches.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in matches {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    let (start, end) = if text.chars().count() <= MAX_CHARS {
+        (0, text.len())
+    } else {
+        sentence_window(text, &merged).unwrap_or_else(|| word_window(text, &merged))
+    };
+    build(text, start, end, &merged)
+}
+
+fn chars(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// The best run of whole sentences that fits, or None when no single sentence fits.
+fn sentence_window(text: &str, matches: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let sentences: Vec<(usize, usize)> = text
+        .split_sentence_bound_indices()
+        .map(|(i, s)| (i, i + s.len()))
+        .collect();
+    let count = |s: usize, e: usize| matches.iter().filter(|m| m.0 >= s && m.1 <= e).count();
+    let mut best: Option<(usize, usize, usize)> = None; // (matched, first, last)
+    for first in 0..sentences.len() {
+        for last in first..sentences.len() {
+            let (s, e) = (sentences[first].0, sentences[last].1);
+            if chars(text[s..e].trim()) > MAX_CHARS {
+                break;
+            }
+            let n = count(s, e);
+            if best.is_none_or(|(bn, _, _)| n > bn) {
+                best = Some((n, first, last));
+            }
+        }
+    }
+    let (_, mut first, mut last) = best?;
+    let fits = |f: usize, l: usize| chars(text[sentences[f].0..sentences[l].1].trim()) <= MAX_CHARS;
+    while last + 1 < sentences.len() && fits(first, last + 1) {
+        last += 1;
+    }
+    while first > 0 && fits(first - 1, last) {
+        first -= 1;
+    }
+    Some((sentences[first].0, sentences[last].1))
+}
+
+/// A window of about [`MAX_CHARS`] characters on word boundaries around the densest matches.
+fn word_window(text: &str, matches: &[(usize, usize)]) -> (usize, usize) {
+    let budget = MAX_CHARS - 2;
+    // The match that starts the densest run fitting in the budget.
+    let mut anchor = matches.first().map_or(0, |m| m.0);
+    let mut best = 0;
+    for (i, m) in matches.iter().enumerate() {
+        let n = matches[i..]
+            .iter()
+            .take_while(|x| chars(&text[m.0..x.1]) <= budget)
+            .count();
+        if n > best {
+            best = n;
+            anchor = m.0;
+        }
+    }
+    // Start a little before the anchor, on a word boundary.
+    let lead = text[..anchor]
+        .char_indices()
+        .rev()
+        .nth(40)
+        .map_or(0, |(i, _)| i);
+    let start = if lead == 0 {
+        0
+    } else {
+        text[lead..anchor]
+            .find(char::is_whitespace)
+            .map_or(anchor, |i| lead + i + 1)
+    };
+    let limit = text[start..]
+        .char_indices()
+        .nth(budget)
+        .map_or(text.len(), |(i, _)| start + i);
+    let end = if limit >= text.len() {
+        text.len()
+    } else {
+        text[start..limit]
+            .rfind(char::is_whitespace)
+            .map_or(limit, |i| start + i)
+    };
+    (start, end)
+}
+
+fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Excerpt {
+    let slice = &text[start..end];
+    let lead_trim = slice.len() - slice.trim_start().len();
+    let body = slice.trim();
+    let body_start = start + lead_trim;
+    let body_end = body_start + body.len();
+    let mut out = String::new();
+    if body_start > 0 && !text[..body_start].trim().is_empty() {
+        out.push_str(ELLIPSIS);
+    }
+    let offset = out.len();
+    out.push_str(body);
+    if body_end < text.len() && !text[body_end..].trim().is_empty() {
+        out.push_str(ELLIPSIS);
+    }
+    let highlights = matches
+        .iter()
+        .filter(|m| m.0 >= body_start && m.1 <= body_end)
+        .map(|m| [m.0 - body_start + offset, m.1 - body_start + offset])
+        .collect();
+    Excerpt {
+        text: out,
+        highlights,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn short_passages_are_whole() {
+        let e = crop("Balkhi said so.", &[(0, 6)]);
+        assert_eq!(e.text, "Balkhi said so.");
+        assert_eq!(e.highlights, vec![[0, 6]]);
+    }
+
+    #[test]
+    fn long_passages_keep_the_sentences_that_matched() {
+        let filler = "Nothing to see in this sentence at all, it only fills the paragraph. ";
+        let text = format!("{}The answer is 224 attacks since 2021. {}", filler.repeat(4), filler.repeat(4));
+        let at = text.find("224").unwrap();
+        let e = crop(&text, &[(at, at + 3)]);
+        assert!(e.text.contains("The answer is 224 attacks since 2021."));
+        assert!(e.text.starts_with('…') && e.text.ends_with('…'));
+        let [s, end] = e.highlights[0];
+        assert_eq!(&e.text[s..end], "224");
+    }
+
+    #[test]
+    fn one_overlong_sentence_is_cut_on_word_boundaries() {
+        let text = format!("{} target {}", "word ".repeat(100), "word ".repeat(100));
+        let at = text.find("target").unwrap();
+        let e = crop(text.trim(), &[(at, at + 6)]);
+        assert!(e.text.chars().count() <= MAX_CHARS + 2);
+        assert!(e.text.contains("target"));
+        assert!(!e.text.contains("wor…") && !e.text.contains("…ord"));
+    }
+
+    proptest! {
+        #[test]
+        fn excerpts_are_verbatim_bounded_and_highlights_valid(
+            text in "\\PC{0,900}",
+            picks in proptest::collection::vec((0usize..1000, 1usize..20), 0..6),
+        ) {
+            let matches: Vec<(usize, usize)> = picks
+                .into_iter()
+                .filter_map(|(s, len)| {
+                    let s = (0..=s.min(text.len())).rev().find(|&i| text.is_char_boundary(i))?;
+                    let e = (s + len).min(text.len());
+                    let e = (e..=text.len()).find(|&i| text.is_char_boundary(i))?;
+                    Some((s, e))
+                })
+                .collect();
+            let e = crop(&text, &matches);
+            prop_assert!(e.text.chars().count() <= MAX_CHARS + 2);
+            let inner = e.text.trim_start_matches(ELLIPSIS).trim_end_matches(ELLIPSIS);
+            prop_assert!(text.contains(inner));
+            for [s, end] in e.highlights {
+                prop_assert!(s < end && end <= e.text.len());
+                prop_assert!(e.text.is_char_boundary(s) && e.text.is_char_boundary(end));
+            }
+        }
+    }
+}

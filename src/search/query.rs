@@ -1,0 +1,203 @@
+//! Questions → concepts: what each informative word of a question may match in the index.
+//!
+//! A concept is one thing the question asks about (a word, a compound, an alias name) with its
+//! alternatives, best first: the word's own stem (weight 1), the joined form of it and its
+//! neighbour (`amir abdolahian` → `amirabdollahian`), and, when the word is missing from the
+//! vocabulary or rare in it, vocabulary words within its typo budget (weight below 1, lower
+//! for two typos). An alias name (`ISIL`) is one concept that matches every name of its group.
+//!
+//! Each concept also carries an importance for coverage: its idf, raised for words the asker
+//! wrote as names (capitals mid-sentence, acronyms, numbers), since a name the corpus never
+//! mentions is the surest sign that the corpus does not answer.
+
+use super::fuzzy;
+use super::index::Index;
+use super::text::{self, Token};
+
+/// Weight of a match through the joined form of two adjacent words.
+const JOINED_WEIGHT: f32 = 0.9;
+/// Weight of a match one typo away, and two typos away.
+const TYPO_WEIGHTS: [f32; 2] = [0.8, 0.6];
+/// A word found in at most this many passages also looks for typo neighbours.
+const RARE_DF: usize = 2;
+/// At most this many typo neighbours per word.
+const MAX_NEIGHBOURS: usize = 8;
+/// Importance multiplier for words written as names.
+const NAME_FACTOR: f32 = 1.5;
+/// Concepts beyond this many are dropped (a question is short; the bitmasks are 32 bits).
+pub const MAX_CONCEPTS: usize = 24;
+
+/// One thing the question asks about.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    /// The words of the question, as typed.
+    pub label: String,
+    /// The normalized word (for suggestions).
+    pub normalized: String,
+    /// Term ids and match weights, best first.
+    pub alternatives: Vec<(u32, f32)>,
+    /// The question's own word id, when the vocabulary has it (exact-match bonus).
+    pub exact_word: Option<u32>,
+    /// Importance for coverage.
+    pub importance: f32,
+    /// True when at least one alternative occurs in the corpus.
+    pub known: bool,
+}
+
+/// A question, parsed against an index.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// Informative concepts, in question order.
+    pub concepts: Vec<Concept>,
+}
+
+impl Query {
+    /// Parses a question into concepts.
+    pub fn parse(index: &Index, question: &str) -> Query {
+        let tokens = text::tokenize(question);
+        let alias_matches = index.aliases.find(&tokens);
+        let mut concepts: Vec<Concept> = Vec::new();
+        let mut seen_terms: Vec<u32> = Vec::new();
+
+        for m in &alias_matches {
+            let term = index.alias_terms[m.group as usize];
+            if seen_terms.contains(&term) {
+                continue;
+            }
+            seen_terms.push(term);
+            let inside: Vec<&Token> = tokens
+                .iter()
+                .filter(|t| t.start >= m.start && t.end <= m.end && !t.joined)
+                .collect();
+            let exact_word = match inside.as_slice() {
+                [one] => index.word(&one.text),
+                _ => None,
+            };
+            let named = inside.iter().any(|t| looks_like_name(question, t));
+            concepts.push(concept(
+                index,
+                question[m.start..m.end].to_string(),
+                inside.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "),
+                vec![(term, 1.0)],
+                exact_word,
+                named,
+            ));
+        }
+        let in_alias = |t: &Token| alias_matches.iter().any(|m| t.start >= m.start && t.end <= m.end);
+
+        // Words: compounds count once, through their joined form.
+        let words: Vec<&Token> = tokens
+            .iter()
+            .filter(|t| !t.stop && !in_alias(t))
+            .filter(|t| t.joined || !tokens.iter().any(|j| j.joined && j.start <= t.start && j.end >= t.end))
+            .collect();
+        for (i, t) in words.iter().enumerate() {
+            if t.text.chars().count() < 2 && !t.text.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let mut alternatives: Vec<(u32, f32)> = Vec::new();
+            let own = index.terms.get(&t.stem).copied();
+            if let Some(term) = own {
+                if seen_terms.contains(&term) {
+                    continue;
+                }
+                alternatives.push((term, 1.0));
+            }
+            // The joined form with the previous or the next word.
+            for (a, b) in [(i.checked_sub(1), Some(i)), (Some(i), Some(i + 1))] {
+                if let (Some(a), Some(b)) = (a, b) {
+                    if let (Some(x), Some(y)) = (words.get(a), words.get(b)) {
+                        if y.position == x.position + 1 {
+                            let joined = format!("{}{}", x.text, y.text);
+                            add_word_matches(index, &joined, JOINED_WEIGHT, &mut alternatives);
+                        }
+                    }
+                }
+            }
+            let rare = own.is_none_or(|term| index.df(term) <= RARE_DF);
+            if rare {
+                add_neighbours(index, &t.text, 1.0, &mut alternatives);
+            }
+            if let Some(term) = own {
+                seen_terms.push(term);
+            }
+            concepts.push(concept(
+                index,
+                question[t.start..t.end].to_string(),
+                t.text.clone(),
+                alternatives,
+                index.word(&t.text),
+                looks_like_name(question, t),
+            ));
+        }
+        concepts.truncate(MAX_CONCEPTS);
+        Query { concepts }
+    }
+
+    /// Sum of the importances of all concepts.
+    pub fn total_importance(&self) -> f32 {
+        self.concepts.iter().map(|c| c.importance).sum()
+    }
+}
+
+fn concept(
+    index: &Index,
+    label: String,
+    normalized: String,
+    mut alternatives: Vec<(u32, f32)>,
+    exact_word: Option<u32>,
+    named: bool,
+) -> Concept {
+    alternatives.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    alternatives.dedup_by_key(|a| a.0);
+    let known = alternatives.iter().any(|&(t, _)| index.df(t) > 0);
+    // Importance: how telling the word is where it matches; a word the corpus lacks counts as
+    // the rarest.
+    let idf = alternatives
+        .iter()
+        .filter(|&&(t, _)| index.df(t) > 0)
+        .map(|&(t, w)| index.idf(t) * w)
+        .fold(None, |best: Option<f32>, x| Some(best.map_or(x, |b| b.max(x))))
+        .unwrap_or(index.max_idf());
+    let importance = idf * if named { NAME_FACTOR } else { 1.0 };
+    Concept {
+        label,
+        normalized,
+        alternatives,
+        exact_word,
+        importance,
+        known,
+    }
+}
+
+/// A vocabulary word (exactly, or within its typo budget) as an alternative.
+fn add_word_matches(index: &Index, word: &str, weight: f32, out: &mut Vec<(u32, f32)>) {
+    if let Some(id) = index.word(word) {
+        out.push((index.word_term[id as usize], weight));
+    } else {
+        add_neighbours(index, word, weight, out);
+    }
+}
+
+/// Typo neighbours of a word as alternatives.
+fn add_neighbours(index: &Index, word: &str, weight: f32, out: &mut Vec<(u32, f32)>) {
+    let budget = fuzzy::typo_budget(word.chars().count());
+    for (id, distance) in fuzzy::neighbours(&index.vocabulary, word, budget, MAX_NEIGHBOURS) {
+        let likeness = fuzzy::likeness(word, &index.words[id as usize]);
+        let w = weight * TYPO_WEIGHTS[(distance as usize - 1).min(1)] * (0.75 + 0.25 * likeness);
+        out.push((index.word_term[id as usize], w));
+    }
+}
+
+/// Written as a name: an acronym, a number, or a capital letter not at the start of a sentence.
+fn looks_like_name(question: &str, t: &Token) -> bool {
+    if t.caps || t.text.chars().any(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    let first = question[t.start..].chars().next();
+    if !first.is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let before = question[..t.start].trim_end();
+    !(before.is_empty() || before.ends_with(['.', '!', '?', ':', '"', '“']))
+}

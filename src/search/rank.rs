@@ -1,0 +1,259 @@
+//! Ranking: BM25 over passages, then coverage, proximity, title and exact-match re-ranking,
+//! and the decision to abstain.
+//!
+//! Stage one scores every passage that matches any alternative of any concept, term at a time,
+//! with BM25 (k1 1.2, b 0.75); a concept counts once per passage, through its best alternative.
+//! Stage two re-ranks the best [`RERANK`] with what BM25 does not see:
+//!
+//! - **coverage**: the share of the question's importance the passage matches (its document's
+//!   title counts for a little);
+//! - **proximity**: how close together the matched words stand;
+//! - **exact words**: the question's own spelling beats a stem or a typo neighbour;
+//! - headings and captions rank below body text.
+//!
+//! The question is declined when the best passage covers less than [`MIN_COVERAGE`] of it.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use super::index::{Index, ALIAS_BIT};
+use super::query::Query;
+use crate::corpus::Corpus;
+
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+/// Candidates re-ranked in stage two.
+pub const RERANK: usize = 64;
+/// The best passage must cover this share of the question's importance.
+pub const MIN_COVERAGE: f32 = 0.5;
+/// Quotes after the first must score at least this share of the best.
+const FOLLOWER_SHARE: f32 = 0.3;
+/// A concept found only in the document's title counts for this share of its importance.
+const TITLE_SHARE: f32 = 0.3;
+const HEADING_FACTOR: f32 = 0.7;
+
+/// A ranked passage.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Indexed passage number.
+    pub passage: u32,
+    /// Final score.
+    pub score: f32,
+    /// Share of the question's importance covered.
+    pub coverage: f32,
+    /// Bit i set when concept i matched in the passage.
+    pub mask: u32,
+}
+
+#[derive(Default)]
+struct Scratch {
+    score: Vec<f32>,
+    best: Vec<f32>,
+    mask: Vec<u32>,
+    touched: Vec<u32>,
+    concept_touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Ranks passages for a query; returns the hits worth quoting, best first (empty to abstain).
+pub fn rank(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
+    if query.concepts.is_empty() || index.passages.is_empty() {
+        return Vec::new();
+    }
+    let candidates = score_bm25(index, query);
+    let total = query.total_importance().max(f32::MIN_POSITIVE);
+    let term_concepts = term_concepts(query);
+    let mut hits: Vec<Hit> = candidates
+        .into_iter()
+        .map(|(p, bm25, mask)| rerank(corpus, index, query, &term_concepts, total, p, bm25, mask))
+        .collect();
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
+    let Some(best) = hits.first() else {
+        return hits;
+    };
+    if best.coverage < MIN_COVERAGE {
+        return Vec::new();
+    }
+    let (floor, coverage_floor) = (best.score * FOLLOWER_SHARE, best.coverage * 0.5);
+    hits.retain(|h| h.score >= floor && h.coverage >= coverage_floor);
+    hits
+}
+
+/// Stage one: BM25 with one contribution per concept, the top [`RERANK`] kept.
+fn score_bm25(index: &Index, query: &Query) -> Vec<(u32, f32, u32)> {
+    SCRATCH.with(|cell| {
+        let mut s = cell.borrow_mut();
+        let n = index.passages.len();
+        if s.score.len() < n {
+            s.score.resize(n, 0.0);
+            s.best.resize(n, 0.0);
+            s.mask.resize(n, 0);
+        }
+        let Scratch {
+            score,
+            best,
+            mask,
+            touched,
+            concept_touched,
+        } = &mut *s;
+        touched.clear();
+        for (ci, concept) in query.concepts.iter().enumerate() {
+            concept_touched.clear();
+            for &(term, weight) in &concept.alternatives {
+                let idf = index.idf(term) * weight;
+                for posting in &index.postings[term as usize] {
+                    let p = posting.passage as usize;
+                    let tf = posting.tf as f32;
+                    let norm = 1.0 - B + B * index.lengths[p] as f32 / index.average_length;
+                    let value = idf * tf * (K1 + 1.0) / (tf + K1 * norm);
+                    if mask[p] == 0 {
+                        touched.push(p as u32);
+                    }
+                    if mask[p] & (1 << ci) == 0 {
+                        concept_touched.push(p as u32);
+                        mask[p] |= 1 << ci;
+                    }
+                    if value > best[p] {
+                        score[p] += value - best[p];
+                        best[p] = value;
+                    }
+                }
+            }
+            for &p in concept_touched.iter() {
+                best[p as usize] = 0.0;
+            }
+        }
+        let mut out: Vec<(u32, f32, u32)> = touched
+            .iter()
+            .map(|&p| (p, score[p as usize], mask[p as usize]))
+            .collect();
+        for &p in touched.iter() {
+            score[p as usize] = 0.0;
+            mask[p as usize] = 0;
+        }
+        if out.len() > RERANK {
+            out.select_nth_unstable_by(RERANK - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            out.truncate(RERANK);
+        }
+        out
+    })
+}
+
+/// Term id → the concepts it can stand for.
+fn term_concepts(query: &Query) -> HashMap<u32, u32> {
+    let mut map: HashMap<u32, u32> = HashMap::new();
+    for (ci, c) in query.concepts.iter().enumerate() {
+        for &(term, _) in &c.alternatives {
+            *map.entry(term).or_default() |= 1 << ci;
+        }
+    }
+    map
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rerank(
+    corpus: &Corpus,
+    index: &Index,
+    query: &Query,
+    term_concepts: &HashMap<u32, u32>,
+    total: f32,
+    passage: u32,
+    bm25: f32,
+    mask: u32,
+) -> Hit {
+    let corpus_id = index.passages[passage as usize] as usize;
+    let source = &corpus.passages[corpus_id];
+    let title = &index.title_terms[source.doc as usize];
+    let mut covered = 0.0;
+    let mut title_bonus = 0.0;
+    for (ci, c) in query.concepts.iter().enumerate() {
+        if mask & (1 << ci) != 0 {
+            covered += c.importance;
+        } else if c.alternatives.iter().any(|(t, _)| title.binary_search(t).is_ok()) {
+            covered += c.importance * TITLE_SHARE;
+            title_bonus += 0.1 * c.importance;
+        }
+    }
+    let coverage = (covered / total).min(1.0);
+
+    // Where each matched concept occurs, in word positions.
+    let (start, end) = index.spans[passage as usize];
+    let words = &index.sequence[start as usize..end as usize];
+    let mut positions: Vec<(u32, u32)> = Vec::new();
+    let mut exact = 0.0;
+    let mut exact_seen = 0u32;
+    for (pos, &w) in words.iter().enumerate() {
+        let term = if w & ALIAS_BIT != 0 {
+            index.alias_terms[(w & !ALIAS_BIT) as usize]
+        } else {
+            index.word_term[w as usize]
+        };
+        if let Some(&cm) = term_concepts.get(&term) {
+            positions.push((pos as u32, cm & mask));
+        }
+        for (ci, c) in query.concepts.iter().enumerate() {
+            if c.exact_word == Some(w) && exact_seen & (1 << ci) == 0 {
+                exact_seen |= 1 << ci;
+                exact += 0.05 * c.importance;
+            }
+        }
+    }
+    let proximity = proximity(&positions, mask);
+    let mut score = bm25 * (0.25 + 0.75 * coverage * coverage) * (1.0 + 0.3 * proximity)
+        + exact
+        + title_bonus;
+    if source.heading {
+        score *= HEADING_FACTOR;
+    }
+    Hit {
+        passage,
+        score,
+        coverage,
+        mask,
+    }
+}
+
+/// 1 when all matched concepts stand side by side, falling towards 0 as they spread out; 0 for
+/// fewer than two concepts.
+fn proximity(positions: &[(u32, u32)], mask: u32) -> f32 {
+    let wanted = mask.count_ones();
+    if wanted < 2 || positions.is_empty() {
+        return 0.0;
+    }
+    // Smallest window of positions holding every matched concept (two pointers).
+    let mut counts: HashMap<u32, u32> = HashMap::new();
+    let mut have = 0;
+    let mut best = u32::MAX;
+    let mut left = 0;
+    for right in 0..positions.len() {
+        for bit in bits(positions[right].1) {
+            let c = counts.entry(bit).or_default();
+            *c += 1;
+            if *c == 1 {
+                have += 1;
+            }
+        }
+        while have == wanted {
+            best = best.min(positions[right].0 - positions[left].0 + 1);
+            for bit in bits(positions[left].1) {
+                let c = counts.entry(bit).or_default();
+                *c -= 1;
+                if *c == 0 {
+                    have -= 1;
+                }
+            }
+            left += 1;
+        }
+    }
+    if best == u32::MAX {
+        return 0.0;
+    }
+    (wanted - 1) as f32 / (best - 1).max(wanted - 1) as f32
+}
+
+fn bits(mask: u32) -> impl Iterator<Item = u32> {
+    (0..32).filter(move |b| mask & (1 << b) != 0)
+}
