@@ -327,3 +327,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn real_answers_from_the_bundled_corpus_fit_and_ping_nobody() {
+    let snapshot = citebot::Snapshot::load("corpus".as_ref(), &citebot::LoadOptions::default());
+    let size = CorpusSize::from(&snapshot.stats());
+    let questions = std::fs::read_to_string("tests/fixtures/dev.jsonl").unwrap();
+    let mut answered = 0;
+    for line in questions.lines().filter(|l| !l.trim().is_empty()) {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let question = value["question"].as_str().unwrap();
+        for top in [1, 3, 5] {
+            let answer = snapshot.ask(question, &citebot::AskOptions { top, offset: 0 });
+            answered += usize::from(answer.is_answered());
+            let reply = render::answer(&answer, AnswerPage { top, page: 0 }, size);
+            assert!(
+                reply.limit_violations().is_empty(),
+                "{question}: {:?}",
+                reply.limit_violations()
+            );
+            if let Some(embed) = &reply.embed {
+                assert!(pings_nobody(&embed.description), "{}", embed.description);
+                assert_eq!(bold_markers(&embed.description) % 2, 0);
+            }
+        }
+    }
+    assert!(
+        answered > 0,
+        "the bundled corpus answers some dev questions"
+    );
+}

@@ -645,7 +645,15 @@ fn with_bold(text: &str, highlights: &[[usize; 2]]) -> String {
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (s, e) in ranges {
         match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            // Overlapping, or apart by spaces only: one bold run reads better than many.
+            Some(last)
+                if s <= last.1
+                    || text[last.1..s]
+                        .chars()
+                        .all(|c| c == ' ' || c == '\t' || c == '\u{a0}') =>
+            {
+                last.1 = last.1.max(e)
+            }
             _ => merged.push((s, e)),
         }
     }
