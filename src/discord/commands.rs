@@ -315,3 +315,56 @@ pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, title: &str) -> crate::Document {
+        crate::Document {
+            id: id.into(),
+            title: title.into(),
+            path: id.into(),
+            publisher: None,
+            url: None,
+            date: None,
+            paragraphs: 1,
+            words: 1,
+            content_hash: 0,
+            opening: String::new(),
+        }
+    }
+
+    #[test]
+    fn autocomplete_puts_id_prefixes_first_then_title_matches() {
+        let docs = [
+            doc("001_kabul", "Governor of Kabul"),
+            doc("002_daesh", "Daesh in 001 words"),
+            doc("003_iran", "Iran and Kabul"),
+        ];
+        let ids: Vec<String> = source_choices(&docs, "001")
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect();
+        assert_eq!(ids, ["001_kabul", "002_daesh"]);
+        let ids: Vec<String> = source_choices(&docs, "KABUL")
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect();
+        assert_eq!(ids, ["001_kabul", "003_iran"]);
+        assert_eq!(source_choices(&docs, "").len(), 3);
+    }
+
+    #[test]
+    fn autocomplete_offers_at_most_25_choices_within_100_characters() {
+        let long_title = "t".repeat(300);
+        let docs: Vec<crate::Document> = (0..40)
+            .map(|i| doc(&format!("{i:03}"), &long_title))
+            .collect();
+        let choices = source_choices(&docs, "");
+        assert_eq!(choices.len(), 25);
+        assert!(choices
+            .iter()
+            .all(|(name, id)| name.chars().count() <= 100 && id.len() <= 100));
+    }
+}
