@@ -659,3 +659,174 @@ async fn help_and_about_answer_ephemerally() {
     );
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn reload_reports_changed_and_skipped_files_with_the_reason() {
+    let bot = Bot::start().await;
+    let changed = bot.corpus.path().join("002_04bdb3e7df0483cf.txt");
+    let mut text = std::fs::read_to_string(&changed).unwrap();
+    text.push_str("\n\nA paragraph added for the reload test about the Zorblatt Observatory.\n");
+    std::fs::write(&changed, text).unwrap();
+    std::fs::write(bot.corpus.path().join("zz_empty.txt"), "").unwrap();
+    std::fs::remove_file(bot.corpus.path().join("004_20b7060dfb18cd1a.txt")).unwrap();
+    // Manage Server without the moderator role is enough.
+    let admin = Actor::new(
+        6101,
+        "admin",
+        vec![],
+        PERMS_MEMBER | payloads::PERM_MANAGE_GUILD,
+    );
+    let token = bot.push_command(admin, "reload", &[]);
+    assert_eq!(bot.callback(&token).await["type"], 5);
+    let report = bot.followup(&token).await;
+    let field = |name: &str| -> String {
+        embed(&report)["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("no field {name}: {report:#}"))["value"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(field("Changed"), escape("002_04bdb3e7df0483cf"));
+    assert_eq!(field("Removed"), escape("004_20b7060dfb18cd1a"));
+    assert_eq!(field("Added"), "none");
+    let skipped = field("Skipped");
+    assert!(
+        skipped.contains(&escape("zz_empty.txt")) && skipped.contains("empty"),
+        "{skipped}"
+    );
+    let footer = embed(&report)["footer"]["text"].as_str().unwrap();
+    assert!(
+        footer.starts_with("4 documents now serving · took "),
+        "{footer}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_reload_that_finds_no_usable_document_keeps_the_old_corpus_serving() {
+    let bot = Bot::start().await;
+    for entry in std::fs::read_dir(bot.corpus.path()).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    std::fs::write(bot.corpus.path().join("blank.txt"), "   \n").unwrap();
+    let moderator = Actor::moderator(6102, "mod", bot.double.moderator_role_id());
+    let token = bot.push_command(moderator, "reload", &[]);
+    assert_eq!(bot.callback(&token).await["type"], 5);
+    let report = bot.followup(&token).await;
+    assert_eq!(
+        flags(&json!({ "data": report.clone() })) & FLAG_EPHEMERAL,
+        FLAG_EPHEMERAL
+    );
+    let embed = embed(&report);
+    assert!(
+        embed["title"]
+            .as_str()
+            .unwrap()
+            .contains("previous corpus keeps serving"),
+        "{embed:#}"
+    );
+    assert!(embed["fields"][0]["value"]
+        .as_str()
+        .unwrap()
+        .contains("blank.txt"));
+    // Still answering from the old corpus.
+    let callback = bot.ask(SPOKESMAN).await;
+    assert!(embed_description(&callback).contains("Balkhi"));
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_configured_shard_range_identifies_exactly_those_shards() {
+    let bot = Bot::start_with(&[("SHARD_COUNT", "3"), ("SHARD_RANGE", "2-2")], &[]).await;
+    let identify = bot.double.wait_identified(T).await.expect("identified");
+    assert_eq!(identify["shard"], json!([2, 3]));
+    assert_eq!(bot.double.identify_count(), 1);
+    bot.stop().await;
+}
+
+/// Captures what the bot logs on this thread (the test runtime runs the bot's tasks here).
+#[derive(Clone, Default)]
+struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[tokio::test]
+async fn votes_and_questions_that_found_nothing_are_logged_with_spans() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let bot = Bot::start().await;
+    bot.ask("What is the capital of France?").await;
+    let token = bot.push_command(
+        member(),
+        "ask",
+        &[("question", OptionValue::str(SPOKESMAN))],
+    );
+    let callback = bot.callback(&token).await;
+    let down = custom_ids(&callback["data"])
+        .into_iter()
+        .find(|id| id.starts_with("vote:d:"))
+        .unwrap();
+    let message = bot.double.stored_message(&token).unwrap();
+    let env = bot.double.guild_interaction(member());
+    bot.double
+        .push_interaction(payloads::button_click(&env, &down, message))
+        .expect("pushed");
+    bot.callback(&env.token).await;
+    let text = logs.text();
+    bot.stop().await;
+
+    let nothing = text
+        .lines()
+        .find(|l| l.contains("question found nothing"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        nothing.contains("What is the capital of France?"),
+        "{nothing}"
+    );
+    assert!(
+        nothing.contains("interaction{command=ask user=6001"),
+        "{nothing}"
+    );
+    let vote = text
+        .lines()
+        .find(|l| l.contains("feedback"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        vote.contains("vote=\"down\"") || vote.contains("vote=down"),
+        "{vote}"
+    );
+    assert!(vote.contains(SPOKESMAN), "{vote}");
+    assert!(vote.contains("003_5778a4211003ac1d#"), "{vote}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("outcome=\"no_match\"") || l.contains("outcome=no_match")),
+        "{text}"
+    );
+    assert!(text.contains("latency_ms="), "{text}");
+    assert!(!text.contains(TOKEN));
+}

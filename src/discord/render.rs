@@ -8,7 +8,7 @@
 //! Discord may count, and cut on grapheme and word boundaries with `…`.
 
 use std::fmt::Write as _;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use poise::serenity_prelude as serenity;
 use serde::Serialize;
@@ -1028,11 +1028,6 @@ pub fn failure(what: &str) -> Reply {
         ),
         true,
     )
-}
-
-/// The time a snapshot was loaded, as seconds since the epoch (for logs).
-pub fn epoch_secs(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 #[cfg(test)]

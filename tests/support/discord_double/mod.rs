@@ -25,6 +25,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch, Notify};
 
+#[allow(unused_imports)]
 pub use payloads::{Actor, InteractionEnv, MessageSpec, OptionValue};
 
 /// Settings for [`DiscordDouble::start_with`]. `Default` gives the ids listed on each field.

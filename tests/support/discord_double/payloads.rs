@@ -80,6 +80,7 @@ impl Actor {
     }
 
     /// The same actor flagged as a bot account.
+    #[allow(clippy::wrong_self_convention)]
     pub fn as_bot(mut self) -> Self {
         self.bot = true;
         self
