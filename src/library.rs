@@ -69,6 +69,11 @@ impl Snapshot {
         crate::search::answer(&self.corpus, &self.index, question, options)
     }
 
+    /// How a question is understood and ranked: concepts, alternatives, top candidates.
+    pub fn explain(&self, question: &str) -> String {
+        crate::search::explain(&self.corpus, &self.index, question)
+    }
+
     /// Every document, in load order (sorted by relative path).
     pub fn documents(&self) -> &[Document] {
         &self.corpus.documents

@@ -51,6 +51,9 @@ struct AskArgs {
     /// One JSON object per answer.
     #[arg(long)]
     json: bool,
+    /// Print how each question was understood and ranked to standard error.
+    #[arg(long, hide = true)]
+    explain: bool,
     /// The question (its words are joined with spaces). Without it, one question per line of
     /// standard input.
     question: Vec<String>,
@@ -119,6 +122,9 @@ fn ask(args: AskArgs) -> anyhow::Result<ExitCode> {
         }
         let snapshot = load_serving(&args.corpus)?;
         let mut stdout = std::io::stdout().lock();
+        if args.explain {
+            eprint!("{}", snapshot.explain(&question));
+        }
         print_answer(&snapshot, &question, &options, args.json, &mut stdout)?;
         return Ok(ExitCode::SUCCESS);
     }

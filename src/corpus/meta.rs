@@ -77,13 +77,13 @@ pub fn derive_title(paragraphs: &[Paragraph], id: &str) -> String {
     id.to_string()
 }
 
-/// A headline: 3 to 20 words, mostly letters, not ending like a sentence, not a crumb.
+/// A headline: 3 to 16 words, at most 160 characters, not ending like a sentence, not a crumb.
 fn is_headline(text: &str) -> bool {
     let text = text.trim_start_matches('#').trim();
     let words = clean::word_count(text);
-    (3..=20).contains(&words)
+    (3..=16).contains(&words)
         && text.chars().count() <= 160
-        && !text.ends_with('.')
+        && !clean::ends_sentence(text)
         && !clean::is_crumb(text)
 }
 

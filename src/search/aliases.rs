@@ -128,6 +128,9 @@ impl Aliases {
                 let tokens: Vec<Token> = text::tokenize(&name).into_iter().filter(|t| !t.joined).collect();
                 let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
                 if let Some(&other) = owner.get(&stems) {
+                    if other == id as usize {
+                        continue; // the same name spelled twice in one group
+                    }
                     problems.push(format!(
                         "`{name}` is already in group {}; kept there only",
                         other + 1

@@ -21,27 +21,47 @@ pub struct Excerpt {
     pub highlights: Vec<[usize; 2]>,
 }
 
-/// Crops `text` around `matches` (byte ranges into `text`, any order).
-pub fn crop(text: &str, matches: &[(usize, usize)]) -> Excerpt {
-    let mut matches: Vec<(usize, usize)> = matches
+/// Crops `text` around `matches` (byte ranges into `text`, any order), which are highlighted.
+/// `anchors` (likely answers: the number next to "attacks" for "how many attacks") weigh in the
+/// choice of the window like matches but are not highlighted.
+pub fn crop(text: &str, matches: &[(usize, usize)], anchors: &[(usize, usize)]) -> Excerpt {
+    let merged = merge(text, matches);
+    let mut weighed = merge(text, anchors);
+    weighed.extend_from_slice(&merged);
+    weighed.sort_unstable();
+    let (start, end) = if text.chars().count() <= MAX_CHARS {
+        (0, text.len())
+    } else {
+        let words = word_window(text, &weighed);
+        match sentence_window(text, &weighed) {
+            // Whole sentences, unless cutting inside one keeps more of the matches.
+            Some(sentences) if count(&weighed, sentences) >= count(&weighed, words) => sentences,
+            _ => words,
+        }
+    };
+    build(text, start, end, &merged)
+}
+
+/// Valid ranges, sorted, overlaps merged.
+fn merge(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = ranges
         .iter()
         .copied()
         .filter(|&(s, e)| s < e && e <= text.len())
         .collect();
-    matches.sort_unstable();
+    ranges.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::new();
-    for (s, e) in matches {
+    for (s, e) in ranges {
         match merged.last_mut() {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
             _ => merged.push((s, e)),
         }
     }
-    let (start, end) = if text.chars().count() <= MAX_CHARS {
-        (0, text.len())
-    } else {
-        sentence_window(text, &merged).unwrap_or_else(|| word_window(text, &merged))
-    };
-    build(text, start, end, &merged)
+    merged
+}
+
+fn count(matches: &[(usize, usize)], (s, e): (usize, usize)) -> usize {
+    matches.iter().filter(|m| m.0 >= s && m.1 <= e).count()
 }
 
 fn chars(text: &str) -> usize {
@@ -95,14 +115,21 @@ fn word_window(text: &str, matches: &[(usize, usize)]) -> (usize, usize) {
             anchor = m.0;
         }
     }
-    // Start a little before the anchor, on a word boundary.
+    // Start a little before the anchor: at the sentence's start when it is near, else on a
+    // word boundary.
     let lead = text[..anchor]
         .char_indices()
         .rev()
         .nth(40)
         .map_or(0, |(i, _)| i);
-    let start = if lead == 0 {
-        0
+    let sentence_start = text
+        .split_sentence_bound_indices()
+        .map(|(i, _)| i)
+        .take_while(|&i| i <= anchor)
+        .last()
+        .unwrap_or(0);
+    let start = if lead == 0 || sentence_start >= lead {
+        sentence_start.min(anchor)
     } else {
         text[lead..anchor]
             .find(char::is_whitespace)
@@ -155,7 +182,7 @@ mod tests {
 
     #[test]
     fn short_passages_are_whole() {
-        let e = crop("Balkhi said so.", &[(0, 6)]);
+        let e = crop("Balkhi said so.", &[(0, 6)], &[]);
         assert_eq!(e.text, "Balkhi said so.");
         assert_eq!(e.highlights, vec![[0, 6]]);
     }
@@ -165,7 +192,7 @@ mod tests {
         let filler = "Nothing to see in this sentence at all, it only fills the paragraph. ";
         let text = format!("{}The answer is 224 attacks since 2021. {}", filler.repeat(4), filler.repeat(4));
         let at = text.find("224").unwrap();
-        let e = crop(&text, &[(at, at + 3)]);
+        let e = crop(&text, &[(at, at + 3)], &[]);
         assert!(e.text.contains("The answer is 224 attacks since 2021."));
         assert!(e.text.starts_with('…') && e.text.ends_with('…'));
         let [s, end] = e.highlights[0];
@@ -176,7 +203,7 @@ mod tests {
     fn one_overlong_sentence_is_cut_on_word_boundaries() {
         let text = format!("{} target {}", "word ".repeat(100), "word ".repeat(100));
         let at = text.find("target").unwrap();
-        let e = crop(text.trim(), &[(at, at + 6)]);
+        let e = crop(text.trim(), &[(at, at + 6)], &[]);
         assert!(e.text.chars().count() <= MAX_CHARS + 2);
         assert!(e.text.contains("target"));
         assert!(!e.text.contains("wor…") && !e.text.contains("…ord"));
@@ -197,7 +224,7 @@ mod tests {
                     Some((s, e))
                 })
                 .collect();
-            let e = crop(&text, &matches);
+            let e = crop(&text, &matches, &matches[..matches.len() / 2]);
             prop_assert!(e.text.chars().count() <= MAX_CHARS + 2);
             let inner = e.text.trim_start_matches(ELLIPSIS).trim_end_matches(ELLIPSIS);
             prop_assert!(text.contains(inner));

@@ -58,20 +58,90 @@ pub struct Index {
 
 /// Marks an entry of a passage's sequence that is an alias group, not a word.
 pub(super) const ALIAS_BIT: u32 = 1 << 31;
+/// Marks a word written with a capital inside a sentence: part of a name.
+pub(super) const NAME_BIT: u32 = 1 << 30;
+/// Marks a word with digits: a number, a year, an amount.
+pub(super) const NUMBER_BIT: u32 = 1 << 29;
+/// The bits of a sequence entry that hold the word id (or alias group).
+pub(super) const ID_MASK: u32 = NUMBER_BIT - 1;
 
 struct Tokenized {
     words: Vec<Token>,
-    aliases: Vec<u32>,
+    flags: Vec<u32>,
+    /// Alias groups named, with the byte offset where each name starts.
+    aliases: Vec<(u32, usize)>,
+    /// Acronyms this passage defines ("over-the-horizon (OTH)" defines `oth`).
+    definitions: Vec<String>,
+}
+
+/// The term of the passages that define an acronym.
+pub(super) fn definition_term(acronym: &str) -> String {
+    format!("\u{1}def:{acronym}")
+}
+
+/// Acronyms defined in the text: a word in capitals between parentheses whose letters are the
+/// initials of the words just before it (`over-the-horizon (OTH)`, `Islamic State (IS)`).
+fn definitions(text: &str, tokens: &[Token]) -> Vec<String> {
+    let words: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
+    let mut found = Vec::new();
+    for (i, t) in words.iter().enumerate() {
+        let letters: Vec<char> = t.text.chars().collect();
+        let bracketed = text[..t.start].trim_end().ends_with('(')
+            && text[t.end..].trim_start().starts_with(')');
+        if !t.caps || !bracketed || !(2..=6).contains(&letters.len()) {
+            continue;
+        }
+        if !letters.iter().all(|c| c.is_alphabetic()) {
+            continue;
+        }
+        let mut want = letters.len();
+        let mut skipped = 0;
+        for w in words[..i].iter().rev() {
+            if want == 0 {
+                break;
+            }
+            if w.text.starts_with(letters[want - 1]) {
+                want -= 1;
+            } else if w.stop && skipped < 2 {
+                skipped += 1;
+            } else {
+                break;
+            }
+        }
+        if want == 0 {
+            found.push(t.text.clone());
+        }
+    }
+    found
 }
 
 fn tokenize_for_index(text: &str, aliases: &Aliases) -> Tokenized {
     let tokens = text::tokenize(text);
     let found = aliases.find(&tokens);
-    let words = tokens.into_iter().filter(|t| !t.stop).collect();
+    let definitions = definitions(text, &tokens);
+    let words: Vec<Token> = tokens.into_iter().filter(|t| !t.stop).collect();
+    let flags = words.iter().map(|t| answer_flags(text, t)).collect();
     Tokenized {
         words,
-        aliases: found.into_iter().map(|m| m.group).collect(),
+        flags,
+        aliases: found.into_iter().map(|m| (m.group, m.start)).collect(),
+        definitions,
     }
+}
+
+/// What kind of answer a word could be: part of a name, or a number.
+pub(super) fn answer_flags(text: &str, t: &Token) -> u32 {
+    let mut flags = 0;
+    if t.text.chars().any(|c| c.is_ascii_digit()) {
+        flags |= NUMBER_BIT;
+    }
+    let capital = text[t.start..].chars().next().is_some_and(char::is_uppercase);
+    let before = text[..t.start].trim_end();
+    let sentence_start = before.is_empty() || before.ends_with(['.', '!', '?', '"', '“', ':']);
+    if capital && !sentence_start && !t.joined {
+        flags |= NAME_BIT;
+    }
+    flags
 }
 
 impl Index {
@@ -118,6 +188,17 @@ impl Index {
             alias_terms.push(*terms.entry(format!("\u{0}alias{g}")).or_insert(next));
         }
 
+        let mut acronyms: Vec<&str> = tokenized
+            .iter()
+            .flat_map(|t| t.definitions.iter().map(String::as_str))
+            .collect();
+        acronyms.sort_unstable();
+        acronyms.dedup();
+        for a in acronyms {
+            let next = terms.len() as u32;
+            terms.entry(definition_term(a)).or_insert(next);
+        }
+
         let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); terms.len()];
         let mut word_count = vec![0u32; surfaces.len()];
         let mut lengths = Vec::with_capacity(passages.len());
@@ -127,15 +208,25 @@ impl Index {
         for (i, t) in tokenized.iter().enumerate() {
             tf.clear();
             let start = sequence.len() as u32;
-            for w in &t.words {
+            // Alias groups stand in the sequence just before the name's first word.
+            let mut pending = t.aliases.iter().peekable();
+            for (w, flags) in t.words.iter().zip(&t.flags) {
+                while let Some(&&(g, _)) = pending.peek().filter(|(_, at)| *at <= w.start) {
+                    sequence.push(g | ALIAS_BIT);
+                    *tf.entry(alias_terms[g as usize]).or_default() += 1;
+                    pending.next();
+                }
                 let id = word_id[w.text.as_str()];
                 word_count[id as usize] += 1;
-                sequence.push(id);
+                sequence.push(id | flags);
                 *tf.entry(word_term[id as usize]).or_default() += 1;
             }
-            for &g in &t.aliases {
+            for &(g, _) in pending {
                 sequence.push(g | ALIAS_BIT);
                 *tf.entry(alias_terms[g as usize]).or_default() += 1;
+            }
+            for a in &t.definitions {
+                *tf.entry(terms[&definition_term(a)]).or_default() += 1;
             }
             spans.push((start, sequence.len() as u32));
             lengths.push(t.words.iter().filter(|w| !w.joined).count().max(1) as u32);
@@ -238,4 +329,22 @@ impl Index {
 pub(super) fn idf(n: usize, df: usize) -> f32 {
     let (n, df) = (n as f32, df as f32);
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defined(text: &str) -> Vec<String> {
+        definitions(text, &text::tokenize(text))
+    }
+
+    #[test]
+    fn acronym_definitions_are_found_by_their_initials() {
+        assert_eq!(defined("limited to over-the-horizon (OTH) assets"), vec!["oth"]);
+        assert_eq!(defined("the Islamic State (IS), also known as"), vec!["is"]);
+        assert_eq!(defined("Islamic State in Khorasan Province (ISKP)"), vec!["iskp"]);
+        assert!(defined("the group (ISIS) said").is_empty());
+        assert!(defined("asked (OTH) twice").is_empty());
+    }
 }

@@ -84,8 +84,8 @@ fn quote(corpus: &Corpus, index: &Index, query: &Query, hit: &Hit) -> Quote {
     let id = index.passage_id(hit.passage);
     let passage = &corpus.passages[id as usize];
     let doc = &corpus.documents[passage.doc as usize];
-    let matched = matched_ranges(index, query, hit.mask, &passage.text);
-    let excerpt = excerpt::crop(&passage.text, &matched);
+    let (matched, anchors) = matched_ranges(index, query, hit.mask, &passage.text);
+    let excerpt = excerpt::crop(&passage.text, &matched, &anchors);
     let mut also_in: Vec<Citation> = Vec::new();
     for &other in corpus.duplicates.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
         let p = &corpus.passages[other as usize];
@@ -109,8 +109,14 @@ fn quote(corpus: &Corpus, index: &Index, query: &Query, hit: &Hit) -> Quote {
     }
 }
 
-/// Byte ranges of the words in `text` that matched the concepts in `mask`.
-fn matched_ranges(index: &Index, query: &Query, mask: u32, text: &str) -> Vec<(usize, usize)> {
+/// Byte ranges in `text` of the words that matched the concepts in `mask`, and of the words
+/// of the kind the question asks for that stand next to them (likely answers).
+fn matched_ranges(
+    index: &Index,
+    query: &Query,
+    mask: u32,
+    text: &str,
+) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
     let terms: HashSet<u32> = query
         .concepts
         .iter()
@@ -119,10 +125,14 @@ fn matched_ranges(index: &Index, query: &Query, mask: u32, text: &str) -> Vec<(u
         .flat_map(|(_, c)| c.alternatives.iter().map(|&(t, _)| t))
         .collect();
     let tokens = text::tokenize(text);
+    let words: Vec<&text::Token> = tokens.iter().filter(|t| !t.stop && !t.joined).collect();
+    let matched: Vec<bool> = words
+        .iter()
+        .map(|t| index.terms.get(&t.stem).is_some_and(|id| terms.contains(id)))
+        .collect();
     let mut ranges: Vec<(usize, usize)> = tokens
         .iter()
-        .filter(|t| !t.stop)
-        .filter(|t| index.terms.get(&t.stem).is_some_and(|id| terms.contains(id)))
+        .filter(|t| !t.stop && index.terms.get(&t.stem).is_some_and(|id| terms.contains(id)))
         .map(|t| (t.start, t.end))
         .collect();
     for m in index.aliases.find(&tokens) {
@@ -130,7 +140,20 @@ fn matched_ranges(index: &Index, query: &Query, mask: u32, text: &str) -> Vec<(u
             ranges.push((m.start, m.end));
         }
     }
-    ranges
+    let wanted = match query.answer_type {
+        Some(query::AnswerType::Name) => index::NAME_BIT,
+        Some(query::AnswerType::Number) => index::NUMBER_BIT,
+        None => 0,
+    };
+    let mut anchors = Vec::new();
+    for (i, t) in words.iter().enumerate() {
+        let next_to_match = (i > 0 && matched[i - 1]) || matched.get(i + 1).copied().unwrap_or(false);
+        let in_match = ranges.iter().any(|r| r.0 <= t.start && t.end <= r.1);
+        if !in_match && next_to_match && index::answer_flags(text, t) & wanted != 0 {
+            anchors.push((t.start, t.end));
+        }
+    }
+    (ranges, anchors)
 }
 
 /// "Did you mean" words for the question's unknown words, then the closest source titles.
@@ -172,6 +195,52 @@ fn suggestions(corpus: &Corpus, index: &Index, query: &Query) -> Vec<String> {
             break;
         }
         out.push(corpus.documents[d].title.clone());
+    }
+    out
+}
+
+/// A readable account of how a question was understood and ranked, for tuning and bug reports.
+pub fn explain(corpus: &Corpus, index: &Index, question: &str) -> String {
+    use std::fmt::Write;
+    let query = Query::parse(index, cut_question(question.trim()));
+    let mut out = String::new();
+    let _ = writeln!(out, "answer type: {:?}", query.answer_type);
+    for c in &query.concepts {
+        let alts: Vec<String> = c
+            .alternatives
+            .iter()
+            .map(|&(t, w)| {
+                let name = index
+                    .terms
+                    .iter()
+                    .find(|(_, &id)| id == t)
+                    .map_or("?", |(s, _)| s.as_str());
+                format!("{name}×{w:.2}(df {})", index.df(t))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "concept {:?} importance {:.2} known {}: {}",
+            c.label,
+            c.importance,
+            c.known,
+            alts.join(", ")
+        );
+    }
+    for hit in rank::rank_all(corpus, index, &query).iter().take(6) {
+        let p = &corpus.passages[index.passage_id(hit.passage) as usize];
+        let _ = writeln!(
+            out,
+            "{:.3} cov {:.2} mask {:b} prox {:.2} answer {:?} {} ¶{}: {}",
+            hit.score,
+            hit.coverage,
+            hit.mask,
+            hit.proximity,
+            hit.answer_distance,
+            corpus.documents[p.doc as usize].id,
+            p.paragraph,
+            p.text.chars().take(90).collect::<String>()
+        );
     }
     out
 }

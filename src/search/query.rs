@@ -11,17 +11,21 @@
 //! mentions is the surest sign that the corpus does not answer.
 
 use super::fuzzy;
-use super::index::Index;
+use super::index::{self, Index};
 use super::text::{self, Token};
 
 /// Weight of a match through the joined form of two adjacent words.
 const JOINED_WEIGHT: f32 = 0.9;
+/// Weight of a stem match for a word the vocabulary does not hold as typed.
+const STEM_ONLY_WEIGHT: f32 = 0.8;
 /// Weight of a match one typo away, and two typos away.
 const TYPO_WEIGHTS: [f32; 2] = [0.8, 0.6];
 /// A word found in at most this many passages also looks for typo neighbours.
 const RARE_DF: usize = 2;
 /// At most this many typo neighbours per word.
 const MAX_NEIGHBOURS: usize = 8;
+/// Importance multiplier for the words that describe the answer ("which TV channel").
+const FOCUS_FACTOR: f32 = 0.4;
 /// Importance multiplier for words written as names.
 const NAME_FACTOR: f32 = 1.5;
 /// Concepts beyond this many are dropped (a question is short; the bitmasks are 32 bits).
@@ -44,11 +48,39 @@ pub struct Concept {
     pub known: bool,
 }
 
+/// The kind of words that would answer the question, from its question word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerType {
+    /// "who", "whom", "whose", "which": a name.
+    Name,
+    /// "how many", "how much", "when", "what year": a number.
+    Number,
+}
+
+impl AnswerType {
+    /// Reads the question word(s) of a question.
+    pub fn of(tokens: &[Token]) -> Option<AnswerType> {
+        let words: Vec<&str> = tokens.iter().filter(|t| !t.joined).map(|t| t.text.as_str()).collect();
+        for (i, w) in words.iter().enumerate() {
+            let next = words.get(i + 1).copied().unwrap_or("");
+            match (*w, next) {
+                ("who" | "whom" | "whose" | "which", _) => return Some(AnswerType::Name),
+                ("how", "many" | "much" | "long" | "old" | "often") => return Some(AnswerType::Number),
+                ("when", _) | ("what", "year" | "date") => return Some(AnswerType::Number),
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
 /// A question, parsed against an index.
 #[derive(Debug, Clone, Default)]
 pub struct Query {
     /// Informative concepts, in question order.
     pub concepts: Vec<Concept>,
+    /// The kind of answer asked for, if the question word says.
+    pub answer_type: Option<AnswerType>,
 }
 
 impl Query {
@@ -85,6 +117,7 @@ impl Query {
         }
         let in_alias = |t: &Token| alias_matches.iter().any(|m| t.start >= m.start && t.end <= m.end);
 
+        let focus = focus_words(&tokens);
         // Words: compounds count once, through their joined form.
         let words: Vec<&Token> = tokens
             .iter()
@@ -97,11 +130,14 @@ impl Query {
             }
             let mut alternatives: Vec<(u32, f32)> = Vec::new();
             let own = index.terms.get(&t.stem).copied();
+            let spelled = index.word(&t.text).is_some();
             if let Some(term) = own {
                 if seen_terms.contains(&term) {
                     continue;
                 }
-                alternatives.push((term, 1.0));
+                // A word the corpus never spells this way shares its stem only by chance as
+                // often as not (`governer` → `govern`): no better than a typo neighbour.
+                alternatives.push((term, if spelled { 1.0 } else { STEM_ONLY_WEIGHT }));
             }
             // The joined form with the previous or the next word.
             for (a, b) in [(i.checked_sub(1), Some(i)), (Some(i), Some(i + 1))] {
@@ -114,24 +150,35 @@ impl Query {
                     }
                 }
             }
-            let rare = own.is_none_or(|term| index.df(term) <= RARE_DF);
+            // The passages that define an acronym the question uses.
+            if let Some(&term) = index.terms.get(&index::definition_term(&t.text)) {
+                alternatives.push((term, 1.0));
+            }
+            let rare = !spelled || own.is_none_or(|term| index.df(term) <= RARE_DF);
             if rare {
                 add_neighbours(index, &t.text, 1.0, &mut alternatives);
             }
             if let Some(term) = own {
                 seen_terms.push(term);
             }
-            concepts.push(concept(
+            let mut c = concept(
                 index,
                 question[t.start..t.end].to_string(),
                 t.text.clone(),
                 alternatives,
                 index.word(&t.text),
-                looks_like_name(question, t),
-            ));
+                looks_like_name(question, t) && !focus.contains(&t.start),
+            );
+            if focus.contains(&t.start) {
+                c.importance *= FOCUS_FACTOR;
+            }
+            concepts.push(c);
         }
         concepts.truncate(MAX_CONCEPTS);
-        Query { concepts }
+        Query {
+            concepts,
+            answer_type: AnswerType::of(&tokens),
+        }
     }
 
     /// Sum of the importances of all concepts.
@@ -187,6 +234,22 @@ fn add_neighbours(index: &Index, word: &str, weight: f32, out: &mut Vec<(u32, f3
         let w = weight * TYPO_WEIGHTS[(distance as usize - 1).min(1)] * (0.75 + 0.25 * likeness);
         out.push((index.word_term[id as usize], w));
     }
+}
+
+/// The words that name the kind of answer right after "which" or "what" ("which TV channel",
+/// "what year"): they describe the answer, and the passage that holds it seldom repeats them.
+/// Returns their byte offsets.
+fn focus_words(tokens: &[Token]) -> Vec<usize> {
+    let words: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
+    let Some(at) = words.iter().position(|t| t.text == "which" || t.text == "what") else {
+        return Vec::new();
+    };
+    words[at + 1..]
+        .iter()
+        .take_while(|t| !t.stop)
+        .take(2)
+        .map(|t| t.start)
+        .collect()
 }
 
 /// Written as a name: an acronym, a number, or a capital letter not at the start of a sentence.

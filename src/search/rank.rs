@@ -16,7 +16,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use super::index::{Index, ALIAS_BIT};
+use super::index::{Index, ALIAS_BIT, ID_MASK, NAME_BIT, NUMBER_BIT};
+use super::query::AnswerType;
 use super::query::Query;
 use crate::corpus::Corpus;
 
@@ -30,7 +31,17 @@ pub const MIN_COVERAGE: f32 = 0.5;
 const FOLLOWER_SHARE: f32 = 0.3;
 /// A concept found only in the document's title counts for this share of its importance.
 const TITLE_SHARE: f32 = 0.3;
+/// A concept found only in the passage before counts for this share of its importance.
+const CONTEXT_SHARE: f32 = 0.7;
 const HEADING_FACTOR: f32 = 0.7;
+/// A word of the kind asked for (a name for "who", a number for "how many") within this many
+/// words of a match multiplies the score by [`ANSWER_FACTOR`].
+const ANSWER_DISTANCE: u32 = 3;
+const ANSWER_FACTOR: f32 = 1.25;
+/// The same, for a word of the kind asked for right next to a match ("224 attacks").
+const ANSWER_FACTOR_ADJACENT: f32 = 1.5;
+/// A passage with no word at all of the kind asked for can hardly answer.
+const NO_ANSWER_FACTOR: f32 = 0.5;
 
 /// A ranked passage.
 #[derive(Debug, Clone)]
@@ -43,6 +54,10 @@ pub struct Hit {
     pub coverage: f32,
     /// Bit i set when concept i matched in the passage.
     pub mask: u32,
+    /// Words between a match and the nearest word of the kind asked for (for explanations).
+    pub answer_distance: Option<u32>,
+    /// How close together the matches stand, 0 to 1 (for explanations).
+    pub proximity: f32,
 }
 
 #[derive(Default)]
@@ -60,6 +75,20 @@ thread_local! {
 
 /// Ranks passages for a query; returns the hits worth quoting, best first (empty to abstain).
 pub fn rank(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
+    let mut hits = rank_all(corpus, index, query);
+    let Some(best) = hits.first() else {
+        return hits;
+    };
+    if best.coverage < MIN_COVERAGE {
+        return Vec::new();
+    }
+    let (floor, coverage_floor) = (best.score * FOLLOWER_SHARE, best.coverage * 0.5);
+    hits.retain(|h| h.score >= floor && h.coverage >= coverage_floor);
+    hits
+}
+
+/// Every re-ranked candidate, best first, before abstention and cut-offs.
+pub fn rank_all(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
     if query.concepts.is_empty() || index.passages.is_empty() {
         return Vec::new();
     }
@@ -71,14 +100,6 @@ pub fn rank(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
         .map(|(p, bm25, mask)| rerank(corpus, index, query, &term_concepts, total, p, bm25, mask))
         .collect();
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
-    let Some(best) = hits.first() else {
-        return hits;
-    };
-    if best.coverage < MIN_COVERAGE {
-        return Vec::new();
-    }
-    let (floor, coverage_floor) = (best.score * FOLLOWER_SHARE, best.coverage * 0.5);
-    hits.retain(|h| h.score >= floor && h.coverage >= coverage_floor);
     hits
 }
 
@@ -167,11 +188,16 @@ fn rerank(
     let corpus_id = index.passages[passage as usize] as usize;
     let source = &corpus.passages[corpus_id];
     let title = &index.title_terms[source.doc as usize];
+    let context = context_mask(corpus, index, term_concepts, passage) & !mask;
     let mut covered = 0.0;
     let mut title_bonus = 0.0;
+    let mut context_score = 0.0;
     for (ci, c) in query.concepts.iter().enumerate() {
         if mask & (1 << ci) != 0 {
             covered += c.importance;
+        } else if context & (1 << ci) != 0 {
+            covered += c.importance * CONTEXT_SHARE;
+            context_score += c.importance * CONTEXT_SHARE * 0.5;
         } else if c.alternatives.iter().any(|(t, _)| title.binary_search(t).is_ok()) {
             covered += c.importance * TITLE_SHARE;
             title_bonus += 0.1 * c.importance;
@@ -185,26 +211,61 @@ fn rerank(
     let mut positions: Vec<(u32, u32)> = Vec::new();
     let mut exact = 0.0;
     let mut exact_seen = 0u32;
-    for (pos, &w) in words.iter().enumerate() {
-        let term = if w & ALIAS_BIT != 0 {
-            index.alias_terms[(w & !ALIAS_BIT) as usize]
+    let mut candidates: Vec<u32> = Vec::new();
+    let mut in_name = false;
+    let wanted_bit = match query.answer_type {
+        Some(AnswerType::Name) => NAME_BIT,
+        Some(AnswerType::Number) => NUMBER_BIT,
+        None => 0,
+    };
+    for (pos, &entry) in words.iter().enumerate() {
+        let w = entry & ID_MASK;
+        let term = if entry & ALIAS_BIT != 0 {
+            index.alias_terms[w as usize]
         } else {
             index.word_term[w as usize]
         };
-        if let Some(&cm) = term_concepts.get(&term) {
+        let matched = term_concepts.get(&term);
+        if let Some(&cm) = matched {
             positions.push((pos as u32, cm & mask));
+        } else if entry & wanted_bit != 0 && !(in_name && entry & NAME_BIT != 0) {
+            candidates.push(pos as u32);
         }
+        // The words of a matched alias name are the question's own, not an answer.
+        in_name = if entry & ALIAS_BIT != 0 {
+            matched.is_some()
+        } else {
+            in_name && entry & NAME_BIT != 0
+        };
         for (ci, c) in query.concepts.iter().enumerate() {
-            if c.exact_word == Some(w) && exact_seen & (1 << ci) == 0 {
+            if entry & ALIAS_BIT == 0 && c.exact_word == Some(w) && exact_seen & (1 << ci) == 0 {
                 exact_seen |= 1 << ci;
                 exact += 0.05 * c.importance;
             }
         }
     }
     let proximity = proximity(&positions, mask);
-    let mut score = bm25 * (0.25 + 0.75 * coverage * coverage) * (1.0 + 0.3 * proximity)
+    // The kind of word the question asks for (a name, a number) standing next to what matched.
+    let answer_distance = candidates
+        .iter()
+        .flat_map(|&c| {
+            positions
+                .iter()
+                .filter(|&&(_, m)| m != 0)
+                .map(move |&(p, _)| p.abs_diff(c))
+        })
+        .min();
+    let mut score = (bm25 + context_score) * (0.25 + 0.75 * coverage * coverage) * (1.0 + 0.3 * proximity)
         + exact
         + title_bonus;
+    if query.answer_type.is_some() {
+        score *= match answer_distance {
+            Some(1) => ANSWER_FACTOR_ADJACENT,
+            Some(d) if d <= ANSWER_DISTANCE => ANSWER_FACTOR,
+            Some(_) => 1.0,
+            None => NO_ANSWER_FACTOR,
+        };
+    }
     if source.heading {
         score *= HEADING_FACTOR;
     }
@@ -213,7 +274,35 @@ fn rerank(
         score,
         coverage,
         mask,
+        answer_distance,
+        proximity,
     }
+}
+
+/// Concepts matched by the passage just before this one in the same document: what a
+/// paragraph is about is often named in the one before ("the governor… / Khalid said…").
+fn context_mask(corpus: &Corpus, index: &Index, term_concepts: &HashMap<u32, u32>, passage: u32) -> u32 {
+    let Some(previous) = passage.checked_sub(1) else {
+        return 0;
+    };
+    let doc = |p: u32| corpus.passages[index.passages[p as usize] as usize].doc;
+    if doc(previous) != doc(passage) {
+        return 0;
+    }
+    let (start, end) = index.spans[previous as usize];
+    let mut mask = 0;
+    for &entry in &index.sequence[start as usize..end as usize] {
+        let w = entry & ID_MASK;
+        let term = if entry & ALIAS_BIT != 0 {
+            index.alias_terms[w as usize]
+        } else {
+            index.word_term[w as usize]
+        };
+        if let Some(&cm) = term_concepts.get(&term) {
+            mask |= cm;
+        }
+    }
+    mask
 }
 
 /// 1 when all matched concepts stand side by side, falling towards 0 as they spread out; 0 for
