@@ -830,3 +830,117 @@ async fn votes_and_questions_that_found_nothing_are_logged_with_spans() {
     assert!(text.contains("latency_ms="), "{text}");
     assert!(!text.contains(TOKEN));
 }
+
+#[tokio::test]
+async fn sources_pages_with_buttons_when_they_do_not_fit_one_embed() {
+    let files: Vec<(String, String)> = (0..20)
+        .map(|i| {
+            (
+                format!("zz_extra_{i:02}.txt"),
+                format!("Extra article number {i}\n\nThe extra article {i} tells of the Ombrel harbour.\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let bot = Bot::start_with(&[], &files).await;
+    let token = bot.push_command(member(), "sources", &[]);
+    let first = bot.callback(&token).await;
+    let footer = embed(&first["data"])["footer"]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(footer.contains("page 1 of 2"), "{footer}");
+    let ids = custom_ids(&first["data"]);
+    assert_eq!(ids, ["src:1"]);
+    let message = bot.double.stored_message(&token).unwrap();
+    let env = bot.double.guild_interaction(member());
+    bot.double
+        .push_interaction(payloads::button_click(&env, "src:1", message))
+        .expect("pushed");
+    let second = bot.callback(&env.token).await;
+    assert_eq!(second["type"], 7);
+    let description = embed(&second["data"])["description"].as_str().unwrap();
+    assert!(
+        description.contains(&escape("zz_extra_19")),
+        "{description}"
+    );
+    assert_eq!(custom_ids(&second["data"]), ["src:0"]);
+    bot.stop().await;
+}
+
+/// The `citebot serve` binary, configured from its environment, in an empty working folder
+/// (so no `.env` is read).
+#[cfg(unix)]
+fn serve_command(dir: &Path, env: &[(&str, String)]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_citebot"));
+    command
+        .arg("serve")
+        .current_dir(dir)
+        .env_clear()
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn serve_without_a_token_stops_with_one_line_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = serve_command(dir.path(), &[]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("DISCORD_TOKEN"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn serve_shuts_down_cleanly_on_sigterm_and_never_prints_the_token() {
+    let double = DiscordDouble::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    copy_corpus(&corpus);
+    let mut child = serve_command(
+        dir.path(),
+        &[
+            ("DISCORD_TOKEN", TOKEN.to_string()),
+            ("DISCORD_API_BASE_URL", double.base_url()),
+            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
+        ],
+    )
+    .spawn()
+    .unwrap();
+    let registered = double
+        .wait_for_request(|r| r.route == "commands.overwrite", T)
+        .await;
+    let identified = double.wait_identified(T).await;
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let waited = tokio::task::spawn_blocking(move || child.wait_with_output());
+    let output = tokio::time::timeout(T, waited)
+        .await
+        .expect("the bot exits in time after SIGTERM")
+        .unwrap()
+        .unwrap();
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(registered.is_some(), "{printed}\n{}", double.request_log());
+    assert!(identified.is_some(), "{printed}");
+    assert!(output.status.success(), "{:?}\n{printed}", output.status);
+    assert!(printed.contains("SIGTERM"), "{printed}");
+    assert!(!printed.contains(TOKEN), "the token was printed");
+}
