@@ -908,7 +908,7 @@ async fn serve_shuts_down_cleanly_on_sigterm_and_never_prints_the_token() {
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
     copy_corpus(&corpus);
-    let mut child = serve_command(
+    let child = serve_command(
         dir.path(),
         &[
             ("DISCORD_TOKEN", TOKEN.to_string()),
