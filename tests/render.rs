@@ -104,6 +104,22 @@ fn an_answer_renders_quotes_in_bold_with_citations_and_buttons() {
 }
 
 #[test]
+fn a_question_too_long_for_the_title_gets_no_paging_buttons_but_keeps_its_votes() {
+    let question = "Who said that ".repeat(30);
+    let answer = answered(
+        &question,
+        vec![quote("000_a", 1, "Balkhi said so.", &["Balkhi"])],
+        9,
+    );
+    let reply = render::answer(&answer, AnswerPage { top: 1, page: 0 }, SIZE);
+    assert!(reply.limit_violations().is_empty());
+    let embed = reply.embed.as_ref().unwrap();
+    assert!(embed.title.ends_with('…'));
+    assert!(reply.buttons.iter().all(|b| !b.id.starts_with("ask:")));
+    assert_eq!(reply.buttons.len(), 2, "👍 and 👎");
+}
+
+#[test]
 fn no_match_is_a_short_ephemeral_text_with_suggestions() {
     let answer = Answer {
         question: "What is the capital of France?".into(),
