@@ -109,6 +109,47 @@ pub async fn on_message(
 mod tests {
     use super::*;
 
+    fn message(author: u64, guild: Option<u64>, channel: u64) -> serenity::Message {
+        let mut m = serenity::Message::default();
+        m.author.id = serenity::UserId::new(author);
+        m.guild_id = guild.map(serenity::GuildId::new);
+        m.channel_id = serenity::ChannelId::new(channel);
+        m.content = "who is Balkhi?".into();
+        m
+    }
+
+    #[test]
+    fn mentions_direct_messages_and_qa_channels_are_questions() {
+        let bot = serenity::UserId::new(42);
+        let qa: std::collections::HashSet<u64> = [9].into();
+        let mut mention = message(7, Some(1), 3);
+        let mut bot_user = serenity::User::default();
+        bot_user.id = bot;
+        mention.mentions = vec![bot_user];
+        assert_eq!(reason_to_answer(&mention, bot, &qa), Some("mention"));
+        let dm = message(7, None, 3);
+        assert_eq!(reason_to_answer(&dm, bot, &qa), Some("direct_message"));
+        let in_qa = message(7, Some(1), 9);
+        assert_eq!(reason_to_answer(&in_qa, bot, &qa), Some("ask_channel"));
+        let elsewhere = message(7, Some(1), 3);
+        assert_eq!(reason_to_answer(&elsewhere, bot, &qa), None);
+    }
+
+    #[test]
+    fn bots_and_the_bot_itself_are_never_answered() {
+        let bot = serenity::UserId::new(42);
+        let qa: std::collections::HashSet<u64> = [9].into();
+        let own = message(42, None, 3);
+        assert_eq!(reason_to_answer(&own, bot, &qa), None);
+        let mut other_bot = message(8, Some(1), 9);
+        other_bot.author.bot = true;
+        assert_eq!(reason_to_answer(&other_bot, bot, &qa), None);
+        let mut everyone = message(7, Some(1), 3);
+        everyone.mention_everyone = true;
+        everyone.content = "@everyone citebot who is Balkhi?".into();
+        assert_eq!(reason_to_answer(&everyone, bot, &qa), None);
+    }
+
     #[test]
     fn the_mention_is_removed_from_the_question() {
         let bot = serenity::UserId::new(42);

@@ -391,12 +391,15 @@ impl Reply {
     /// As an interaction response message (button clicks: new or updated message).
     pub fn to_interaction_message(&self) -> serenity::CreateInteractionResponseMessage {
         let mut message = serenity::CreateInteractionResponseMessage::new()
-            .ephemeral(self.ephemeral)
             .allowed_mentions(no_pings())
-            .components(self.rows());
-        // An update replaces content and embeds: say "none" explicitly.
-        message = message.content(self.content.clone().unwrap_or_default());
-        message = message.embeds(self.embed.iter().map(Embed::to_serenity).collect());
+            .components(self.rows())
+            // An update replaces content and embeds: say "none" explicitly.
+            .content(self.content.clone().unwrap_or_default())
+            .embeds(self.embed.iter().map(Embed::to_serenity).collect());
+        // Flags only when needed: an update cannot change whether a message is ephemeral.
+        if self.ephemeral {
+            message = message.ephemeral(true);
+        }
         message
     }
 }
