@@ -247,5 +247,24 @@ pub async fn run(
         }
     };
     stopper.abort();
-    result.context("the Discord connection failed")
+    result.map_err(explain)
+}
+
+/// Turns a failed connection into one line that says what to do about it.
+fn explain(error: serenity::Error) -> anyhow::Error {
+    let hint = match &error {
+        serenity::Error::Gateway(serenity::GatewayError::DisallowedGatewayIntents) => {
+            "the bot may not use the Message Content intent: turn it on in the Discord developer portal (Bot → Privileged Gateway Intents)"
+        }
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
+            "Discord rejected DISCORD_TOKEN: copy the bot token again from the developer portal"
+        }
+        serenity::Error::Http(http)
+            if http.status_code() == Some(serenity::StatusCode::UNAUTHORIZED) =>
+        {
+            "Discord rejected DISCORD_TOKEN: copy the bot token again from the developer portal"
+        }
+        _ => "the Discord connection failed",
+    };
+    anyhow::Error::new(error).context(hint)
 }
