@@ -606,12 +606,35 @@ fn cut_markup(text: &str, max: usize) -> String {
     if trailing % 2 == 1 {
         head.pop();
     }
+    // A cut inside a `**` marker leaves a lone `*`: drop unescaped trailing stars.
+    while head.ends_with('*') && !head[..head.len() - 1].ends_with('\\') {
+        head.pop();
+    }
     let mut out = head;
-    if out.matches("**").count() % 2 == 1 {
+    if bold_markers(&out) % 2 == 1 {
         out.push_str("**");
     }
     out.push('…');
     out
+}
+
+/// How many `**` markers `markup` has outside backslash escapes.
+fn bold_markers(markup: &str) -> usize {
+    let mut markers = 0;
+    let mut chars = markup.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                markers += 1;
+            }
+            _ => {}
+        }
+    }
+    markers
 }
 
 /// A passage as a block quote, its highlights in bold, at most `max` units.
@@ -1073,6 +1096,22 @@ mod tests {
         );
         // Out of range or inside a character: ignored, never a panic.
         assert_eq!(with_bold("é", &[[1, 2], [0, 9]]), "**é**");
+    }
+
+    #[test]
+    fn cutting_markup_never_leaves_a_dangling_marker_or_escape() {
+        let markup = format!("{}**bold words**", "a".repeat(20));
+        for max in 3..40 {
+            let cut = cut_markup(&markup, max);
+            assert!(discord_len(&cut) <= max, "{cut}");
+            assert_eq!(bold_markers(&cut) % 2, 0, "{cut}");
+            assert!(!cut.ends_with("\\…"), "{cut}");
+        }
+        let escaped = format!("{}\\*\\*", "b".repeat(10));
+        for max in 3..16 {
+            let cut = cut_markup(&escaped, max);
+            assert!(!cut.trim_end_matches('…').ends_with('\\') || cut.ends_with("\\\\…"), "{cut}");
+        }
     }
 
     #[test]
