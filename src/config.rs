@@ -26,6 +26,8 @@ pub struct Config {
     pub answer_cooldown: Duration,
     /// `SHARD_COUNT` and `SHARD_RANGE`: which shards this process runs.
     pub sharding: Sharding,
+    /// `MAX_FILE_BYTES`: corpus files larger than this are skipped (as for the CLI).
+    pub max_file_bytes: u64,
 }
 
 /// Which gateway shards this process runs.
@@ -76,6 +78,7 @@ impl fmt::Debug for Config {
             .field("api_base_url", &self.api_base_url)
             .field("answer_cooldown", &self.answer_cooldown)
             .field("sharding", &self.sharding)
+            .field("max_file_bytes", &self.max_file_bytes)
             .finish()
     }
 }
@@ -134,6 +137,18 @@ impl Config {
             }
         };
         let sharding = parse_sharding(get("SHARD_COUNT"), get("SHARD_RANGE"))?;
+        let max_file_bytes = match get("MAX_FILE_BYTES") {
+            None => crate::corpus::LoadOptions::DEFAULT_MAX_FILE_BYTES,
+            Some(v) => match v.parse::<u64>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    return Err(ConfigError::Malformed {
+                        key: "MAX_FILE_BYTES",
+                        reason: format!("{v:?} is not a positive number of bytes"),
+                    })
+                }
+            },
+        };
         Ok(Config {
             token,
             corpus_dir: PathBuf::from(corpus_dir),
@@ -143,6 +158,7 @@ impl Config {
             api_base_url,
             answer_cooldown,
             sharding,
+            max_file_bytes,
         })
     }
 }
@@ -256,6 +272,9 @@ mod tests {
         assert_eq!(c.sharding, Sharding::Auto);
         assert!(c.guild_id.is_none() && c.api_base_url.is_none());
         assert!(c.moderator_role_ids.is_empty() && c.ask_channel_ids.is_empty());
+        assert_eq!(c.max_file_bytes, 10 * 1024 * 1024);
+        let e = config(&[("DISCORD_TOKEN", "t"), ("MAX_FILE_BYTES", "10MB")]).unwrap_err();
+        assert!(e.to_string().starts_with("MAX_FILE_BYTES is malformed"));
     }
 
     #[test]

@@ -34,7 +34,9 @@ pub fn intents() -> serenity::GatewayIntents {
 /// Loads the corpus from `CORPUS_DIR` and runs the bot until SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let dir = config.corpus_dir.clone();
-    let options = LoadOptions::default();
+    let options = LoadOptions {
+        max_file_bytes: config.max_file_bytes,
+    };
     let load_options = options.clone();
     let snapshot = tokio::task::spawn_blocking(move || Snapshot::load(&dir, &load_options))
         .await

@@ -1110,7 +1110,10 @@ mod tests {
         let escaped = format!("{}\\*\\*", "b".repeat(10));
         for max in 3..16 {
             let cut = cut_markup(&escaped, max);
-            assert!(!cut.trim_end_matches('…').ends_with('\\') || cut.ends_with("\\\\…"), "{cut}");
+            assert!(
+                !cut.trim_end_matches('…').ends_with('\\') || cut.ends_with("\\\\…"),
+                "{cut}"
+            );
         }
     }
 
