@@ -450,7 +450,7 @@ pub fn answer(answer: &Answer, at: AnswerPage, corpus: CorpusSize) -> Reply {
     let first = at.offset() + 1;
     let last = at.offset() + answer.quotes.len();
     let total = answer.total.max(last);
-    let footer = format!(
+    let mut footer = format!(
         "{} · {} · answered in {} · results {}–{} of {}",
         count(corpus.documents, "document"),
         count(corpus.passages, "passage"),
@@ -459,6 +459,11 @@ pub fn answer(answer: &Answer, at: AnswerPage, corpus: CorpusSize) -> Reply {
         last,
         total
     );
+    // Footers show no markdown: the engine's note about the question goes in as it is.
+    if let Some(note) = &answer.error {
+        footer.push_str(" · ");
+        footer.push_str(&cut(note, 300));
+    }
     let key = buttons::question_key(&answer.question);
     let mut buttons_row = Vec::new();
     // Paging re-reads the question from the title, so it needs the whole question there.
