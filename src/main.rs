@@ -157,7 +157,11 @@ fn print_answer(
         writeln!(out)?;
     } else {
         let bold = std::io::stdout().is_terminal();
-        writeln!(out, "{}", citebot::terminal::answer(&answer, bold).trim_end())?;
+        writeln!(
+            out,
+            "{}",
+            citebot::terminal::answer(&answer, bold).trim_end()
+        )?;
     }
     out.flush()?;
     Ok(())
@@ -197,7 +201,11 @@ fn sources(args: SourcesArgs) -> anyhow::Result<ExitCode> {
             writeln!(stdout)?;
         }
     } else {
-        write!(stdout, "{}", citebot::terminal::sources(snapshot.documents()))?;
+        write!(
+            stdout,
+            "{}",
+            citebot::terminal::sources(snapshot.documents())
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

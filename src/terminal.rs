@@ -28,7 +28,12 @@ pub fn answer(answer: &Answer, bold: bool) -> String {
                 if i > 0 {
                     out.push('\n');
                 }
-                let _ = writeln!(out, "[{}] “{}”", i + 1, highlighted(&q.text, &q.highlights, bold));
+                let _ = writeln!(
+                    out,
+                    "[{}] “{}”",
+                    i + 1,
+                    highlighted(&q.text, &q.highlights, bold)
+                );
                 let _ = write!(out, "    — {} · {} ¶{}", q.title, q.source, q.paragraph);
                 if !q.also_in.is_empty() {
                     let places: Vec<String> = q
@@ -67,8 +72,16 @@ fn highlighted(text: &str, highlights: &[[usize; 2]], bold: bool) -> String {
 
 /// Renders the list of documents as an aligned table.
 pub fn sources(documents: &[Document]) -> String {
-    let width = documents.iter().map(|d| d.id.chars().count()).max().unwrap_or(2).max(2);
-    let mut out = format!("{:<width$}  {:>10}  {:>6}  title\n", "id", "paragraphs", "words");
+    let width = documents
+        .iter()
+        .map(|d| d.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let mut out = format!(
+        "{:<width$}  {:>10}  {:>6}  title\n",
+        "id", "paragraphs", "words"
+    );
     for d in documents {
         let _ = writeln!(
             out,

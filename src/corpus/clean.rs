@@ -95,7 +95,7 @@ fn push(out: &mut Vec<Paragraph>, text: String, kind: Option<Kind>) {
 }
 
 /// Turns a block of consecutive lines into paragraphs.
-fn flush<'a>(out: &mut Vec<Paragraph>, block: &mut Vec<&'a str>) {
+fn flush(out: &mut Vec<Paragraph>, block: &mut Vec<&str>) {
     if block.is_empty() {
         return;
     }
@@ -141,8 +141,9 @@ fn starts_item(line: &str) -> bool {
         || t.starts_with("+ ")
         || t.starts_with('#')
         || t.starts_with('|')
-        || t.split_once(". ")
-            .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit()))
+        || t.split_once(". ").is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit())
+        })
 }
 
 /// Ends like a sentence: `.`, `!`, `?`, `…` (or `:` before a list), closing quotes aside.
@@ -183,8 +184,14 @@ pub fn is_crumb(text: &str) -> bool {
 fn counter_pairs(text: &str) -> usize {
     text.match_indices(": ")
         .filter(|(i, _)| {
-            let before = text[..*i].chars().next_back().is_some_and(char::is_alphabetic);
-            let after = text[i + 2..].chars().next().is_some_and(|c| c.is_ascii_digit());
+            let before = text[..*i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphabetic);
+            let after = text[i + 2..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit());
             before && after
         })
         .count()

@@ -70,7 +70,9 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
         }
         let kept: Vec<&clean::Paragraph> = paragraphs
             .iter()
-            .filter(|p| p.kind != clean::Kind::Debris && !boilerplate.contains(&clean::fold_line(&p.text)))
+            .filter(|p| {
+                p.kind != clean::Kind::Debris && !boilerplate.contains(&clean::fold_line(&p.text))
+            })
             .collect();
         if kept.is_empty() {
             warnings.push(LoadWarning {
@@ -247,7 +249,6 @@ fn hash_text(text: &str) -> u64 {
     text.hash(&mut hasher);
     hasher.finish()
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -48,7 +48,10 @@ pub fn split_front_matter(text: &str) -> (Result<FrontMatter, String>, &str) {
 
 fn parse(block: &str) -> Result<FrontMatter, String> {
     let mut front = FrontMatter::default();
-    for line in block.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
+    for line in block
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    {
         let Some((key, value)) = line.split_once(':') else {
             return Err(format!("line `{}` is not `key: value`", line.trim()));
         };
@@ -68,7 +71,10 @@ fn parse(block: &str) -> Result<FrontMatter, String> {
 /// The first paragraph that reads like a headline; else the opening words of the first body
 /// paragraph; else the source id.
 pub fn derive_title(paragraphs: &[Paragraph], id: &str) -> String {
-    if let Some(p) = paragraphs.iter().find(|p| p.kind != Kind::Debris && is_headline(&p.text)) {
+    if let Some(p) = paragraphs
+        .iter()
+        .find(|p| p.kind != Kind::Debris && is_headline(&p.text))
+    {
         return p.text.trim_start_matches('#').trim().to_string();
     }
     if let Some(p) = paragraphs.iter().find(|p| p.kind == Kind::Body) {

@@ -163,7 +163,10 @@ pub enum WarningKind {
 impl WarningKind {
     /// True when the file was skipped entirely (not just loaded with a caveat).
     pub fn skipped(&self) -> bool {
-        !matches!(self, WarningKind::BadFrontMatter(_) | WarningKind::BadAlias(_))
+        !matches!(
+            self,
+            WarningKind::BadFrontMatter(_) | WarningKind::BadAlias(_)
+        )
     }
 }
 

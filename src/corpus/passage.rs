@@ -83,7 +83,7 @@ fn fingerprint(text: &str) -> Fingerprint {
     let words = words(text);
     let exact = hash_of(&words);
     let shingles: HashSet<u64> = if words.len() < 2 {
-        words.iter().map(|w| hash_of(w)).collect()
+        words.iter().map(hash_of).collect()
     } else {
         words.windows(2).map(hash_of).collect()
     };
@@ -147,7 +147,12 @@ pub fn group_duplicates(passages: &[Passage]) -> (Vec<u32>, HashMap<u32, Vec<u32
         }
     }
     let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
-    for (&id, fp) in exact.values().map(|id| (id, &prints[*id as usize])).collect::<Vec<_>>().iter() {
+    for (&id, fp) in exact
+        .values()
+        .map(|id| (id, &prints[*id as usize]))
+        .collect::<Vec<_>>()
+        .iter()
+    {
         // Near duplicates only among passages long enough for word pairs to mean something.
         if fp.shingles.len() < 8 {
             continue;

@@ -94,7 +94,9 @@ impl Aliases {
             Some(toml::Value::Array(entries)) => {
                 for (i, entry) in entries.iter().enumerate() {
                     match entry.get("names").and_then(|n| n.as_array()) {
-                        None => problems.push(format!("group {}: needs `names = [\"…\", …]`", i + 1)),
+                        None => {
+                            problems.push(format!("group {}: needs `names = [\"…\", …]`", i + 1))
+                        }
                         Some(names) => {
                             let mut good = Vec::new();
                             for name in names {
@@ -125,7 +127,10 @@ impl Aliases {
             let id = aliases.groups.len() as u32;
             let mut kept = Vec::new();
             for name in names {
-                let tokens: Vec<Token> = text::tokenize(&name).into_iter().filter(|t| !t.joined).collect();
+                let tokens: Vec<Token> = text::tokenize(&name)
+                    .into_iter()
+                    .filter(|t| !t.joined)
+                    .collect();
                 let stems: Vec<String> = tokens.iter().map(|t| t.stem.clone()).collect();
                 if let Some(&other) = owner.get(&stems) {
                     if other == id as usize {
@@ -138,10 +143,7 @@ impl Aliases {
                     continue;
                 }
                 owner.insert(stems.clone(), id as usize);
-                let caps = tokens
-                    .iter()
-                    .map(|t| text::is_stop_word(&t.text))
-                    .collect();
+                let caps = tokens.iter().map(|t| text::is_stop_word(&t.text)).collect();
                 if stems.len() > 1 {
                     let joined: String = tokens.iter().map(|t| t.text.as_str()).collect();
                     aliases.by_joined.entry(text::stem(&joined)).or_insert(id);
@@ -150,13 +152,17 @@ impl Aliases {
                     .by_first
                     .entry(stems[0].clone())
                     .or_default()
-                    .push(Name { group: id, stems, caps });
+                    .push(Name {
+                        group: id,
+                        stems,
+                        caps,
+                    });
                 kept.push(name);
             }
             aliases.groups.push(kept);
         }
         for names in aliases.by_first.values_mut() {
-            names.sort_by(|a, b| b.stems.len().cmp(&a.stems.len()));
+            names.sort_by_key(|n| std::cmp::Reverse(n.stems.len()));
         }
         (aliases, problems)
     }
@@ -184,7 +190,14 @@ impl Aliases {
         }
         let words: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
         let mut covered_until = 0usize;
-        for t in tokens.iter().filter(|t| t.joined) {
+        // A name written as one word (`alQaeda`, or the joined form of `al-Qaida`).
+        let whole = |t: &&Token| {
+            t.joined
+                || !tokens
+                    .iter()
+                    .any(|j| j.joined && j.start <= t.start && j.end >= t.end)
+        };
+        for t in tokens.iter().filter(whole) {
             if let Some(&group) = self.by_joined.get(&t.stem) {
                 found.push(AliasMatch {
                     group,
@@ -201,19 +214,25 @@ impl Aliases {
                 i += 1;
                 continue;
             }
-            let hit = self.by_first.get(&w.stem).and_then(|names| {
-                names.iter().find(|name| {
-                    name.stems.len() <= words.len() - i
-                        && name.stems.iter().zip(&name.caps).enumerate().all(|(k, (s, caps))| {
-                            let t = words[i + k];
-                            t.stem == *s && (!caps || t.caps)
-                        })
-                })
-            });
+            let hit =
+                self.by_first.get(&w.stem).and_then(|names| {
+                    names.iter().find(|name| {
+                        name.stems.len() <= words.len() - i
+                            && name.stems.iter().zip(&name.caps).enumerate().all(
+                                |(k, (s, caps))| {
+                                    let t = words[i + k];
+                                    t.stem == *s && (!caps || t.caps)
+                                },
+                            )
+                    })
+                });
             match hit {
                 Some(name) => {
                     let last = words[i + name.stems.len() - 1];
-                    if !found.iter().any(|m: &AliasMatch| m.start <= w.start && m.end >= last.end) {
+                    if !found
+                        .iter()
+                        .any(|m: &AliasMatch| m.start <= w.start && m.end >= last.end)
+                    {
                         found.push(AliasMatch {
                             group: name.group,
                             start: w.start,
@@ -248,7 +267,11 @@ names = ["al-Qaeda", "al Qaida"]
 "#;
 
     fn groups_in(aliases: &Aliases, text: &str) -> Vec<u32> {
-        aliases.find(&text::tokenize(text)).iter().map(|m| m.group).collect()
+        aliases
+            .find(&text::tokenize(text))
+            .iter()
+            .map(|m| m.group)
+            .collect()
     }
 
     #[test]
@@ -257,9 +280,15 @@ names = ["al-Qaeda", "al Qaida"]
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(groups_in(&aliases, "Daesh leaders"), vec![0]);
         assert_eq!(groups_in(&aliases, "the Islamic State said"), vec![0]);
-        assert_eq!(groups_in(&aliases, "Islamic State Khorasan attacks"), vec![1]);
+        assert_eq!(
+            groups_in(&aliases, "Islamic State Khorasan attacks"),
+            vec![1]
+        );
         assert_eq!(groups_in(&aliases, "ISIS-K and ISKP"), vec![1, 1]);
-        assert_eq!(groups_in(&aliases, "al Qaeda, alQaeda, al-Qaida"), vec![2, 2, 2]);
+        assert_eq!(
+            groups_in(&aliases, "al Qaeda, alQaeda, al-Qaida"),
+            vec![2, 2, 2]
+        );
     }
 
     #[test]

@@ -190,7 +190,11 @@ mod tests {
     #[test]
     fn long_passages_keep_the_sentences_that_matched() {
         let filler = "Nothing to see in this sentence at all, it only fills the paragraph. ";
-        let text = format!("{}The answer is 224 attacks since 2021. {}", filler.repeat(4), filler.repeat(4));
+        let text = format!(
+            "{}The answer is 224 attacks since 2021. {}",
+            filler.repeat(4),
+            filler.repeat(4)
+        );
         let at = text.find("224").unwrap();
         let e = crop(&text, &[(at, at + 3)], &[]);
         assert!(e.text.contains("The answer is 224 attacks since 2021."));

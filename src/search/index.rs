@@ -135,7 +135,10 @@ pub(super) fn answer_flags(text: &str, t: &Token) -> u32 {
     if t.text.chars().any(|c| c.is_ascii_digit()) {
         flags |= NUMBER_BIT;
     }
-    let capital = text[t.start..].chars().next().is_some_and(char::is_uppercase);
+    let capital = text[t.start..]
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
     let before = text[..t.start].trim_end();
     let sentence_start = before.is_empty() || before.ends_with(['.', '!', '?', '"', '“', ':']);
     if capital && !sentence_start && !t.joined {
@@ -157,7 +160,12 @@ impl Index {
         let titles: Vec<Vec<Token>> = corpus
             .documents
             .par_iter()
-            .map(|d| text::tokenize(&d.title).into_iter().filter(|t| !t.stop).collect())
+            .map(|d| {
+                text::tokenize(&d.title)
+                    .into_iter()
+                    .filter(|t| !t.stop)
+                    .collect()
+            })
             .collect();
 
         // Vocabulary in sorted order, so ids do not depend on thread scheduling.
@@ -341,9 +349,15 @@ mod tests {
 
     #[test]
     fn acronym_definitions_are_found_by_their_initials() {
-        assert_eq!(defined("limited to over-the-horizon (OTH) assets"), vec!["oth"]);
+        assert_eq!(
+            defined("limited to over-the-horizon (OTH) assets"),
+            vec!["oth"]
+        );
         assert_eq!(defined("the Islamic State (IS), also known as"), vec!["is"]);
-        assert_eq!(defined("Islamic State in Khorasan Province (ISKP)"), vec!["iskp"]);
+        assert_eq!(
+            defined("Islamic State in Khorasan Province (ISKP)"),
+            vec!["iskp"]
+        );
         assert!(defined("the group (ISIS) said").is_empty());
         assert!(defined("asked (OTH) twice").is_empty());
     }

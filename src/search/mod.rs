@@ -29,6 +29,8 @@ use rank::Hit;
 
 /// Questions longer than this many characters are cut.
 pub const MAX_QUESTION_CHARS: usize = 1000;
+/// A "did you mean" word must look at least this much like the word typed (Jaro-Winkler).
+const SUGGESTION_LIKENESS: f32 = 0.88;
 /// At most this many suggestions.
 const MAX_SUGGESTIONS: usize = 3;
 
@@ -109,14 +111,12 @@ fn quote(corpus: &Corpus, index: &Index, query: &Query, hit: &Hit) -> Quote {
     }
 }
 
+/// A byte range `(start, end)`.
+type Range = (usize, usize);
+
 /// Byte ranges in `text` of the words that matched the concepts in `mask`, and of the words
 /// of the kind the question asks for that stand next to them (likely answers).
-fn matched_ranges(
-    index: &Index,
-    query: &Query,
-    mask: u32,
-    text: &str,
-) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+fn matched_ranges(index: &Index, query: &Query, mask: u32, text: &str) -> (Vec<Range>, Vec<Range>) {
     let terms: HashSet<u32> = query
         .concepts
         .iter()
@@ -128,11 +128,22 @@ fn matched_ranges(
     let words: Vec<&text::Token> = tokens.iter().filter(|t| !t.stop && !t.joined).collect();
     let matched: Vec<bool> = words
         .iter()
-        .map(|t| index.terms.get(&t.stem).is_some_and(|id| terms.contains(id)))
+        .map(|t| {
+            index
+                .terms
+                .get(&t.stem)
+                .is_some_and(|id| terms.contains(id))
+        })
         .collect();
     let mut ranges: Vec<(usize, usize)> = tokens
         .iter()
-        .filter(|t| !t.stop && index.terms.get(&t.stem).is_some_and(|id| terms.contains(id)))
+        .filter(|t| {
+            !t.stop
+                && index
+                    .terms
+                    .get(&t.stem)
+                    .is_some_and(|id| terms.contains(id))
+        })
         .map(|t| (t.start, t.end))
         .collect();
     for m in index.aliases.find(&tokens) {
@@ -147,7 +158,8 @@ fn matched_ranges(
     };
     let mut anchors = Vec::new();
     for (i, t) in words.iter().enumerate() {
-        let next_to_match = (i > 0 && matched[i - 1]) || matched.get(i + 1).copied().unwrap_or(false);
+        let next_to_match =
+            (i > 0 && matched[i - 1]) || matched.get(i + 1).copied().unwrap_or(false);
         let in_match = ranges.iter().any(|r| r.0 <= t.start && t.end <= r.1);
         if !in_match && next_to_match && index::answer_flags(text, t) & wanted != 0 {
             anchors.push((t.start, t.end));
@@ -164,6 +176,11 @@ fn suggestions(corpus: &Corpus, index: &Index, query: &Query) -> Vec<String> {
         let budget = fuzzy::typo_budget(word.chars().count()).max(1) + 1;
         let best = fuzzy::neighbours(&index.vocabulary, word, budget.min(3), 32)
             .into_iter()
+            .filter(|&(id, _)| {
+                let candidate = &index.words[id as usize];
+                fuzzy::likeness(word, candidate) >= SUGGESTION_LIKENESS
+                    && candidate.chars().count().abs_diff(word.chars().count()) <= 1
+            })
             .max_by(|a, b| {
                 b.1.cmp(&a.1)
                     .then(index.word_count[a.0 as usize].cmp(&index.word_count[b.0 as usize]))
@@ -186,7 +203,15 @@ fn suggestions(corpus: &Corpus, index: &Index, query: &Query) -> Vec<String> {
         .title_terms
         .iter()
         .enumerate()
-        .map(|(d, terms)| (known.iter().filter(|t| terms.binary_search(t).is_ok()).count(), d))
+        .map(|(d, terms)| {
+            (
+                known
+                    .iter()
+                    .filter(|t| terms.binary_search(t).is_ok())
+                    .count(),
+                d,
+            )
+        })
         .filter(|&(n, _)| n > 0)
         .collect();
     titles.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

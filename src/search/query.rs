@@ -60,12 +60,18 @@ pub enum AnswerType {
 impl AnswerType {
     /// Reads the question word(s) of a question.
     pub fn of(tokens: &[Token]) -> Option<AnswerType> {
-        let words: Vec<&str> = tokens.iter().filter(|t| !t.joined).map(|t| t.text.as_str()).collect();
+        let words: Vec<&str> = tokens
+            .iter()
+            .filter(|t| !t.joined)
+            .map(|t| t.text.as_str())
+            .collect();
         for (i, w) in words.iter().enumerate() {
             let next = words.get(i + 1).copied().unwrap_or("");
             match (*w, next) {
                 ("who" | "whom" | "whose" | "which", _) => return Some(AnswerType::Name),
-                ("how", "many" | "much" | "long" | "old" | "often") => return Some(AnswerType::Number),
+                ("how", "many" | "much" | "long" | "old" | "often") => {
+                    return Some(AnswerType::Number)
+                }
                 ("when", _) | ("what", "year" | "date") => return Some(AnswerType::Number),
                 _ => {}
             }
@@ -109,20 +115,33 @@ impl Query {
             concepts.push(concept(
                 index,
                 question[m.start..m.end].to_string(),
-                inside.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "),
+                inside
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 vec![(term, 1.0)],
                 exact_word,
                 named,
             ));
         }
-        let in_alias = |t: &Token| alias_matches.iter().any(|m| t.start >= m.start && t.end <= m.end);
+        let in_alias = |t: &Token| {
+            alias_matches
+                .iter()
+                .any(|m| t.start >= m.start && t.end <= m.end)
+        };
 
         let focus = focus_words(&tokens);
         // Words: compounds count once, through their joined form.
         let words: Vec<&Token> = tokens
             .iter()
             .filter(|t| !t.stop && !in_alias(t))
-            .filter(|t| t.joined || !tokens.iter().any(|j| j.joined && j.start <= t.start && j.end >= t.end))
+            .filter(|t| {
+                t.joined
+                    || !tokens
+                        .iter()
+                        .any(|j| j.joined && j.start <= t.start && j.end >= t.end)
+            })
             .collect();
         for (i, t) in words.iter().enumerate() {
             if t.text.chars().count() < 2 && !t.text.chars().all(|c| c.is_ascii_digit()) {
@@ -145,7 +164,13 @@ impl Query {
                     if let (Some(x), Some(y)) = (words.get(a), words.get(b)) {
                         if y.position == x.position + 1 {
                             let joined = format!("{}{}", x.text, y.text);
-                            add_word_matches(index, &joined, JOINED_WEIGHT, &mut alternatives);
+                            if let Some(id) = index.word(&joined) {
+                                alternatives.push((index.word_term[id as usize], JOINED_WEIGHT));
+                            } else if !is_common(index, x) || !is_common(index, y) {
+                                // A misspelt name split in two (`amir abdolahian`); two common
+                                // words are not worth a typo search of their join.
+                                add_neighbours(index, &joined, JOINED_WEIGHT, &mut alternatives);
+                            }
                         }
                     }
                 }
@@ -204,7 +229,9 @@ fn concept(
         .iter()
         .filter(|&&(t, _)| index.df(t) > 0)
         .map(|&(t, w)| index.idf(t) * w)
-        .fold(None, |best: Option<f32>, x| Some(best.map_or(x, |b| b.max(x))))
+        .fold(None, |best: Option<f32>, x| {
+            Some(best.map_or(x, |b| b.max(x)))
+        })
         .unwrap_or(index.max_idf());
     let importance = idf * if named { NAME_FACTOR } else { 1.0 };
     Concept {
@@ -217,13 +244,11 @@ fn concept(
     }
 }
 
-/// A vocabulary word (exactly, or within its typo budget) as an alternative.
-fn add_word_matches(index: &Index, word: &str, weight: f32, out: &mut Vec<(u32, f32)>) {
-    if let Some(id) = index.word(word) {
-        out.push((index.word_term[id as usize], weight));
-    } else {
-        add_neighbours(index, word, weight, out);
-    }
+/// Spelled as in the vocabulary and not rare there.
+fn is_common(index: &Index, t: &Token) -> bool {
+    index
+        .word(&t.text)
+        .is_some_and(|id| index.df(index.word_term[id as usize]) > RARE_DF)
 }
 
 /// Typo neighbours of a word as alternatives.
@@ -241,7 +266,10 @@ fn add_neighbours(index: &Index, word: &str, weight: f32, out: &mut Vec<(u32, f3
 /// Returns their byte offsets.
 fn focus_words(tokens: &[Token]) -> Vec<usize> {
     let words: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
-    let Some(at) = words.iter().position(|t| t.text == "which" || t.text == "what") else {
+    let Some(at) = words
+        .iter()
+        .position(|t| t.text == "which" || t.text == "what")
+    else {
         return Vec::new();
     };
     words[at + 1..]

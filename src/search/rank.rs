@@ -198,7 +198,11 @@ fn rerank(
         } else if context & (1 << ci) != 0 {
             covered += c.importance * CONTEXT_SHARE;
             context_score += c.importance * CONTEXT_SHARE * 0.5;
-        } else if c.alternatives.iter().any(|(t, _)| title.binary_search(t).is_ok()) {
+        } else if c
+            .alternatives
+            .iter()
+            .any(|(t, _)| title.binary_search(t).is_ok())
+        {
             covered += c.importance * TITLE_SHARE;
             title_bonus += 0.1 * c.importance;
         }
@@ -255,9 +259,10 @@ fn rerank(
                 .map(move |&(p, _)| p.abs_diff(c))
         })
         .min();
-    let mut score = (bm25 + context_score) * (0.25 + 0.75 * coverage * coverage) * (1.0 + 0.3 * proximity)
-        + exact
-        + title_bonus;
+    let mut score =
+        (bm25 + context_score) * (0.25 + 0.75 * coverage * coverage) * (1.0 + 0.3 * proximity)
+            + exact
+            + title_bonus;
     if query.answer_type.is_some() {
         score *= match answer_distance {
             Some(1) => ANSWER_FACTOR_ADJACENT,
@@ -281,7 +286,12 @@ fn rerank(
 
 /// Concepts matched by the passage just before this one in the same document: what a
 /// paragraph is about is often named in the one before ("the governor… / Khalid said…").
-fn context_mask(corpus: &Corpus, index: &Index, term_concepts: &HashMap<u32, u32>, passage: u32) -> u32 {
+fn context_mask(
+    corpus: &Corpus,
+    index: &Index,
+    term_concepts: &HashMap<u32, u32>,
+    passage: u32,
+) -> u32 {
     let Some(previous) = passage.checked_sub(1) else {
         return 0;
     };

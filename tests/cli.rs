@@ -1,0 +1,182 @@
+//! The command line is a contract other tools rely on: these tests hold it to the letter.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn citebot(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .args(args)
+        .env_remove("CORPUS_DIR")
+        .output()
+        .expect("citebot runs")
+}
+
+fn with_stdin(args: &[&str], input: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .args(args)
+        .env_remove("CORPUS_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("citebot runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn ask_json_follows_the_contract() {
+    let out = citebot(&[
+        "ask",
+        "--json",
+        "--corpus",
+        "corpus",
+        "Who",
+        "is",
+        "the",
+        "spokesman",
+        "of",
+        "the",
+        "Taliban's",
+        "foreign",
+        "ministry?",
+    ]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["question"],
+        "Who is the spokesman of the Taliban's foreign ministry?"
+    );
+    assert_eq!(v["status"], "answered");
+    assert!(v["elapsed_us"].is_u64());
+    assert!(v["suggestions"].is_array());
+    let quotes = v["quotes"].as_array().unwrap();
+    assert!(!quotes.is_empty() && quotes.len() <= 3);
+    for q in quotes {
+        for key in ["source", "title", "text"] {
+            assert!(q[key].is_string(), "{key} in {q}");
+        }
+        assert!(q["paragraph"].as_u64().unwrap() >= 1);
+        assert!(q["score"].is_f64());
+        assert!(q["also_in"].is_array());
+        for h in q["highlights"].as_array().unwrap() {
+            let (s, e) = (
+                h[0].as_u64().unwrap() as usize,
+                h[1].as_u64().unwrap() as usize,
+            );
+            assert!(s < e && e <= q["text"].as_str().unwrap().len());
+        }
+    }
+    assert!(quotes[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Abdul Qahar Balkhi"));
+}
+
+#[test]
+fn batch_mode_answers_every_line_in_order() {
+    let out = with_stdin(
+        &["ask", "--json", "--corpus", "corpus", "--top", "2"],
+        "Who handles social media for the Taliban?\n\nWhat is the capital of France?\n",
+    );
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["status"], "answered");
+    assert!(lines[0]["quotes"].as_array().unwrap().len() <= 2);
+    assert_eq!(lines[1]["status"], "no_match");
+    assert!(lines[1]["error"].is_string());
+    assert_eq!(lines[2]["status"], "no_match");
+    assert!(lines[2].get("error").is_none());
+}
+
+#[test]
+fn an_empty_question_argument_exits_2_with_a_message() {
+    let out = citebot(&["ask", "--corpus", "corpus", "  "]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty"));
+}
+
+#[test]
+fn a_long_question_is_cut_with_a_warning() {
+    let question = "taliban ".repeat(200);
+    let out = citebot(&["ask", "--json", "--corpus", "corpus", &question]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["question"].as_str().unwrap().chars().count(), 1000);
+}
+
+#[test]
+fn text_output_quotes_with_citations() {
+    let out = citebot(&["ask", "--corpus", "corpus", "What does OTH stand for?"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("over-the-horizon (OTH)"), "{text}");
+    assert!(text.contains("002_04bdb3e7df0483cf ¶"), "{text}");
+}
+
+#[test]
+fn sources_lists_every_document() {
+    let out = citebot(&["sources", "--json", "--corpus", "corpus"]);
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 5);
+    for r in &rows {
+        assert!(r["id"].is_string() && r["title"].is_string() && r["path"].is_string());
+        assert!(r["paragraphs"].as_u64().unwrap() > 0 && r["words"].as_u64().unwrap() > 0);
+    }
+    assert_eq!(
+        rows[0]["title"],
+        "Afghanistan blames US for nurturing Daesh"
+    );
+}
+
+#[test]
+fn check_exits_0_with_documents_and_1_without() {
+    let out = citebot(&["check", "--corpus", "corpus"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("5 documents"), "{text}");
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("bad.txt"), b"\xff\xfe").unwrap();
+    let out = citebot(&["check", "--corpus", empty.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("bad.txt: not UTF-8"));
+}
+
+#[test]
+fn corpus_dir_comes_from_the_environment_when_not_given() {
+    let out = Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .args(["sources"])
+        .env("CORPUS_DIR", "corpus")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "relative corpus resolved against the working directory"
+    );
+    let dir = std::fs::canonicalize("corpus").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .args(["sources"])
+        .env("CORPUS_DIR", &dir)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}

@@ -1,0 +1,180 @@
+//! Answer quality on the development questions, computed as `../shared/eval/score.py` does:
+//! a question is a hit at rank k when the k-th quote comes from one of its sources and contains
+//! one of its answers (case, quote marks and spacing folded). These questions are a sample; the
+//! engine holds no rule for any of them.
+
+use citebot::{AskOptions, LoadOptions, Snapshot, Status};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Case {
+    id: String,
+    question: String,
+    answerable: bool,
+    sources: Vec<String>,
+    answers: Vec<String>,
+}
+
+fn fold(s: &str) -> String {
+    let s = s
+        .replace(['\u{2019}', '\u{2018}'], "'")
+        .replace(['\u{201c}', '\u{201d}'], "\"")
+        .replace(['*', '`'], "");
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[test]
+fn development_questions_meet_the_quality_bar() {
+    let snapshot = Snapshot::load("corpus".as_ref(), &LoadOptions::default());
+    let cases: Vec<Case> = include_str!("fixtures/dev.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("a valid case"))
+        .collect();
+    let (mut answerable, mut hit1, mut hit3, mut unanswerable, mut declined) = (0, 0, 0, 0, 0);
+    let mut misses = Vec::new();
+    for case in &cases {
+        let answer = snapshot.ask(&case.question, &AskOptions::default());
+        if case.answerable {
+            answerable += 1;
+            let rank = (answer.status == Status::Answered)
+                .then(|| {
+                    answer.quotes.iter().position(|q| {
+                        case.sources.contains(&q.source)
+                            && case
+                                .answers
+                                .iter()
+                                .any(|a| fold(&q.text).contains(&fold(a)))
+                    })
+                })
+                .flatten();
+            match rank {
+                Some(0) => {
+                    hit1 += 1;
+                    hit3 += 1;
+                }
+                Some(r) if r < 3 => {
+                    hit3 += 1;
+                    misses.push(format!("{} at rank {}", case.id, r + 1));
+                }
+                _ => misses.push(format!("{} not in the top 3", case.id)),
+            }
+        } else {
+            unanswerable += 1;
+            if answer.status == Status::NoMatch {
+                declined += 1;
+            } else {
+                misses.push(format!("{} answered but should be declined", case.id));
+            }
+        }
+    }
+    let (h1, h3) = (
+        hit1 as f64 / answerable as f64,
+        hit3 as f64 / answerable as f64,
+    );
+    println!("hit@1={h1:.3} hit@3={h3:.3} declined_unanswerable={declined}/{unanswerable}");
+    assert!(answerable > 0 && unanswerable > 0);
+    assert!(h1 >= 0.88, "hit@1 {h1:.3} < 0.88; misses: {misses:?}");
+    assert!(h3 >= 0.96, "hit@3 {h3:.3} < 0.96; misses: {misses:?}");
+    assert_eq!(declined, unanswerable, "misses: {misses:?}");
+}
+
+#[test]
+fn misspelled_name_still_finds_the_spokesman() {
+    let snapshot = Snapshot::load("corpus".as_ref(), &LoadOptions::default());
+    let answer = snapshot.ask(
+        "who is the spoksman of the talibans foriegn ministry",
+        &AskOptions::default(),
+    );
+    assert_eq!(answer.status, Status::Answered);
+    assert!(
+        answer.quotes[0].text.contains("Abdul Qahar Balkhi"),
+        "{:?}",
+        answer.quotes[0]
+    );
+}
+
+#[test]
+fn keyboard_mashing_and_foreign_topics_are_declined() {
+    let snapshot = Snapshot::load("corpus".as_ref(), &LoadOptions::default());
+    for q in [
+        "What is the capital of France?",
+        "qwpeoiru zmxncbv lkjhgf",
+        "How do I reset my router password?",
+    ] {
+        let answer = snapshot.ask(q, &AskOptions::default());
+        assert_eq!(
+            answer.status,
+            Status::NoMatch,
+            "{q}: {:?}",
+            answer.quotes.first()
+        );
+        assert!(answer.quotes.is_empty());
+        assert!(answer.suggestions.len() <= 3);
+    }
+}
+
+#[test]
+fn quotes_are_verbatim_and_highlights_point_at_matched_words() {
+    let snapshot = Snapshot::load("corpus".as_ref(), &LoadOptions::default());
+    let raw: String = std::fs::read_dir("corpus")
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let raw = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let answer = snapshot.ask(
+        "Who is the Taliban defense minister?",
+        &AskOptions { top: 5, offset: 0 },
+    );
+    assert!(answer.is_answered());
+    for q in &answer.quotes {
+        let inner = q.text.trim_start_matches('…').trim_end_matches('…');
+        assert!(
+            raw.contains(&inner.split_whitespace().collect::<Vec<_>>().join(" ")),
+            "{inner}"
+        );
+        assert!(q.text.chars().count() <= 302);
+        assert!(!q.highlights.is_empty());
+        for [s, e] in &q.highlights {
+            assert!(q.text[*s..*e]
+                .chars()
+                .all(|c| c.is_alphanumeric() || "-’'. ".contains(c)));
+        }
+    }
+}
+
+#[test]
+fn the_same_statement_in_two_articles_is_quoted_once_and_cited_twice() {
+    let snapshot = Snapshot::load("corpus".as_ref(), &LoadOptions::default());
+    let answer = snapshot.ask(
+        "Iranian officials should focus on constructive economic political and social relations",
+        &AskOptions::default(),
+    );
+    let first = &answer.quotes[0];
+    assert!(!first.also_in.is_empty(), "{first:?}");
+    let places: Vec<&str> = std::iter::once(first.source.as_str())
+        .chain(first.also_in.iter().map(|c| c.source.as_str()))
+        .collect();
+    assert!(places.contains(&"000_f9e57255359d1c5f") && places.contains(&"003_5778a4211003ac1d"));
+    assert!(answer.quotes[1..].iter().all(|q| q.text != first.text));
+}
+
+#[test]
+fn pages_continue_where_the_first_one_stopped() {
+    let snapshot = Snapshot::load("corpus".as_ref(), &LoadOptions::default());
+    let first = snapshot.ask(
+        "Taliban ISIS Afghanistan",
+        &AskOptions { top: 2, offset: 0 },
+    );
+    let second = snapshot.ask(
+        "Taliban ISIS Afghanistan",
+        &AskOptions { top: 2, offset: 2 },
+    );
+    assert!(first.total > 2);
+    assert_eq!(first.quotes.len(), 2);
+    assert!(!second.quotes.is_empty());
+    assert!(second.quotes.iter().all(|q| !first.quotes.contains(q)));
+}
