@@ -944,3 +944,31 @@ async fn serve_shuts_down_cleanly_on_sigterm_and_never_prints_the_token() {
     assert!(printed.contains("SIGTERM"), "{printed}");
     assert!(!printed.contains(TOKEN), "the token was printed");
 }
+
+#[tokio::test]
+async fn in_a_direct_message_ask_answers_and_reload_is_refused() {
+    let bot = Bot::start().await;
+    let env = bot.double.dm_interaction(member(), 7_778);
+    let ask = bot.double.command_id("ask").unwrap();
+    bot.double
+        .push_interaction(payloads::slash_command(
+            &env,
+            ask,
+            "ask",
+            &[("question", OptionValue::str(SPOKESMAN))],
+        ))
+        .expect("pushed");
+    let callback = bot.callback(&env.token).await;
+    assert!(embed_description(&callback).contains("Balkhi"));
+
+    let moderator = Actor::moderator(6103, "mod", bot.double.moderator_role_id());
+    let env = bot.double.dm_interaction(moderator, 7_779);
+    let reload = bot.double.command_id("reload").unwrap();
+    bot.double
+        .push_interaction(payloads::slash_command(&env, reload, "reload", &[]))
+        .expect("pushed");
+    let refusal = bot.callback(&env.token).await;
+    assert_eq!(refusal["type"], 4);
+    assert_eq!(flags(&refusal) & FLAG_EPHEMERAL, FLAG_EPHEMERAL);
+    bot.stop().await;
+}
