@@ -715,19 +715,25 @@ fn with_bold(text: &str, highlights: &[[usize; 2]]) -> String {
     out
 }
 
-fn count(n: usize, noun: &str) -> String {
+/// `1234567` → `1,234,567`.
+fn grouped(n: usize) -> String {
     let digits = n.to_string();
-    let mut grouped = String::new();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
+            out.push(',');
         }
-        grouped.push(d);
+        out.push(d);
     }
+    out
+}
+
+/// `3 documents`, `1 document`, with thousands grouped.
+fn count(n: usize, noun: &str) -> String {
     if n == 1 {
-        format!("{grouped} {noun}")
+        format!("1 {noun}")
     } else {
-        format!("{grouped} {noun}s")
+        format!("{} {noun}s", grouped(n))
     }
 }
 
@@ -826,8 +832,8 @@ pub fn sources(documents: &[Document], page: usize, corpus: CorpusSize) -> Optio
 pub fn source(doc: &Document) -> Reply {
     let mut fields = vec![
         Field::new("Source id", &escape(&doc.id), true),
-        Field::new("Paragraphs", &doc.paragraphs.to_string(), true),
-        Field::new("Words", &doc.words.to_string(), true),
+        Field::new("Paragraphs", &grouped(doc.paragraphs), true),
+        Field::new("Words", &grouped(doc.words), true),
     ];
     if let Some(publisher) = &doc.publisher {
         fields.push(Field::new("Publisher", &escape(publisher), true));
@@ -910,10 +916,10 @@ pub fn about(snapshot: &Snapshot) -> Reply {
         .map(|d| format!("<t:{}:R>", d.as_secs()))
         .unwrap_or_else(|_| "unknown".into());
     let fields = vec![
-        Field::new("Documents", &stats.documents.to_string(), true),
-        Field::new("Passages", &stats.passages.to_string(), true),
-        Field::new("Words", &stats.words.to_string(), true),
-        Field::new("Vocabulary", &stats.vocabulary.to_string(), true),
+        Field::new("Documents", &grouped(stats.documents), true),
+        Field::new("Passages", &grouped(stats.passages), true),
+        Field::new("Words", &grouped(stats.words), true),
+        Field::new("Vocabulary", &grouped(stats.vocabulary), true),
         Field::new("Loaded", &loaded, true),
         Field::new("Load time", &duration(stats.load_time), true),
         Field::new(
