@@ -972,3 +972,41 @@ async fn in_a_direct_message_ask_answers_and_reload_is_refused() {
     assert_eq!(flags(&refusal) & FLAG_EPHEMERAL, FLAG_EPHEMERAL);
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn more_keeps_working_after_a_restart_and_a_reload() {
+    let first = Bot::start().await;
+    let token = first.push_command(
+        member(),
+        "ask",
+        &[
+            ("question", OptionValue::str(SPOKESMAN)),
+            ("results", OptionValue::Integer(1)),
+        ],
+    );
+    let callback = first.callback(&token).await;
+    let more = custom_ids(&callback["data"])
+        .into_iter()
+        .find(|id| id.starts_with("ask:"))
+        .expect("a More button");
+    let message = first.double.stored_message(&token).unwrap();
+    first.stop().await;
+
+    // A new process (nothing in memory), after a reload: the button still works.
+    let second = Bot::start().await;
+    let moderator = Actor::moderator(6104, "mod", second.double.moderator_role_id());
+    let reload = second.push_command(moderator, "reload", &[]);
+    second.followup(&reload).await;
+    let env = second.double.guild_interaction(member());
+    second
+        .double
+        .push_interaction(payloads::button_click(&env, &more, message))
+        .expect("pushed");
+    let update = second.callback(&env.token).await;
+    assert_eq!(update["type"], 7);
+    assert!(embed(&update["data"])["description"]
+        .as_str()
+        .unwrap()
+        .contains("**[2]**"));
+    second.stop().await;
+}
