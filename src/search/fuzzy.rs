@@ -1,9 +1,10 @@
 //! Typo-tolerant word lookup: which vocabulary words are within a typo budget of a word.
 //!
 //! Candidates come from a trigram index of the vocabulary, never from a scan of it. A word
-//! within `d` typos of the query shares all of the query's trigrams but at most `3d` (one typo
-//! touches at most three), so any `3d + 1` of the query's trigrams must include one of the
-//! candidate's: the lookup reads only the `3d + 1` shortest posting lists, then strsim's optimal
+//! within `d` typos of the query shares all of the query's trigrams but at most `4d` (an edit
+//! touches at most three, a transposition four), so any `4d + 1` of the query's trigrams must
+//! include one of the candidate's: the lookup reads only the `4d + 1` shortest posting lists,
+//! then strsim's optimal
 //! string alignment distance (Damerau: a transposition is one typo) confirms each candidate.
 //! The budget follows the length of the word: 0 typos under 5 characters, 1 up to 8, 2 from 9.
 
@@ -82,7 +83,7 @@ impl Trigrams {
             .map(|g| self.postings.get(g).map_or(&[][..], Vec::as_slice))
             .collect();
         lists.sort_by_key(|l| l.len());
-        lists.truncate(3 * max as usize + 1);
+        lists.truncate(4 * max as usize + 1);
         let mut candidates: Vec<u32> = lists.concat();
         candidates.sort_unstable();
         candidates.dedup();
