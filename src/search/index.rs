@@ -45,6 +45,8 @@ pub struct Index {
     pub(super) terms: HashMap<String, u32>,
     /// Alias group → term id.
     pub(super) alias_terms: Vec<u32>,
+    /// Term id → its stem (alias and definition terms have their internal names).
+    pub(super) term_names: Vec<String>,
     /// Term id → postings, by passage.
     pub(super) postings: Vec<Vec<Posting>>,
     /// Indexed passage → corpus passage id.
@@ -266,6 +268,10 @@ impl Index {
             })
             .collect();
         let trigrams = Trigrams::build(surfaces.iter().copied());
+        let mut term_names = vec![String::new(); terms.len()];
+        for (name, &id) in &terms {
+            term_names[id as usize] = name.clone();
+        }
         Index {
             aliases,
             vocabulary,
@@ -275,6 +281,7 @@ impl Index {
             word_count,
             terms,
             alias_terms,
+            term_names,
             postings,
             passages,
             lengths,
@@ -332,6 +339,19 @@ impl Index {
     /// The highest idf any term can have: that of a term found once.
     pub(super) fn max_idf(&self) -> f32 {
         idf(self.passages.len(), 1)
+    }
+
+    /// Tokens of a text with stems taken from the vocabulary where it has the word (cheaper
+    /// than stemming again).
+    pub(super) fn tokenize(&self, text: &str) -> Vec<Token> {
+        let mut tokens = text::tokenize_surface(text);
+        for t in &mut tokens {
+            t.stem = match self.word(&t.text) {
+                Some(id) => self.term_names[self.word_term[id as usize] as usize].clone(),
+                None => text::stem(&t.text),
+            };
+        }
+        tokens
     }
 
     /// Word id of a surface form, if in the vocabulary.
