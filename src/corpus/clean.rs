@@ -149,7 +149,11 @@ fn starts_item(line: &str) -> bool {
 /// Ends like a sentence: `.`, `!`, `?`, `…` (or `:` before a list), closing quotes aside.
 pub fn ends_sentence(text: &str) -> bool {
     let t = text.trim_end_matches(|c: char| {
-        is_space(c) || matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»' | '*' | '_' | '|')
+        is_space(c)
+            || matches!(
+                c,
+                '"' | '\'' | '”' | '’' | ')' | ']' | '»' | '*' | '_' | '|'
+            )
     });
     t.ends_with(['.', '!', '?', '…', ';'])
 }
