@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch, Notify};
@@ -90,6 +90,8 @@ pub struct RecordedRequest {
     pub fallback: bool,
     /// Status code the double answered with.
     pub status: u16,
+    /// When the double's handler received the request (its body already read).
+    pub received_at: Instant,
 }
 
 impl RecordedRequest {
@@ -124,6 +126,8 @@ pub struct SentDispatch {
     pub seq: u64,
     /// Its event name.
     pub t: String,
+    /// When it was handed to the connection's writer (the push time).
+    pub at: Instant,
 }
 
 /// A command to a live WebSocket connection task.
@@ -213,12 +217,14 @@ impl Shared {
         let seq = session.seq;
         let frame = json!({"op": 0, "s": seq, "t": t, "d": d}).to_string();
         let mut log = lock(&self.dispatches);
+        let at = Instant::now();
         for (id, c) in targets {
             if c.tx.send(ConnCmd::Send(frame.clone())).is_ok() {
                 log.push(SentDispatch {
                     connection: id,
                     seq,
                     t: t.to_string(),
+                    at,
                 });
             }
         }
@@ -242,6 +248,7 @@ impl Shared {
             connection: conn,
             seq,
             t: t.to_string(),
+            at: Instant::now(),
         });
         Some(seq)
     }
@@ -434,6 +441,14 @@ impl DiscordDouble {
     /// Every REST request so far, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.requests).clone()
+    }
+
+    /// How many requests so far match `pred` (without copying them).
+    pub fn count_requests(&self, pred: impl Fn(&RecordedRequest) -> bool) -> usize {
+        lock(&self.shared.requests)
+            .iter()
+            .filter(|r| pred(r))
+            .count()
     }
 
     /// REST requests that hit no modelled route.

@@ -72,6 +72,7 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let received_at = std::time::Instant::now();
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -95,6 +96,7 @@ async fn handle(
         route: answer.route.to_string(),
         fallback: answer.fallback,
         status: answer.status.as_u16(),
+        received_at,
     };
     lock(&shared.requests).push(recorded);
     shared.notify();
