@@ -7,8 +7,14 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use citebot::{AskOptions, LoadOptions, Snapshot};
 
 const QUESTIONS: &[(&str, &str)] = &[
-    ("exact", "Who is the spokesman of the Taliban's foreign ministry?"),
-    ("paraphrase", "How many people died in the bombing during evening prayers in Kabul?"),
+    (
+        "exact",
+        "Who is the spokesman of the Taliban's foreign ministry?",
+    ),
+    (
+        "paraphrase",
+        "How many people died in the bombing during evening prayers in Kabul?",
+    ),
     ("typo", "who is the talibans governer of kabul"),
     ("alias", "Did ISIL leaders move to Afghanistan from Syria?"),
     ("none", "What is the capital of France?"),
