@@ -22,6 +22,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use unicode_segmentation::UnicodeSegmentation;
+
 /// Share of capitalised words (past a sentence's first) replaced by an invented name.
 const NAME_RATE: f64 = 0.25;
 /// Share of other words of four letters or more replaced by a typo variant.
@@ -152,30 +154,20 @@ fn read_source(source: &Path) -> io::Result<(Vec<String>, Vec<String>, usize)> {
     {
         let text = fs::read_to_string(path)?;
         bytes += text.len();
-        for para in text
-            .split("\n\n")
-            .map(str::trim)
-            .filter(|p| !p.contains('\n'))
-        {
-            let words = para.split_whitespace().count();
+        let paragraphs = text.split("\n\n").map(str::trim);
+        for para in paragraphs.filter(|p| !p.contains('\n')) {
             if para.ends_with(['.', '?', '!', '”', '"']) {
-                use unicode_segmentation::UnicodeSegmentation;
                 let whole = para.split_sentence_bounds().map(str::trim);
-                sentences.extend(
-                    whole
-                        .filter(|s| s.split_whitespace().count() >= 5)
-                        .map(String::from),
-                );
-            } else if (4..=14).contains(&words) {
+                let long = whole.filter(|s| s.split_whitespace().count() >= 5);
+                sentences.extend(long.map(String::from));
+            } else if (4..=14).contains(&para.split_whitespace().count()) {
                 headlines.push(para.to_string());
             }
         }
     }
     if sentences.is_empty() || headlines.is_empty() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "source has no sentences or headlines",
-        ));
+        let why = "the source folder has no sentences or no headlines";
+        return Err(io::Error::new(io::ErrorKind::InvalidData, why));
     }
     Ok((sentences, headlines, bytes))
 }
@@ -203,12 +195,10 @@ fn debris(rng: &mut Rng) -> String {
     const MONTHS: &[&str] = &["January", "March", "May", "August", "October", "December"];
     match rng.below(4) {
         0 => "Published".to_string(),
-        1 => format!(
-            "{} {} {}",
-            1 + rng.below(28),
-            rng.pick(MONTHS),
-            2015 + rng.below(10)
-        ),
+        1 => {
+            let (day, month) = (1 + rng.below(28), rng.pick(MONTHS));
+            format!("{day} {month} {}", 2015 + rng.below(10))
+        }
         2 => format!("Home / {} / Latest", rng.pick(&["Asia", "World", "Region"])),
         _ => format!("Total: {}, Members: {}", rng.below(900), rng.below(40)),
     }
@@ -222,10 +212,7 @@ pub fn generate(source: &Path, dir: &Path, scale: usize, seed: u64) -> io::Resul
     let per_doc = source_bytes / 5;
     let mut rng = Rng::new(seed);
     let mut recent: Vec<String> = Vec::new();
-    let mut stats = SynthStats {
-        documents,
-        bytes: 0,
-    };
+    let mut bytes = 0;
     for d in 0..documents {
         let folder = dir.join(format!("part{:03}", d / FILES_PER_FOLDER));
         if d % FILES_PER_FOLDER == 0 {
@@ -244,13 +231,11 @@ pub fn generate(source: &Path, dir: &Path, scale: usize, seed: u64) -> io::Resul
                 rng.pick(&recent).clone()
             } else {
                 let n = 2 + rng.below(4);
-                let picked: Vec<String> = (0..n)
-                    .map(|_| {
-                        let sentence = rng.pick(&sentences);
-                        mutate(&mut rng, seed, sentence)
-                    })
-                    .collect();
-                picked.join(" ")
+                let mut sentence = || {
+                    let sentence = rng.pick(&sentences);
+                    mutate(&mut rng, seed, sentence)
+                };
+                (0..n).map(|_| sentence()).collect::<Vec<_>>().join(" ")
             };
             if recent.len() < 64 {
                 recent.push(para.clone());
@@ -262,49 +247,29 @@ pub fn generate(source: &Path, dir: &Path, scale: usize, seed: u64) -> io::Resul
         }
         let ext = if d % 7 == 3 { "md" } else { "txt" };
         fs::write(folder.join(format!("doc{d:06}.{ext}")), &text)?;
-        stats.bytes += text.len();
+        bytes += text.len();
     }
     let aliases = source.join("aliases.toml");
     if aliases.is_file() {
         fs::copy(aliases, dir.join("aliases.toml"))?;
     }
-    Ok(stats)
+    Ok(SynthStats { documents, bytes })
 }
 
 /// `n` natural questions of 6–9 words over the corpus's topics and the invented names of `seed`
 /// (frequent ones, which any corpus of that seed holds), some with a typo.
 pub fn questions(seed: u64, n: usize) -> Vec<String> {
-    const WHO: &[&str] = &[
-        "taliban",
-        "government",
-        "ministry",
-        "officials",
-        "fighters",
-        "leaders",
-    ];
-    const SAY: &[&str] = &["say", "claim", "deny", "report", "reject", "blame"];
-    const WHAT: &[&str] = &[
-        "attacks",
-        "cooperation",
-        "recognition",
-        "refugees",
-        "security",
-        "ties",
-    ];
-    const WHERE: &[&str] = &[
-        "afghanistan",
-        "kabul",
-        "iran",
-        "pakistan",
-        "syria",
-        "helmand",
-    ];
+    let list = |words: &'static str| words.split(' ').collect::<Vec<_>>();
+    let who = list("taliban government ministry officials fighters leaders");
+    let say = list("say claim deny report reject blame");
+    let what = list("attacks cooperation recognition refugees security ties");
+    let place = list("afghanistan kabul iran pakistan syria helmand");
     let mut rng = mix(seed, 3, 0);
     (0..n)
         .map(|_| {
             let person = name(seed, 1 + rng.below(30) as u64);
-            let (who, say, what) = (rng.pick(WHO), rng.pick(SAY), rng.pick(WHAT));
-            let place = rng.pick(WHERE);
+            let (who, say, what) = (rng.pick(&who), rng.pick(&say), rng.pick(&what));
+            let place = rng.pick(&place);
             let q = match rng.below(5) {
                 0 => format!("what did {person} say about {what} in {place}"),
                 1 => format!("how do the {who} say {what} in {place} grew"),
@@ -312,17 +277,13 @@ pub fn questions(seed: u64, n: usize) -> Vec<String> {
                 3 => format!("who is the {who} spokesman in {place}"),
                 _ => format!("when did the {who} {say} {what} in {place}"),
             };
-            let words: Vec<&str> = q.split(' ').collect();
+            let mut words: Vec<String> = q.split(' ').map(String::from).collect();
             let i = rng.below(words.len());
-            if words[i].len() >= 5
-                && words[i].bytes().all(|b| b.is_ascii_lowercase())
-                && rng.chance(0.5)
-            {
-                let mut words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            let plain = words[i].len() >= 5 && words[i].bytes().all(|b| b.is_ascii_lowercase());
+            if plain && rng.chance(0.5) {
                 words[i] = typo(&words[i], rng.zipf(TYPO_ALPHA));
-                return words.join(" ");
             }
-            q
+            words.join(" ")
         })
         .collect()
 }
