@@ -42,7 +42,7 @@ pub struct Snapshot {
     dir: PathBuf,
     warnings: Vec<LoadWarning>,
     loaded_at: SystemTime,
-    load_time: Duration,
+    stats: Stats,
 }
 
 impl Snapshot {
@@ -54,13 +54,22 @@ impl Snapshot {
         let (aliases, alias_warnings) = Aliases::load(dir);
         warnings.extend(alias_warnings);
         let index = Index::build(&corpus, aliases);
+        let stats = Stats {
+            documents: corpus.documents.len(),
+            passages: index.passage_count(),
+            vocabulary: index.vocabulary_size(),
+            words: corpus.documents.iter().map(|d| d.words).sum(),
+            text_bytes: corpus.text_bytes(),
+            memory_bytes: corpus.memory_bytes() + index.memory_bytes(),
+            load_time: started.elapsed(),
+        };
         Snapshot {
             corpus,
             index,
             dir: dir.to_path_buf(),
             warnings,
             loaded_at: SystemTime::now(),
-            load_time: started.elapsed(),
+            stats,
         }
     }
 
@@ -109,17 +118,9 @@ impl Snapshot {
         self.loaded_at
     }
 
-    /// Sizes and timings.
+    /// Sizes and timings, measured once at load.
     pub fn stats(&self) -> Stats {
-        Stats {
-            documents: self.corpus.documents.len(),
-            passages: self.index.passage_count(),
-            vocabulary: self.index.vocabulary_size(),
-            words: self.corpus.documents.iter().map(|d| d.words).sum(),
-            text_bytes: self.corpus.text_bytes(),
-            memory_bytes: self.corpus.memory_bytes() + self.index.memory_bytes(),
-            load_time: self.load_time,
-        }
+        self.stats.clone()
     }
 }
 

@@ -1,6 +1,272 @@
-//! The Discord adapter (stub: being built).
+//! The Discord adapter: `citebot serve` runs a serenity client with poise commands that answer
+//! from the same engine, and render the same [`crate::Answer`], as the command line.
+//!
+//! [`serve`] loads the corpus and runs until SIGINT or SIGTERM; [`run`] is the same bot with a
+//! library and a shutdown signal supplied by the caller (the end-to-end tests use it).
 
-/// Runs the bot until SIGINT or SIGTERM.
-pub async fn serve(_config: crate::config::Config) -> anyhow::Result<()> {
-    anyhow::bail!("the Discord bot is not built yet")
+pub mod buttons;
+pub mod clicks;
+pub mod commands;
+pub mod messages;
+pub mod render;
+pub mod types;
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+
+use crate::config::{Config, Sharding};
+use crate::corpus::LoadOptions;
+use crate::library::{Library, Snapshot};
+use types::{Data, Error};
+
+/// The gateway intents the bot needs: guilds and their messages, direct messages, and the
+/// privileged MESSAGE_CONTENT to read questions asked by mention, in Q&A channels and by DM.
+pub fn intents() -> serenity::GatewayIntents {
+    serenity::GatewayIntents::GUILDS
+        | serenity::GatewayIntents::GUILD_MESSAGES
+        | serenity::GatewayIntents::DIRECT_MESSAGES
+        | serenity::GatewayIntents::MESSAGE_CONTENT
+}
+
+/// Loads the corpus from `CORPUS_DIR` and runs the bot until SIGINT or SIGTERM.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let dir = config.corpus_dir.clone();
+    let options = LoadOptions {
+        max_file_bytes: config.max_file_bytes,
+    };
+    let load_options = options.clone();
+    let snapshot = tokio::task::spawn_blocking(move || Snapshot::load(&dir, &load_options))
+        .await
+        .context("loading the corpus")?;
+    for warning in snapshot.warnings() {
+        tracing::warn!(%warning, "corpus file skipped or loaded with a caveat");
+    }
+    if snapshot.is_empty() {
+        anyhow::bail!(
+            "CORPUS_DIR {} holds no usable document: nothing to answer from",
+            config.corpus_dir.display()
+        );
+    }
+    let stats = snapshot.stats();
+    tracing::info!(
+        documents = stats.documents,
+        passages = stats.passages,
+        load_ms = stats.load_time.as_millis() as u64,
+        dir = %config.corpus_dir.display(),
+        "corpus loaded"
+    );
+    let library = Arc::new(Library::new(snapshot, options));
+    run(config, library, shutdown_signal()).await
+}
+
+/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received: shutting down"),
+        () = terminate => tracing::info!("SIGTERM received: shutting down"),
+    }
+}
+
+/// The REST client: straight to Discord, or to `DISCORD_API_BASE_URL` when set.
+pub fn http(config: &Config) -> serenity::Http {
+    let mut builder =
+        serenity::HttpBuilder::new(&config.token).default_allowed_mentions(render::no_pings());
+    if let Some(base) = &config.api_base_url {
+        // serenity 0.12's own rate limiter builds its requests without the proxy and would still
+        // call discord.com: with another base it must be off (the base is then in charge).
+        builder = builder.proxy(base).ratelimiter_disabled(true);
+    }
+    builder.build()
+}
+
+/// poise's options: the commands, no prefix commands at all, nobody pinged, and every error
+/// shown to the user.
+fn framework_options(config: &Config) -> poise::FrameworkOptions<Data, Error> {
+    poise::FrameworkOptions {
+        commands: commands::all(config.answer_cooldown),
+        on_error: |error| Box::pin(on_error(error)),
+        // poise's default lets user mentions ping and pings the author of a replied-to message.
+        // Quotes come from arbitrary corpus text and questions from anyone: nothing may ping.
+        allowed_mentions: Some(render::no_pings()),
+        prefix_options: poise::PrefixFrameworkOptions {
+            // No prefix commands: "@citebot who is Balkhi?" must reach the question handler, not
+            // be parsed as a command named "who".
+            prefix: None,
+            mention_as_prefix: false,
+            ..Default::default()
+        },
+        // Owners are not used; skipping the lookup spares a REST call at start-up.
+        initialize_owners: false,
+        event_handler: |framework, event| Box::pin(on_event(framework, event)),
+        ..Default::default()
+    }
+}
+
+/// Events outside commands: questions by message and button clicks.
+async fn on_event(
+    framework: poise::FrameworkContext<'_, Data, Error>,
+    event: &serenity::FullEvent,
+) -> Result<(), Error> {
+    let ctx = framework.serenity_context;
+    match event {
+        serenity::FullEvent::Message { new_message } => {
+            messages::on_message(ctx, framework.user_data, framework.bot_id(), new_message).await
+        }
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(click),
+        } => clicks::on_click(ctx, framework.user_data, click).await,
+        serenity::FullEvent::Resume { .. } => {
+            tracing::info!("gateway session resumed");
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Shows every failure to the user, ephemerally, and logs it; never drops one silently.
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!(command = %ctx.command().qualified_name, user = %ctx.author().id, %error, "command failed");
+            let reply = render::failure(&format!("/{} failed", ctx.command().qualified_name));
+            if let Err(send) = ctx.send(reply.to_poise()).await {
+                tracing::error!(%send, "could not tell the user about the failure");
+            }
+        }
+        poise::FrameworkError::CommandCheckFailed { error, ctx, .. } => {
+            tracing::warn!(
+                command = %ctx.command().qualified_name,
+                user = %ctx.author().id,
+                error = error.as_ref().map(ToString::to_string),
+                "refused: not a moderator (no moderator role, no Manage Server)"
+            );
+            if let Err(send) = ctx.send(render::reload_refused().to_poise()).await {
+                tracing::error!(%send, "could not send the refusal");
+            }
+        }
+        poise::FrameworkError::CooldownHit {
+            remaining_cooldown,
+            ctx,
+            ..
+        } => {
+            tracing::info!(command = %ctx.command().qualified_name, user = %ctx.author().id, "cooldown");
+            if let Err(send) = ctx
+                .send(render::slow_down(remaining_cooldown).to_poise())
+                .await
+            {
+                tracing::error!(%send, "could not send the cooldown notice");
+            }
+        }
+        poise::FrameworkError::CommandPanic { ctx, payload, .. } => {
+            tracing::error!(command = %ctx.command().qualified_name, payload = ?payload, "command panicked");
+            let reply = render::failure("an internal error");
+            let _ = ctx.send(reply.to_poise()).await;
+        }
+        poise::FrameworkError::EventHandler { error, event, .. } => {
+            tracing::error!(event = event.snake_case_name(), %error, "event handler failed");
+        }
+        other => {
+            if let Err(error) = poise::builtins::on_error(other).await {
+                tracing::error!(%error, "could not report an error");
+            }
+        }
+    }
+}
+
+/// Runs the bot on `library` until `shutdown` resolves, then shuts every shard down cleanly.
+///
+/// Commands are registered at Ready: in `DISCORD_GUILD_ID` when set (instant), else globally.
+pub async fn run(
+    config: Config,
+    library: Arc<Library>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let guild = config.guild_id.map(serenity::GuildId::new);
+    let data = Data {
+        library,
+        moderator_roles: config.moderator_role_ids.iter().copied().collect(),
+        ask_channels: config.ask_channel_ids.iter().copied().collect(),
+        cooldown: config.answer_cooldown,
+        message_cooldowns: Mutex::new(poise::CooldownTracker::new()),
+    };
+    let framework = poise::Framework::builder()
+        .options(framework_options(&config))
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                match guild {
+                    Some(guild) => {
+                        poise::builtins::register_in_guild(ctx, commands, guild).await?;
+                        tracing::info!(%guild, bot = %ready.user.name, "commands registered in the guild");
+                    }
+                    None => {
+                        poise::builtins::register_globally(ctx, commands).await?;
+                        tracing::info!(bot = %ready.user.name, "commands registered globally");
+                    }
+                }
+                Ok(data)
+            })
+        })
+        .build();
+    let mut client = serenity::ClientBuilder::new_with_http(http(&config), intents())
+        .framework(framework)
+        .await
+        .context("building the Discord client")?;
+    let shard_manager = client.shard_manager.clone();
+    let stopper = tokio::spawn(async move {
+        shutdown.await;
+        shard_manager.shutdown_all().await;
+        tracing::info!("all shards shut down");
+    });
+    let result = match config.sharding {
+        Sharding::Auto => client.start_autosharded().await,
+        // serenity's `start_shard_range` takes the last shard id (inclusive) as the range's end.
+        Sharding::Range { first, last, total } => {
+            client.start_shard_range(first..last, total).await
+        }
+    };
+    stopper.abort();
+    result.map_err(explain)
+}
+
+/// Turns a failed connection into one line that says what to do about it.
+fn explain(error: serenity::Error) -> anyhow::Error {
+    let hint = match &error {
+        serenity::Error::Gateway(serenity::GatewayError::DisallowedGatewayIntents) => {
+            "the bot may not use the Message Content intent: turn it on in the Discord developer portal (Bot → Privileged Gateway Intents)"
+        }
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => {
+            "Discord rejected DISCORD_TOKEN: copy the bot token again from the developer portal"
+        }
+        serenity::Error::Http(http)
+            if http.status_code() == Some(serenity::StatusCode::UNAUTHORIZED) =>
+        {
+            "Discord rejected DISCORD_TOKEN: copy the bot token again from the developer portal"
+        }
+        _ => "the Discord connection failed",
+    };
+    anyhow::Error::new(error).context(hint)
 }

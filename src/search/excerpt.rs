@@ -132,8 +132,9 @@ fn word_window(text: &str, matches: &[(usize, usize)]) -> (usize, usize) {
         sentence_start.min(anchor)
     } else {
         text[lead..anchor]
-            .find(char::is_whitespace)
-            .map_or(anchor, |i| lead + i + 1)
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(anchor, |(i, c)| lead + i + c.len_utf8())
     };
     let limit = text[start..]
         .char_indices()

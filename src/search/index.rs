@@ -4,7 +4,8 @@
 //! - Terms are Snowball stems; every passage also keeps its sequence of word ids (surface forms)
 //!   for proximity and exact-match bonuses, and every occurrence of an alias name adds the
 //!   group's own term.
-//! - The surface vocabulary is an FST for typo-tolerant lookups ([`super::fuzzy`]).
+//! - The surface vocabulary is an FST (exact lookups) and a trigram index (typo-tolerant
+//!   lookups, [`super::fuzzy`]).
 //! - Tokenizing runs in parallel; ids are assigned in sorted order afterwards, so the same corpus
 //!   always gives the same index.
 
@@ -14,6 +15,7 @@ use fst::Map;
 use rayon::prelude::*;
 
 use super::aliases::Aliases;
+use super::fuzzy::Trigrams;
 use super::text::{self, Token};
 use crate::corpus::Corpus;
 
@@ -31,6 +33,8 @@ pub struct Index {
     pub(super) aliases: Aliases,
     /// Surface word → word id (ids follow sorted order).
     pub(super) vocabulary: Map<Vec<u8>>,
+    /// Trigrams of the surface words, for typo-tolerant lookups.
+    pub(super) trigrams: Trigrams,
     /// Word id → surface text.
     pub(super) words: Vec<String>,
     /// Word id → term id (its stem).
@@ -41,6 +45,8 @@ pub struct Index {
     pub(super) terms: HashMap<String, u32>,
     /// Alias group → term id.
     pub(super) alias_terms: Vec<u32>,
+    /// Term id → its stem (alias and definition terms have their internal names).
+    pub(super) term_names: Vec<String>,
     /// Term id → postings, by passage.
     pub(super) postings: Vec<Vec<Posting>>,
     /// Indexed passage → corpus passage id.
@@ -261,14 +267,21 @@ impl Index {
                 ids
             })
             .collect();
+        let trigrams = Trigrams::build(surfaces.iter().copied());
+        let mut term_names = vec![String::new(); terms.len()];
+        for (name, &id) in &terms {
+            term_names[id as usize] = name.clone();
+        }
         Index {
             aliases,
             vocabulary,
+            trigrams,
             words: surfaces.iter().map(|s| s.to_string()).collect(),
             word_term,
             word_count,
             terms,
             alias_terms,
+            term_names,
             postings,
             passages,
             lengths,
@@ -305,6 +318,7 @@ impl Index {
         postings
             + words
             + self.vocabulary.as_fst().as_bytes().len()
+            + self.trigrams.memory_bytes()
             + self.terms.capacity() * 40
             + (self.word_term.capacity() + self.word_count.capacity()) * 4
             + (self.passages.capacity() + self.lengths.capacity()) * 4
@@ -325,6 +339,19 @@ impl Index {
     /// The highest idf any term can have: that of a term found once.
     pub(super) fn max_idf(&self) -> f32 {
         idf(self.passages.len(), 1)
+    }
+
+    /// Tokens of a text with stems taken from the vocabulary where it has the word (cheaper
+    /// than stemming again).
+    pub(super) fn tokenize(&self, text: &str) -> Vec<Token> {
+        let mut tokens = text::tokenize_surface(text);
+        for t in &mut tokens {
+            t.stem = match self.word(&t.text) {
+                Some(id) => self.term_names[self.word_term[id as usize] as usize].clone(),
+                None => text::stem(&t.text),
+            };
+        }
+        tokens
     }
 
     /// Word id of a surface form, if in the vocabulary.

@@ -124,31 +124,28 @@ fn matched_ranges(index: &Index, query: &Query, mask: u32, text: &str) -> (Vec<R
         .filter(|(ci, _)| mask & (1 << ci) != 0)
         .flat_map(|(_, c)| c.alternatives.iter().map(|&(t, _)| t))
         .collect();
-    let tokens = text::tokenize(text);
-    let words: Vec<&text::Token> = tokens.iter().filter(|t| !t.stop && !t.joined).collect();
-    let matched: Vec<bool> = words
-        .iter()
-        .map(|t| {
-            index
+    // Stems come from the vocabulary, which knows every word of the corpus already.
+    let tokens = index.tokenize(text);
+    let is_match = |t: &text::Token| {
+        !t.stop
+            && index
                 .terms
                 .get(&t.stem)
                 .is_some_and(|id| terms.contains(id))
-        })
-        .collect();
+    };
+    let words: Vec<&text::Token> = tokens.iter().filter(|t| !t.stop && !t.joined).collect();
+    let matched: Vec<bool> = words.iter().map(|t| is_match(t)).collect();
     let mut ranges: Vec<(usize, usize)> = tokens
         .iter()
-        .filter(|t| {
-            !t.stop
-                && index
-                    .terms
-                    .get(&t.stem)
-                    .is_some_and(|id| terms.contains(id))
-        })
+        .filter(|t| is_match(t))
         .map(|t| (t.start, t.end))
         .collect();
-    for m in index.aliases.find(&tokens) {
-        if terms.contains(&index.alias_terms[m.group as usize]) {
-            ranges.push((m.start, m.end));
+    let wants_aliases = index.alias_terms.iter().any(|t| terms.contains(t));
+    if wants_aliases {
+        for m in index.aliases.find(&tokens) {
+            if terms.contains(&index.alias_terms[m.group as usize]) {
+                ranges.push((m.start, m.end));
+            }
         }
     }
     let wanted = match query.answer_type {
@@ -174,7 +171,9 @@ fn suggestions(corpus: &Corpus, index: &Index, query: &Query) -> Vec<String> {
     for concept in query.concepts.iter().filter(|c| !c.known) {
         let word = &concept.normalized;
         let budget = fuzzy::typo_budget(word.chars().count()).max(1) + 1;
-        let best = fuzzy::neighbours(&index.vocabulary, word, budget.min(3), 32)
+        let best = index
+            .trigrams
+            .neighbours(&index.words, word, budget.min(2), 32)
             .into_iter()
             .filter(|&(id, _)| {
                 let candidate = &index.words[id as usize];

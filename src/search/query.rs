@@ -20,8 +20,6 @@ const JOINED_WEIGHT: f32 = 0.9;
 const STEM_ONLY_WEIGHT: f32 = 0.8;
 /// Weight of a match one typo away, and two typos away.
 const TYPO_WEIGHTS: [f32; 2] = [0.8, 0.6];
-/// A word found in at most this many passages also looks for typo neighbours.
-const RARE_DF: usize = 2;
 /// At most this many typo neighbours per word.
 const MAX_NEIGHBOURS: usize = 8;
 /// Importance multiplier for the words that describe the answer ("which TV channel").
@@ -166,7 +164,8 @@ impl Query {
                             let joined = format!("{}{}", x.text, y.text);
                             if let Some(id) = index.word(&joined) {
                                 alternatives.push((index.word_term[id as usize], JOINED_WEIGHT));
-                            } else if !is_common(index, x) || !is_common(index, y) {
+                            } else if index.word(&x.text).is_none() || index.word(&y.text).is_none()
+                            {
                                 // A misspelt name split in two (`amir abdolahian`); two common
                                 // words are not worth a typo search of their join.
                                 add_neighbours(index, &joined, JOINED_WEIGHT, &mut alternatives);
@@ -179,7 +178,11 @@ impl Query {
             if let Some(&term) = index.terms.get(&index::definition_term(&t.text)) {
                 alternatives.push((term, 1.0));
             }
-            let rare = !spelled || own.is_none_or(|term| index.df(term) <= RARE_DF);
+            // Typo neighbours for a word the corpus does not spell this way, or spells only
+            // once (then the corpus may hold the typo, or the asker typed another rare word).
+            let rare = index
+                .word(&t.text)
+                .is_none_or(|id| index.word_count[id as usize] <= 1);
             if rare {
                 add_neighbours(index, &t.text, 1.0, &mut alternatives);
             }
@@ -244,17 +247,13 @@ fn concept(
     }
 }
 
-/// Spelled as in the vocabulary and not rare there.
-fn is_common(index: &Index, t: &Token) -> bool {
-    index
-        .word(&t.text)
-        .is_some_and(|id| index.df(index.word_term[id as usize]) > RARE_DF)
-}
-
 /// Typo neighbours of a word as alternatives.
 fn add_neighbours(index: &Index, word: &str, weight: f32, out: &mut Vec<(u32, f32)>) {
     let budget = fuzzy::typo_budget(word.chars().count());
-    for (id, distance) in fuzzy::neighbours(&index.vocabulary, word, budget, MAX_NEIGHBOURS) {
+    for (id, distance) in index
+        .trigrams
+        .neighbours(&index.words, word, budget, MAX_NEIGHBOURS)
+    {
         let likeness = fuzzy::likeness(word, &index.words[id as usize]);
         let w = weight * TYPO_WEIGHTS[(distance as usize - 1).min(1)] * (0.75 + 0.25 * likeness);
         out.push((index.word_term[id as usize], w));

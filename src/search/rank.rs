@@ -163,15 +163,34 @@ fn score_bm25(index: &Index, query: &Query) -> Vec<(u32, f32, u32)> {
     })
 }
 
-/// Term id → the concepts it can stand for.
-fn term_concepts(query: &Query) -> HashMap<u32, u32> {
-    let mut map: HashMap<u32, u32> = HashMap::new();
+/// Term id → the concepts it can stand for: a short sorted list, searched by bisection.
+struct TermConcepts(Vec<(u32, u32)>);
+
+impl TermConcepts {
+    fn get(&self, term: &u32) -> Option<&u32> {
+        self.0
+            .binary_search_by_key(term, |&(t, _)| t)
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+}
+
+fn term_concepts(query: &Query) -> TermConcepts {
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
     for (ci, c) in query.concepts.iter().enumerate() {
         for &(term, _) in &c.alternatives {
-            *map.entry(term).or_default() |= 1 << ci;
+            pairs.push((term, 1 << ci));
         }
     }
-    map
+    pairs.sort_unstable();
+    let mut merged: Vec<(u32, u32)> = Vec::with_capacity(pairs.len());
+    for (t, m) in pairs {
+        match merged.last_mut() {
+            Some(last) if last.0 == t => last.1 |= m,
+            _ => merged.push((t, m)),
+        }
+    }
+    TermConcepts(merged)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -179,7 +198,7 @@ fn rerank(
     corpus: &Corpus,
     index: &Index,
     query: &Query,
-    term_concepts: &HashMap<u32, u32>,
+    term_concepts: &TermConcepts,
     total: f32,
     passage: u32,
     bm25: f32,
@@ -286,12 +305,7 @@ fn rerank(
 
 /// Concepts matched by the passage just before this one in the same document: what a
 /// paragraph is about is often named in the one before ("the governor… / Khalid said…").
-fn context_mask(
-    corpus: &Corpus,
-    index: &Index,
-    term_concepts: &HashMap<u32, u32>,
-    passage: u32,
-) -> u32 {
+fn context_mask(corpus: &Corpus, index: &Index, term_concepts: &TermConcepts, passage: u32) -> u32 {
     let Some(previous) = passage.checked_sub(1) else {
         return 0;
     };

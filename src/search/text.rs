@@ -252,6 +252,14 @@ pub fn is_stop_word(word: &str) -> bool {
 /// Normalizes a word: compatibility decomposition, diacritics dropped, lower case, apostrophes
 /// and quote marks removed.
 pub fn normalize(word: &str) -> String {
+    if word.is_ascii() {
+        // The common case, without decomposition tables.
+        return word
+            .bytes()
+            .filter(|&b| !matches!(b, b'\'' | b'`'))
+            .map(|b| b.to_ascii_lowercase() as char)
+            .collect();
+    }
     let mut out = String::with_capacity(word.len());
     for c in word.nfkd() {
         if is_combining_mark(c) || is_apostrophe(c) {
@@ -277,6 +285,9 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
@@ -304,8 +315,18 @@ fn all_caps(text: &str) -> bool {
     letters.peek().is_some() && letters.all(|c| !c.is_lowercase())
 }
 
-/// Splits a text into normalized tokens (stop words included, marked).
+/// Splits a text into normalized tokens (stop words included, marked), with stems.
 pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_with(text, true)
+}
+
+/// Splits a text into normalized tokens without stemming them (`stem` left empty): for callers
+/// that look words up by their surface form, where stemming would be wasted work.
+pub fn tokenize_surface(text: &str) -> Vec<Token> {
+    tokenize_with(text, false)
+}
+
+fn tokenize_with(text: &str, stems: bool) -> Vec<Token> {
     let shouting = shouted(text);
     let mut tokens = Vec::new();
     let mut position = 0u32;
@@ -341,7 +362,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 raw_end = i + 1;
             }
         }
-        push_word(text, start, raw_end, shouting, &mut position, &mut tokens);
+        push_word(
+            text,
+            start,
+            raw_end,
+            shouting,
+            stems,
+            &mut position,
+            &mut tokens,
+        );
     }
     tokens
 }
@@ -356,6 +385,7 @@ fn push_word(
     start: usize,
     end: usize,
     shouting: bool,
+    stems: bool,
     position: &mut u32,
     tokens: &mut Vec<Token>,
 ) {
@@ -390,7 +420,7 @@ fn push_word(
             && all_caps(piece);
         tokens.push(Token {
             stop: !caps && is_stop_word(&word),
-            stem: stem(&word),
+            stem: if stems { stem(&word) } else { String::new() },
             text: word,
             start: s,
             end: e,
@@ -409,7 +439,7 @@ fn push_word(
         let caps = !shouting && all_caps(raw);
         tokens.push(Token {
             stop: false,
-            stem: stem(&joined),
+            stem: if stems { stem(&joined) } else { String::new() },
             text: joined,
             start,
             end,

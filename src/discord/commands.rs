@@ -1,0 +1,370 @@
+//! The application commands: `/ask`, `/sources`, `/source`, `/reload`, `/help`, `/about` and
+//! the "Ask the corpus" message context menu. Registration, option parsing, autocomplete,
+//! checks, cooldowns and error replies are poise's; each command only asks the engine and renders.
+
+use std::future::Future;
+use std::time::Instant;
+
+use poise::serenity_prelude as serenity;
+use tracing::Instrument;
+
+use crate::answer::AskOptions;
+use crate::discord::render::{self, AnswerPage, CorpusSize, Reply};
+use crate::discord::types::{Context, Data, Error};
+use crate::library::Library;
+
+/// How a handled request ended, for the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Quotes were shown.
+    Answered,
+    /// Nothing matched; the asker got suggestions.
+    NoMatch,
+    /// Something other than a question was shown (lists, help, reload reports).
+    Shown,
+    /// A reload did not replace the corpus.
+    Refused,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Answered => "answered",
+            Outcome::NoMatch => "no_match",
+            Outcome::Shown => "shown",
+            Outcome::Refused => "refused",
+        }
+    }
+}
+
+/// Every command, with the per-user cooldown on the ones that ask.
+pub fn all(cooldown: std::time::Duration) -> Vec<poise::Command<Data, Error>> {
+    let commands = vec![
+        ask(),
+        ask_message(),
+        sources(),
+        source(),
+        reload(),
+        help(),
+        about(),
+    ];
+    for command in &commands {
+        if command.name == "ask" || command.context_menu_action.is_some() {
+            let mut config = command
+                .cooldown_config
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            config.user = (!cooldown.is_zero()).then_some(cooldown);
+        }
+    }
+    commands
+}
+
+/// Asks the serving corpus and renders the reply. The engine takes microseconds, so it runs
+/// before the interaction is acknowledged: the reply is public or ephemeral from the start.
+pub fn answer(library: &Library, question: &str, at: AnswerPage) -> (Reply, Outcome) {
+    let snapshot = library.snapshot();
+    let answer = snapshot.ask(
+        question,
+        &AskOptions {
+            top: at.top,
+            offset: at.offset(),
+        },
+    );
+    let reply = render::answer(&answer, at, CorpusSize::from(&snapshot.stats()));
+    if answer.is_answered() && !answer.quotes.is_empty() {
+        let passages: Vec<String> = answer
+            .quotes
+            .iter()
+            .map(|q| format!("{}#{}", q.source, q.paragraph))
+            .collect();
+        tracing::info!(question = %answer.question, passages = ?passages, elapsed_us = answer.elapsed_us, "answered");
+        (reply, Outcome::Answered)
+    } else {
+        tracing::info!(question = %answer.question, suggestions = ?answer.suggestions, "question found nothing");
+        (reply, Outcome::NoMatch)
+    }
+}
+
+/// Runs a command body in a span naming the command and user, then logs latency and outcome.
+async fn traced(
+    ctx: Context<'_>,
+    body: impl Future<Output = Result<Outcome, Error>>,
+) -> Result<(), Error> {
+    let span = tracing::info_span!(
+        "interaction",
+        command = %ctx.command().qualified_name,
+        user = %ctx.author().id,
+        latency_ms = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    let result = body.instrument(span.clone()).await;
+    let latency = started.elapsed().as_secs_f64() * 1000.0;
+    span.record("latency_ms", latency);
+    span.record(
+        "outcome",
+        match &result {
+            Ok(outcome) => outcome.as_str(),
+            Err(_) => "error",
+        },
+    );
+    span.in_scope(|| tracing::info!("handled"));
+    result.map(|_| ())
+}
+
+/// Ask the corpus a question: the answer quotes it, with citations.
+#[poise::command(slash_command)]
+pub async fn ask(
+    ctx: Context<'_>,
+    #[description = "Your question, e.g. Who is the Taliban's governor for Kabul?"]
+    #[max_length = 500]
+    question: String,
+    #[description = "How many quotes to show at once (1–5, default 3)"]
+    #[min = 1]
+    #[max = 5]
+    results: Option<u8>,
+) -> Result<(), Error> {
+    traced(ctx, async {
+        let top = results.map_or(render::DEFAULT_RESULTS, |r| {
+            usize::from(r).clamp(1, render::MAX_RESULTS)
+        });
+        let (reply, outcome) = answer(&ctx.data().library, &question, AnswerPage { top, page: 0 });
+        ctx.send(reply.to_poise()).await?;
+        Ok(outcome)
+    })
+    .await
+}
+
+/// Asks the corpus the text of the message it is used on.
+#[poise::command(context_menu_command = "Ask the corpus")]
+pub async fn ask_message(ctx: Context<'_>, message: serenity::Message) -> Result<(), Error> {
+    traced(ctx, async {
+        if message.content.trim().is_empty() {
+            let reply = Reply::text("That message has no text to ask the corpus.", true);
+            ctx.send(reply.to_poise()).await?;
+            return Ok(Outcome::NoMatch);
+        }
+        let at = AnswerPage {
+            top: render::DEFAULT_RESULTS,
+            page: 0,
+        };
+        let (reply, outcome) = answer(&ctx.data().library, &message.content, at);
+        ctx.send(reply.to_poise()).await?;
+        Ok(outcome)
+    })
+    .await
+}
+
+/// List every document in the corpus: id, title and paragraph count.
+#[poise::command(slash_command)]
+pub async fn sources(ctx: Context<'_>) -> Result<(), Error> {
+    traced(ctx, async {
+        let snapshot = ctx.data().library.snapshot();
+        let size = CorpusSize::from(&snapshot.stats());
+        let reply = render::sources(snapshot.documents(), 0, size)
+            .unwrap_or_else(|| Reply::text("The corpus is empty.", true));
+        ctx.send(reply.to_poise()).await?;
+        Ok(Outcome::Shown)
+    })
+    .await
+}
+
+/// Suggests source ids (and shows titles) matching what has been typed so far.
+async fn autocomplete_source(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let snapshot = ctx.data().library.snapshot();
+    let choices = source_choices(snapshot.documents(), partial)
+        .into_iter()
+        .map(|(name, id)| serenity::AutocompleteChoice::new(name, id))
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Autocomplete choices `(shown name, id)` for `partial`: ids that start with it first, then
+/// ids or titles that contain it, case-insensitively; at most 25, each within 100 characters.
+pub fn source_choices(documents: &[crate::Document], partial: &str) -> Vec<(String, String)> {
+    let needle = partial.trim().to_lowercase();
+    let mut ranked: Vec<(u8, &crate::Document)> = documents
+        .iter()
+        .filter(|d| d.id.chars().count() <= render::limits::CHOICE_NAME)
+        .filter_map(|d| {
+            let id = d.id.to_lowercase();
+            if id.starts_with(&needle) {
+                Some((0, d))
+            } else if id.contains(&needle) || d.title.to_lowercase().contains(&needle) {
+                Some((1, d))
+            } else {
+                None
+            }
+        })
+        .collect();
+    ranked.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    ranked
+        .into_iter()
+        .take(render::limits::CHOICES)
+        .map(|(_, d)| {
+            let name = render::cut(&format!("{} · {}", d.id, d.title), 100);
+            (name, d.id.clone())
+        })
+        .collect()
+}
+
+/// Show one document: its metadata and opening paragraph.
+#[poise::command(slash_command)]
+pub async fn source(
+    ctx: Context<'_>,
+    #[description = "The source id (start typing for suggestions)"]
+    #[autocomplete = "autocomplete_source"]
+    id: String,
+) -> Result<(), Error> {
+    traced(ctx, async {
+        let snapshot = ctx.data().library.snapshot();
+        match snapshot.document(id.trim()) {
+            Some(doc) => {
+                ctx.send(render::source(doc).to_poise()).await?;
+                Ok(Outcome::Shown)
+            }
+            None => {
+                ctx.send(render::unknown_source(&id).to_poise()).await?;
+                Ok(Outcome::NoMatch)
+            }
+        }
+    })
+    .await
+}
+
+/// True when the author may reload: a moderator role (`MODERATOR_ROLE_IDS`) or Manage Server.
+///
+/// Discord only applies `default_member_permissions` as a default that server admins can
+/// override per channel, and poise registers it without checking it, so it is checked here.
+async fn is_moderator(ctx: Context<'_>) -> Result<bool, Error> {
+    let Some(member) = ctx.author_member().await else {
+        return Ok(false);
+    };
+    let by_role = member
+        .roles
+        .iter()
+        .any(|role| ctx.data().moderator_roles.contains(&role.get()));
+    let by_permission = member.permissions.is_some_and(|p| {
+        p.contains(serenity::Permissions::MANAGE_GUILD)
+            || p.contains(serenity::Permissions::ADMINISTRATOR)
+    });
+    Ok(by_role || by_permission)
+}
+
+/// Read the corpus folder again and serve the new documents (moderators only).
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    check = "is_moderator"
+)]
+pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
+    traced(ctx, async {
+        // Reading a folder can take longer than Discord's 3 seconds: acknowledge first.
+        ctx.defer_ephemeral().await?;
+        let library = ctx.data().library.clone();
+        let result = tokio::task::spawn_blocking(move || library.reload()).await?;
+        match result {
+            Ok(report) => {
+                tracing::info!(
+                    added = ?report.added,
+                    removed = ?report.removed,
+                    changed = ?report.changed,
+                    skipped = report.skipped.len(),
+                    documents = report.documents,
+                    elapsed_ms = report.elapsed.as_millis() as u64,
+                    "corpus reloaded"
+                );
+                ctx.send(render::reloaded(&report).to_poise()).await?;
+                Ok(Outcome::Shown)
+            }
+            Err(error) => {
+                tracing::warn!(%error, "reload found no usable document; the previous corpus keeps serving");
+                let serving = ctx.data().library.snapshot().documents().len();
+                ctx.send(render::reload_failed(&error, serving).to_poise())
+                    .await?;
+                Ok(Outcome::Refused)
+            }
+        }
+    })
+    .await
+}
+
+/// What this bot does and how to ask it.
+#[poise::command(slash_command)]
+pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
+    traced(ctx, async {
+        let reply = render::help(!ctx.data().ask_channels.is_empty());
+        ctx.send(reply.to_poise()).await?;
+        Ok(Outcome::Shown)
+    })
+    .await
+}
+
+/// Corpus size, when it was last loaded, and the bot's version.
+#[poise::command(slash_command)]
+pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
+    traced(ctx, async {
+        let snapshot = ctx.data().library.snapshot();
+        ctx.send(render::about(&snapshot).to_poise()).await?;
+        Ok(Outcome::Shown)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, title: &str) -> crate::Document {
+        crate::Document {
+            id: id.into(),
+            title: title.into(),
+            path: id.into(),
+            publisher: None,
+            url: None,
+            date: None,
+            paragraphs: 1,
+            words: 1,
+            content_hash: 0,
+            opening: String::new(),
+        }
+    }
+
+    #[test]
+    fn autocomplete_puts_id_prefixes_first_then_title_matches() {
+        let docs = [
+            doc("001_kabul", "Governor of Kabul"),
+            doc("002_daesh", "Daesh in 001 words"),
+            doc("003_iran", "Iran and Kabul"),
+        ];
+        let ids: Vec<String> = source_choices(&docs, "001")
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect();
+        assert_eq!(ids, ["001_kabul", "002_daesh"]);
+        let ids: Vec<String> = source_choices(&docs, "KABUL")
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect();
+        assert_eq!(ids, ["001_kabul", "003_iran"]);
+        assert_eq!(source_choices(&docs, "").len(), 3);
+    }
+
+    #[test]
+    fn autocomplete_offers_at_most_25_choices_within_100_characters() {
+        let long_title = "t".repeat(300);
+        let docs: Vec<crate::Document> = (0..40)
+            .map(|i| doc(&format!("{i:03}"), &long_title))
+            .collect();
+        let choices = source_choices(&docs, "");
+        assert_eq!(choices.len(), 25);
+        assert!(choices
+            .iter()
+            .all(|(name, id)| name.chars().count() <= 100 && id.len() <= 100));
+    }
+}

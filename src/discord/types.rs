@@ -1,0 +1,46 @@
+//! The state every handler shares, and the framework's type aliases.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::library::Library;
+
+/// An error inside a handler: poise shows it to the user (ephemerally) and logs it.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// The poise context of a command.
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// What every command, message and button handler can reach.
+pub struct Data {
+    /// The serving corpus; hold one `snapshot()` for a whole question.
+    pub library: Arc<Library>,
+    /// Roles whose members may reload (besides Manage Server).
+    pub moderator_roles: HashSet<u64>,
+    /// Channels where every message is a question.
+    pub ask_channels: HashSet<u64>,
+    /// Per-user pause between two questions.
+    pub cooldown: Duration,
+    /// Cooldowns of questions asked by message (commands use poise's own per-command tracker).
+    pub message_cooldowns: Mutex<poise::CooldownTracker>,
+}
+
+impl Data {
+    /// How long `user` must still wait before asking by message; starts the cooldown when zero.
+    pub fn message_cooldown(&self, context: poise::CooldownContext) -> Option<Duration> {
+        let config = poise::CooldownConfig {
+            user: Some(self.cooldown),
+            ..Default::default()
+        };
+        let mut tracker = self
+            .message_cooldowns
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let remaining = tracker.remaining_cooldown(context.clone(), &config);
+        if remaining.is_none() {
+            tracker.start_cooldown(context);
+        }
+        remaining
+    }
+}

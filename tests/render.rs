@@ -1,0 +1,375 @@
+//! Rendering answers for Discord: every limit holds and corpus text can neither format the reply
+//! nor mention anyone, whatever the text (proptest), and the rendered answer reads as intended
+//! (insta snapshots).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use citebot::discord::render::{
+    self, cut, discord_len, escape, unescape, AnswerPage, CorpusSize, Reply,
+};
+use citebot::{Answer, Citation, Document, LoadWarning, Quote, ReloadReport, Status, WarningKind};
+use proptest::prelude::*;
+
+/// A readable dump of a reply for snapshots.
+fn dump(reply: &Reply) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("ephemeral: {}\n", reply.ephemeral));
+    if let Some(content) = &reply.content {
+        out.push_str(&format!("content:\n{content}\n"));
+    }
+    if let Some(embed) = &reply.embed {
+        out.push_str(&format!("title: {}\n", embed.title));
+        out.push_str(&format!("description:\n{}\n", embed.description));
+        for field in &embed.fields {
+            out.push_str(&format!(
+                "field {}{}: {}\n",
+                field.name,
+                if field.inline { " (inline)" } else { "" },
+                field.value
+            ));
+        }
+        if let Some(footer) = &embed.footer {
+            out.push_str(&format!("footer: {footer}\n"));
+        }
+    }
+    for button in &reply.buttons {
+        out.push_str(&format!("button [{}] {}\n", button.label, button.id));
+    }
+    out.replace('\u{200B}', "<ZWSP>")
+}
+
+fn quote(source: &str, paragraph: u32, text: &str, words: &[&str]) -> Quote {
+    let highlights = words
+        .iter()
+        .filter_map(|w| text.find(w).map(|at| [at, at + w.len()]))
+        .collect();
+    Quote {
+        source: source.into(),
+        title: format!("Title of {source}"),
+        paragraph,
+        text: text.into(),
+        score: 1.0,
+        also_in: Vec::new(),
+        highlights,
+    }
+}
+
+fn answered(question: &str, quotes: Vec<Quote>, total: usize) -> Answer {
+    Answer {
+        question: question.into(),
+        status: Status::Answered,
+        quotes,
+        suggestions: Vec::new(),
+        elapsed_us: 412,
+        total,
+        error: None,
+    }
+}
+
+const SIZE: CorpusSize = CorpusSize {
+    documents: 5,
+    passages: 1234,
+};
+
+#[test]
+fn an_answer_renders_quotes_in_bold_with_citations_and_buttons() {
+    let mut first = quote(
+        "000_f9e57255359d1c5f",
+        4,
+        "The comment was made by the Taliban’s governor for Kabul Mohammad Qasim Khalid, who also claimed evidence.",
+        &["governor", "Kabul", "Mohammad Qasim Khalid"],
+    );
+    first.title = "Afghanistan blames US for nurturing Daesh".into();
+    first.also_in = vec![Citation {
+        source: "004_20b7060dfb18cd1a".into(),
+        paragraph: 7,
+    }];
+    let second = quote(
+        "003_5778a4211003ac1d",
+        2,
+        "A *starred* claim, 2 > 1, and @everyone was told <@123> [click](http://x).",
+        &["claim"],
+    );
+    let answer = answered(
+        "Who is the Taliban's governor for Kabul?",
+        vec![first, second],
+        5,
+    );
+    let reply = render::answer(&answer, AnswerPage { top: 2, page: 0 }, SIZE);
+    assert!(reply.limit_violations().is_empty());
+    insta::assert_snapshot!("answer_first_page", dump(&reply));
+    let later = render::answer(&answer, AnswerPage { top: 2, page: 2 }, SIZE);
+    insta::assert_snapshot!("answer_later_page", dump(&later));
+}
+
+#[test]
+fn a_question_too_long_for_the_title_gets_no_paging_buttons_but_keeps_its_votes() {
+    let question = "Who said that ".repeat(30);
+    let answer = answered(
+        &question,
+        vec![quote("000_a", 1, "Balkhi said so.", &["Balkhi"])],
+        9,
+    );
+    let reply = render::answer(&answer, AnswerPage { top: 1, page: 0 }, SIZE);
+    assert!(reply.limit_violations().is_empty());
+    let embed = reply.embed.as_ref().unwrap();
+    assert!(embed.title.ends_with('…'));
+    assert!(reply.buttons.iter().all(|b| !b.id.starts_with("ask:")));
+    assert_eq!(reply.buttons.len(), 2, "👍 and 👎");
+}
+
+#[test]
+fn no_match_is_a_short_ephemeral_text_with_suggestions() {
+    let answer = Answer {
+        question: "What is the capital of France?".into(),
+        status: Status::NoMatch,
+        quotes: Vec::new(),
+        suggestions: vec!["Taliban".into(), "@everyone".into()],
+        elapsed_us: 80,
+        total: 0,
+        error: None,
+    };
+    let reply = render::answer(&answer, AnswerPage { top: 3, page: 0 }, SIZE);
+    assert!(reply.ephemeral);
+    assert!(reply.embed.is_none() && reply.buttons.is_empty());
+    insta::assert_snapshot!("no_match", dump(&reply));
+}
+
+#[test]
+fn a_reload_report_lists_what_changed_and_why_files_were_skipped() {
+    let report = ReloadReport {
+        added: vec!["005_new".into()],
+        removed: vec![],
+        changed: vec!["001_11207e85c5729a99".into()],
+        skipped: vec![LoadWarning {
+            path: PathBuf::from("corpus/bad.txt"),
+            kind: WarningKind::Empty,
+        }],
+        documents: 6,
+        elapsed: Duration::from_micros(12_345),
+    };
+    let reply = render::reloaded(&report);
+    assert!(reply.ephemeral && reply.limit_violations().is_empty());
+    insta::assert_snapshot!("reloaded", dump(&reply));
+}
+
+fn document(i: usize, title: &str) -> Document {
+    Document {
+        id: format!("{i:03}_source"),
+        title: title.into(),
+        path: PathBuf::from(format!("corpus/{i:03}_source.txt")),
+        publisher: None,
+        url: None,
+        date: None,
+        paragraphs: i + 1,
+        words: 100 * i,
+        content_hash: i as u64,
+        opening: "Opening.".into(),
+    }
+}
+
+#[test]
+fn sources_are_paginated_when_they_do_not_fit_one_embed() {
+    let documents: Vec<Document> = (0..40).map(|i| document(i, "A title")).collect();
+    let first = render::sources(&documents, 0, SIZE).unwrap();
+    assert_eq!(first.buttons.len(), 1, "only Next on the first page");
+    let pages = render::source_pages(&documents);
+    assert_eq!(pages.len(), 3);
+    assert!(render::sources(&documents, 3, SIZE).is_none());
+    insta::assert_snapshot!("sources_first_page", dump(&first));
+}
+
+/// Text that stresses the renderer: words, markdown, mentions, combining marks, emoji, ZWJ.
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => "[a-zA-Z]{1,14}".prop_map(|s| s + " "),
+        3 => prop::sample::select(vec![
+            "**", "__", "*", "_", "~~", "`", "```", "||", "> ", ">>> ", "# ", "-# ", "- ", "1. ",
+            "[x](http://a.b)", "<@123>", "<@!123>", "<@&456>", "<#789>", "<t:1:R>", "@everyone",
+            "@here", "\\", "\\*", "\n", "\n\n", "😀", "👍🏽", "👨‍👩‍👧", "é", "e\u{301}", "中文字",
+            "\u{200B}", "🇫🇷", "  ", "…", ":smile:", "https://example.com/a_b",
+        ])
+        .prop_map(String::from),
+        1 => any::<char>().prop_map(String::from),
+    ]
+}
+
+fn text(max_fragments: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(fragment(), 0..max_fragments).prop_map(|v| v.concat())
+}
+
+fn any_quote() -> impl Strategy<Value = Quote> {
+    (
+        text(1500),
+        text(60),
+        "[a-z0-9_/.,:~-]{1,120}",
+        1u32..100_000,
+        prop::collection::vec((0usize..20_000, 0usize..60), 0..40),
+        prop::collection::vec(("[a-z0-9_]{1,120}", 1u32..1000), 0..12),
+    )
+        .prop_map(|(text, title, source, paragraph, spans, also)| Quote {
+            highlights: spans.into_iter().map(|(s, l)| [s, s + l]).collect(),
+            source,
+            title,
+            paragraph,
+            text,
+            score: 1.0,
+            also_in: also
+                .into_iter()
+                .map(|(source, paragraph)| Citation { source, paragraph })
+                .collect(),
+        })
+}
+
+/// True when every `@` in `text` is defused (followed by a zero-width space) and no mention,
+/// role mention or channel link can parse.
+fn pings_nobody(text: &str) -> bool {
+    let unescaped_angle = text
+        .char_indices()
+        .any(|(i, c)| c == '<' && !text[..i].ends_with('\\'));
+    let bare_at = text
+        .char_indices()
+        .any(|(i, c)| c == '@' && !text[i + 1..].starts_with('\u{200B}'));
+    !unescaped_angle && !bare_at
+}
+
+/// How many `**` markers `text` has outside backslash escapes.
+fn bold_markers(text: &str) -> usize {
+    let mut markers = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                markers += 1;
+            }
+            _ => {}
+        }
+    }
+    markers
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_rendered_answer_fits_discords_limits_and_pings_nobody(
+        question in text(200),
+        quotes in prop::collection::vec(any_quote(), 1..=5),
+        page in 0usize..50,
+        total in 0usize..500,
+    ) {
+        let top = quotes.len();
+        let answer = answered(&question, quotes, total);
+        let reply = render::answer(&answer, AnswerPage { top, page }, SIZE);
+        prop_assert!(reply.limit_violations().is_empty(), "{:?}", reply.limit_violations());
+        let embed = reply.embed.as_ref().unwrap();
+        prop_assert!(pings_nobody(&embed.description), "{}", embed.description);
+        prop_assert!(pings_nobody(&embed.title));
+        // Bold markers pair up: `**` outside escapes comes in pairs.
+        prop_assert_eq!(bold_markers(&embed.description) % 2, 0, "{}", embed.description);
+    }
+
+    #[test]
+    fn no_match_replies_fit_and_ping_nobody(
+        question in text(600),
+        suggestions in prop::collection::vec(text(40), 0..5),
+        error in proptest::option::of(text(300)),
+    ) {
+        let answer = Answer {
+            question,
+            status: Status::NoMatch,
+            quotes: Vec::new(),
+            suggestions,
+            elapsed_us: 1,
+            total: 0,
+            error,
+        };
+        let reply = render::answer(&answer, AnswerPage { top: 3, page: 0 }, SIZE);
+        prop_assert!(reply.limit_violations().is_empty());
+        prop_assert!(reply.ephemeral);
+        // Our own text uses back-ticks but never `<` or `@`.
+        prop_assert!(pings_nobody(reply.content.as_deref().unwrap()));
+    }
+
+    #[test]
+    fn escaping_round_trips_and_defuses_every_mention(s in text(300)) {
+        let escaped = escape(&s);
+        prop_assert_eq!(unescape(&escaped), s);
+        prop_assert!(pings_nobody(&escaped));
+    }
+
+    #[test]
+    fn cutting_keeps_within_the_limit_and_keeps_a_prefix(s in text(300), max in 1usize..400) {
+        let c = cut(&s, max);
+        prop_assert!(discord_len(&c) <= max);
+        let kept = c.strip_suffix('…').unwrap_or(&c);
+        prop_assert!(s.starts_with(kept));
+    }
+
+    #[test]
+    fn reload_reports_fit_whatever_the_file_names(
+        ids in prop::collection::vec(text(20), 0..300),
+        reasons in prop::collection::vec(text(30), 0..100),
+    ) {
+        let report = ReloadReport {
+            added: ids.clone(),
+            removed: ids.clone(),
+            changed: ids,
+            skipped: reasons
+                .into_iter()
+                .map(|r| LoadWarning { path: PathBuf::from(r.clone()), kind: WarningKind::Unreadable(r) })
+                .collect(),
+            documents: 3,
+            elapsed: Duration::from_millis(3),
+        };
+        prop_assert!(render::reloaded(&report).limit_violations().is_empty());
+    }
+
+    #[test]
+    fn source_pages_fit_whatever_the_titles(titles in prop::collection::vec(text(80), 0..120)) {
+        let documents: Vec<Document> = titles.iter().enumerate().map(|(i, t)| document(i, t)).collect();
+        let pages = render::source_pages(&documents);
+        for page in 0..pages.len() {
+            let reply = render::sources(&documents, page, SIZE).unwrap();
+            prop_assert!(reply.limit_violations().is_empty());
+        }
+        for doc in &documents {
+            prop_assert!(render::source(doc).limit_violations().is_empty());
+        }
+    }
+}
+
+#[test]
+fn real_answers_from_the_bundled_corpus_fit_and_ping_nobody() {
+    let snapshot = citebot::Snapshot::load("corpus".as_ref(), &citebot::LoadOptions::default());
+    let size = CorpusSize::from(&snapshot.stats());
+    let questions = std::fs::read_to_string("tests/fixtures/dev.jsonl").unwrap();
+    let mut answered = 0;
+    for line in questions.lines().filter(|l| !l.trim().is_empty()) {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let question = value["question"].as_str().unwrap();
+        for top in [1, 3, 5] {
+            let answer = snapshot.ask(question, &citebot::AskOptions { top, offset: 0 });
+            answered += usize::from(answer.is_answered());
+            let reply = render::answer(&answer, AnswerPage { top, page: 0 }, size);
+            assert!(
+                reply.limit_violations().is_empty(),
+                "{question}: {:?}",
+                reply.limit_violations()
+            );
+            if let Some(embed) = &reply.embed {
+                assert!(pings_nobody(&embed.description), "{}", embed.description);
+                assert_eq!(bold_markers(&embed.description) % 2, 0);
+            }
+        }
+    }
+    assert!(
+        answered > 0,
+        "the bundled corpus answers some dev questions"
+    );
+}
