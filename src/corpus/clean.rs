@@ -149,7 +149,11 @@ fn starts_item(line: &str) -> bool {
 /// Ends like a sentence: `.`, `!`, `?`, `…` (or `:` before a list), closing quotes aside.
 pub fn ends_sentence(text: &str) -> bool {
     let t = text.trim_end_matches(|c: char| {
-        is_space(c) || matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»' | '*' | '_')
+        is_space(c)
+            || matches!(
+                c,
+                '"' | '\'' | '”' | '’' | ')' | ']' | '»' | '*' | '_' | '|'
+            )
     });
     t.ends_with(['.', '!', '?', '…', ';'])
 }
@@ -171,13 +175,15 @@ pub fn first_words(text: &str, n: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '-', '–']))
 }
 
-/// A navigation crumb: two or more ` / `, ` > `, ` » ` or ` | ` separators.
+/// A navigation crumb: two or more ` / `, ` > `, ` » ` or ` | ` separators (a Markdown table
+/// row, which starts with `|`, is not one).
 pub fn is_crumb(text: &str) -> bool {
-    [" / ", " > ", " » ", " | ", " › "]
-        .iter()
-        .map(|sep| text.matches(sep).count())
-        .sum::<usize>()
-        >= 2
+    !text.trim_start().starts_with('|')
+        && [" / ", " > ", " » ", " | ", " › "]
+            .iter()
+            .map(|sep| text.matches(sep).count())
+            .sum::<usize>()
+            >= 2
 }
 
 /// `Label: 12` pairs, as in thread statistics and counters.
@@ -304,6 +310,15 @@ mod tests {
         ] {
             assert_eq!(classify(line), Kind::Body, "{line:?} should be body");
         }
+    }
+
+    #[test]
+    fn markdown_table_rows_are_text_and_their_rules_are_not() {
+        assert_eq!(
+            classify("| `--sort` | Sort the listing by size, largest first. |"),
+            Kind::Body
+        );
+        assert_eq!(classify("| --- | --- |"), Kind::Debris);
     }
 
     #[test]

@@ -52,6 +52,10 @@ fn parse(block: &str) -> Result<FrontMatter, String> {
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
     {
+        // Indented lines continue a YAML list or block (`tags:` then `  - news`): not ours.
+        if line.starts_with([' ', '\t', '-']) {
+            continue;
+        }
         let Some((key, value)) = line.split_once(':') else {
             return Err(format!("line `{}` is not `key: value`", line.trim()));
         };
@@ -105,6 +109,14 @@ mod tests {
         assert_eq!(front.title.as_deref(), Some("A Title"));
         assert_eq!(front.url.as_deref(), Some("https://x.org/a"));
         assert_eq!(body, "Body text.\n");
+    }
+
+    #[test]
+    fn yaml_lists_in_front_matter_are_passed_over() {
+        let (front, body) =
+            split_front_matter("---\ntitle: Install\ntags:\n  - setup\n  - linux\n---\nText.\n");
+        assert_eq!(front.unwrap().title.as_deref(), Some("Install"));
+        assert_eq!(body, "Text.\n");
     }
 
     #[test]

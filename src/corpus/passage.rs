@@ -73,20 +73,27 @@ fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     h.finish()
 }
 
+/// What duplicate detection keeps of a passage: 8 + 128 bytes plus a count, whatever its
+/// length (the word pairs themselves are recomputed only for candidate pairs).
 struct Fingerprint {
     exact: u64,
-    shingles: HashSet<u64>,
+    pairs: usize,
     minhash: [u64; MINHASHES],
 }
 
-fn fingerprint(text: &str) -> Fingerprint {
+/// Hashes of a passage's distinct word pairs (its words, when it has only one).
+fn shingles(text: &str) -> HashSet<u64> {
     let words = words(text);
-    let exact = hash_of(&words);
-    let shingles: HashSet<u64> = if words.len() < 2 {
+    if words.len() < 2 {
         words.iter().map(hash_of).collect()
     } else {
         words.windows(2).map(hash_of).collect()
-    };
+    }
+}
+
+fn fingerprint(text: &str) -> Fingerprint {
+    let exact = hash_of(&words(text));
+    let shingles = shingles(text);
     let mut minhash = [u64::MAX; MINHASHES];
     for &s in &shingles {
         for (i, slot) in minhash.iter_mut().enumerate() {
@@ -98,7 +105,7 @@ fn fingerprint(text: &str) -> Fingerprint {
     }
     Fingerprint {
         exact,
-        shingles,
+        pairs: shingles.len(),
         minhash,
     }
 }
@@ -154,7 +161,7 @@ pub fn group_duplicates(passages: &[Passage]) -> (Vec<u32>, HashMap<u32, Vec<u32
         .iter()
     {
         // Near duplicates only among passages long enough for word pairs to mean something.
-        if fp.shingles.len() < 8 {
+        if fp.pairs < 8 {
             continue;
         }
         for (band, rows) in fp.minhash.chunks(BAND_ROWS).enumerate() {
@@ -172,8 +179,10 @@ pub fn group_duplicates(passages: &[Passage]) -> (Vec<u32>, HashMap<u32, Vec<u32
         for (i, &a) in bucket.iter().enumerate() {
             for &b in &bucket[i + 1..] {
                 if checked.insert((a, b))
-                    && jaccard(&prints[a as usize].shingles, &prints[b as usize].shingles)
-                        >= NEAR_DUPLICATE_JACCARD
+                    && jaccard(
+                        &shingles(&passages[a as usize].text),
+                        &shingles(&passages[b as usize].text),
+                    ) >= NEAR_DUPLICATE_JACCARD
                 {
                     union(&mut parent, a, b);
                 }

@@ -15,6 +15,7 @@ use fst::Map;
 use rayon::prelude::*;
 
 use super::aliases::Aliases;
+use super::bm25::tf_factor;
 use super::fuzzy::Trigrams;
 use super::text::{self, Token};
 use crate::corpus::Corpus;
@@ -49,6 +50,8 @@ pub struct Index {
     pub(super) term_names: Vec<String>,
     /// Term id → postings, by passage.
     pub(super) postings: Vec<Vec<Posting>>,
+    /// Term id → the largest BM25 term-frequency factor among its postings (for pruning).
+    pub(super) max_tf_part: Vec<f32>,
     /// Indexed passage → corpus passage id.
     pub(super) passages: Vec<u32>,
     /// Indexed passage → its length in words.
@@ -255,6 +258,14 @@ impl Index {
         }
         let average_length =
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
+        let max_tf_part: Vec<f32> = postings
+            .par_iter()
+            .map(|list| {
+                list.iter()
+                    .map(|p| tf_factor(p.tf, lengths[p.passage as usize], average_length))
+                    .fold(0.0, f32::max)
+            })
+            .collect();
         let title_terms = titles
             .iter()
             .map(|ts| {
@@ -283,6 +294,7 @@ impl Index {
             alias_terms,
             term_names,
             postings,
+            max_tf_part,
             passages,
             lengths,
             average_length,

@@ -9,6 +9,7 @@
 //! - [`excerpt`]: cropping and highlights.
 
 pub mod aliases;
+pub mod bm25;
 pub mod excerpt;
 pub mod fuzzy;
 pub mod index;

@@ -1,8 +1,8 @@
 //! Ranking: BM25 over passages, then coverage, proximity, title and exact-match re-ranking,
 //! and the decision to abstain.
 //!
-//! Stage one scores every passage that matches any alternative of any concept, term at a time,
-//! with BM25 (k1 1.2, b 0.75); a concept counts once per passage, through its best alternative.
+//! Stage one ([`bm25::top`]) finds the passages with the best BM25 scores (k1 1.2, b 0.75; a
+//! concept counts once per passage, through its best alternative) with MaxScore pruning.
 //! Stage two re-ranks the best [`RERANK`] with what BM25 does not see:
 //!
 //! - **coverage**: the share of the question's importance the passage matches (its document's
@@ -13,16 +13,14 @@
 //!
 //! The question is declined when the best passage covers less than [`MIN_COVERAGE`] of it.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
+use super::bm25;
 use super::index::{Index, ALIAS_BIT, ID_MASK, NAME_BIT, NUMBER_BIT};
 use super::query::AnswerType;
 use super::query::Query;
 use crate::corpus::Corpus;
 
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
 /// Candidates re-ranked in stage two.
 pub const RERANK: usize = 64;
 /// The best passage must cover this share of the question's importance.
@@ -60,19 +58,6 @@ pub struct Hit {
     pub proximity: f32,
 }
 
-#[derive(Default)]
-struct Scratch {
-    score: Vec<f32>,
-    best: Vec<f32>,
-    mask: Vec<u32>,
-    touched: Vec<u32>,
-    concept_touched: Vec<u32>,
-}
-
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
-}
-
 /// Ranks passages for a query; returns the hits worth quoting, best first (empty to abstain).
 pub fn rank(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
     let mut hits = rank_all(corpus, index, query);
@@ -92,7 +77,7 @@ pub fn rank_all(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
     if query.concepts.is_empty() || index.passages.is_empty() {
         return Vec::new();
     }
-    let candidates = score_bm25(index, query);
+    let candidates = bm25::top(index, query, RERANK);
     let total = query.total_importance().max(f32::MIN_POSITIVE);
     let term_concepts = term_concepts(query);
     let mut hits: Vec<Hit> = candidates
@@ -101,66 +86,6 @@ pub fn rank_all(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
         .collect();
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
     hits
-}
-
-/// Stage one: BM25 with one contribution per concept, the top [`RERANK`] kept.
-fn score_bm25(index: &Index, query: &Query) -> Vec<(u32, f32, u32)> {
-    SCRATCH.with(|cell| {
-        let mut s = cell.borrow_mut();
-        let n = index.passages.len();
-        if s.score.len() < n {
-            s.score.resize(n, 0.0);
-            s.best.resize(n, 0.0);
-            s.mask.resize(n, 0);
-        }
-        let Scratch {
-            score,
-            best,
-            mask,
-            touched,
-            concept_touched,
-        } = &mut *s;
-        touched.clear();
-        for (ci, concept) in query.concepts.iter().enumerate() {
-            concept_touched.clear();
-            for &(term, weight) in &concept.alternatives {
-                let idf = index.idf(term) * weight;
-                for posting in &index.postings[term as usize] {
-                    let p = posting.passage as usize;
-                    let tf = posting.tf as f32;
-                    let norm = 1.0 - B + B * index.lengths[p] as f32 / index.average_length;
-                    let value = idf * tf * (K1 + 1.0) / (tf + K1 * norm);
-                    if mask[p] == 0 {
-                        touched.push(p as u32);
-                    }
-                    if mask[p] & (1 << ci) == 0 {
-                        concept_touched.push(p as u32);
-                        mask[p] |= 1 << ci;
-                    }
-                    if value > best[p] {
-                        score[p] += value - best[p];
-                        best[p] = value;
-                    }
-                }
-            }
-            for &p in concept_touched.iter() {
-                best[p as usize] = 0.0;
-            }
-        }
-        let mut out: Vec<(u32, f32, u32)> = touched
-            .iter()
-            .map(|&p| (p, score[p as usize], mask[p as usize]))
-            .collect();
-        for &p in touched.iter() {
-            score[p as usize] = 0.0;
-            mask[p as usize] = 0;
-        }
-        if out.len() > RERANK {
-            out.select_nth_unstable_by(RERANK - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            out.truncate(RERANK);
-        }
-        out
-    })
 }
 
 /// Term id → the concepts it can stand for: a short sorted list, searched by bisection.

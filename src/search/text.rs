@@ -272,12 +272,95 @@ pub fn normalize(word: &str) -> String {
     out
 }
 
-/// The Snowball stem of a normalized word.
+/// Irregular English verb forms and their base form, which Snowball cannot relate
+/// (`said` → `say`, `came` → `come`); sorted for binary search.
+const IRREGULAR: &[(&str, &str)] = &[
+    ("ate", "eat"),
+    ("became", "become"),
+    ("began", "begin"),
+    ("begun", "begin"),
+    ("bought", "buy"),
+    ("broke", "break"),
+    ("broken", "break"),
+    ("brought", "bring"),
+    ("built", "build"),
+    ("came", "come"),
+    ("caught", "catch"),
+    ("chose", "choose"),
+    ("chosen", "choose"),
+    ("drawn", "draw"),
+    ("drew", "draw"),
+    ("driven", "drive"),
+    ("drove", "drive"),
+    ("fallen", "fall"),
+    ("fell", "fall"),
+    ("felt", "feel"),
+    ("fled", "flee"),
+    ("flew", "fly"),
+    ("flown", "fly"),
+    ("fought", "fight"),
+    ("found", "find"),
+    ("gave", "give"),
+    ("given", "give"),
+    ("gone", "go"),
+    ("got", "get"),
+    ("gotten", "get"),
+    ("grew", "grow"),
+    ("grown", "grow"),
+    ("held", "hold"),
+    ("hid", "hide"),
+    ("hidden", "hide"),
+    ("kept", "keep"),
+    ("knew", "know"),
+    ("known", "know"),
+    ("led", "lead"),
+    ("lost", "lose"),
+    ("made", "make"),
+    ("meant", "mean"),
+    ("met", "meet"),
+    ("paid", "pay"),
+    ("ran", "run"),
+    ("risen", "rise"),
+    ("rose", "rise"),
+    ("said", "say"),
+    ("saw", "see"),
+    ("seen", "see"),
+    ("sent", "send"),
+    ("shot", "shoot"),
+    ("sold", "sell"),
+    ("sought", "seek"),
+    ("spent", "spend"),
+    ("spoke", "speak"),
+    ("spoken", "speak"),
+    ("stole", "steal"),
+    ("stolen", "steal"),
+    ("stood", "stand"),
+    ("struck", "strike"),
+    ("taken", "take"),
+    ("taught", "teach"),
+    ("thought", "think"),
+    ("threw", "throw"),
+    ("thrown", "throw"),
+    ("told", "tell"),
+    ("took", "take"),
+    ("understood", "understand"),
+    ("went", "go"),
+    ("won", "win"),
+    ("wore", "wear"),
+    ("worn", "wear"),
+    ("written", "write"),
+    ("wrote", "write"),
+];
+
+/// The Snowball stem of a normalized word (irregular verb forms first become their base).
 pub fn stem(word: &str) -> String {
     if word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_string();
     }
-    STEMMER.stem(word).into_owned()
+    let base = IRREGULAR
+        .binary_search_by_key(&word, |&(form, _)| form)
+        .map_or(word, |i| IRREGULAR[i].1);
+    STEMMER.stem(base).into_owned()
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -465,6 +548,16 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn irregular_verbs_share_their_base_stem() {
+        let mut sorted = IRREGULAR.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, IRREGULAR);
+        assert_eq!(stem("said"), stem("says"));
+        assert_eq!(stem("came"), stem("coming"));
+        assert_eq!(stem("fought"), stem("fighting"));
     }
 
     #[test]

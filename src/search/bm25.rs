@@ -1,0 +1,370 @@
+//! Stage one of ranking: the passages with the highest BM25 scores, one contribution per
+//! concept (through its best alternative), without scoring every posting.
+//!
+//! [`top`] is MaxScore (Turtle & Flood, 1995), document at a time. Each concept has an upper
+//! bound: the most any of its alternatives can add to a passage (its weighted idf times the
+//! largest term-frequency factor in its postings, kept by the index). Concepts are sorted by
+//! bound; once `k` passages are held, the concepts whose bounds together cannot beat the k-th
+//! score are *non-essential*: a passage that has none of the others cannot enter, so only the
+//! essential concepts' postings are walked, and the others are looked up (by binary search) for
+//! the passages that still might. On a question full of common words this skips most of their
+//! long posting lists.
+//!
+//! [`exhaustive`] scores every posting, term at a time. Both sum contributions in concept order,
+//! so they agree to the bit; tests hold them to the same top `k`.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use super::index::{Index, Posting};
+use super::query::Query;
+
+/// BM25 parameters.
+pub const K1: f32 = 1.2;
+/// BM25 length normalization.
+pub const B: f32 = 0.75;
+
+/// A passage's stage-one result: indexed passage, BM25 score, bit per matched concept.
+pub type Scored = (u32, f32, u32);
+
+/// The term-frequency factor of BM25 (at most `K1 + 1`) for a passage of `length` words.
+pub fn tf_factor(tf: u32, length: u32, average_length: f32) -> f32 {
+    let tf = tf as f32;
+    let norm = 1.0 - B + B * length as f32 / average_length;
+    tf * (K1 + 1.0) / (tf + K1 * norm)
+}
+
+fn tf_part(index: &Index, passage: u32, tf: u32) -> f32 {
+    tf_factor(tf, index.lengths[passage as usize], index.average_length)
+}
+
+/// Best first: higher score, then lower passage id.
+fn better(a: &Scored, b: &Scored) -> Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// Keeps the best `k` of the scored passages, best first.
+fn best_k(mut all: Vec<Scored>, k: usize) -> Vec<Scored> {
+    if all.len() > k {
+        all.select_nth_unstable_by(k - 1, better);
+        all.truncate(k);
+    }
+    all.sort_by(better);
+    all
+}
+
+/// Scores every posting of every alternative: the reference [`top`] must agree with.
+pub fn exhaustive(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
+    let mut scores: std::collections::HashMap<u32, (f32, u32)> = Default::default();
+    for (ci, concept) in query.concepts.iter().enumerate() {
+        let mut best: std::collections::HashMap<u32, f32> = Default::default();
+        for &(term, weight) in &concept.alternatives {
+            let idf = index.idf(term) * weight;
+            for p in &index.postings[term as usize] {
+                let v = idf * tf_part(index, p.passage, p.tf);
+                let slot = best.entry(p.passage).or_insert(0.0);
+                *slot = slot.max(v);
+            }
+        }
+        for (p, v) in best {
+            let e = scores.entry(p).or_insert((0.0, 0));
+            e.0 += v;
+            e.1 |= 1 << ci;
+        }
+    }
+    // Sum again in concept order so the floating-point result matches `top` exactly.
+    let all = scores
+        .into_iter()
+        .map(|(p, (_, mask))| (p, ordered_sum(index, query, p, mask), mask))
+        .collect();
+    best_k(all, k)
+}
+
+/// The concept contributions of one passage summed in concept order.
+fn ordered_sum(index: &Index, query: &Query, passage: u32, mask: u32) -> f32 {
+    let mut total = 0.0;
+    for (ci, concept) in query.concepts.iter().enumerate() {
+        if mask & (1 << ci) == 0 {
+            continue;
+        }
+        let mut best: f32 = 0.0;
+        for &(term, weight) in &concept.alternatives {
+            let postings = &index.postings[term as usize];
+            if let Ok(i) = postings.binary_search_by_key(&passage, |p| p.passage) {
+                best = best.max(index.idf(term) * weight * tf_part(index, passage, postings[i].tf));
+            }
+        }
+        total += best;
+    }
+    total
+}
+
+/// One concept's posting lists, walked together.
+struct Cursor<'a> {
+    concept: usize,
+    lists: Vec<(&'a [Posting], f32)>,
+    at: Vec<usize>,
+    bound: f32,
+}
+
+impl Cursor<'_> {
+    /// The smallest passage id not yet passed, `u32::MAX` when done.
+    fn current(&self) -> u32 {
+        self.lists
+            .iter()
+            .zip(&self.at)
+            .filter_map(|((list, _), &i)| list.get(i).map(|p| p.passage))
+            .min()
+            .unwrap_or(u32::MAX)
+    }
+
+    /// Moves every list to its first passage ≥ `passage`; returns the concept's contribution
+    /// there (0 when absent).
+    fn score_at(&mut self, index: &Index, passage: u32) -> f32 {
+        let mut best: f32 = 0.0;
+        for ((list, weight), at) in self.lists.iter().zip(self.at.iter_mut()) {
+            if list.get(*at).is_some_and(|p| p.passage < passage) {
+                *at += list[*at..].partition_point(|p| p.passage < passage);
+            }
+            if let Some(p) = list.get(*at).filter(|p| p.passage == passage) {
+                best = best.max(weight * tf_part(index, passage, p.tf));
+            }
+        }
+        best
+    }
+
+    /// Steps past `passage` in every list positioned on it.
+    fn pass(&mut self, passage: u32) {
+        for ((list, _), at) in self.lists.iter().zip(self.at.iter_mut()) {
+            if list.get(*at).is_some_and(|p| p.passage == passage) {
+                *at += 1;
+            }
+        }
+    }
+}
+
+/// Min-heap entry: the worst of the kept passages on top.
+#[derive(PartialEq)]
+struct Kept(Scored);
+
+impl Eq for Kept {}
+
+impl PartialOrd for Kept {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Kept {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // BinaryHeap is a max-heap: the "greatest" must be the worst passage.
+        better(&self.0, &other.0)
+    }
+}
+
+/// The best `k` passages by BM25, best first, found with MaxScore pruning.
+pub fn top(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
+    if k == 0 {
+        return Vec::new();
+    }
+    let mut cursors: Vec<Cursor> = query
+        .concepts
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            let lists: Vec<(&[Posting], f32)> = c
+                .alternatives
+                .iter()
+                .map(|&(t, w)| (index.postings[t as usize].as_slice(), index.idf(t) * w))
+                .collect();
+            let bound = c
+                .alternatives
+                .iter()
+                .zip(&lists)
+                .map(|(&(t, _), (_, w))| w * index.max_tf_part[t as usize])
+                .fold(0.0, f32::max);
+            Cursor {
+                concept: ci,
+                at: vec![0; lists.len()],
+                lists,
+                bound,
+            }
+        })
+        .filter(|c| c.bound > 0.0)
+        .collect();
+    cursors.sort_by(|a, b| a.bound.total_cmp(&b.bound).then(a.concept.cmp(&b.concept)));
+    // prefix[i]: the most the concepts before i can add together.
+    let mut prefix = vec![0.0f32; cursors.len() + 1];
+    for (i, c) in cursors.iter().enumerate() {
+        prefix[i + 1] = prefix[i] + c.bound;
+    }
+    let mut heap: BinaryHeap<Kept> = BinaryHeap::with_capacity(k + 1);
+    let mut contributions = vec![0.0f32; query.concepts.len()];
+    let mut essential = 0; // cursors[essential..] are essential
+    loop {
+        let threshold = if heap.len() >= k {
+            heap.peek().map_or(0.0, |w| w.0 .1)
+        } else {
+            -1.0
+        };
+        if heap.len() >= k {
+            while essential < cursors.len() && prefix[essential + 1] <= threshold {
+                essential += 1;
+            }
+            if essential >= cursors.len() {
+                break;
+            }
+        }
+        let passage = cursors[essential..]
+            .iter()
+            .map(Cursor::current)
+            .min()
+            .unwrap_or(u32::MAX);
+        if passage == u32::MAX {
+            break;
+        }
+        contributions.iter_mut().for_each(|c| *c = 0.0);
+        let mut mask = 0u32;
+        let mut partial = 0.0;
+        for c in &mut cursors[essential..] {
+            let v = c.score_at(index, passage);
+            if v > 0.0 {
+                contributions[c.concept] = v;
+                mask |= 1 << c.concept;
+                partial += v;
+            }
+        }
+        let mut pruned = false;
+        for i in (0..essential).rev() {
+            if heap.len() >= k && partial + prefix[i + 1] <= threshold {
+                pruned = true;
+                break;
+            }
+            let c = &mut cursors[i];
+            let v = c.score_at(index, passage);
+            if v > 0.0 {
+                contributions[c.concept] = v;
+                mask |= 1 << c.concept;
+                partial += v;
+            }
+        }
+        if !pruned {
+            // Summed in concept order, as `exhaustive` does.
+            let score: f32 = contributions
+                .iter()
+                .fold(0.0, |sum, &v| if v > 0.0 { sum + v } else { sum });
+            let entry = (passage, score, mask);
+            if heap.len() < k {
+                heap.push(Kept(entry));
+            } else if heap
+                .peek()
+                .is_some_and(|worst| better(&entry, &worst.0) == Ordering::Less)
+            {
+                heap.pop();
+                heap.push(Kept(entry));
+            }
+        }
+        for c in &mut cursors[essential..] {
+            c.pass(passage);
+        }
+    }
+    let mut out: Vec<Scored> = heap.into_iter().map(|k| k.0).collect();
+    out.sort_by(better);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{load_dir, LoadOptions};
+    use crate::search::{Aliases, Index};
+
+    /// A seeded generator of larger corpora: the bundled articles' sentences recombined, with
+    /// invented names mixed in so the vocabulary keeps growing.
+    fn generated_corpus(dir: &std::path::Path, documents: usize, seed: u64) {
+        let mut state = seed;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let sentences: Vec<String> = std::fs::read_dir("corpus")
+            .unwrap()
+            .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+            .flat_map(|t| {
+                t.split(". ")
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| s.split_whitespace().count() > 5)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for d in 0..documents {
+            let mut text = format!("Generated report number {d} on events\n\n");
+            for _ in 0..(5 + next() % 10) {
+                let mut paragraph = String::new();
+                for _ in 0..(1 + next() % 4) {
+                    let s = &sentences[(next() % sentences.len() as u64) as usize];
+                    let name = format!("Zor{}ak", next() % 400);
+                    paragraph.push_str(&format!("{s}, said {name}. "));
+                }
+                text.push_str(paragraph.trim());
+                text.push_str("\n\n");
+            }
+            std::fs::write(dir.join(format!("doc{d:04}.txt")), text).unwrap();
+        }
+    }
+
+    fn questions(index: &Index, seed: u64, n: usize) -> Vec<String> {
+        let mut state = seed;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        (0..n)
+            .map(|_| {
+                let words = 2 + next() % 7;
+                (0..words)
+                    .map(|_| {
+                        let w = &index.words[(next() % index.words.len() as u64) as usize];
+                        // Some typos, so fuzzy alternatives take part too.
+                        if next() % 5 == 0 && w.len() > 5 {
+                            format!("{}{}", &w[..w.len() - 2], &w[w.len() - 1..])
+                        } else {
+                            w.clone()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    fn agree_on(dir: &std::path::Path, seed: u64) {
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let (aliases, _) = Aliases::load(dir);
+        let index = Index::build(&corpus, aliases);
+        for (i, question) in questions(&index, seed, 300).iter().enumerate() {
+            let query = Query::parse(&index, question);
+            for k in [1, 3, 64] {
+                let pruned = top(&index, &query, k);
+                let full = exhaustive(&index, &query, k);
+                assert_eq!(pruned, full, "question {i} {question:?}, k {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn pruning_returns_the_same_top_passages_as_exhaustive_scoring_on_the_bundled_corpus() {
+        agree_on(std::path::Path::new("corpus"), 7);
+    }
+
+    #[test]
+    fn pruning_returns_the_same_top_passages_as_exhaustive_scoring_on_a_generated_corpus() {
+        let dir = tempfile::tempdir().unwrap();
+        generated_corpus(dir.path(), 300, 0x5eed);
+        agree_on(dir.path(), 11);
+    }
+}
