@@ -18,6 +18,7 @@ pub mod corpus;
 pub mod discord;
 pub mod library;
 pub mod search;
+pub mod synth;
 pub mod terminal;
 
 pub use answer::{Answer, AskOptions, Citation, Quote, Status};
