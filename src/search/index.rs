@@ -74,6 +74,7 @@ pub(super) const NUMBER_BIT: u32 = 1 << 29;
 /// The bits of a sequence entry that hold the word id (or alias group).
 pub(super) const ID_MASK: u32 = NUMBER_BIT - 1;
 
+/// A passage's words as the build first sees them.
 struct Tokenized {
     words: Vec<Token>,
     flags: Vec<u32>,
@@ -81,6 +82,43 @@ struct Tokenized {
     aliases: Vec<(u32, usize)>,
     /// Acronyms this passage defines ("over-the-horizon (OTH)" defines `oth`).
     definitions: Vec<String>,
+}
+
+/// A passage's words once interned: the build holds this for every passage at once, so it
+/// keeps four bytes a word instead of the tokens' strings.
+struct Compact {
+    /// Provisional word ids with their answer flags, alias groups interleaved (`ALIAS_BIT`).
+    entries: Vec<u32>,
+    /// Words, compounds counted once.
+    length: u32,
+    definitions: Vec<String>,
+}
+
+/// Passages are tokenized in parallel this many at a time, then interned.
+const CHUNK: usize = 4096;
+
+impl Tokenized {
+    fn compact(self, interned: &mut HashMap<String, u32>) -> Compact {
+        let mut entries = Vec::with_capacity(self.words.len() + self.aliases.len());
+        // Alias groups stand in the sequence just before the name's first word.
+        let mut pending = self.aliases.iter().peekable();
+        let length = self.words.iter().filter(|w| !w.joined).count().max(1) as u32;
+        for (w, flags) in self.words.into_iter().zip(self.flags) {
+            while let Some(&&(g, _)) = pending.peek().filter(|(_, at)| *at <= w.start) {
+                entries.push(g | ALIAS_BIT);
+                pending.next();
+            }
+            let next = interned.len() as u32;
+            let id = *interned.entry(w.text).or_insert(next);
+            entries.push(id | flags);
+        }
+        entries.extend(pending.map(|&(g, _)| g | ALIAS_BIT));
+        Compact {
+            entries,
+            length,
+            definitions: self.definitions,
+        }
+    }
 }
 
 /// The term of the passages that define an acronym.
@@ -162,10 +200,15 @@ impl Index {
         let passages: Vec<u32> = (0..corpus.passages.len() as u32)
             .filter(|&p| corpus.canonical[p as usize] == p)
             .collect();
-        let tokenized: Vec<Tokenized> = passages
-            .par_iter()
-            .map(|&p| tokenize_for_index(&corpus.passages[p as usize].text, &aliases))
-            .collect();
+        let mut interned: HashMap<String, u32> = HashMap::new();
+        let mut compact: Vec<Compact> = Vec::with_capacity(passages.len());
+        for chunk in passages.chunks(CHUNK) {
+            let tokenized: Vec<Tokenized> = chunk
+                .par_iter()
+                .map(|&p| tokenize_for_index(&corpus.passages[p as usize].text, &aliases))
+                .collect();
+            compact.extend(tokenized.into_iter().map(|t| t.compact(&mut interned)));
+        }
         let titles: Vec<Vec<Token>> = corpus
             .documents
             .par_iter()
@@ -176,20 +219,28 @@ impl Index {
                     .collect()
             })
             .collect();
+        for t in titles.iter().flatten() {
+            let next = interned.len() as u32;
+            interned.entry(t.text.clone()).or_insert(next);
+        }
 
         // Vocabulary in sorted order, so ids do not depend on thread scheduling.
-        let mut surfaces: Vec<&str> = tokenized
-            .iter()
-            .flat_map(|t| t.words.iter().map(|w| w.text.as_str()))
-            .chain(titles.iter().flatten().map(|w| w.text.as_str()))
-            .collect();
+        let mut surfaces: Vec<(&str, u32)> =
+            interned.iter().map(|(w, &i)| (w.as_str(), i)).collect();
         surfaces.par_sort_unstable();
-        surfaces.dedup();
-        let word_id: HashMap<&str, u32> = surfaces
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (*w, i as u32))
-            .collect();
+        let mut final_id = vec![0u32; surfaces.len()];
+        for (i, &(_, provisional)) in surfaces.iter().enumerate() {
+            final_id[provisional as usize] = i as u32;
+        }
+        let surfaces: Vec<&str> = surfaces.into_iter().map(|(w, _)| w).collect();
+        compact.par_iter_mut().for_each(|c| {
+            for e in &mut c.entries {
+                if *e & ALIAS_BIT == 0 {
+                    *e = final_id[(*e & ID_MASK) as usize] | (*e & !ID_MASK);
+                }
+            }
+        });
+        let word_id = |w: &str| final_id[interned[w] as usize];
         let vocabulary = Map::from_iter(surfaces.iter().enumerate().map(|(i, w)| (*w, i as u64)))
             .expect("sorted, deduplicated keys");
         let mut terms: HashMap<String, u32> = HashMap::new();
@@ -205,7 +256,7 @@ impl Index {
             alias_terms.push(*terms.entry(format!("\u{0}alias{g}")).or_insert(next));
         }
 
-        let mut acronyms: Vec<&str> = tokenized
+        let mut acronyms: Vec<&str> = compact
             .iter()
             .flat_map(|t| t.definitions.iter().map(String::as_str))
             .collect();
@@ -220,33 +271,27 @@ impl Index {
         let mut word_count = vec![0u32; surfaces.len()];
         let mut lengths = Vec::with_capacity(passages.len());
         let mut spans = Vec::with_capacity(passages.len());
-        let mut sequence = Vec::new();
+        let mut sequence = Vec::with_capacity(compact.iter().map(|c| c.entries.len()).sum());
         let mut tf: HashMap<u32, u32> = HashMap::new();
-        for (i, t) in tokenized.iter().enumerate() {
+        for (i, c) in compact.into_iter().enumerate() {
             tf.clear();
             let start = sequence.len() as u32;
-            // Alias groups stand in the sequence just before the name's first word.
-            let mut pending = t.aliases.iter().peekable();
-            for (w, flags) in t.words.iter().zip(&t.flags) {
-                while let Some(&&(g, _)) = pending.peek().filter(|(_, at)| *at <= w.start) {
-                    sequence.push(g | ALIAS_BIT);
-                    *tf.entry(alias_terms[g as usize]).or_default() += 1;
-                    pending.next();
-                }
-                let id = word_id[w.text.as_str()];
-                word_count[id as usize] += 1;
-                sequence.push(id | flags);
-                *tf.entry(word_term[id as usize]).or_default() += 1;
+            for &entry in &c.entries {
+                let id = entry & ID_MASK;
+                let term = if entry & ALIAS_BIT != 0 {
+                    alias_terms[id as usize]
+                } else {
+                    word_count[id as usize] += 1;
+                    word_term[id as usize]
+                };
+                *tf.entry(term).or_default() += 1;
             }
-            for &(g, _) in pending {
-                sequence.push(g | ALIAS_BIT);
-                *tf.entry(alias_terms[g as usize]).or_default() += 1;
-            }
-            for a in &t.definitions {
+            sequence.extend_from_slice(&c.entries);
+            for a in &c.definitions {
                 *tf.entry(terms[&definition_term(a)]).or_default() += 1;
             }
             spans.push((start, sequence.len() as u32));
-            lengths.push(t.words.iter().filter(|w| !w.joined).count().max(1) as u32);
+            lengths.push(c.length);
             let mut entries: Vec<(u32, u32)> = tf.iter().map(|(&k, &v)| (k, v)).collect();
             entries.sort_unstable();
             for (term, count) in entries {
@@ -256,6 +301,7 @@ impl Index {
                 });
             }
         }
+        postings.par_iter_mut().for_each(|p| p.shrink_to_fit());
         let average_length =
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
         let max_tf_part: Vec<f32> = postings
@@ -271,7 +317,7 @@ impl Index {
             .map(|ts| {
                 let mut ids: Vec<u32> = ts
                     .iter()
-                    .map(|t| word_term[word_id[t.text.as_str()] as usize])
+                    .map(|t| word_term[word_id(t.text.as_str()) as usize])
                     .collect();
                 ids.sort_unstable();
                 ids.dedup();
