@@ -160,16 +160,6 @@ pub enum WarningKind {
     BadAlias(String),
 }
 
-impl WarningKind {
-    /// True when the file was skipped entirely (not just loaded with a caveat).
-    pub fn skipped(&self) -> bool {
-        !matches!(
-            self,
-            WarningKind::BadFrontMatter(_) | WarningKind::BadAlias(_)
-        )
-    }
-}
-
 impl fmt::Display for LoadWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.path.display();

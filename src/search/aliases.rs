@@ -177,11 +177,6 @@ impl Aliases {
         self.groups.is_empty()
     }
 
-    /// The names of a group, as written in the file.
-    pub fn names(&self, group: u32) -> &[String] {
-        &self.groups[group as usize]
-    }
-
     /// Finds alias names in a token stream (longest name first, no overlaps).
     pub fn find(&self, tokens: &[Token]) -> Vec<AliasMatch> {
         let mut found = Vec::new();
