@@ -241,23 +241,39 @@ pub fn fold_line(text: &str) -> String {
         .join(" ")
 }
 
-/// Short lines (under ten words) that appear in at least three documents: site boilerplate.
-pub fn repeated_short_lines<'a>(docs: impl Iterator<Item = &'a [Paragraph]>) -> HashSet<String> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for paragraphs in docs {
-        let lines: HashSet<String> = paragraphs
-            .iter()
-            .filter(|p| p.kind != Kind::Debris && word_count(&p.text) < 10)
-            .map(|p| fold_line(&p.text))
-            .collect();
+/// Lines with fewer words than this may be site boilerplate.
+const SHORT_LINE_WORDS: usize = 10;
+/// A short line in at least this many documents is site boilerplate.
+const BOILERPLATE_DOCUMENTS: usize = 3;
+
+/// One document's short lines (not debris), folded: what [`boilerplate`] counts.
+pub fn short_lines(paragraphs: &[Paragraph]) -> HashSet<String> {
+    paragraphs
+        .iter()
+        .filter(|p| p.kind != Kind::Debris && word_count(&p.text) < SHORT_LINE_WORDS)
+        .map(|p| fold_line(&p.text))
+        .collect()
+}
+
+/// Short lines found in several documents ([`short_lines`] of each): site boilerplate.
+pub fn boilerplate<'a>(docs: impl Iterator<Item = &'a HashSet<String>>) -> HashSet<String> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for lines in docs {
         for line in lines {
             *seen.entry(line).or_default() += 1;
         }
     }
     seen.into_iter()
-        .filter(|(_, n)| *n >= 3)
-        .map(|(line, _)| line)
+        .filter(|(_, n)| *n >= BOILERPLATE_DOCUMENTS)
+        .map(|(line, _)| line.to_string())
         .collect()
+}
+
+/// True for a paragraph that is one of the `boilerplate` lines.
+pub fn is_boilerplate(text: &str, boilerplate: &HashSet<String>) -> bool {
+    !boilerplate.is_empty()
+        && word_count(text) < SHORT_LINE_WORDS
+        && boilerplate.contains(&fold_line(text))
 }
 
 #[cfg(test)]
@@ -361,8 +377,12 @@ mod tests {
         let a = paragraphs("Share this story with friends\n\nUnique sentence one here.\n");
         let b = paragraphs("Share this story with friends\n\nUnique sentence two here.\n");
         let c = paragraphs("Share   this story with friends\n\nUnique sentence three.\n");
-        let set = repeated_short_lines([&a[..], &b[..], &c[..]].into_iter());
+        let lines = [short_lines(&a), short_lines(&b), short_lines(&c)];
+        let set = boilerplate(lines.iter());
         assert!(set.contains("share this story with friends"));
         assert_eq!(set.len(), 1);
+        assert!(is_boilerplate("Share this  story with friends", &set));
+        assert!(!is_boilerplate("Unique sentence one here.", &set));
+        assert!(!boilerplate(lines[..2].iter()).contains("share this story with friends"));
     }
 }

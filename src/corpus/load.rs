@@ -4,7 +4,7 @@
 //! parallel (rayon keeps the order), then parsed. A file that cannot be used becomes a
 //! [`LoadWarning`] naming it; everything else loads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -47,7 +47,9 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
             Err(warning) => warnings.push(warning),
         }
     }
-    let parsed: Vec<(meta::FrontMatter, Vec<clean::Paragraph>, Option<String>)> = docs
+    // Per document, in parallel: front matter, paragraphs, and the short lines that may be
+    // boilerplate (which takes every document to tell).
+    let parsed: Vec<Parsed> = docs
         .par_iter()
         .map(|doc| {
             let (front, body) = meta::split_front_matter(&doc.text);
@@ -55,72 +57,124 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
                 Ok(front) => (front, None),
                 Err(why) => (meta::FrontMatter::default(), Some(why)),
             };
-            (front, clean::paragraphs(body), problem)
+            let paragraphs = clean::paragraphs(body);
+            Parsed {
+                short_lines: clean::short_lines(&paragraphs),
+                front,
+                paragraphs,
+                problem,
+            }
         })
         .collect();
-    let boilerplate = clean::repeated_short_lines(parsed.iter().map(|(_, paras, _)| &paras[..]));
+    let boilerplate = clean::boilerplate(parsed.iter().map(|p| &p.short_lines));
+    // Per document, in parallel again: what is kept, cut into passages.
+    let built: Vec<Built> = docs
+        .into_par_iter()
+        .zip(parsed)
+        .map(|(doc, parsed)| build_document(doc, parsed, &boilerplate))
+        .collect();
     let mut corpus = Corpus::default();
     let mut raw_passages = Vec::new();
-    for (doc, (front, paragraphs, problem)) in docs.into_iter().zip(parsed) {
-        if let Some(why) = problem {
-            warnings.push(LoadWarning {
-                path: doc.path.clone(),
-                kind: WarningKind::BadFrontMatter(why),
-            });
-        }
-        let kept: Vec<&clean::Paragraph> = paragraphs
-            .iter()
-            .filter(|p| {
-                p.kind != clean::Kind::Debris && !boilerplate.contains(&clean::fold_line(&p.text))
-            })
-            .collect();
-        if kept.is_empty() {
-            warnings.push(LoadWarning {
-                path: doc.path,
-                kind: WarningKind::NoText,
-            });
+    for built in built {
+        warnings.extend(built.warnings);
+        let Some((document, passages)) = built.document else {
             continue;
-        }
+        };
         let doc_index = corpus.documents.len() as u32;
-        let title = front
-            .title
-            .clone()
-            .unwrap_or_else(|| meta::derive_title(&paragraphs, &doc.id));
-        let opening = kept
-            .iter()
-            .find(|p| p.kind == clean::Kind::Body)
-            .or(kept.first())
-            .map(|p| p.text.clone())
-            .unwrap_or_default();
-        let words = kept.iter().map(|p| clean::word_count(&p.text)).sum();
-        for p in &kept {
-            for text in passage::windows(&p.text) {
-                raw_passages.push(super::Passage {
-                    doc: doc_index,
-                    paragraph: p.number,
-                    text,
-                    heading: p.kind == clean::Kind::Heading,
-                });
-            }
-        }
-        corpus.documents.push(Document {
-            id: doc.id,
-            title,
-            path: doc.path,
-            publisher: front.publisher,
-            url: front.url,
-            date: front.date,
-            paragraphs: kept.len(),
-            words,
-            content_hash: hash_text(&doc.text),
-            opening,
-        });
+        raw_passages.extend(passages.into_iter().map(|mut p| {
+            p.doc = doc_index;
+            p
+        }));
+        corpus.documents.push(document);
     }
     let (canonical, duplicates) = passage::group_duplicates(&raw_passages);
     corpus.passages = raw_passages;
     corpus.canonical = canonical;
     corpus.duplicates = duplicates;
     (corpus, warnings)
+}
+
+/// A document's text, parsed.
+struct Parsed {
+    front: meta::FrontMatter,
+    paragraphs: Vec<clean::Paragraph>,
+    problem: Option<String>,
+    short_lines: HashSet<String>,
+}
+
+/// A document ready to join the corpus (its passages' `doc` still to be set), or the reason it
+/// cannot, and any warnings either way.
+struct Built {
+    document: Option<(Document, Vec<super::Passage>)>,
+    warnings: Vec<LoadWarning>,
+}
+
+fn build_document(doc: Decoded, parsed: Parsed, boilerplate: &HashSet<String>) -> Built {
+    let Parsed {
+        front,
+        paragraphs,
+        problem,
+        ..
+    } = parsed;
+    let mut warnings = Vec::new();
+    if let Some(why) = problem {
+        warnings.push(LoadWarning {
+            path: doc.path.clone(),
+            kind: WarningKind::BadFrontMatter(why),
+        });
+    }
+    let kept: Vec<&clean::Paragraph> = paragraphs
+        .iter()
+        .filter(|p| p.kind != clean::Kind::Debris && !clean::is_boilerplate(&p.text, boilerplate))
+        .collect();
+    if kept.is_empty() {
+        warnings.push(LoadWarning {
+            path: doc.path,
+            kind: WarningKind::NoText,
+        });
+        return Built {
+            document: None,
+            warnings,
+        };
+    }
+    let title = front
+        .title
+        .clone()
+        .unwrap_or_else(|| meta::derive_title(&paragraphs, &doc.id));
+    let opening = kept
+        .iter()
+        .find(|p| p.kind == clean::Kind::Body)
+        .or(kept.first())
+        .map(|p| p.text.clone())
+        .unwrap_or_default();
+    let words = kept.iter().map(|p| clean::word_count(&p.text)).sum();
+    let mut passages = Vec::new();
+    for p in &kept {
+        for text in passage::windows(&p.text) {
+            passages.push(super::Passage {
+                doc: 0,
+                paragraph: p.number,
+                text,
+                heading: p.kind == clean::Kind::Heading,
+            });
+        }
+    }
+    let document = Document {
+        content_hash: hash_text(&doc.text),
+        id: doc.id,
+        title,
+        path: doc.path,
+        publisher: front.publisher,
+        url: front.url,
+        date: front.date,
+        paragraphs: kept.len(),
+        words,
+        opening,
+    };
+    Built {
+        document: Some((document, passages)),
+        warnings,
+    }
 }
 
 /// Walks the folder and returns `(source id, path)` for every candidate file, sorted by id, with

@@ -64,24 +64,26 @@ pub fn windows(text: &str) -> Vec<String> {
     out
 }
 
-/// Hashes of a text's words, case folded: what duplicate detection compares.
+/// Hashes of a text's words (runs of letters and digits), case folded: what duplicate
+/// detection compares.
 fn word_hashes(text: &str) -> Vec<u64> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut h = FxHasher::default();
-            if w.is_ascii() {
-                for b in w.bytes() {
-                    h.write_u8(b.to_ascii_lowercase());
-                }
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut h: Option<FxHasher> = None;
+    let mut chars = text.char_indices();
+    while let Some((_, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            let h = h.get_or_insert_with(FxHasher::default);
+            if c.is_ascii() {
+                h.write_u8(c.to_ascii_lowercase() as u8);
             } else {
-                for c in w.chars().flat_map(char::to_lowercase) {
-                    h.write_u32(c as u32);
-                }
+                c.to_lowercase().for_each(|l| h.write_u32(l as u32));
             }
-            h.finish()
-        })
-        .collect()
+        } else if let Some(done) = h.take() {
+            out.push(done.finish());
+        }
+    }
+    out.extend(h.map(|h| h.finish()));
+    out
 }
 
 /// SplitMix64's finalizer: a strong, cheap 64-bit mixer.
@@ -185,7 +187,7 @@ fn jaccard(a: &[u64], b: &[u64]) -> f64 {
 }
 
 /// Candidate pairs are confirmed in parallel this many at a time (bounded memory).
-const PAIR_CHUNK: usize = 1 << 16;
+const PAIR_CHUNK: usize = 1 << 14;
 
 /// Groups duplicate passages.
 ///
@@ -229,14 +231,18 @@ pub fn group_duplicates(passages: &[Passage]) -> (Vec<u32>, HashMap<u32, Vec<u32
     pairs.par_sort_unstable();
     pairs.dedup();
     for chunk in pairs.chunks(PAIR_CHUNK) {
+        // Each passage's word pairs once per chunk, however many candidates it is in.
+        let mut ids: Vec<u32> = chunk.iter().flat_map(|&(a, b)| [a, b]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let sets: Vec<Vec<u64>> = ids
+            .par_iter()
+            .map(|&id| shingles(&passages[id as usize].text))
+            .collect();
+        let set = |id: u32| &sets[ids.binary_search(&id).expect("listed above")];
         let same: Vec<bool> = chunk
             .par_iter()
-            .map(|&(a, b)| {
-                jaccard(
-                    &shingles(&passages[a as usize].text),
-                    &shingles(&passages[b as usize].text),
-                ) >= NEAR_DUPLICATE_JACCARD
-            })
+            .map(|&(a, b)| jaccard(set(a), set(b)) >= NEAR_DUPLICATE_JACCARD)
             .collect();
         for (&(a, b), same) in chunk.iter().zip(same) {
             if same {

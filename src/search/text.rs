@@ -10,7 +10,10 @@
 //!   whole text is in capitals.
 //! - Every word carries its Snowball stem and its byte range in the original text.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::char::is_combining_mark;
@@ -249,29 +252,6 @@ pub fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.binary_search(&word).is_ok()
 }
 
-/// Normalizes a word: compatibility decomposition, diacritics dropped, lower case, apostrophes
-/// and quote marks removed.
-pub fn normalize(word: &str) -> String {
-    if word.is_ascii() {
-        // The common case, without decomposition tables.
-        return word
-            .bytes()
-            .filter(|&b| !matches!(b, b'\'' | b'`'))
-            .map(|b| b.to_ascii_lowercase() as char)
-            .collect();
-    }
-    let mut out = String::with_capacity(word.len());
-    for c in word.nfkd() {
-        if is_combining_mark(c) || is_apostrophe(c) {
-            continue;
-        }
-        for l in c.to_lowercase() {
-            out.push(l);
-        }
-    }
-    out
-}
-
 /// Irregular English verb forms and their base form, which Snowball cannot relate
 /// (`said` → `say`, `came` → `come`); sorted for binary search.
 const IRREGULAR: &[(&str, &str)] = &[
@@ -352,8 +332,32 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("wrote", "write"),
 ];
 
+/// Stems cached per thread before the cache is emptied and starts again (bounds its memory).
+const STEM_CACHE_LIMIT: usize = 1 << 16;
+
+thread_local! {
+    static STEMS: RefCell<FxHashMap<Box<str>, Box<str>>> = RefCell::default();
+}
+
 /// The Snowball stem of a normalized word (irregular verb forms first become their base).
+///
+/// A corpus says the same words over and over, so stems are cached per thread.
 pub fn stem(word: &str) -> String {
+    STEMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(s) = cache.get(word) {
+            return s.to_string();
+        }
+        let s = stem_uncached(word);
+        if cache.len() >= STEM_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(word.into(), s.as_str().into());
+        s
+    })
+}
+
+fn stem_uncached(word: &str) -> String {
     if word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_string();
     }
@@ -410,52 +414,114 @@ pub fn tokenize_surface(text: &str) -> Vec<Token> {
 }
 
 fn tokenize_with(text: &str, stems: bool) -> Vec<Token> {
-    let shouting = shouted(text);
     let mut tokens = Vec::new();
+    scan(text, |p| {
+        tokens.push(Token {
+            text: p.word.to_string(),
+            stem: if stems { stem(p.word) } else { String::new() },
+            start: p.start,
+            end: p.end,
+            caps: p.caps,
+            stop: p.stop,
+            joined: p.joined,
+            position: p.position,
+        })
+    });
+    tokens
+}
+
+/// Where a token stands, without its text: what quoting needs to find the words the index
+/// holds for a passage (its non-stop tokens, in this order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Byte range in the original text.
+    pub start: usize,
+    /// End of the byte range (exclusive).
+    pub end: usize,
+    /// An English stop word (see [`Token::stop`]).
+    pub stop: bool,
+    /// The joined form of a compound (see [`Token::joined`]).
+    pub joined: bool,
+}
+
+/// The tokens of a text as [`Span`]s: the same tokens as [`tokenize`], in the same order, with
+/// no string built.
+pub fn spans(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    scan(text, |p| {
+        out.push(Span {
+            start: p.start,
+            end: p.end,
+            stop: p.stop,
+            joined: p.joined,
+        })
+    });
+    out
+}
+
+/// A token as the scanner reports it, its word borrowed from a reused buffer.
+pub(crate) struct Piece<'a> {
+    pub word: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub caps: bool,
+    pub stop: bool,
+    pub joined: bool,
+    pub position: u32,
+}
+
+/// The character at byte `i`, if any (ASCII without decoding).
+fn char_at(text: &str, i: usize) -> Option<char> {
+    let b = *text.as_bytes().get(i)?;
+    if b < 0x80 {
+        Some(b as char)
+    } else {
+        text[i..].chars().next()
+    }
+}
+
+/// The tokenizer: reports every token of `text` in order, each compound's parts before its
+/// joined form. [`tokenize`] and [`spans`] are views of it.
+pub(crate) fn scan(text: &str, mut emit: impl FnMut(&Piece<'_>)) {
+    let shouting = shouted(text);
     let mut position = 0u32;
-    let mut chars = text.char_indices().peekable();
-    while let Some(&(start, c)) = chars.peek() {
+    let mut buffers = (String::new(), String::new());
+    let mut i = 0;
+    while let Some(c) = char_at(text, i) {
         if !is_word_char(c) {
-            chars.next();
+            i += c.len_utf8();
             continue;
         }
         // A raw word: word characters with single joiners between them.
-        let mut end = start;
-        while let Some(&(i, c)) = chars.peek() {
+        let start = i;
+        let mut end = i;
+        while let Some(c) = char_at(text, i) {
             if is_word_char(c) {
-                end = i + c.len_utf8();
-                chars.next();
-            } else if is_joiner(c) {
-                let mut ahead = chars.clone();
-                ahead.next();
-                match ahead.peek() {
-                    Some(&(_, n)) if is_word_char(n) => {
-                        chars.next();
-                    }
-                    _ => break,
-                }
+                i += c.len_utf8();
+                end = i;
+            } else if is_joiner(c) && char_at(text, i + c.len_utf8()).is_some_and(is_word_char) {
+                i += c.len_utf8();
             } else {
                 break;
             }
         }
         let mut raw_end = end;
         // Keep the final dot of an acronym such as `U.S.` in its range.
-        if text[start..end].contains('.') && is_dotted_acronym(&text[start..end]) {
-            if let Some(&(i, '.')) = chars.peek() {
-                raw_end = i + 1;
-            }
+        if text[start..end].contains('.')
+            && is_dotted_acronym(&text[start..end])
+            && char_at(text, i) == Some('.')
+        {
+            raw_end = i + 1;
         }
-        push_word(
+        scan_word(
             text,
-            start,
-            raw_end,
+            (start, raw_end),
             shouting,
-            stems,
             &mut position,
-            &mut tokens,
+            &mut buffers,
+            &mut emit,
         );
     }
-    tokens
 }
 
 fn is_dotted_acronym(raw: &str) -> bool {
@@ -463,70 +529,81 @@ fn is_dotted_acronym(raw: &str) -> bool {
         .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
 }
 
-fn push_word(
+/// Normalizes a word into `out` (cleared first): compatibility decomposition, diacritics
+/// dropped, lower case; apostrophes, quote marks and dots removed.
+fn normalize_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.extend(
+            word.bytes()
+                .filter(|&b| !matches!(b, b'\'' | b'`' | b'.'))
+                .map(|b| b.to_ascii_lowercase() as char),
+        );
+        return;
+    }
+    for c in word.nfkd() {
+        if is_combining_mark(c) || is_apostrophe(c) || c == '.' {
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+}
+
+fn scan_word(
     text: &str,
-    start: usize,
-    end: usize,
+    (start, end): (usize, usize),
     shouting: bool,
-    stems: bool,
     position: &mut u32,
-    tokens: &mut Vec<Token>,
+    (word, joined): &mut (String, String),
+    emit: &mut impl FnMut(&Piece<'_>),
 ) {
     let raw = &text[start..end];
     let acronym = raw.contains('.') && is_dotted_acronym(raw.trim_end_matches('.'));
-    // Parts: split at hyphens, slashes, dots and underscores (not inside a dotted acronym).
-    let mut parts: Vec<(usize, usize)> = Vec::new();
-    if acronym {
-        parts.push((start, end));
-    } else {
-        let mut part_start = start;
-        for (i, c) in raw.char_indices() {
-            if is_splitter(c) {
-                parts.push((part_start, start + i));
-                part_start = start + i + c.len_utf8();
-            }
-        }
-        parts.push((part_start, end));
-    }
     let first_position = *position;
-    let mut joined = String::new();
-    for &(s, e) in &parts {
+    joined.clear();
+    let mut produced = 0;
+    let mut part = |s: usize, e: usize| {
         let piece = &text[s..e];
-        let word = normalize(strip_possessive(piece));
-        let word: String = word.chars().filter(|c| *c != '.').collect();
+        normalize_into(strip_possessive(piece), word);
         if word.is_empty() {
-            continue;
+            return;
         }
-        joined.push_str(&word);
+        joined.push_str(word);
         let caps = !shouting
             && piece.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && all_caps(piece);
-        tokens.push(Token {
-            stop: !caps && is_stop_word(&word),
-            stem: if stems { stem(&word) } else { String::new() },
-            text: word,
+        emit(&Piece {
+            word,
             start: s,
             end: e,
             caps,
+            stop: !caps && is_stop_word(word),
             joined: false,
             position: *position,
         });
         *position += 1;
+        produced += 1;
+    };
+    // Parts: split at hyphens, slashes, dots and underscores (not inside a dotted acronym).
+    if acronym {
+        part(start, end);
+    } else {
+        let mut part_start = start;
+        for (i, c) in raw.char_indices() {
+            if is_splitter(c) {
+                part(part_start, start + i);
+                part_start = start + i + c.len_utf8();
+            }
+        }
+        part(part_start, end);
     }
-    let produced = tokens
-        .iter()
-        .rev()
-        .take_while(|t| t.start >= start && !t.joined)
-        .count();
     if produced > 1 {
-        let caps = !shouting && all_caps(raw);
-        tokens.push(Token {
-            stop: false,
-            stem: if stems { stem(&joined) } else { String::new() },
-            text: joined,
+        emit(&Piece {
+            word: joined,
             start,
             end,
-            caps,
+            caps: !shouting && all_caps(raw),
+            stop: false,
             joined: true,
             position: first_position,
         });
