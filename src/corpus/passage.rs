@@ -1,7 +1,7 @@
 //! Passages: sentence windows of long paragraphs, and duplicate grouping.
 //!
 //! A paragraph up to [`MAX_PASSAGE_BYTES`] is one passage; a longer one is cut into windows of
-//! whole sentences (UAX #29 sentence boundaries), all carrying the paragraph's number.
+//! whole sentences ([`sentences`]), all carrying the paragraph's number.
 //!
 //! Passages repeated verbatim or nearly so (a forum post quoting an earlier post, the same
 //! statement lightly edited in two articles) are grouped so that the engine ranks one and cites
@@ -14,9 +14,9 @@ use std::hash::Hasher;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::Passage;
+use crate::search::text::sentences;
 
 /// Paragraphs longer than this are cut into sentence windows.
 pub const MAX_PASSAGE_BYTES: usize = 600;
@@ -40,7 +40,8 @@ pub fn windows(text: &str) -> Vec<String> {
     }
     let mut out = Vec::new();
     let mut current = String::new();
-    for sentence in text.split_sentence_bounds() {
+    for (start, end) in sentences(text) {
+        let sentence = &text[start..end];
         if !current.is_empty()
             && current.len() >= WINDOW_TARGET_BYTES
             && current.len() + sentence.len() > MAX_PASSAGE_BYTES / 2
@@ -69,8 +70,7 @@ pub fn windows(text: &str) -> Vec<String> {
 fn word_hashes(text: &str) -> Vec<u64> {
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut h: Option<FxHasher> = None;
-    let mut chars = text.char_indices();
-    while let Some((_, c)) = chars.next() {
+    for c in text.chars() {
         if c.is_alphanumeric() {
             let h = h.get_or_insert_with(FxHasher::default);
             if c.is_ascii() {

@@ -6,7 +6,7 @@
 //! while they fit. A single sentence that is too long is cropped on word boundaries around its
 //! densest cluster of matches. `…` marks every cut; highlights are byte ranges into the excerpt.
 
-use unicode_segmentation::UnicodeSegmentation;
+use super::text::sentences;
 
 /// Excerpts are cropped to about this many characters.
 pub const MAX_CHARS: usize = 300;
@@ -29,11 +29,13 @@ pub fn crop(text: &str, matches: &[(usize, usize)], anchors: &[(usize, usize)]) 
     let mut weighed = merge(text, anchors);
     weighed.extend_from_slice(&merged);
     weighed.sort_unstable();
-    let (start, end) = if text.chars().count() <= MAX_CHARS {
+    let counter = CharCount::new(text);
+    let (start, end) = if counter.between(0, text.len()) <= MAX_CHARS {
         (0, text.len())
     } else {
-        let words = word_window(text, &weighed);
-        match sentence_window(text, &weighed) {
+        let sentences = sentences(text);
+        let words = word_window(text, &counter, &sentences, &weighed);
+        match sentence_window(text, &counter, &sentences, &weighed) {
             // Whole sentences, unless cutting inside one keeps more of the matches.
             Some(sentences) if count(&weighed, sentences) >= count(&weighed, words) => sentences,
             _ => words,
@@ -64,32 +66,68 @@ fn count(matches: &[(usize, usize)], (s, e): (usize, usize)) -> usize {
     matches.iter().filter(|m| m.0 >= s && m.1 <= e).count()
 }
 
-fn chars(text: &str) -> usize {
-    text.chars().count()
+/// Characters between byte offsets in constant time: the offsets themselves for ASCII text,
+/// else a table of characters before each byte.
+struct CharCount(Option<Vec<u32>>);
+
+impl CharCount {
+    fn new(text: &str) -> CharCount {
+        if text.is_ascii() {
+            return CharCount(None);
+        }
+        let mut before = vec![0u32; text.len() + 1];
+        let mut n = 0;
+        for (i, c) in text.char_indices() {
+            before[i..i + c.len_utf8()].fill(n);
+            n += 1;
+        }
+        before[text.len()] = n;
+        CharCount(Some(before))
+    }
+
+    /// Characters in `text[start..end]`.
+    fn between(&self, start: usize, end: usize) -> usize {
+        match &self.0 {
+            None => end - start,
+            Some(before) => (before[end] - before[start]) as usize,
+        }
+    }
+
+    /// Characters in `text[start..end]` once trimmed.
+    fn trimmed(&self, text: &str, start: usize, end: usize) -> usize {
+        let slice = &text[start..end];
+        let lead = slice.len() - slice.trim_start().len();
+        if lead == slice.len() {
+            return 0;
+        }
+        let tail = slice.len() - slice.trim_end().len();
+        self.between(start + lead, end - tail)
+    }
 }
 
 /// The best run of whole sentences that fits, or None when no single sentence fits.
-fn sentence_window(text: &str, matches: &[(usize, usize)]) -> Option<(usize, usize)> {
-    let sentences: Vec<(usize, usize)> = text
-        .split_sentence_bound_indices()
-        .map(|(i, s)| (i, i + s.len()))
-        .collect();
+fn sentence_window(
+    text: &str,
+    counter: &CharCount,
+    sentences: &[(usize, usize)],
+    matches: &[(usize, usize)],
+) -> Option<(usize, usize)> {
     let count = |s: usize, e: usize| matches.iter().filter(|m| m.0 >= s && m.1 <= e).count();
+    let fits =
+        |f: usize, l: usize| counter.trimmed(text, sentences[f].0, sentences[l].1) <= MAX_CHARS;
     let mut best: Option<(usize, usize, usize)> = None; // (matched, first, last)
     for first in 0..sentences.len() {
         for last in first..sentences.len() {
-            let (s, e) = (sentences[first].0, sentences[last].1);
-            if chars(text[s..e].trim()) > MAX_CHARS {
+            if !fits(first, last) {
                 break;
             }
-            let n = count(s, e);
+            let n = count(sentences[first].0, sentences[last].1);
             if best.is_none_or(|(bn, _, _)| n > bn) {
                 best = Some((n, first, last));
             }
         }
     }
     let (_, mut first, mut last) = best?;
-    let fits = |f: usize, l: usize| chars(text[sentences[f].0..sentences[l].1].trim()) <= MAX_CHARS;
     while last + 1 < sentences.len() && fits(first, last + 1) {
         last += 1;
     }
@@ -100,7 +138,12 @@ fn sentence_window(text: &str, matches: &[(usize, usize)]) -> Option<(usize, usi
 }
 
 /// A window of about [`MAX_CHARS`] characters on word boundaries around the densest matches.
-fn word_window(text: &str, matches: &[(usize, usize)]) -> (usize, usize) {
+fn word_window(
+    text: &str,
+    counter: &CharCount,
+    sentences: &[(usize, usize)],
+    matches: &[(usize, usize)],
+) -> (usize, usize) {
     let budget = MAX_CHARS - 2;
     // The match that starts the densest run fitting in the budget.
     let mut anchor = matches.first().map_or(0, |m| m.0);
@@ -108,7 +151,7 @@ fn word_window(text: &str, matches: &[(usize, usize)]) -> (usize, usize) {
     for (i, m) in matches.iter().enumerate() {
         let n = matches[i..]
             .iter()
-            .take_while(|x| chars(&text[m.0..x.1]) <= budget)
+            .take_while(|x| x.1 >= m.0 && counter.between(m.0, x.1) <= budget)
             .count();
         if n > best {
             best = n;
@@ -122,9 +165,9 @@ fn word_window(text: &str, matches: &[(usize, usize)]) -> (usize, usize) {
         .rev()
         .nth(40)
         .map_or(0, |(i, _)| i);
-    let sentence_start = text
-        .split_sentence_bound_indices()
-        .map(|(i, _)| i)
+    let sentence_start = sentences
+        .iter()
+        .map(|&(i, _)| i)
         .take_while(|&i| i <= anchor)
         .last()
         .unwrap_or(0);

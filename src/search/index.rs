@@ -46,8 +46,6 @@ pub struct Index {
     pub(super) terms: HashMap<String, u32>,
     /// Alias group → term id.
     pub(super) alias_terms: Vec<u32>,
-    /// Term id → its stem (alias and definition terms have their internal names).
-    pub(super) term_names: Vec<String>,
     /// Term id → postings, by passage.
     pub(super) postings: Vec<Vec<Posting>>,
     /// Term id → the largest BM25 term-frequency factor among its postings (for pruning).
@@ -66,20 +64,35 @@ pub struct Index {
 }
 
 /// Marks an entry of a passage's sequence that is an alias group, not a word.
-pub(super) const ALIAS_BIT: u32 = 1 << 31;
+pub(crate) const ALIAS_BIT: u32 = 1 << 31;
 /// Marks a word written with a capital inside a sentence: part of a name.
 pub(super) const NAME_BIT: u32 = 1 << 30;
 /// Marks a word with digits: a number, a year, an amount.
 pub(super) const NUMBER_BIT: u32 = 1 << 29;
-/// The bits of a sequence entry that hold the word id (or alias group).
+/// The bits of a word entry that hold the word id.
 pub(super) const ID_MASK: u32 = NUMBER_BIT - 1;
+/// The bits of an alias entry that hold the group.
+const GROUP_MASK: u32 = (1 << 24) - 1;
+/// An alias entry's bits from here hold how many of the word entries after it the name covers.
+const ALIAS_SPAN_SHIFT: u32 = 24;
+const ALIAS_SPAN_MAX: u32 = 31;
+
+/// The sequence entry of an alias name covering `span` word entries.
+fn alias_entry(group: u32, span: u32) -> u32 {
+    ALIAS_BIT | (span.min(ALIAS_SPAN_MAX) << ALIAS_SPAN_SHIFT) | (group & GROUP_MASK)
+}
+
+/// How many word entries after an alias entry its name covers.
+pub(super) fn alias_span(entry: u32) -> usize {
+    ((entry >> ALIAS_SPAN_SHIFT) & ALIAS_SPAN_MAX) as usize
+}
 
 /// A passage's words as the build first sees them.
 struct Tokenized {
     words: Vec<Token>,
     flags: Vec<u32>,
-    /// Alias groups named, with the byte offset where each name starts.
-    aliases: Vec<(u32, usize)>,
+    /// Alias groups named, with the byte range of each name.
+    aliases: Vec<(u32, usize, usize)>,
     /// Acronyms this passage defines ("over-the-horizon (OTH)" defines `oth`).
     definitions: Vec<String>,
 }
@@ -101,18 +114,31 @@ impl Tokenized {
     fn compact(self, interned: &mut HashMap<String, u32>) -> Compact {
         let mut entries = Vec::with_capacity(self.words.len() + self.aliases.len());
         // Alias groups stand in the sequence just before the name's first word.
+        let alias = |&(g, start, end): &(u32, usize, usize)| {
+            let span = self
+                .words
+                .iter()
+                .filter(|w| w.start >= start && w.end <= end)
+                .count();
+            alias_entry(g, span as u32)
+        };
         let mut pending = self.aliases.iter().peekable();
         let length = self.words.iter().filter(|w| !w.joined).count().max(1) as u32;
-        for (w, flags) in self.words.into_iter().zip(self.flags) {
-            while let Some(&&(g, _)) = pending.peek().filter(|(_, at)| *at <= w.start) {
-                entries.push(g | ALIAS_BIT);
-                pending.next();
+        for (w, &flags) in self.words.iter().zip(&self.flags) {
+            while let Some(a) = pending.next_if(|(_, at, _)| *at <= w.start) {
+                entries.push(alias(a));
             }
-            let next = interned.len() as u32;
-            let id = *interned.entry(w.text).or_insert(next);
+            let id = match interned.get(w.text.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = interned.len() as u32;
+                    interned.insert(w.text.clone(), id);
+                    id
+                }
+            };
             entries.push(id | flags);
         }
-        entries.extend(pending.map(|&(g, _)| g | ALIAS_BIT));
+        entries.extend(pending.map(alias));
         Compact {
             entries,
             length,
@@ -171,7 +197,10 @@ fn tokenize_for_index(text: &str, aliases: &Aliases) -> Tokenized {
     Tokenized {
         words,
         flags,
-        aliases: found.into_iter().map(|m| (m.group, m.start)).collect(),
+        aliases: found
+            .into_iter()
+            .map(|m| (m.group, m.start, m.end))
+            .collect(),
         definitions,
     }
 }
@@ -277,10 +306,10 @@ impl Index {
             tf.clear();
             let start = sequence.len() as u32;
             for &entry in &c.entries {
-                let id = entry & ID_MASK;
                 let term = if entry & ALIAS_BIT != 0 {
-                    alias_terms[id as usize]
+                    alias_terms[(entry & GROUP_MASK) as usize]
                 } else {
+                    let id = entry & ID_MASK;
                     word_count[id as usize] += 1;
                     word_term[id as usize]
                 };
@@ -325,10 +354,6 @@ impl Index {
             })
             .collect();
         let trigrams = Trigrams::build(surfaces.iter().copied());
-        let mut term_names = vec![String::new(); terms.len()];
-        for (name, &id) in &terms {
-            term_names[id as usize] = name.clone();
-        }
         Index {
             aliases,
             vocabulary,
@@ -338,7 +363,6 @@ impl Index {
             word_count,
             terms,
             alias_terms,
-            term_names,
             postings,
             max_tf_part,
             passages,
@@ -399,17 +423,19 @@ impl Index {
         idf(self.passages.len(), 1)
     }
 
-    /// Tokens of a text with stems taken from the vocabulary where it has the word (cheaper
-    /// than stemming again).
-    pub(super) fn tokenize(&self, text: &str) -> Vec<Token> {
-        let mut tokens = text::tokenize_surface(text);
-        for t in &mut tokens {
-            t.stem = match self.word(&t.text) {
-                Some(id) => self.term_names[self.word_term[id as usize] as usize].clone(),
-                None => text::stem(&t.text),
-            };
+    /// The term of a sequence entry: its word's stem, or its alias group's term.
+    pub(super) fn entry_term(&self, entry: u32) -> u32 {
+        if entry & ALIAS_BIT != 0 {
+            self.alias_terms[(entry & GROUP_MASK) as usize]
+        } else {
+            self.word_term[(entry & ID_MASK) as usize]
         }
-        tokens
+    }
+
+    /// An indexed passage's sequence entries.
+    pub(super) fn entries(&self, passage: u32) -> &[u32] {
+        let (start, end) = self.spans[passage as usize];
+        &self.sequence[start as usize..end as usize]
     }
 
     /// Word id of a surface form, if in the vocabulary.
@@ -427,6 +453,68 @@ pub(super) fn idf(n: usize, df: usize) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::{load_dir, LoadOptions};
+
+    /// Quoting reads a passage's words from the index's sequence and their places from
+    /// [`text::spans`]; the two must line up, word for word, and alias entries must cover
+    /// exactly the names [`Aliases::find`] finds.
+    #[test]
+    fn sequences_line_up_with_the_tokens_of_their_passages() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let mut names = 0;
+        for passage in 0..index.passage_count() as u32 {
+            let text = &corpus.passages[index.passage_id(passage) as usize].text;
+            let tokens: Vec<Token> = text::tokenize(text);
+            let words: Vec<&Token> = tokens.iter().filter(|t| !t.stop).collect();
+            let spans: Vec<text::Span> =
+                text::spans(text).into_iter().filter(|s| !s.stop).collect();
+            assert_eq!(spans.len(), words.len(), "{text}");
+            let mut expected: Vec<(u32, usize, usize)> = index
+                .aliases
+                .find(&tokens)
+                .iter()
+                .map(|m| (m.group, m.start, m.end))
+                .collect();
+            expected.sort_unstable();
+            let mut found = Vec::new();
+            let mut at = 0;
+            let entries = index.entries(passage);
+            for (i, &entry) in entries.iter().enumerate() {
+                if entry & ALIAS_BIT != 0 {
+                    let covered: Vec<&text::Span> = entries[i + 1..]
+                        .iter()
+                        .filter(|e| *e & ALIAS_BIT == 0)
+                        .zip(&spans[at..])
+                        .take(alias_span(entry))
+                        .map(|(_, s)| s)
+                        .collect();
+                    let end = covered.iter().map(|s| s.end).max().unwrap();
+                    found.push((entry & GROUP_MASK, covered[0].start, end));
+                    continue;
+                }
+                assert_eq!(
+                    index.words[(entry & ID_MASK) as usize],
+                    words[at].text,
+                    "{text}"
+                );
+                assert_eq!(
+                    (spans[at].start, spans[at].end),
+                    (words[at].start, words[at].end)
+                );
+                at += 1;
+            }
+            assert_eq!(at, words.len(), "{text}");
+            found.sort_unstable();
+            assert_eq!(found, expected, "{text}");
+            names += found.len();
+        }
+        assert!(
+            names > 50,
+            "the bundled corpus names its groups often: {names}"
+        );
+    }
 
     fn defined(text: &str) -> Vec<String> {
         definitions(text, &text::tokenize(text))

@@ -17,7 +17,6 @@ pub mod query;
 pub mod rank;
 pub mod text;
 
-use std::collections::HashSet;
 use std::time::Instant;
 
 pub use aliases::Aliases;
@@ -87,7 +86,7 @@ fn quote(corpus: &Corpus, index: &Index, query: &Query, hit: &Hit) -> Quote {
     let id = index.passage_id(hit.passage);
     let passage = &corpus.passages[id as usize];
     let doc = &corpus.documents[passage.doc as usize];
-    let (matched, anchors) = matched_ranges(index, query, hit.mask, &passage.text);
+    let (matched, anchors) = matched_ranges(index, query, hit.mask, hit.passage, &passage.text);
     let excerpt = excerpt::crop(&passage.text, &matched, &anchors);
     let mut also_in: Vec<Citation> = Vec::new();
     for &other in corpus.duplicates.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
@@ -115,52 +114,71 @@ fn quote(corpus: &Corpus, index: &Index, query: &Query, hit: &Hit) -> Quote {
 /// A byte range `(start, end)`.
 type Range = (usize, usize);
 
-/// Byte ranges in `text` of the words that matched the concepts in `mask`, and of the words
-/// of the kind the question asks for that stand next to them (likely answers).
-fn matched_ranges(index: &Index, query: &Query, mask: u32, text: &str) -> (Vec<Range>, Vec<Range>) {
-    let terms: HashSet<u32> = query
+/// Byte ranges in `text` (indexed passage `passage`) of the words that matched the concepts in
+/// `mask`, and of the words of the kind the question asks for that stand next to them (likely
+/// answers).
+///
+/// The index already holds the passage's words, in order, with their terms and answer flags;
+/// the text is only scanned for where each word stands (no strings, no stemming, no lookups).
+fn matched_ranges(
+    index: &Index,
+    query: &Query,
+    mask: u32,
+    passage: u32,
+    text: &str,
+) -> (Vec<Range>, Vec<Range>) {
+    let mut terms: Vec<u32> = query
         .concepts
         .iter()
         .enumerate()
         .filter(|(ci, _)| mask & (1 << ci) != 0)
         .flat_map(|(_, c)| c.alternatives.iter().map(|&(t, _)| t))
         .collect();
-    // Stems come from the vocabulary, which knows every word of the corpus already.
-    let tokens = index.tokenize(text);
-    let is_match = |t: &text::Token| {
-        !t.stop
-            && index
-                .terms
-                .get(&t.stem)
-                .is_some_and(|id| terms.contains(id))
-    };
-    let words: Vec<&text::Token> = tokens.iter().filter(|t| !t.stop && !t.joined).collect();
-    let matched: Vec<bool> = words.iter().map(|t| is_match(t)).collect();
-    let mut ranges: Vec<(usize, usize)> = tokens
-        .iter()
-        .filter(|t| is_match(t))
-        .map(|t| (t.start, t.end))
-        .collect();
-    let wants_aliases = index.alias_terms.iter().any(|t| terms.contains(t));
-    if wants_aliases {
-        for m in index.aliases.find(&tokens) {
-            if terms.contains(&index.alias_terms[m.group as usize]) {
-                ranges.push((m.start, m.end));
+    terms.sort_unstable();
+    let wanted = |entry: u32| terms.binary_search(&index.entry_term(entry)).is_ok();
+    // The index's entries for this passage are its non-stop tokens, alias entries between.
+    let mut spans = text::spans(text).into_iter().filter(|s| !s.stop);
+    let mut words: Vec<(text::Span, u32)> = Vec::new();
+    let mut ranges: Vec<Range> = Vec::new();
+    let mut names: Vec<(usize, u32)> = Vec::new();
+    for &entry in index.entries(passage) {
+        if entry & index::ALIAS_BIT != 0 {
+            names.push((words.len(), entry));
+        } else if let Some(span) = spans.next() {
+            if wanted(entry) {
+                ranges.push((span.start, span.end));
+            }
+            words.push((span, entry));
+        }
+    }
+    for (first, entry) in names {
+        let covered =
+            &words[first.min(words.len())..(first + index::alias_span(entry)).min(words.len())];
+        if let (Some(start), Some(end)) = (
+            covered.first().map(|(s, _)| s.start),
+            covered.iter().map(|(s, _)| s.end).max(),
+        ) {
+            if wanted(entry) {
+                ranges.push((start, end));
             }
         }
     }
-    let wanted = match query.answer_type {
+    let answer_bit = match query.answer_type {
         Some(query::AnswerType::Name) => index::NAME_BIT,
         Some(query::AnswerType::Number) => index::NUMBER_BIT,
         None => 0,
     };
     let mut anchors = Vec::new();
-    for (i, t) in words.iter().enumerate() {
-        let next_to_match =
-            (i > 0 && matched[i - 1]) || matched.get(i + 1).copied().unwrap_or(false);
-        let in_match = ranges.iter().any(|r| r.0 <= t.start && t.end <= r.1);
-        if !in_match && next_to_match && index::answer_flags(text, t) & wanted != 0 {
-            anchors.push((t.start, t.end));
+    if answer_bit != 0 {
+        let plain: Vec<&(text::Span, u32)> = words.iter().filter(|(s, _)| !s.joined).collect();
+        let matched: Vec<bool> = plain.iter().map(|(_, e)| wanted(*e)).collect();
+        for (i, (span, entry)) in plain.iter().enumerate() {
+            let next_to_match =
+                (i > 0 && matched[i - 1]) || matched.get(i + 1).copied().unwrap_or(false);
+            let in_match = ranges.iter().any(|r| r.0 <= span.start && span.end <= r.1);
+            if !in_match && next_to_match && entry & answer_bit != 0 {
+                anchors.push((span.start, span.end));
+            }
         }
     }
     (ranges, anchors)

@@ -154,8 +154,7 @@ fn rerank(
     let coverage = (covered / total).min(1.0);
 
     // Where each matched concept occurs, in word positions.
-    let (start, end) = index.spans[passage as usize];
-    let words = &index.sequence[start as usize..end as usize];
+    let words = index.entries(passage);
     let mut positions: Vec<(u32, u32)> = Vec::new();
     let mut exact = 0.0;
     let mut exact_seen = 0u32;
@@ -168,12 +167,7 @@ fn rerank(
     };
     for (pos, &entry) in words.iter().enumerate() {
         let w = entry & ID_MASK;
-        let term = if entry & ALIAS_BIT != 0 {
-            index.alias_terms[w as usize]
-        } else {
-            index.word_term[w as usize]
-        };
-        let matched = term_concepts.get(&term);
+        let matched = term_concepts.get(&index.entry_term(entry));
         if let Some(&cm) = matched {
             positions.push((pos as u32, cm & mask));
         } else if entry & wanted_bit != 0 && !(in_name && entry & NAME_BIT != 0) {
@@ -238,16 +232,9 @@ fn context_mask(corpus: &Corpus, index: &Index, term_concepts: &TermConcepts, pa
     if doc(previous) != doc(passage) {
         return 0;
     }
-    let (start, end) = index.spans[previous as usize];
     let mut mask = 0;
-    for &entry in &index.sequence[start as usize..end as usize] {
-        let w = entry & ID_MASK;
-        let term = if entry & ALIAS_BIT != 0 {
-            index.alias_terms[w as usize]
-        } else {
-            index.word_term[w as usize]
-        };
-        if let Some(&cm) = term_concepts.get(&term) {
+    for &entry in index.entries(previous) {
+        if let Some(&cm) = term_concepts.get(&index.entry_term(entry)) {
             mask |= cm;
         }
     }

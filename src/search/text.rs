@@ -610,6 +610,48 @@ fn scan_word(
     }
 }
 
+/// Ends a sentence.
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…' | '。')
+}
+
+/// May follow a sentence's terminal punctuation and still belong to it.
+fn is_closing(c: char) -> bool {
+    is_terminal(c) || matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']')
+}
+
+/// Sentences: byte ranges that cover `text` back to back, each with the white space after it.
+///
+/// A sentence ends with terminal punctuation (and any closing quotes or brackets) followed by
+/// white space, unless a lower-case letter comes next (`U.S. officials`, `e.g. this`): the
+/// rule of Unicode's sentence boundaries (UAX #29) for prose, in one pass without tables.
+pub fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if !is_terminal(c) {
+            continue;
+        }
+        while chars.next_if(|&(_, d)| is_closing(d)).is_some() {}
+        let mut spaced = false;
+        while chars.next_if(|&(_, d)| d.is_whitespace()).is_some() {
+            spaced = true;
+        }
+        match chars.peek() {
+            Some(&(next, d)) if spaced && !d.is_lowercase() => {
+                out.push((start, next));
+                start = next;
+            }
+            _ => {}
+        }
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
 /// Drops a possessive `'s` (any apostrophe): `Taliban’s` → `Taliban`.
 fn strip_possessive(piece: &str) -> &str {
     let mut rev = piece.char_indices().rev();
@@ -683,6 +725,24 @@ mod tests {
     #[test]
     fn diacritics_and_case_are_folded() {
         assert_eq!(words("Ṭālibān CAFÉ"), vec!["taliban", "cafe"]);
+    }
+
+    #[test]
+    fn sentences_end_at_terminal_punctuation_before_a_capital() {
+        let text = "He said “no.” Then he left! U.S. officials met e.g. him. 3.5 is a number… End";
+        let got: Vec<&str> = sentences(text).iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(
+            got,
+            vec![
+                "He said “no.” ",
+                "Then he left! ",
+                "U.S. officials met e.g. him. ",
+                "3.5 is a number… ",
+                "End"
+            ]
+        );
+        assert!(sentences("").is_empty());
+        assert_eq!(sentences("No end"), vec![(0, 6)]);
     }
 
     #[test]
