@@ -26,6 +26,23 @@ const MAX_CANDIDATES: usize = 20_000;
 #[derive(Debug, Default)]
 pub struct Trigrams {
     postings: HashMap<u32, Vec<u32>>,
+    /// Word id → [`letters`] of the word.
+    letters: Vec<u64>,
+}
+
+/// The set of characters of a word as 64 bits (letters and digits one bit each, any other
+/// character hashed onto the rest). One typo changes at most two bits of it (a substitution
+/// takes one character away and brings another), so words `d` typos apart differ in at most
+/// `2d` bits: a check of a few instructions that spares most candidates the distance.
+fn letters(word: &str) -> u64 {
+    word.chars().fold(0, |set, c| {
+        let bit = match c {
+            'a'..='z' => c as u32 - 'a' as u32,
+            '0'..='9' => 26 + c as u32 - '0' as u32,
+            _ => 36 + c as u32 % 28,
+        };
+        set | 1 << bit
+    })
 }
 
 fn grams(word: &str) -> Vec<u32> {
@@ -52,18 +69,25 @@ impl Trigrams {
     /// Indexes words by their trigrams; a word's id is its position in `words`.
     pub fn build<'a>(words: impl Iterator<Item = &'a str>) -> Trigrams {
         let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut sets = Vec::new();
         for (id, word) in words.enumerate() {
             for g in grams(word) {
                 postings.entry(g).or_default().push(id as u32);
             }
+            sets.push(letters(word));
         }
         postings.values_mut().for_each(|p| p.shrink_to_fit());
-        Trigrams { postings }
+        Trigrams {
+            postings,
+            letters: sets,
+        }
     }
 
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
-        self.postings.capacity() * 40 + self.postings.values().map(|p| p.len() * 4).sum::<usize>()
+        self.postings.capacity() * 40
+            + self.postings.values().map(|p| p.len() * 4).sum::<usize>()
+            + self.letters.len() * 8
     }
 
     /// Vocabulary words within `max` typos of `word` (the word itself excluded), with their id
@@ -89,14 +113,22 @@ impl Trigrams {
         candidates.dedup();
         candidates.truncate(MAX_CANDIDATES);
         let length = word.chars().count();
+        let set = letters(word);
         let mut found: Vec<(u32, u8)> = candidates
             .into_iter()
             .filter_map(|id| {
+                if (self.letters[id as usize] ^ set).count_ones() > 2 * max as u32 {
+                    return None;
+                }
                 let candidate = &words[id as usize];
                 if candidate.chars().count().abs_diff(length) > max as usize {
                     return None;
                 }
-                let d = strsim::osa_distance(word, candidate);
+                let d = if max == 1 {
+                    usize::from(within_one(word, candidate)?)
+                } else {
+                    strsim::osa_distance(word, candidate)
+                };
                 (d > 0 && d <= max as usize).then_some((id, d as u8))
             })
             .collect();
@@ -104,6 +136,29 @@ impl Trigrams {
         found.truncate(limit);
         found
     }
+}
+
+/// The optimal string alignment distance of two words when it is 0 or 1, in one pass: past
+/// their common prefix, the rests must be equal after one substitution, insertion, deletion
+/// or swap of neighbours. (The same answer as strsim's `osa_distance` for those distances,
+/// which a test checks, without its table.)
+fn within_one(a: &str, b: &str) -> Option<u8> {
+    if a == b {
+        return Some(0);
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[p..], &b[p..]);
+    let one = match ra.len() as isize - rb.len() as isize {
+        0 => {
+            ra[1..] == rb[1..]
+                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        1 => ra[1..] == *rb,
+        -1 => *ra == rb[1..],
+        _ => false,
+    };
+    one.then_some(1)
 }
 
 /// How alike two words look (Jaro-Winkler, 0 to 1): breaks ties between candidates at the same
@@ -115,6 +170,53 @@ pub fn likeness(a: &str, b: &str) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_typo_changes_at_most_two_bits_of_the_letter_set() {
+        let word = "amirabdollahian";
+        for (i, _) in word.char_indices() {
+            let deleted = format!("{}{}", &word[..i], &word[i + 1..]);
+            let substituted = format!("{}q{}", &word[..i], &word[i + 1..]);
+            let inserted = format!("{}é{}", &word[..i], &word[i..]);
+            for typo in [deleted, substituted, inserted] {
+                assert!((letters(word) ^ letters(&typo)).count_ones() <= 2, "{typo}");
+            }
+        }
+    }
+
+    #[test]
+    fn within_one_agrees_with_strsim() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "abd",
+            "abcd",
+            "governor",
+            "governer",
+            "govenor",
+            "gorvernor",
+            "ogvernor",
+            "governors",
+            "kabul",
+            "kabl",
+            "kbaul",
+            "kabula",
+            "ñandú",
+            "nandu",
+            "ñadnú",
+        ];
+        for a in words {
+            for b in words {
+                let d = strsim::osa_distance(a, b);
+                let expected = (d <= 1).then_some(d as u8);
+                assert_eq!(within_one(a, b), expected, "{a} {b}");
+            }
+        }
+    }
 
     #[test]
     fn budget_grows_with_length() {
@@ -139,6 +241,10 @@ mod tests {
         // A transposition is one typo.
         assert_eq!(find("attcaks"), vec![(1, 1)]);
         assert!(find("kabl").is_empty());
+        // Two typos: one substitution, one transposition.
+        let index2 = |w: &str| index.neighbours(&words, w, 2, 3);
+        assert_eq!(index2("abdolahain"), vec![(0, 2)]);
+        assert_eq!(index2("govrenour"), vec![(2, 2)]);
         assert!(find("zzzzzzzz").is_empty());
     }
 }

@@ -13,8 +13,6 @@
 //!
 //! The question is declined when the best passage covers less than [`MIN_COVERAGE`] of it.
 
-use std::collections::HashMap;
-
 use super::bm25;
 use super::index::{Index, ALIAS_BIT, ID_MASK, NAME_BIT, NUMBER_BIT};
 use super::query::AnswerType;
@@ -88,15 +86,48 @@ pub fn rank_all(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
     hits
 }
 
+/// A set of ids that answers "surely not" in a few instructions: most words of a passage are
+/// not the question's.
+#[derive(Default)]
+struct Bloom([u64; 4]);
+
+impl Bloom {
+    fn insert(&mut self, id: u32) {
+        self.0[(id as usize >> 6) & 3] |= 1 << (id & 63);
+    }
+
+    fn may_contain(&self, id: u32) -> bool {
+        self.0[(id as usize >> 6) & 3] & (1 << (id & 63)) != 0
+    }
+}
+
 /// Term id → the concepts it can stand for: a short sorted list, searched by bisection.
-struct TermConcepts(Vec<(u32, u32)>);
+struct TermConcepts {
+    pairs: Vec<(u32, u32)>,
+    bloom: Bloom,
+    /// The question's own words (word id → concept bit), for the exact-spelling bonus.
+    exact: Vec<(u32, usize)>,
+    exact_bloom: Bloom,
+}
 
 impl TermConcepts {
     fn get(&self, term: &u32) -> Option<&u32> {
-        self.0
+        if !self.bloom.may_contain(*term) {
+            return None;
+        }
+        self.pairs
             .binary_search_by_key(term, |&(t, _)| t)
             .ok()
-            .map(|i| &self.0[i].1)
+            .map(|i| &self.pairs[i].1)
+    }
+
+    /// The concepts whose question word is spelled as `word`.
+    fn exact(&self, word: u32) -> impl Iterator<Item = usize> + '_ {
+        let maybe = self.exact_bloom.may_contain(word);
+        self.exact
+            .iter()
+            .filter(move |&&(w, _)| maybe && w == word)
+            .map(|&(_, ci)| ci)
     }
 }
 
@@ -109,13 +140,28 @@ fn term_concepts(query: &Query) -> TermConcepts {
     }
     pairs.sort_unstable();
     let mut merged: Vec<(u32, u32)> = Vec::with_capacity(pairs.len());
+    let mut bloom = Bloom::default();
     for (t, m) in pairs {
+        bloom.insert(t);
         match merged.last_mut() {
             Some(last) if last.0 == t => last.1 |= m,
             _ => merged.push((t, m)),
         }
     }
-    TermConcepts(merged)
+    let mut exact_bloom = Bloom::default();
+    let exact = query
+        .concepts
+        .iter()
+        .enumerate()
+        .filter_map(|(ci, c)| c.exact_word.map(|w| (w, ci)))
+        .inspect(|&(w, _)| exact_bloom.insert(w))
+        .collect();
+    TermConcepts {
+        pairs: merged,
+        bloom,
+        exact,
+        exact_bloom,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -179,10 +225,12 @@ fn rerank(
         } else {
             in_name && entry & NAME_BIT != 0
         };
-        for (ci, c) in query.concepts.iter().enumerate() {
-            if entry & ALIAS_BIT == 0 && c.exact_word == Some(w) && exact_seen & (1 << ci) == 0 {
-                exact_seen |= 1 << ci;
-                exact += 0.05 * c.importance;
+        if entry & ALIAS_BIT == 0 {
+            for ci in term_concepts.exact(w) {
+                if exact_seen & (1 << ci) == 0 {
+                    exact_seen |= 1 << ci;
+                    exact += 0.05 * query.concepts[ci].importance;
+                }
             }
         }
     }
@@ -249,24 +297,22 @@ fn proximity(positions: &[(u32, u32)], mask: u32) -> f32 {
         return 0.0;
     }
     // Smallest window of positions holding every matched concept (two pointers).
-    let mut counts: HashMap<u32, u32> = HashMap::new();
+    let mut counts = [0u32; 32];
     let mut have = 0;
     let mut best = u32::MAX;
     let mut left = 0;
     for right in 0..positions.len() {
         for bit in bits(positions[right].1) {
-            let c = counts.entry(bit).or_default();
-            *c += 1;
-            if *c == 1 {
+            counts[bit as usize] += 1;
+            if counts[bit as usize] == 1 {
                 have += 1;
             }
         }
         while have == wanted {
             best = best.min(positions[right].0 - positions[left].0 + 1);
             for bit in bits(positions[left].1) {
-                let c = counts.entry(bit).or_default();
-                *c -= 1;
-                if *c == 0 {
+                counts[bit as usize] -= 1;
+                if counts[bit as usize] == 0 {
                     have -= 1;
                 }
             }

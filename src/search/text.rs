@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::char::is_combining_mark;
@@ -249,8 +249,13 @@ const STOP_WORDS: &[&str] = &[
 
 /// True for an English stop word (normalized form).
 pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
+    static SET: LazyLock<FxHashSet<&'static str>> =
+        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    word.len() <= LONGEST_STOP_WORD && SET.contains(word)
 }
+
+/// No stop word is longer than this many bytes (checked by a test).
+const LONGEST_STOP_WORD: usize = 10;
 
 /// Irregular English verb forms and their base form, which Snowball cannot relate
 /// (`said` → `say`, `came` → `come`); sorted for binary search.
@@ -389,11 +394,24 @@ fn is_splitter(c: char) -> bool {
 /// A text of three words or more written all in capitals: there, capitals say nothing about
 /// acronyms.
 fn shouted(text: &str) -> bool {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .count()
-        >= 3
-        && all_caps(text)
+    all_caps(text)
+        && text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count()
+            >= 3
+}
+
+/// An acronym: at least two letters, none of them lower case (`US`, `ISIS-K`'s `ISIS`).
+fn is_caps_word(piece: &str) -> bool {
+    let mut letters = 0;
+    for c in piece.chars().filter(|c| c.is_alphabetic()) {
+        if c.is_lowercase() {
+            return false;
+        }
+        letters += 1;
+    }
+    letters >= 2
 }
 
 /// True when the text has letters and all of them are capitals.
@@ -534,6 +552,11 @@ fn is_dotted_acronym(raw: &str) -> bool {
 fn normalize_into(word: &str, out: &mut String) {
     out.clear();
     if word.is_ascii() {
+        if !word.bytes().any(|b| matches!(b, b'\'' | b'`' | b'.')) {
+            out.push_str(word);
+            out.make_ascii_lowercase();
+            return;
+        }
         out.extend(
             word.bytes()
                 .filter(|&b| !matches!(b, b'\'' | b'`' | b'.'))
@@ -569,9 +592,7 @@ fn scan_word(
             return;
         }
         joined.push_str(word);
-        let caps = !shouting
-            && piece.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && all_caps(piece);
+        let caps = !shouting && is_caps_word(piece);
         emit(&Piece {
             word,
             start: s,
@@ -680,10 +701,17 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
+    fn stop_words_are_sorted_unique_and_short() {
         let mut sorted = STOP_WORDS.to_vec();
         sorted.sort_unstable();
+        sorted.dedup();
         assert_eq!(sorted, STOP_WORDS);
+        assert_eq!(
+            STOP_WORDS.iter().map(|w| w.len()).max(),
+            Some(LONGEST_STOP_WORD)
+        );
+        assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        assert!(!is_stop_word("taliban") && !is_stop_word("themselvesx"));
     }
 
     #[test]
