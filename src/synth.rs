@@ -18,6 +18,8 @@
 //! environment: the same source, scale and seed give byte-identical files.
 //! [`questions`] makes natural questions over the same invented vocabulary, for benchmarks.
 
+pub mod docs;
+
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};

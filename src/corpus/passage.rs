@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::hash::Hasher;
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHasher;
 
 use super::Passage;
 use crate::search::text::sentences;
@@ -98,12 +98,13 @@ fn pair_hash(a: u64, b: u64) -> u64 {
     mix(a.rotate_left(21) ^ b)
 }
 
-/// What duplicate detection keeps of a passage: 72 bytes plus a count, whatever its length
-/// (the word pairs themselves are recomputed only for candidate pairs).
+/// What duplicate detection keeps of a passage: 44 bytes whatever its length (the word pairs
+/// themselves are recomputed only for candidate pairs). Band keys are 32 bits: a collision
+/// only adds a candidate pair, which the Jaccard check then turns down.
 struct Fingerprint {
     exact: u64,
-    pairs: usize,
-    bands: [u64; BANDS],
+    pairs: u32,
+    bands: [u32; BANDS],
 }
 
 /// Hashes of a passage's distinct word pairs (its words, when it has only one), sorted.
@@ -135,13 +136,13 @@ fn fingerprint(text: &str) -> Fingerprint {
             *slot = (*slot).min(v);
         }
     }
-    let mut bands = [0u64; BANDS];
+    let mut bands = [0u32; BANDS];
     for (band, rows) in bands.iter_mut().zip(minhash.chunks(BAND_ROWS)) {
-        *band = rows.iter().fold(0, |h, &r| pair_hash(h, r));
+        *band = (rows.iter().fold(0, |h, &r| pair_hash(h, r)) >> 32) as u32;
     }
     Fingerprint {
         exact,
-        pairs: shingles.len(),
+        pairs: shingles.len().min(u32::MAX as usize) as u32,
         bands,
     }
 }
@@ -196,38 +197,47 @@ const PAIR_CHUNK: usize = 1 << 14;
 pub fn group_duplicates(passages: &[Passage]) -> (Vec<u32>, HashMap<u32, Vec<u32>>) {
     let prints: Vec<Fingerprint> = passages.par_iter().map(|p| fingerprint(&p.text)).collect();
     let mut parent: Vec<u32> = (0..passages.len() as u32).collect();
-    let mut exact: FxHashMap<u64, u32> = FxHashMap::default();
+    // Exact repeats: runs of equal hashes once sorted; the first of each run stands for it.
+    let mut exact: Vec<(u64, u32)> = prints
+        .iter()
+        .enumerate()
+        .map(|(i, fp)| (fp.exact, i as u32))
+        .collect();
+    exact.par_sort_unstable();
     let mut representatives: Vec<u32> = Vec::new();
-    for (i, fp) in prints.iter().enumerate() {
-        match exact.get(&fp.exact) {
-            Some(&first) => union(&mut parent, first, i as u32),
-            None => {
-                exact.insert(fp.exact, i as u32);
-                representatives.push(i as u32);
+    for run in exact.chunk_by(|a, b| a.0 == b.0) {
+        let first = run[0].1;
+        for &(_, other) in &run[1..] {
+            union(&mut parent, first, other);
+        }
+        // Near duplicates only among passages long enough for word pairs to mean something.
+        if prints[first as usize].pairs >= 8 {
+            representatives.push(first);
+        }
+    }
+    drop(exact);
+    // Near repeats: passages that share a band key, one band at a time (bounded memory).
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut keyed: Vec<(u32, u32)> = Vec::with_capacity(representatives.len());
+    for band in 0..BANDS {
+        keyed.clear();
+        keyed.extend(
+            representatives
+                .iter()
+                .map(|&id| (prints[id as usize].bands[band], id)),
+        );
+        keyed.par_sort_unstable();
+        for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() < 2 || run.len() > MAX_BUCKET {
+                continue;
+            }
+            // Sorted by id within a run, so every pair is (earlier, later).
+            for (i, &(_, a)) in run.iter().enumerate() {
+                pairs.extend(run[i + 1..].iter().map(|&(_, b)| (a, b)));
             }
         }
     }
-    let mut buckets: FxHashMap<(usize, u64), Vec<u32>> = FxHashMap::default();
-    for &id in &representatives {
-        let fp = &prints[id as usize];
-        // Near duplicates only among passages long enough for word pairs to mean something.
-        if fp.pairs < 8 {
-            continue;
-        }
-        for (band, &key) in fp.bands.iter().enumerate() {
-            buckets.entry((band, key)).or_default().push(id);
-        }
-    }
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for bucket in buckets.into_values() {
-        if bucket.len() < 2 || bucket.len() > MAX_BUCKET {
-            continue;
-        }
-        // Ids were pushed in increasing order, so every pair is (earlier, later).
-        for (i, &a) in bucket.iter().enumerate() {
-            pairs.extend(bucket[i + 1..].iter().map(|&b| (a, b)));
-        }
-    }
+    drop(prints);
     pairs.par_sort_unstable();
     pairs.dedup();
     for chunk in pairs.chunks(PAIR_CHUNK) {
