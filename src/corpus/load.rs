@@ -36,42 +36,25 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
         return (Corpus::default(), warnings);
     }
     let files = find_files(dir, &mut warnings);
-    let decoded: Vec<Result<Decoded, LoadWarning>> = files
+    // Per file, in parallel: read, decode, then front matter, paragraphs and the short lines
+    // that may be boilerplate (which takes every document to tell). The file's text is dropped
+    // once parsed, so the whole corpus is never held twice.
+    let results: Vec<Result<Parsed, LoadWarning>> = files
         .par_iter()
-        .map(|(id, path)| read_file(id, path, options))
+        .map(|(id, path)| read_file(id, path, options).map(parse))
         .collect();
-    let mut docs = Vec::with_capacity(decoded.len());
-    for item in decoded {
+    let mut parsed = Vec::with_capacity(results.len());
+    for item in results {
         match item {
-            Ok(doc) => docs.push(doc),
+            Ok(doc) => parsed.push(doc),
             Err(warning) => warnings.push(warning),
         }
     }
-    // Per document, in parallel: front matter, paragraphs, and the short lines that may be
-    // boilerplate (which takes every document to tell).
-    let parsed: Vec<Parsed> = docs
-        .par_iter()
-        .map(|doc| {
-            let (front, body) = meta::split_front_matter(&doc.text);
-            let (front, problem) = match front {
-                Ok(front) => (front, None),
-                Err(why) => (meta::FrontMatter::default(), Some(why)),
-            };
-            let paragraphs = clean::paragraphs(body);
-            Parsed {
-                short_lines: clean::short_lines(&paragraphs),
-                front,
-                paragraphs,
-                problem,
-            }
-        })
-        .collect();
     let boilerplate = clean::boilerplate(parsed.iter().map(|p| &p.short_lines));
     // Per document, in parallel again: what is kept, cut into passages.
-    let built: Vec<Built> = docs
+    let built: Vec<Built> = parsed
         .into_par_iter()
-        .zip(parsed)
-        .map(|(doc, parsed)| build_document(doc, parsed, &boilerplate))
+        .map(|parsed| build_document(parsed, &boilerplate))
         .collect();
     let mut corpus = Corpus::default();
     let mut raw_passages = Vec::new();
@@ -96,6 +79,9 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
 
 /// A document's text, parsed.
 struct Parsed {
+    id: String,
+    path: PathBuf,
+    content_hash: u64,
     front: meta::FrontMatter,
     paragraphs: Vec<clean::Paragraph>,
     problem: Option<String>,
@@ -109,8 +95,29 @@ struct Built {
     warnings: Vec<LoadWarning>,
 }
 
-fn build_document(doc: Decoded, parsed: Parsed, boilerplate: &HashSet<String>) -> Built {
+fn parse(doc: Decoded) -> Parsed {
+    let (front, body) = meta::split_front_matter(&doc.text);
+    let (front, problem) = match front {
+        Ok(front) => (front, None),
+        Err(why) => (meta::FrontMatter::default(), Some(why)),
+    };
+    let paragraphs = clean::paragraphs(body);
+    Parsed {
+        short_lines: clean::short_lines(&paragraphs),
+        content_hash: hash_text(&doc.text),
+        id: doc.id,
+        path: doc.path,
+        front,
+        paragraphs,
+        problem,
+    }
+}
+
+fn build_document(parsed: Parsed, boilerplate: &HashSet<String>) -> Built {
     let Parsed {
+        id,
+        path,
+        content_hash,
         front,
         paragraphs,
         problem,
@@ -119,17 +126,17 @@ fn build_document(doc: Decoded, parsed: Parsed, boilerplate: &HashSet<String>) -
     let mut warnings = Vec::new();
     if let Some(why) = problem {
         warnings.push(LoadWarning {
-            path: doc.path.clone(),
+            path: path.clone(),
             kind: WarningKind::BadFrontMatter(why),
         });
     }
-    let kept: Vec<&clean::Paragraph> = paragraphs
-        .iter()
-        .filter(|p| p.kind != clean::Kind::Debris && !clean::is_boilerplate(&p.text, boilerplate))
-        .collect();
+    let keep = |p: &clean::Paragraph| {
+        p.kind != clean::Kind::Debris && !clean::is_boilerplate(&p.text, boilerplate)
+    };
+    let kept: Vec<&clean::Paragraph> = paragraphs.iter().filter(|p| keep(p)).collect();
     if kept.is_empty() {
         warnings.push(LoadWarning {
-            path: doc.path,
+            path,
             kind: WarningKind::NoText,
         });
         return Built {
@@ -140,7 +147,7 @@ fn build_document(doc: Decoded, parsed: Parsed, boilerplate: &HashSet<String>) -
     let title = front
         .title
         .clone()
-        .unwrap_or_else(|| meta::derive_title(&paragraphs, &doc.id));
+        .unwrap_or_else(|| meta::derive_title(&paragraphs, &id));
     let opening = kept
         .iter()
         .find(|p| p.kind == clean::Kind::Body)
@@ -148,26 +155,30 @@ fn build_document(doc: Decoded, parsed: Parsed, boilerplate: &HashSet<String>) -
         .map(|p| p.text.clone())
         .unwrap_or_default();
     let words = kept.iter().map(|p| clean::word_count(&p.text)).sum();
+    let count = kept.len();
+    let keep: Vec<bool> = paragraphs.iter().map(keep).collect();
     let mut passages = Vec::new();
-    for p in &kept {
-        for text in passage::windows(&p.text) {
+    // The paragraphs' strings become the passages' (moved, not copied, when not cut).
+    for (p, _) in paragraphs.into_iter().zip(keep).filter(|(_, keep)| *keep) {
+        let heading = p.kind == clean::Kind::Heading;
+        for text in passage::windows(p.text) {
             passages.push(super::Passage {
                 doc: 0,
                 paragraph: p.number,
                 text,
-                heading: p.kind == clean::Kind::Heading,
+                heading,
             });
         }
     }
     let document = Document {
-        content_hash: hash_text(&doc.text),
-        id: doc.id,
+        content_hash,
+        id,
         title,
-        path: doc.path,
+        path,
         publisher: front.publisher,
         url: front.url,
         date: front.date,
-        paragraphs: kept.len(),
+        paragraphs: count,
         words,
         opening,
     };

@@ -34,10 +34,11 @@ const MINHASHES: usize = BANDS * BAND_ROWS;
 const MAX_BUCKET: usize = 64;
 
 /// Cuts a paragraph into passages of whole sentences.
-pub fn windows(text: &str) -> Vec<String> {
+pub fn windows(text: String) -> Vec<String> {
     if text.len() <= MAX_PASSAGE_BYTES {
-        return vec![text.to_string()];
+        return vec![text];
     }
+    let text = text.as_str();
     let mut out = Vec::new();
     let mut current = String::new();
     for (start, end) in sentences(text) {
@@ -287,14 +288,14 @@ mod tests {
 
     #[test]
     fn short_paragraphs_are_one_passage() {
-        assert_eq!(windows("One sentence."), vec!["One sentence."]);
+        assert_eq!(windows("One sentence.".into()), vec!["One sentence."]);
     }
 
     #[test]
     fn long_paragraphs_become_windows_of_whole_sentences() {
         let sentence = "This sentence is about forty-five bytes long. ";
         let text = sentence.repeat(40);
-        let parts = windows(text.trim());
+        let parts = windows(text.trim().to_string());
         assert!(parts.len() > 1);
         for part in &parts {
             assert!(part.ends_with('.'), "{part:?}");

@@ -60,9 +60,9 @@ pub fn exhaustive(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
         let mut best: std::collections::HashMap<u32, f32> = Default::default();
         for &(term, weight) in &concept.alternatives {
             let idf = index.idf(term) * weight;
-            for p in &index.postings[term as usize] {
-                let v = idf * tf_part(index, p.passage, p.tf);
-                let slot = best.entry(p.passage).or_insert(0.0);
+            for p in index.postings(term) {
+                let v = idf * tf_part(index, p.passage(), p.tf());
+                let slot = best.entry(p.passage()).or_insert(0.0);
                 *slot = slot.max(v);
             }
         }
@@ -89,9 +89,10 @@ fn ordered_sum(index: &Index, query: &Query, passage: u32, mask: u32) -> f32 {
         }
         let mut best: f32 = 0.0;
         for &(term, weight) in &concept.alternatives {
-            let postings = &index.postings[term as usize];
-            if let Ok(i) = postings.binary_search_by_key(&passage, |p| p.passage) {
-                best = best.max(index.idf(term) * weight * tf_part(index, passage, postings[i].tf));
+            let postings = index.postings(term);
+            if let Ok(i) = postings.binary_search_by_key(&passage, |p| p.passage()) {
+                best =
+                    best.max(index.idf(term) * weight * tf_part(index, passage, postings[i].tf()));
             }
         }
         total += best;
@@ -113,7 +114,7 @@ impl Cursor<'_> {
         self.lists
             .iter()
             .zip(&self.at)
-            .filter_map(|((list, _), &i)| list.get(i).map(|p| p.passage))
+            .filter_map(|((list, _), &i)| list.get(i).map(|p| p.passage()))
             .min()
             .unwrap_or(u32::MAX)
     }
@@ -123,11 +124,11 @@ impl Cursor<'_> {
     fn score_at(&mut self, index: &Index, passage: u32) -> f32 {
         let mut best: f32 = 0.0;
         for ((list, weight), at) in self.lists.iter().zip(self.at.iter_mut()) {
-            if list.get(*at).is_some_and(|p| p.passage < passage) {
-                *at += list[*at..].partition_point(|p| p.passage < passage);
+            if list.get(*at).is_some_and(|p| p.passage() < passage) {
+                *at += list[*at..].partition_point(|p| p.passage() < passage);
             }
-            if let Some(p) = list.get(*at).filter(|p| p.passage == passage) {
-                best = best.max(weight * tf_part(index, passage, p.tf));
+            if let Some(p) = list.get(*at).filter(|p| p.passage() == passage) {
+                best = best.max(weight * tf_part(index, passage, p.tf()));
             }
         }
         best
@@ -136,7 +137,7 @@ impl Cursor<'_> {
     /// Steps past `passage` in every list positioned on it.
     fn pass(&mut self, passage: u32) {
         for ((list, _), at) in self.lists.iter().zip(self.at.iter_mut()) {
-            if list.get(*at).is_some_and(|p| p.passage == passage) {
+            if list.get(*at).is_some_and(|p| p.passage() == passage) {
                 *at += 1;
             }
         }
@@ -175,7 +176,7 @@ pub fn top(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
             let lists: Vec<(&[Posting], f32)> = c
                 .alternatives
                 .iter()
-                .map(|&(t, w)| (index.postings[t as usize].as_slice(), index.idf(t) * w))
+                .map(|&(t, w)| (index.postings(t), index.idf(t) * w))
                 .collect();
             let bound = c
                 .alternatives

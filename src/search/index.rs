@@ -20,13 +20,28 @@ use super::fuzzy::Trigrams;
 use super::text::{self, Token};
 use crate::corpus::Corpus;
 
-/// A posting: an indexed passage and how often the term occurs in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Posting {
+/// A posting in four bytes: an indexed passage (high 24 bits) and how often the term occurs in
+/// it (low 8 bits, saturating at 255, where BM25's term-frequency factor has long levelled off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Posting(u32);
+
+/// Passages an index holds at most (24 bits of a [`Posting`]): about 2.5 GB of text.
+pub const MAX_PASSAGES: usize = 1 << 24;
+
+impl Posting {
+    fn new(passage: u32, tf: usize) -> Posting {
+        Posting(passage << 8 | tf.min(255) as u32)
+    }
+
     /// Indexed passage number (see [`Index::passage_id`]).
-    pub passage: u32,
+    pub fn passage(self) -> u32 {
+        self.0 >> 8
+    }
+
     /// Term frequency in that passage.
-    pub tf: u32,
+    pub fn tf(self) -> u32 {
+        self.0 & 0xff
+    }
 }
 
 /// The searchable form of a corpus.
@@ -46,8 +61,10 @@ pub struct Index {
     pub(super) terms: HashMap<String, u32>,
     /// Alias group → term id.
     pub(super) alias_terms: Vec<u32>,
-    /// Term id → postings, by passage.
-    pub(super) postings: Vec<Vec<Posting>>,
+    /// Every term's postings, back to back, each term's by passage.
+    postings: Vec<Posting>,
+    /// Term id → where its postings start in `postings` (one more entry than terms).
+    offsets: Vec<usize>,
     /// Term id → the largest BM25 term-frequency factor among its postings (for pruning).
     pub(super) max_tf_part: Vec<f32>,
     /// Indexed passage → corpus passage id.
@@ -226,9 +243,16 @@ pub(super) fn answer_flags(text: &str, t: &Token) -> u32 {
 impl Index {
     /// Indexes the canonical passages of a corpus.
     pub fn build(corpus: &Corpus, aliases: Aliases) -> Index {
-        let passages: Vec<u32> = (0..corpus.passages.len() as u32)
+        let mut passages: Vec<u32> = (0..corpus.passages.len() as u32)
             .filter(|&p| corpus.canonical[p as usize] == p)
             .collect();
+        if passages.len() > MAX_PASSAGES {
+            tracing::warn!(
+                "{} passages is over the {MAX_PASSAGES} one index holds; the rest are not searched",
+                passages.len()
+            );
+            passages.truncate(MAX_PASSAGES);
+        }
         let mut interned: HashMap<String, u32> = HashMap::new();
         let mut compact: Vec<Compact> = Vec::with_capacity(passages.len());
         for chunk in passages.chunks(CHUNK) {
@@ -296,48 +320,63 @@ impl Index {
             terms.entry(definition_term(a)).or_insert(next);
         }
 
-        let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); terms.len()];
         let mut word_count = vec![0u32; surfaces.len()];
         let mut lengths = Vec::with_capacity(passages.len());
         let mut spans = Vec::with_capacity(passages.len());
         let mut sequence = Vec::with_capacity(compact.iter().map(|c| c.entries.len()).sum());
-        let mut tf: HashMap<u32, u32> = HashMap::new();
-        for (i, c) in compact.into_iter().enumerate() {
-            tf.clear();
-            let start = sequence.len() as u32;
-            for &entry in &c.entries {
-                let term = if entry & ALIAS_BIT != 0 {
+        // A passage's terms, sorted: each run is one posting.
+        let passage_terms = |c: &Compact, out: &mut Vec<u32>| {
+            out.clear();
+            out.extend(c.entries.iter().map(|&entry| {
+                if entry & ALIAS_BIT != 0 {
                     alias_terms[(entry & GROUP_MASK) as usize]
                 } else {
-                    let id = entry & ID_MASK;
-                    word_count[id as usize] += 1;
-                    word_term[id as usize]
-                };
-                *tf.entry(term).or_default() += 1;
-            }
-            sequence.extend_from_slice(&c.entries);
-            for a in &c.definitions {
-                *tf.entry(terms[&definition_term(a)]).or_default() += 1;
-            }
-            spans.push((start, sequence.len() as u32));
-            lengths.push(c.length);
-            let mut entries: Vec<(u32, u32)> = tf.iter().map(|(&k, &v)| (k, v)).collect();
-            entries.sort_unstable();
-            for (term, count) in entries {
-                postings[term as usize].push(Posting {
-                    passage: i as u32,
-                    tf: count,
-                });
+                    word_term[(entry & ID_MASK) as usize]
+                }
+            }));
+            out.extend(c.definitions.iter().map(|a| terms[&definition_term(a)]));
+            out.sort_unstable();
+        };
+        // Two passes, so the postings are allocated once at their exact size: count, then fill.
+        let mut here: Vec<u32> = Vec::new();
+        let mut offsets = vec![0usize; terms.len() + 1];
+        for c in &compact {
+            passage_terms(c, &mut here);
+            for run in here.chunk_by(|a, b| a == b) {
+                offsets[run[0] as usize + 1] += 1;
             }
         }
-        postings.par_iter_mut().for_each(|p| p.shrink_to_fit());
+        for t in 0..terms.len() {
+            offsets[t + 1] += offsets[t];
+        }
+        let mut postings = vec![Posting(0); offsets[terms.len()]];
+        let mut next = offsets.clone();
+        for (i, c) in compact.into_iter().enumerate() {
+            passage_terms(&c, &mut here);
+            for run in here.chunk_by(|a, b| a == b) {
+                let slot = &mut next[run[0] as usize];
+                postings[*slot] = Posting::new(i as u32, run.len());
+                *slot += 1;
+            }
+            for &entry in &c.entries {
+                if entry & ALIAS_BIT == 0 {
+                    word_count[(entry & ID_MASK) as usize] += 1;
+                }
+            }
+            let start = sequence.len() as u32;
+            sequence.extend_from_slice(&c.entries);
+            spans.push((start, sequence.len() as u32));
+            lengths.push(c.length);
+        }
+        drop(next);
         let average_length =
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
-        let max_tf_part: Vec<f32> = postings
-            .par_iter()
-            .map(|list| {
-                list.iter()
-                    .map(|p| tf_factor(p.tf, lengths[p.passage as usize], average_length))
+        let max_tf_part: Vec<f32> = (0..terms.len())
+            .into_par_iter()
+            .map(|t| {
+                postings[offsets[t]..offsets[t + 1]]
+                    .iter()
+                    .map(|p| tf_factor(p.tf(), lengths[p.passage() as usize], average_length))
                     .fold(0.0, f32::max)
             })
             .collect();
@@ -364,6 +403,7 @@ impl Index {
             terms,
             alias_terms,
             postings,
+            offsets,
             max_tf_part,
             passages,
             lengths,
@@ -391,11 +431,8 @@ impl Index {
 
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
-        let postings: usize = self
-            .postings
-            .iter()
-            .map(|p| p.capacity() * std::mem::size_of::<Posting>() + 24)
-            .sum();
+        let postings = self.postings.capacity() * std::mem::size_of::<Posting>()
+            + self.offsets.capacity() * std::mem::size_of::<usize>();
         let words: usize = self.words.iter().map(|w| w.capacity() + 24).sum();
         postings
             + words
@@ -408,9 +445,14 @@ impl Index {
             + self.sequence.capacity() * 4
     }
 
+    /// A term's postings, by passage.
+    pub(super) fn postings(&self, term: u32) -> &[Posting] {
+        &self.postings[self.offsets[term as usize]..self.offsets[term as usize + 1]]
+    }
+
     /// Document frequency of a term.
     pub(super) fn df(&self, term: u32) -> usize {
-        self.postings[term as usize].len()
+        self.offsets[term as usize + 1] - self.offsets[term as usize]
     }
 
     /// BM25 inverse document frequency of a term.
