@@ -72,8 +72,9 @@ pub struct Index {
     /// Indexed passage → its length in words.
     pub(super) lengths: Vec<u32>,
     pub(super) average_length: f32,
-    /// Indexed passage → range in `sequence`: its words as term ids, in order.
-    pub(super) spans: Vec<(u32, u32)>,
+    /// Indexed passage → where its entries start in `sequence` (one more than passages: the
+    /// next passage's start ends them).
+    starts: Vec<u32>,
     /// Word ids of every indexed passage, back to back (alias terms tagged with `ALIAS_BIT`).
     pub(super) sequence: Vec<u32>,
     /// Document → term ids of its title.
@@ -114,53 +115,63 @@ struct Tokenized {
     definitions: Vec<String>,
 }
 
-/// A passage's words once interned: the build holds this for every passage at once, so it
-/// keeps four bytes a word instead of the tokens' strings.
-struct Compact {
-    /// Provisional word ids with their answer flags, alias groups interleaved (`ALIAS_BIT`).
-    entries: Vec<u32>,
-    /// Words, compounds counted once.
-    length: u32,
-    definitions: Vec<String>,
-}
-
 /// Passages are tokenized in parallel this many at a time, then interned.
 const CHUNK: usize = 4096;
 
-impl Tokenized {
-    fn compact(self, interned: &mut HashMap<String, u32>) -> Compact {
-        let mut entries = Vec::with_capacity(self.words.len() + self.aliases.len());
+/// Every passage's words once interned, back to back: four bytes a word, no per-passage
+/// allocation, whatever the corpus size.
+#[derive(Default)]
+struct Interned {
+    /// Provisional word ids with their answer flags, alias groups interleaved (`ALIAS_BIT`).
+    sequence: Vec<u32>,
+    /// Passage → where its words start in `sequence` (the next passage's start ends them).
+    starts: Vec<u32>,
+    /// Passage → words, compounds counted once.
+    lengths: Vec<u32>,
+    /// Acronyms defined, by passage (few).
+    definitions: Vec<(u32, String)>,
+    /// Surface word → provisional id.
+    ids: HashMap<String, u32>,
+}
+
+impl Interned {
+    fn add(&mut self, passage: Tokenized) {
+        let Tokenized {
+            words,
+            flags,
+            aliases,
+            definitions,
+        } = passage;
+        let number = self.starts.len() as u32;
+        self.starts.push(self.sequence.len() as u32);
         // Alias groups stand in the sequence just before the name's first word.
         let alias = |&(g, start, end): &(u32, usize, usize)| {
-            let span = self
-                .words
+            let span = words
                 .iter()
                 .filter(|w| w.start >= start && w.end <= end)
                 .count();
             alias_entry(g, span as u32)
         };
-        let mut pending = self.aliases.iter().peekable();
-        let length = self.words.iter().filter(|w| !w.joined).count().max(1) as u32;
-        for (w, &flags) in self.words.iter().zip(&self.flags) {
+        let mut pending = aliases.iter().peekable();
+        for (w, &flags) in words.iter().zip(&flags) {
             while let Some(a) = pending.next_if(|(_, at, _)| *at <= w.start) {
-                entries.push(alias(a));
+                self.sequence.push(alias(a));
             }
-            let id = match interned.get(w.text.as_str()) {
+            let id = match self.ids.get(w.text.as_str()) {
                 Some(&id) => id,
                 None => {
-                    let id = interned.len() as u32;
-                    interned.insert(w.text.clone(), id);
+                    let id = self.ids.len() as u32;
+                    self.ids.insert(w.text.clone(), id);
                     id
                 }
             };
-            entries.push(id | flags);
+            self.sequence.push(id | flags);
         }
-        entries.extend(pending.map(alias));
-        Compact {
-            entries,
-            length,
-            definitions: self.definitions,
-        }
+        self.sequence.extend(pending.map(alias));
+        self.lengths
+            .push(words.iter().filter(|w| !w.joined).count().max(1) as u32);
+        self.definitions
+            .extend(definitions.into_iter().map(|d| (number, d)));
     }
 }
 
@@ -253,15 +264,38 @@ impl Index {
             );
             passages.truncate(MAX_PASSAGES);
         }
-        let mut interned: HashMap<String, u32> = HashMap::new();
-        let mut compact: Vec<Compact> = Vec::with_capacity(passages.len());
-        for chunk in passages.chunks(CHUNK) {
-            let tokenized: Vec<Tokenized> = chunk
+        let mut all = Interned::default();
+        let tokenize = |chunk: &[u32]| -> Vec<Tokenized> {
+            chunk
                 .par_iter()
                 .map(|&p| tokenize_for_index(&corpus.passages[p as usize].text, &aliases))
-                .collect();
-            compact.extend(tokenized.into_iter().map(|t| t.compact(&mut interned)));
+                .collect()
+        };
+        // Interning is sequential (ids in first-seen order): it runs while the next chunk is
+        // tokenized.
+        let mut chunks = passages.chunks(CHUNK);
+        let mut ready = chunks.next().map(tokenize).unwrap_or_default();
+        loop {
+            let next = chunks.next();
+            let (_, tokenized) = rayon::join(
+                || ready.into_iter().for_each(|t| all.add(t)),
+                || next.map(tokenize),
+            );
+            match tokenized {
+                Some(t) => ready = t,
+                None => break,
+            }
         }
+        let Interned {
+            mut sequence,
+            mut starts,
+            lengths,
+            definitions: defined,
+            ids: mut interned,
+        } = all;
+        starts.push(sequence.len() as u32);
+        sequence.shrink_to_fit();
+        starts.shrink_to_fit();
         let titles: Vec<Vec<Token>> = corpus
             .documents
             .par_iter()
@@ -286,8 +320,8 @@ impl Index {
             final_id[provisional as usize] = i as u32;
         }
         let surfaces: Vec<&str> = surfaces.into_iter().map(|(w, _)| w).collect();
-        compact.par_iter_mut().for_each(|c| {
-            for e in &mut c.entries {
+        sequence.par_chunks_mut(1 << 16).for_each(|entries| {
+            for e in entries {
                 if *e & ALIAS_BIT == 0 {
                     *e = final_id[(*e & ID_MASK) as usize] | (*e & !ID_MASK);
                 }
@@ -309,10 +343,7 @@ impl Index {
             alias_terms.push(*terms.entry(format!("\u{0}alias{g}")).or_insert(next));
         }
 
-        let mut acronyms: Vec<&str> = compact
-            .iter()
-            .flat_map(|t| t.definitions.iter().map(String::as_str))
-            .collect();
+        let mut acronyms: Vec<&str> = defined.iter().map(|(_, a)| a.as_str()).collect();
         acronyms.sort_unstable();
         acronyms.dedup();
         for a in acronyms {
@@ -321,27 +352,36 @@ impl Index {
         }
 
         let mut word_count = vec![0u32; surfaces.len()];
-        let mut lengths = Vec::with_capacity(passages.len());
-        let mut spans = Vec::with_capacity(passages.len());
-        let mut sequence = Vec::with_capacity(compact.iter().map(|c| c.entries.len()).sum());
+        for &entry in &sequence {
+            if entry & ALIAS_BIT == 0 {
+                word_count[(entry & ID_MASK) as usize] += 1;
+            }
+        }
         // A passage's terms, sorted: each run is one posting.
-        let passage_terms = |c: &Compact, out: &mut Vec<u32>| {
+        let defined_in = |p: usize| {
+            let from = defined.partition_point(|(q, _)| (*q as usize) < p);
+            defined[from..]
+                .iter()
+                .take_while(move |(q, _)| *q as usize == p)
+        };
+        let passage_terms = |p: usize, out: &mut Vec<u32>| {
             out.clear();
-            out.extend(c.entries.iter().map(|&entry| {
+            let entries = &sequence[starts[p] as usize..starts[p + 1] as usize];
+            out.extend(entries.iter().map(|&entry| {
                 if entry & ALIAS_BIT != 0 {
                     alias_terms[(entry & GROUP_MASK) as usize]
                 } else {
                     word_term[(entry & ID_MASK) as usize]
                 }
             }));
-            out.extend(c.definitions.iter().map(|a| terms[&definition_term(a)]));
+            out.extend(defined_in(p).map(|(_, a)| terms[&definition_term(a)]));
             out.sort_unstable();
         };
         // Two passes, so the postings are allocated once at their exact size: count, then fill.
         let mut here: Vec<u32> = Vec::new();
         let mut offsets = vec![0usize; terms.len() + 1];
-        for c in &compact {
-            passage_terms(c, &mut here);
+        for p in 0..lengths.len() {
+            passage_terms(p, &mut here);
             for run in here.chunk_by(|a, b| a == b) {
                 offsets[run[0] as usize + 1] += 1;
             }
@@ -351,22 +391,13 @@ impl Index {
         }
         let mut postings = vec![Posting(0); offsets[terms.len()]];
         let mut next = offsets.clone();
-        for (i, c) in compact.into_iter().enumerate() {
-            passage_terms(&c, &mut here);
+        for p in 0..lengths.len() {
+            passage_terms(p, &mut here);
             for run in here.chunk_by(|a, b| a == b) {
                 let slot = &mut next[run[0] as usize];
-                postings[*slot] = Posting::new(i as u32, run.len());
+                postings[*slot] = Posting::new(p as u32, run.len());
                 *slot += 1;
             }
-            for &entry in &c.entries {
-                if entry & ALIAS_BIT == 0 {
-                    word_count[(entry & ID_MASK) as usize] += 1;
-                }
-            }
-            let start = sequence.len() as u32;
-            sequence.extend_from_slice(&c.entries);
-            spans.push((start, sequence.len() as u32));
-            lengths.push(c.length);
         }
         drop(next);
         let average_length =
@@ -408,7 +439,7 @@ impl Index {
             passages,
             lengths,
             average_length,
-            spans,
+            starts,
             sequence,
             title_terms,
         }
@@ -441,7 +472,7 @@ impl Index {
             + self.terms.capacity() * 40
             + (self.word_term.capacity() + self.word_count.capacity()) * 4
             + (self.passages.capacity() + self.lengths.capacity()) * 4
-            + self.spans.capacity() * 8
+            + self.starts.capacity() * 4
             + self.sequence.capacity() * 4
     }
 
@@ -476,7 +507,10 @@ impl Index {
 
     /// An indexed passage's sequence entries.
     pub(super) fn entries(&self, passage: u32) -> &[u32] {
-        let (start, end) = self.spans[passage as usize];
+        let (start, end) = (
+            self.starts[passage as usize],
+            self.starts[passage as usize + 1],
+        );
         &self.sequence[start as usize..end as usize]
     }
 
