@@ -8,7 +8,7 @@
 //! string alignment distance (Damerau: a transposition is one typo) confirms each candidate.
 //! The budget follows the length of the word: 0 typos under 5 characters, 1 up to 8, 2 from 9.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
 
 /// The number of typos a word of this many characters may carry.
 pub fn typo_budget(chars: usize) -> u8 {
@@ -22,10 +22,13 @@ pub fn typo_budget(chars: usize) -> u8 {
 /// Candidates read per lookup at most: a bound on the work one word can cost.
 const MAX_CANDIDATES: usize = 20_000;
 
-/// Trigram postings of a vocabulary.
+/// Trigram postings of a vocabulary, flat: sorted trigram keys, and for each the range of its
+/// word ids in one array.
 #[derive(Debug, Default)]
 pub struct Trigrams {
-    postings: HashMap<u32, Vec<u32>>,
+    keys: Vec<u32>,
+    offsets: Vec<u32>,
+    ids: Vec<u32>,
     /// Word id → [`letters`] of the word.
     letters: Vec<u64>,
 }
@@ -67,27 +70,52 @@ fn grams(word: &str) -> Vec<u32> {
 
 impl Trigrams {
     /// Indexes words by their trigrams; a word's id is its position in `words`.
-    pub fn build<'a>(words: impl Iterator<Item = &'a str>) -> Trigrams {
-        let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
-        let mut sets = Vec::new();
-        for (id, word) in words.enumerate() {
-            for g in grams(word) {
-                postings.entry(g).or_default().push(id as u32);
-            }
-            sets.push(letters(word));
+    pub fn build<'a>(words: impl IndexedParallelIterator<Item = &'a str> + Clone) -> Trigrams {
+        let letters: Vec<u64> = words.clone().map(letters).collect();
+        // Count, then fill: the ids are allocated once, at their exact size.
+        let grams_of: Vec<Vec<u32>> = words.map(grams).collect();
+        let mut counts: rustc_hash::FxHashMap<u32, u32> = Default::default();
+        for &g in grams_of.iter().flatten() {
+            *counts.entry(g).or_default() += 1;
         }
-        postings.values_mut().for_each(|p| p.shrink_to_fit());
+        let mut keys: Vec<u32> = counts.keys().copied().collect();
+        keys.par_sort_unstable();
+        let mut offsets = Vec::with_capacity(keys.len() + 1);
+        let mut total = 0u32;
+        for k in &keys {
+            offsets.push(total);
+            total += counts[k];
+        }
+        offsets.push(total);
+        let mut next: Vec<u32> = offsets.clone();
+        let mut ids = vec![0u32; total as usize];
+        for (id, grams) in grams_of.iter().enumerate() {
+            for g in grams {
+                let slot = &mut next[keys.binary_search(g).expect("counted above")];
+                ids[*slot as usize] = id as u32;
+                *slot += 1;
+            }
+        }
         Trigrams {
-            postings,
-            letters: sets,
+            keys,
+            offsets,
+            ids,
+            letters,
+        }
+    }
+
+    /// The ids of the words holding a trigram.
+    fn list(&self, gram: u32) -> &[u32] {
+        match self.keys.binary_search(&gram) {
+            Ok(i) => &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize],
+            Err(_) => &[],
         }
     }
 
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
-        self.postings.capacity() * 40
-            + self.postings.values().map(|p| p.len() * 4).sum::<usize>()
-            + self.letters.len() * 8
+        (self.keys.capacity() + self.offsets.capacity() + self.ids.capacity()) * 4
+            + self.letters.capacity() * 8
     }
 
     /// Vocabulary words within `max` typos of `word` (the word itself excluded), with their id
@@ -102,10 +130,7 @@ impl Trigrams {
         if max == 0 || word.is_empty() {
             return Vec::new();
         }
-        let mut lists: Vec<&[u32]> = grams(word)
-            .iter()
-            .map(|g| self.postings.get(g).map_or(&[][..], Vec::as_slice))
-            .collect();
+        let mut lists: Vec<&[u32]> = grams(word).iter().map(|&g| self.list(g)).collect();
         lists.sort_by_key(|l| l.len());
         lists.truncate(4 * max as usize + 1);
         let mut candidates: Vec<u32> = lists.concat();
@@ -232,7 +257,7 @@ mod tests {
             .iter()
             .map(|w| w.to_string())
             .collect();
-        let index = Trigrams::build(words.iter().map(String::as_str));
+        let index = Trigrams::build(words.par_iter().map(String::as_str));
         let find = |w: &str| index.neighbours(&words, w, typo_budget(w.chars().count()), 3);
         assert_eq!(find("governer"), vec![(2, 1)]);
         assert_eq!(find("atacks"), vec![(1, 1)]);

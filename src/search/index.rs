@@ -312,14 +312,14 @@ impl Index {
         }
 
         // Vocabulary in sorted order, so ids do not depend on thread scheduling.
-        let mut surfaces: Vec<(&str, u32)> =
-            interned.iter().map(|(w, &i)| (w.as_str(), i)).collect();
+        // The map's strings move into the vocabulary (never two copies of it at once).
+        let mut surfaces: Vec<(String, u32)> = interned.into_iter().collect();
         surfaces.par_sort_unstable();
         let mut final_id = vec![0u32; surfaces.len()];
-        for (i, &(_, provisional)) in surfaces.iter().enumerate() {
-            final_id[provisional as usize] = i as u32;
+        for (i, (_, provisional)) in surfaces.iter().enumerate() {
+            final_id[*provisional as usize] = i as u32;
         }
-        let surfaces: Vec<&str> = surfaces.into_iter().map(|(w, _)| w).collect();
+        let surfaces: Vec<String> = surfaces.into_iter().map(|(w, _)| w).collect();
         sequence.par_chunks_mut(1 << 16).for_each(|entries| {
             for e in entries {
                 if *e & ALIAS_BIT == 0 {
@@ -327,13 +327,13 @@ impl Index {
                 }
             }
         });
-        let word_id = |w: &str| final_id[interned[w] as usize];
-        let vocabulary = Map::from_iter(surfaces.iter().enumerate().map(|(i, w)| (*w, i as u64)))
+        drop(final_id);
+        let vocabulary = Map::from_iter(surfaces.iter().enumerate().map(|(i, w)| (w, i as u64)))
             .expect("sorted, deduplicated keys");
         let mut terms: HashMap<String, u32> = HashMap::new();
         let mut word_term = Vec::with_capacity(surfaces.len());
-        for w in &surfaces {
-            let stem = text::stem(w);
+        let stems: Vec<String> = surfaces.par_iter().map(|w| text::stem(w)).collect();
+        for stem in stems {
             let next = terms.len() as u32;
             word_term.push(*terms.entry(stem).or_insert(next));
         }
@@ -416,19 +416,20 @@ impl Index {
             .map(|ts| {
                 let mut ids: Vec<u32> = ts
                     .iter()
-                    .map(|t| word_term[word_id(t.text.as_str()) as usize])
+                    .filter_map(|t| vocabulary.get(&t.text))
+                    .map(|id| word_term[id as usize])
                     .collect();
                 ids.sort_unstable();
                 ids.dedup();
                 ids
             })
             .collect();
-        let trigrams = Trigrams::build(surfaces.iter().copied());
+        let trigrams = Trigrams::build(surfaces.par_iter().map(String::as_str));
         Index {
             aliases,
             vocabulary,
             trigrams,
-            words: surfaces.iter().map(|s| s.to_string()).collect(),
+            words: surfaces,
             word_term,
             word_count,
             terms,
