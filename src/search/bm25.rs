@@ -125,7 +125,7 @@ impl Cursor<'_> {
         let mut best: f32 = 0.0;
         for ((list, weight), at) in self.lists.iter().zip(self.at.iter_mut()) {
             if list.get(*at).is_some_and(|p| p.passage() < passage) {
-                *at += list[*at..].partition_point(|p| p.passage() < passage);
+                *at = gallop(list, *at, passage);
             }
             if let Some(p) = list.get(*at).filter(|p| p.passage() == passage) {
                 best = best.max(weight * tf_part(index, passage, p.tf()));
@@ -142,6 +142,19 @@ impl Cursor<'_> {
             }
         }
     }
+}
+
+/// The first position at or after `from` whose passage is ≥ `passage`, given that the one at
+/// `from` is below it: steps of doubling length, then a binary search of the last one. Targets
+/// only grow, so this costs the logarithm of the distance moved, not of the list's length.
+fn gallop(list: &[Posting], from: usize, passage: u32) -> usize {
+    let (mut low, mut step) = (from, 1);
+    while low + step < list.len() && list[low + step].passage() < passage {
+        low += step;
+        step *= 2;
+    }
+    let high = (low + step + 1).min(list.len());
+    low + list[low..high].partition_point(|p| p.passage() < passage)
 }
 
 /// Min-heap entry: the worst of the kept passages on top.

@@ -8,6 +8,8 @@
 //! string alignment distance (Damerau: a transposition is one typo) confirms each candidate.
 //! The budget follows the length of the word: 0 typos under 5 characters, 1 up to 8, 2 from 9.
 
+use std::cell::RefCell;
+
 use rayon::prelude::*;
 
 /// The number of typos a word of this many characters may carry.
@@ -133,33 +135,86 @@ impl Trigrams {
         let mut lists: Vec<&[u32]> = grams(word).iter().map(|&g| self.list(g)).collect();
         lists.sort_by_key(|l| l.len());
         lists.truncate(4 * max as usize + 1);
-        let mut candidates: Vec<u32> = lists.concat();
-        candidates.sort_unstable();
-        candidates.dedup();
-        candidates.truncate(MAX_CANDIDATES);
         let length = word.chars().count();
         let set = letters(word);
-        let mut found: Vec<(u32, u8)> = candidates
-            .into_iter()
-            .filter_map(|id| {
+        let counts = Histogram::of(word);
+        let mut found: Vec<(u32, u8)> = Vec::new();
+        SEEN.with(|seen| {
+            let mut seen = seen.borrow_mut();
+            let (stamp, marks) = &mut *seen;
+            *stamp = stamp.wrapping_add(1);
+            if *stamp == 0 || marks.len() < self.letters.len() {
+                // First use on this thread, a larger vocabulary, or the stamps wrapped around.
+                marks.clear();
+                marks.resize(self.letters.len(), 0);
+                *stamp = 1;
+            }
+            let mut read = 0;
+            for &id in lists.iter().flat_map(|l| l.iter()) {
+                let mark = &mut marks[id as usize];
+                if *mark == *stamp {
+                    continue;
+                }
+                *mark = *stamp;
+                read += 1;
+                if read > MAX_CANDIDATES {
+                    break;
+                }
+                // Cheap necessary conditions first: the set and the counts of characters, then
+                // the length; the distance itself last.
                 if (self.letters[id as usize] ^ set).count_ones() > 2 * max as u32 {
-                    return None;
+                    continue;
                 }
                 let candidate = &words[id as usize];
-                if candidate.chars().count().abs_diff(length) > max as usize {
-                    return None;
+                if candidate.chars().count().abs_diff(length) > max as usize
+                    || counts.distance(candidate) > 2 * max as u32
+                {
+                    continue;
                 }
                 let d = if max == 1 {
-                    usize::from(within_one(word, candidate)?)
+                    within_one(word, candidate).map_or(2, usize::from)
                 } else {
                     strsim::osa_distance(word, candidate)
                 };
-                (d > 0 && d <= max as usize).then_some((id, d as u8))
-            })
-            .collect();
+                if d > 0 && d <= max as usize {
+                    found.push((id, d as u8));
+                }
+            }
+        });
         found.sort_by_key(|&(id, d)| (d, id));
         found.truncate(limit);
         found
+    }
+}
+
+thread_local! {
+    /// Which vocabulary words a lookup has read already: a stamp per word, so that a lookup
+    /// neither sorts its candidates nor clears a table.
+    static SEEN: RefCell<(u32, Vec<u32>)> = RefCell::default();
+}
+
+/// How many characters of each kind a word has (characters folded onto 32 kinds). One typo
+/// changes these counts by at most two in all, so words `d` typos apart differ by at most `2d`.
+struct Histogram([u8; 32]);
+
+impl Histogram {
+    fn of(word: &str) -> Histogram {
+        let mut counts = [0u8; 32];
+        for c in word.chars() {
+            let slot = &mut counts[(c as u32 & 31) as usize];
+            *slot = slot.saturating_add(1);
+        }
+        Histogram(counts)
+    }
+
+    /// The sum of the differences of the counts of `self` and of `word`.
+    fn distance(&self, word: &str) -> u32 {
+        let other = Histogram::of(word);
+        self.0
+            .iter()
+            .zip(&other.0)
+            .map(|(&a, &b)| u32::from(a.abs_diff(b)))
+            .sum()
     }
 }
 
@@ -241,6 +296,20 @@ mod tests {
                 assert_eq!(within_one(a, b), expected, "{a} {b}");
             }
         }
+    }
+
+    #[test]
+    fn one_typo_changes_character_counts_by_two_at_most() {
+        let word = "amirabdollahian";
+        for (i, _) in word.char_indices() {
+            let deleted = format!("{}{}", &word[..i], &word[i + 1..]);
+            let substituted = format!("{}q{}", &word[..i], &word[i + 1..]);
+            let inserted = format!("{}é{}", &word[..i], &word[i..]);
+            for typo in [deleted, substituted, inserted] {
+                assert!(Histogram::of(word).distance(&typo) <= 2, "{typo}");
+            }
+        }
+        assert_eq!(Histogram::of("abc").distance("xyz"), 6);
     }
 
     #[test]
