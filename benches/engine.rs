@@ -6,6 +6,10 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
 use citebot::{AskOptions, LoadOptions, Snapshot};
 
+/// The allocator of the `citebot` binary, so the figures are the bot's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const QUESTIONS: &[(&str, &str)] = &[
     (
         "exact",

@@ -1,9 +1,12 @@
 //! Scale benchmarks: load + index, and answering, on synthetic corpora of 10×, 100× and 1000×
-//! the bundled corpus (see `citebot::synth`).
+//! the bundled corpus (see `citebot::synth`), and on documentation pages of the size the product
+//! is measured at (`citebot::synth::docs`, 75 MB by default).
 //!
 //! Corpora are generated once under `$CARGO_TARGET_DIR/synth/` (default `target/synth/`) and
-//! reused. `CITEBOT_BENCH_SCALES=10,100` picks the scales (default `10,100,1000`). Run with
-//! `cargo bench --bench scale`; each scale's sizes are printed to stderr before it is measured.
+//! reused. `CITEBOT_BENCH_SCALES=10,100` picks the news scales (default `10,100,1000`) and
+//! `CITEBOT_BENCH_DOCS_MB=75` the documentation sizes in megabytes (default `75`; `0` skips
+//! them). Run with `cargo bench --bench scale`; each corpus's sizes are printed to stderr
+//! before it is measured.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -11,6 +14,10 @@ use std::time::Duration;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, SamplingMode};
 
 use citebot::{synth, AskOptions, LoadOptions, Snapshot};
+
+/// The allocator of the `citebot` binary, so the figures are the bot's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The seed of every benchmark corpus and question set.
 const SEED: u64 = 42;
@@ -24,59 +31,78 @@ fn scales() -> Vec<usize> {
         .collect()
 }
 
-fn corpus(scale: usize) -> PathBuf {
+fn docs_sizes() -> Vec<usize> {
+    let spec = std::env::var("CITEBOT_BENCH_DOCS_MB").unwrap_or_else(|_| "75".into());
+    spec.split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .filter(|&mb| mb > 0)
+        .collect()
+}
+
+fn root() -> PathBuf {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| "target".into(), PathBuf::from);
-    synth::cached("corpus".as_ref(), &target.join("synth"), scale, SEED)
-        .expect("the synthetic corpus is generated")
+    target.join("synth")
 }
 
 fn scale(c: &mut Criterion) {
-    let options = LoadOptions::default();
-    let questions = synth::questions(SEED, QUESTIONS);
+    let news = synth::questions(SEED, QUESTIONS);
     for scale in scales() {
-        let dir = corpus(scale);
-        let snapshot = Snapshot::load(&dir, &options);
-        let s = snapshot.stats();
-        let answered = questions
-            .iter()
-            .filter(|q| snapshot.ask(q, &AskOptions::default()).is_answered())
-            .count();
-        eprintln!(
-            "scale {scale}×: {} documents, {} passages, {} words, {} text bytes, vocabulary {}, \
-             ~{:.1} MiB, loaded in {:.0} ms; {answered}/{QUESTIONS} questions answered",
-            s.documents,
-            s.passages,
-            s.words,
-            s.text_bytes,
-            s.vocabulary,
-            s.memory_bytes as f64 / (1024.0 * 1024.0),
-            s.load_time.as_secs_f64() * 1000.0
-        );
-
-        let mut group = c.benchmark_group(format!("scale {scale}x"));
-        group.sampling_mode(SamplingMode::Flat).sample_size(10);
-        // One load per sample when loads are slow (10 in all, 1000×), more when they are fast.
-        let load = s.load_time.max(Duration::from_millis(1));
-        group.warm_up_time(load.min(Duration::from_secs(3)));
-        group.measurement_time((load * 9).max(Duration::from_secs(3)));
-        group.bench_function("load+index", |b| {
-            b.iter(|| Snapshot::load(black_box(&dir), &options))
-        });
-        group.finish();
-
-        let mut group = c.benchmark_group(format!("scale {scale}x"));
-        group.measurement_time(Duration::from_secs(10));
-        let ask = AskOptions::default();
-        let mut next = 0;
-        group.bench_function("ask (rotating questions)", |b| {
-            b.iter(|| {
-                next = (next + 1) % questions.len();
-                snapshot.ask(black_box(&questions[next]), &ask)
-            })
-        });
-        group.finish();
+        let dir = synth::cached("corpus".as_ref(), &root(), scale, SEED)
+            .expect("the synthetic corpus is generated");
+        measure(c, &format!("scale {scale}x"), &dir, &news);
     }
+    for mb in docs_sizes() {
+        let dir = synth::docs::cached(&root(), mb, SEED).expect("the docs corpus is generated");
+        let questions = synth::docs::questions(&dir).expect("the docs questions are there");
+        measure(c, &format!("docs {mb} MB"), &dir, &questions);
+    }
+}
+
+/// Load + index, then answering questions in rotation, on one corpus.
+fn measure(c: &mut Criterion, name: &str, dir: &std::path::Path, questions: &[String]) {
+    let options = LoadOptions::default();
+    let snapshot = Snapshot::load(&dir, &options);
+    let s = snapshot.stats();
+    let answered = questions
+        .iter()
+        .filter(|q| snapshot.ask(q, &AskOptions::default()).is_answered())
+        .count();
+    let asked = questions.len();
+    eprintln!(
+        "{name}: {} documents, {} passages, {} words, {} text bytes, vocabulary {}, \
+         ~{:.1} MiB, loaded in {:.0} ms; {answered}/{asked} questions answered",
+        s.documents,
+        s.passages,
+        s.words,
+        s.text_bytes,
+        s.vocabulary,
+        s.memory_bytes as f64 / (1024.0 * 1024.0),
+        s.load_time.as_secs_f64() * 1000.0
+    );
+
+    let mut group = c.benchmark_group(name);
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
+    // One load per sample when loads are slow (10 in all, 1000×), more when they are fast.
+    let load = s.load_time.max(Duration::from_millis(1));
+    group.warm_up_time(load.min(Duration::from_secs(3)));
+    group.measurement_time((load * 9).max(Duration::from_secs(3)));
+    group.bench_function("load+index", |b| {
+        b.iter(|| Snapshot::load(black_box(&dir), &options))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group(name);
+    group.measurement_time(Duration::from_secs(10));
+    let ask = AskOptions::default();
+    let mut next = 0;
+    group.bench_function("ask (rotating questions)", |b| {
+        b.iter(|| {
+            next = (next + 1) % questions.len();
+            snapshot.ask(black_box(&questions[next]), &ask)
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(benches, scale);
