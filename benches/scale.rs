@@ -62,7 +62,7 @@ fn scale(c: &mut Criterion) {
 /// Load + index, then answering questions in rotation, on one corpus.
 fn measure(c: &mut Criterion, name: &str, dir: &std::path::Path, questions: &[String]) {
     let options = LoadOptions::default();
-    let snapshot = Snapshot::load(&dir, &options);
+    let snapshot = Snapshot::load(dir, &options);
     let s = snapshot.stats();
     let answered = questions
         .iter()
@@ -88,7 +88,7 @@ fn measure(c: &mut Criterion, name: &str, dir: &std::path::Path, questions: &[St
     group.warm_up_time(load.min(Duration::from_secs(3)));
     group.measurement_time((load * 9).max(Duration::from_secs(3)));
     group.bench_function("load+index", |b| {
-        b.iter(|| Snapshot::load(black_box(&dir), &options))
+        b.iter(|| Snapshot::load(black_box(dir), &options))
     });
     group.finish();
 
