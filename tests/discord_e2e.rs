@@ -4,18 +4,15 @@
 
 mod support;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use citebot::config::Config;
 use citebot::discord::render::escape;
-use citebot::{Library, LoadOptions, Snapshot};
 use serde_json::{json, Value};
+use support::bot::{copy_corpus, Bot};
 use support::discord_double::payloads::{self, PERMS_MEMBER};
 use support::discord_double::{Actor, DiscordDouble, MessageSpec, OptionValue, RecordedRequest};
-use tokio::sync::oneshot;
 
 /// Every wait is bounded by this.
 const T: Duration = Duration::from_secs(15);
@@ -25,23 +22,6 @@ const TOKEN: &str = "e2e-secret-token.abc";
 const FLAG_EPHEMERAL: u64 = 64;
 
 const SPOKESMAN: &str = "Who is the spokesman of the Taliban's foreign ministry?";
-
-/// A bot running against a double, with its corpus in a temporary folder.
-struct Bot {
-    double: DiscordDouble,
-    corpus: tempfile::TempDir,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-fn copy_corpus(to: &Path) {
-    for entry in std::fs::read_dir("corpus").expect("the bundled corpus") {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-        }
-    }
-}
 
 fn member() -> Actor {
     Actor::member(6001, "alice")
@@ -53,47 +33,11 @@ impl Bot {
     }
 
     /// Starts a double and the bot; `env` adds or overrides configuration keys, `files` are
-    /// written into the corpus copy before it loads.
+    /// written into the corpus copy before it loads. Cooldowns are off unless `env` sets them.
     async fn start_with(env: &[(&str, &str)], files: &[(&str, &str)]) -> Bot {
-        let double = DiscordDouble::start().await;
-        let corpus = tempfile::tempdir().unwrap();
-        copy_corpus(corpus.path());
-        for (name, text) in files {
-            std::fs::write(corpus.path().join(name), text).unwrap();
-        }
-        let mut vars: HashMap<String, String> = [
-            ("DISCORD_TOKEN", TOKEN.to_string()),
-            ("DISCORD_API_BASE_URL", double.base_url()),
-            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
-            ("MODERATOR_ROLE_IDS", double.moderator_role_id().to_string()),
-            ("ANSWER_COOLDOWN_SECS", "0".to_string()),
-            ("CORPUS_DIR", corpus.path().display().to_string()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-        for (k, v) in env {
-            vars.insert(k.to_string(), v.to_string());
-        }
-        let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("configuration");
-        let snapshot = Snapshot::load(&config.corpus_dir, &LoadOptions::default());
-        assert!(!snapshot.is_empty());
-        let library = Arc::new(Library::new(snapshot, LoadOptions::default()));
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(citebot::discord::run(config, library, async {
-            let _ = stopped.await;
-        }));
-        let bot = Bot {
-            double,
-            corpus,
-            stop: Some(stop),
-            task,
-        };
-        bot.double
-            .wait_for_request(|r| r.route == "commands.overwrite", T)
-            .await
-            .unwrap_or_else(|| panic!("commands not registered\n{}", bot.double.request_log()));
-        bot
+        let mut vars = vec![("ANSWER_COOLDOWN_SECS", "0")];
+        vars.extend_from_slice(env);
+        Bot::launch(DiscordDouble::start().await, TOKEN, &vars, files).await
     }
 
     /// Pushes a slash command and returns the interaction's token.
@@ -146,26 +90,10 @@ impl Bot {
         request.body.expect("follow-up body")
     }
 
-    /// Stops the bot as SIGINT would and checks it shut down cleanly.
-    async fn stop(mut self) -> DiscordDouble {
-        self.stop.take().unwrap().send(()).unwrap();
-        let ended = tokio::time::timeout(T, &mut self.task)
-            .await
-            .expect("the bot stops in time")
-            .expect("the bot task did not panic");
-        ended.expect("the bot stops without an error");
-        let seen = format!(
-            "{:?}{:?}",
-            self.double.requests(),
-            self.double.gateway_frames()
-        );
-        assert!(!seen.contains(TOKEN), "the token leaked");
-        assert!(
-            self.double.fallback_requests().is_empty(),
-            "unmodelled requests\n{}",
-            self.double.request_log()
-        );
-        self.double
+    /// Stops the bot as SIGINT would and checks it shut down cleanly (see
+    /// [`Bot::shut_down`]).
+    async fn stop(self) -> DiscordDouble {
+        self.shut_down().await
     }
 }
 

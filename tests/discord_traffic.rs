@@ -6,15 +6,11 @@
 mod support;
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use citebot::config::Config;
-use citebot::{Library, LoadOptions, Snapshot};
 use serde_json::{json, Value};
+use support::bot::Bot;
 use support::discord_double::{self, payloads, Actor, DiscordDouble, OptionValue, RecordedRequest};
-use tokio::sync::oneshot;
 
 /// Every wait is bounded by this.
 const T: Duration = Duration::from_secs(20);
@@ -38,24 +34,6 @@ const QUESTIONS: [&str; 3] = [
     "How many attacks has Daesh carried out in Afghanistan since 2021?",
 ];
 
-/// A bot running against a double, with its corpus in a temporary folder.
-struct Bot {
-    double: DiscordDouble,
-    _corpus: tempfile::TempDir,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-fn copy_corpus(to: &Path) {
-    for entry in std::fs::read_dir("corpus").expect("the bundled corpus") {
-        let path = entry.expect("a corpus entry").path();
-        if path.is_file() {
-            let name = path.file_name().expect("a file name");
-            std::fs::copy(&path, to.join(name)).expect("copied");
-        }
-    }
-}
-
 impl Bot {
     /// Starts a double announcing `heartbeat_ms`, and the bot with `env` added to its
     /// configuration; returns once the bot registered its commands.
@@ -65,40 +43,7 @@ impl Bot {
             ..Default::default()
         })
         .await;
-        let corpus = tempfile::tempdir().expect("a temporary folder");
-        copy_corpus(corpus.path());
-        let mut vars: HashMap<String, String> = [
-            ("DISCORD_TOKEN", TOKEN.to_string()),
-            ("DISCORD_API_BASE_URL", double.base_url()),
-            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
-            ("MODERATOR_ROLE_IDS", double.moderator_role_id().to_string()),
-            ("CORPUS_DIR", corpus.path().display().to_string()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-        for (k, v) in env {
-            vars.insert(k.to_string(), v.to_string());
-        }
-        let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("configuration");
-        let snapshot = Snapshot::load(&config.corpus_dir, &LoadOptions::default());
-        assert!(!snapshot.is_empty());
-        let library = Arc::new(Library::new(snapshot, LoadOptions::default()));
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(citebot::discord::run(config, library, async {
-            let _ = stopped.await;
-        }));
-        let bot = Bot {
-            double,
-            _corpus: corpus,
-            stop: Some(stop),
-            task,
-        };
-        bot.double
-            .wait_for_request(|r| r.route == "commands.overwrite", T)
-            .await
-            .unwrap_or_else(|| panic!("commands not registered\n{}", bot.double.request_log()));
-        bot
+        Bot::launch(double, TOKEN, env, &[]).await
     }
 
     /// Pushes `/ask question` from `actor`; returns the interaction's token and the dispatch's
@@ -133,18 +78,8 @@ impl Bot {
     }
 
     /// Stops the bot as SIGINT would and checks it shut down cleanly.
-    async fn stop(mut self) {
-        self.stop.take().expect("running").send(()).expect("stop");
-        let ended = tokio::time::timeout(T, &mut self.task)
-            .await
-            .expect("the bot stops in time")
-            .expect("the bot task did not panic");
-        ended.expect("the bot stops without an error");
-        assert!(
-            self.double.fallback_requests().is_empty(),
-            "unmodelled requests\n{}",
-            self.double.request_log()
-        );
+    async fn stop(self) {
+        self.shut_down().await;
     }
 }
 

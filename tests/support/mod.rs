@@ -1,3 +1,5 @@
-//! Shared helpers for the integration tests: the local Discord API double.
+//! Shared helpers for the integration tests: the local Discord API double, and the bot started
+//! against it.
 
+pub mod bot;
 pub mod discord_double;

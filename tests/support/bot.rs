@@ -1,0 +1,114 @@
+//! citebot running against the local Discord double, with its own copy of the bundled corpus:
+//! what the end-to-end and traffic tests start and stop.
+
+// Each test crate uses part of it.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use citebot::config::Config;
+use citebot::{Library, LoadOptions, Snapshot};
+use tokio::sync::oneshot;
+
+use super::discord_double::DiscordDouble;
+
+/// Every wait of the harness is bounded by this.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running bot, its double, and its corpus folder (which tests may change before a reload).
+pub struct Bot {
+    pub double: DiscordDouble,
+    pub corpus: tempfile::TempDir,
+    token: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Copies the bundled corpus (its files, not folders) into `to`.
+pub fn copy_corpus(to: &Path) {
+    for entry in std::fs::read_dir("corpus").expect("the bundled corpus") {
+        let path = entry.expect("a corpus entry").path();
+        if path.is_file() {
+            let name = path.file_name().expect("a file name");
+            std::fs::copy(&path, to.join(name)).expect("copied");
+        }
+    }
+}
+
+impl Bot {
+    /// Starts the bot against `double` with `token`; `env` adds or overrides configuration
+    /// keys, `files` are written into the corpus copy before it loads. Returns once the bot
+    /// registered its commands.
+    pub async fn launch(
+        double: DiscordDouble,
+        token: &str,
+        env: &[(&str, &str)],
+        files: &[(&str, &str)],
+    ) -> Bot {
+        let corpus = tempfile::tempdir().expect("a temporary folder");
+        copy_corpus(corpus.path());
+        for (name, text) in files {
+            std::fs::write(corpus.path().join(name), text).expect("written");
+        }
+        let mut vars: HashMap<String, String> = [
+            ("DISCORD_TOKEN", token.to_string()),
+            ("DISCORD_API_BASE_URL", double.base_url()),
+            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
+            ("MODERATOR_ROLE_IDS", double.moderator_role_id().to_string()),
+            ("CORPUS_DIR", corpus.path().display().to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        for (k, v) in env {
+            vars.insert(k.to_string(), v.to_string());
+        }
+        let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("configuration");
+        let snapshot = Snapshot::load(&config.corpus_dir, &LoadOptions::default());
+        assert!(!snapshot.is_empty());
+        let library = Arc::new(Library::new(snapshot, LoadOptions::default()));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(citebot::discord::run(config, library, async {
+            let _ = stopped.await;
+        }));
+        let bot = Bot {
+            double,
+            corpus,
+            token: token.to_string(),
+            stop: Some(stop),
+            task,
+        };
+        bot.double
+            .wait_for_request(|r| r.route == "commands.overwrite", WAIT)
+            .await
+            .unwrap_or_else(|| panic!("commands not registered\n{}", bot.double.request_log()));
+        bot
+    }
+
+    /// Stops the bot as SIGINT would, and checks that it shut down cleanly, never sent its
+    /// token anywhere, and made no request the double does not model. Returns the double for
+    /// further checks.
+    pub async fn shut_down(mut self) -> DiscordDouble {
+        self.stop.take().expect("running").send(()).expect("stop");
+        let ended = tokio::time::timeout(WAIT, &mut self.task)
+            .await
+            .expect("the bot stops in time")
+            .expect("the bot task did not panic");
+        ended.expect("the bot stops without an error");
+        let seen = format!(
+            "{:?}{:?}",
+            self.double.requests(),
+            self.double.gateway_frames()
+        );
+        assert!(!seen.contains(&self.token), "the token leaked");
+        assert!(
+            self.double.fallback_requests().is_empty(),
+            "unmodelled requests\n{}",
+            self.double.request_log()
+        );
+        self.double
+    }
+}
