@@ -57,21 +57,37 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
         .map(|parsed| build_document(parsed, &boilerplate))
         .collect();
     let mut corpus = Corpus::default();
-    let mut raw_passages = Vec::new();
+    // Every passage's text goes into one string, sized exactly.
+    let pieces = built.iter().filter_map(|b| b.document.as_ref());
+    let (count, bytes) = pieces.fold((0, 0), |(n, b), (_, ps)| {
+        (
+            n + ps.len(),
+            b + ps.iter().map(|p| p.text.len()).sum::<usize>(),
+        )
+    });
+    corpus.passages.reserve_exact(count);
+    corpus.text.reserve_exact(bytes);
     for built in built {
         warnings.extend(built.warnings);
         let Some((document, passages)) = built.document else {
             continue;
         };
-        let doc_index = corpus.documents.len() as u32;
-        raw_passages.extend(passages.into_iter().map(|mut p| {
-            p.doc = doc_index;
-            p
-        }));
+        let doc = corpus.documents.len() as u32;
+        for p in passages {
+            corpus.passages.push(super::Passage {
+                doc,
+                paragraph: p.paragraph,
+                start: corpus.text.len(),
+                len: p.text.len() as u32,
+                heading: p.heading,
+            });
+            corpus.text.push_str(&p.text);
+        }
         corpus.documents.push(document);
     }
-    let (canonical, duplicates) = passage::group_duplicates(&raw_passages);
-    corpus.passages = raw_passages;
+    let texts: Vec<&str> = corpus.passages.iter().map(|p| corpus.text_of(p)).collect();
+    let (canonical, duplicates) = passage::group_duplicates(&texts);
+    drop(texts);
     corpus.canonical = canonical;
     corpus.duplicates = duplicates;
     (corpus, warnings)
@@ -88,10 +104,17 @@ struct Parsed {
     short_lines: HashSet<String>,
 }
 
-/// A document ready to join the corpus (its passages' `doc` still to be set), or the reason it
-/// cannot, and any warnings either way.
+/// A passage before it joins the corpus.
+struct Piece {
+    paragraph: u32,
+    heading: bool,
+    text: String,
+}
+
+/// A document ready to join the corpus, with its passages, or the reason it cannot, and any
+/// warnings either way.
 struct Built {
-    document: Option<(Document, Vec<super::Passage>)>,
+    document: Option<(Document, Vec<Piece>)>,
     warnings: Vec<LoadWarning>,
 }
 
@@ -162,11 +185,10 @@ fn build_document(parsed: Parsed, boilerplate: &HashSet<String>) -> Built {
     for (p, _) in paragraphs.into_iter().zip(keep).filter(|(_, keep)| *keep) {
         let heading = p.kind == clean::Kind::Heading;
         for text in passage::windows(p.text) {
-            passages.push(super::Passage {
-                doc: 0,
+            passages.push(Piece {
                 paragraph: p.number,
-                text,
                 heading,
+                text,
             });
         }
     }

@@ -67,8 +67,10 @@ pub struct Passage {
     pub doc: u32,
     /// 1-based paragraph number in its document.
     pub paragraph: u32,
-    /// Verbatim text.
-    pub text: String,
+    /// Where its verbatim text starts in [`Corpus::text`] (bytes; see [`Corpus::text_of`]).
+    pub start: usize,
+    /// Its length in bytes.
+    pub len: u32,
     /// Headings and captions: quotable, ranked below body text.
     pub heading: bool,
 }
@@ -80,6 +82,8 @@ pub struct Corpus {
     pub documents: Vec<Document>,
     /// Every passage, in document order.
     pub passages: Vec<Passage>,
+    /// Every passage's text, back to back: one allocation, whatever the number of passages.
+    pub text: String,
     /// For each passage, the passage that stands for its duplicate group (itself when unique).
     pub canonical: Vec<u32>,
     /// For each canonical passage with duplicates, the other members, in order.
@@ -95,18 +99,25 @@ impl Corpus {
             .map(|d| d.opening.as_str())
     }
 
+    /// A passage's verbatim text.
+    pub fn text_of(&self, passage: &Passage) -> &str {
+        &self.text[passage.start..passage.start + passage.len as usize]
+    }
+
+    /// The verbatim text of passage `id`.
+    pub fn passage_text(&self, id: u32) -> &str {
+        self.text_of(&self.passages[id as usize])
+    }
+
     /// Bytes of passage text.
     pub fn text_bytes(&self) -> usize {
-        self.passages.iter().map(|p| p.text.len()).sum()
+        self.text.len()
     }
 
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
-        let passages: usize = self
-            .passages
-            .iter()
-            .map(|p| p.text.capacity() + std::mem::size_of::<Passage>())
-            .sum();
+        let passages =
+            self.text.capacity() + self.passages.capacity() * std::mem::size_of::<Passage>();
         let docs: usize = self
             .documents
             .iter()

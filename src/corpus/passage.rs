@@ -15,7 +15,6 @@ use std::hash::Hasher;
 use rayon::prelude::*;
 use rustc_hash::FxHasher;
 
-use super::Passage;
 use crate::search::text::sentences;
 
 /// Paragraphs longer than this are cut into sentence windows.
@@ -195,8 +194,8 @@ const PAIR_CHUNK: usize = 1 << 14;
 ///
 /// Returns, for each passage, the id of the earliest passage of its group, and for each group
 /// with more than one member, the other members in order.
-pub fn group_duplicates(passages: &[Passage]) -> (Vec<u32>, HashMap<u32, Vec<u32>>) {
-    let prints: Vec<Fingerprint> = passages.par_iter().map(|p| fingerprint(&p.text)).collect();
+pub fn group_duplicates(passages: &[&str]) -> (Vec<u32>, HashMap<u32, Vec<u32>>) {
+    let prints: Vec<Fingerprint> = passages.par_iter().map(|p| fingerprint(p)).collect();
     let mut parent: Vec<u32> = (0..passages.len() as u32).collect();
     // Exact repeats: runs of equal hashes once sorted; the first of each run stands for it.
     let mut exact: Vec<(u64, u32)> = prints
@@ -248,7 +247,7 @@ pub fn group_duplicates(passages: &[Passage]) -> (Vec<u32>, HashMap<u32, Vec<u32
         ids.dedup();
         let sets: Vec<Vec<u64>> = ids
             .par_iter()
-            .map(|&id| shingles(&passages[id as usize].text))
+            .map(|&id| shingles(passages[id as usize]))
             .collect();
         let set = |id: u32| &sets[ids.binary_search(&id).expect("listed above")];
         let same: Vec<bool> = chunk
@@ -277,15 +276,6 @@ pub fn group_duplicates(passages: &[Passage]) -> (Vec<u32>, HashMap<u32, Vec<u32
 mod tests {
     use super::*;
 
-    fn passage(text: &str) -> Passage {
-        Passage {
-            doc: 0,
-            paragraph: 1,
-            text: text.to_string(),
-            heading: false,
-        }
-    }
-
     #[test]
     fn short_paragraphs_are_one_passage() {
         assert_eq!(windows("One sentence.".into()), vec!["One sentence."]);
@@ -310,7 +300,7 @@ mod tests {
         let a = "The Iranian officials should rather focus on constructive economic, political and social relations between the two neighboring and friendly peoples and countries instead of raising false alarms about Afghanistan,” he added.";
         let b = "“The Iranian officials should rather focus on constructive economic, political, and social relations between the two neighboring and friendly peoples and countries instead of raising false alarms about Afghanistan,” Balkhi said.";
         let c = "Balkhi reiterated that the Taliban will not allow anyone to threaten the national security of Afghanistan, or use our territory against others.";
-        let (canonical, dups) = group_duplicates(&[passage(a), passage(c), passage(b), passage(a)]);
+        let (canonical, dups) = group_duplicates(&[a, c, b, a]);
         assert_eq!(canonical, vec![0, 1, 0, 0]);
         assert_eq!(dups[&0], vec![2, 3]);
     }

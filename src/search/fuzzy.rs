@@ -74,12 +74,22 @@ impl Trigrams {
     /// Indexes words by their trigrams; a word's id is its position in `words`.
     pub fn build<'a>(words: impl IndexedParallelIterator<Item = &'a str> + Clone) -> Trigrams {
         let letters: Vec<u64> = words.clone().map(letters).collect();
-        // Count, then fill: the ids are allocated once, at their exact size.
-        let grams_of: Vec<Vec<u32>> = words.map(grams).collect();
-        let mut counts: rustc_hash::FxHashMap<u32, u32> = Default::default();
-        for &g in grams_of.iter().flatten() {
-            *counts.entry(g).or_default() += 1;
-        }
+        // Count, then fill: the ids are allocated once, at their exact size (grams are computed
+        // twice rather than held for every word).
+        let mut counts: rustc_hash::FxHashMap<u32, u32> = words
+            .clone()
+            .fold(rustc_hash::FxHashMap::default, |mut counts, w| {
+                for g in grams(w) {
+                    *counts.entry(g).or_default() += 1;
+                }
+                counts
+            })
+            .reduce(rustc_hash::FxHashMap::default, |mut a, b| {
+                for (g, n) in b {
+                    *a.entry(g).or_default() += n;
+                }
+                a
+            });
         let mut keys: Vec<u32> = counts.keys().copied().collect();
         keys.par_sort_unstable();
         let mut offsets = Vec::with_capacity(keys.len() + 1);
@@ -89,11 +99,14 @@ impl Trigrams {
             total += counts[k];
         }
         offsets.push(total);
+        counts.clear();
         let mut next: Vec<u32> = offsets.clone();
         let mut ids = vec![0u32; total as usize];
-        for (id, grams) in grams_of.iter().enumerate() {
-            for g in grams {
-                let slot = &mut next[keys.binary_search(g).expect("counted above")];
+        // Words in id order, so every list comes out sorted.
+        let ordered: Vec<&str> = words.collect();
+        for (id, word) in ordered.iter().enumerate() {
+            for g in grams(word) {
+                let slot = &mut next[keys.binary_search(&g).expect("counted above")];
                 ids[*slot as usize] = id as u32;
                 *slot += 1;
             }

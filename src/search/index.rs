@@ -268,7 +268,7 @@ impl Index {
         let tokenize = |chunk: &[u32]| -> Vec<Tokenized> {
             chunk
                 .par_iter()
-                .map(|&p| tokenize_for_index(&corpus.passages[p as usize].text, &aliases))
+                .map(|&p| tokenize_for_index(corpus.passage_text(p), &aliases))
                 .collect()
         };
         // Interning is sequential (ids in first-seen order): it runs while the next chunk is
@@ -330,6 +330,8 @@ impl Index {
         drop(final_id);
         let vocabulary = Map::from_iter(surfaces.iter().enumerate().map(|(i, w)| (w, i as u64)))
             .expect("sorted, deduplicated keys");
+        // Before the postings exist: its buffers and theirs are never held at once.
+        let trigrams = Trigrams::build(surfaces.par_iter().map(String::as_str));
         let mut terms: HashMap<String, u32> = HashMap::new();
         let mut word_term = Vec::with_capacity(surfaces.len());
         let stems: Vec<String> = surfaces.par_iter().map(|w| text::stem(w)).collect();
@@ -424,7 +426,6 @@ impl Index {
                 ids
             })
             .collect();
-        let trigrams = Trigrams::build(surfaces.par_iter().map(String::as_str));
         Index {
             aliases,
             vocabulary,
@@ -542,7 +543,7 @@ mod tests {
         let index = Index::build(&corpus, Aliases::load(dir).0);
         let mut names = 0;
         for passage in 0..index.passage_count() as u32 {
-            let text = &corpus.passages[index.passage_id(passage) as usize].text;
+            let text = corpus.passage_text(index.passage_id(passage));
             let tokens: Vec<Token> = text::tokenize(text);
             let words: Vec<&Token> = tokens.iter().filter(|t| !t.stop).collect();
             let spans: Vec<text::Span> =

@@ -86,8 +86,9 @@ fn quote(corpus: &Corpus, index: &Index, query: &Query, hit: &Hit) -> Quote {
     let id = index.passage_id(hit.passage);
     let passage = &corpus.passages[id as usize];
     let doc = &corpus.documents[passage.doc as usize];
-    let (matched, anchors) = matched_ranges(index, query, hit.mask, hit.passage, &passage.text);
-    let excerpt = excerpt::crop(&passage.text, &matched, &anchors);
+    let text = corpus.text_of(passage);
+    let (matched, anchors) = matched_ranges(index, query, hit.mask, hit.passage, text);
+    let excerpt = excerpt::crop(text, &matched, &anchors);
     let mut also_in: Vec<Citation> = Vec::new();
     for &other in corpus.duplicates.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
         let p = &corpus.passages[other as usize];
@@ -282,7 +283,7 @@ pub fn explain(corpus: &Corpus, index: &Index, question: &str) -> String {
             hit.answer_distance,
             corpus.documents[p.doc as usize].id,
             p.paragraph,
-            p.text.chars().take(90).collect::<String>()
+            corpus.text_of(p).chars().take(90).collect::<String>()
         );
     }
     out
