@@ -57,8 +57,9 @@ pub struct Index {
     pub(super) word_term: Vec<u32>,
     /// Word id → occurrences in the corpus.
     pub(super) word_count: Vec<u32>,
-    /// Stem → term id. Alias groups have terms of their own after the stems.
-    pub(super) terms: HashMap<String, u32>,
+    /// Stem → term id. Alias groups and acronym definitions have terms of their own, with
+    /// internal names ([`definition_term`]).
+    terms: Map<Vec<u8>>,
     /// Alias group → term id.
     pub(super) alias_terms: Vec<u32>,
     /// Every term's postings, back to back, each term's by passage.
@@ -352,6 +353,15 @@ impl Index {
             let next = terms.len() as u32;
             terms.entry(definition_term(a)).or_insert(next);
         }
+        let term_count = terms.len();
+        // The map becomes an FST of names → ids: a few bytes a term instead of a string and a
+        // hash slot each.
+        let mut names: Vec<(String, u32)> = terms.into_iter().collect();
+        names.par_sort_unstable();
+        let terms = Map::from_iter(names.iter().map(|(n, id)| (n, u64::from(*id))))
+            .expect("sorted, deduplicated keys");
+        drop(names);
+        let term_id = |name: &str| terms.get(name).map(|id| id as u32);
 
         let mut word_count = vec![0u32; surfaces.len()];
         for &entry in &sequence {
@@ -376,22 +386,22 @@ impl Index {
                     word_term[(entry & ID_MASK) as usize]
                 }
             }));
-            out.extend(defined_in(p).map(|(_, a)| terms[&definition_term(a)]));
+            out.extend(defined_in(p).filter_map(|(_, a)| term_id(&definition_term(a))));
             out.sort_unstable();
         };
         // Two passes, so the postings are allocated once at their exact size: count, then fill.
         let mut here: Vec<u32> = Vec::new();
-        let mut offsets = vec![0usize; terms.len() + 1];
+        let mut offsets = vec![0usize; term_count + 1];
         for p in 0..lengths.len() {
             passage_terms(p, &mut here);
             for run in here.chunk_by(|a, b| a == b) {
                 offsets[run[0] as usize + 1] += 1;
             }
         }
-        for t in 0..terms.len() {
+        for t in 0..term_count {
             offsets[t + 1] += offsets[t];
         }
-        let mut postings = vec![Posting(0); offsets[terms.len()]];
+        let mut postings = vec![Posting(0); offsets[term_count]];
         let mut next = offsets.clone();
         for p in 0..lengths.len() {
             passage_terms(p, &mut here);
@@ -404,7 +414,7 @@ impl Index {
         drop(next);
         let average_length =
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
-        let max_tf_part: Vec<f32> = (0..terms.len())
+        let max_tf_part: Vec<f32> = (0..term_count)
             .into_par_iter()
             .map(|t| {
                 postings[offsets[t]..offsets[t + 1]]
@@ -471,7 +481,7 @@ impl Index {
             + words
             + self.vocabulary.as_fst().as_bytes().len()
             + self.trigrams.memory_bytes()
-            + self.terms.capacity() * 40
+            + self.terms.as_fst().as_bytes().len()
             + (self.word_term.capacity() + self.word_count.capacity()) * 4
             + (self.passages.capacity() + self.lengths.capacity()) * 4
             + self.starts.capacity() * 4
@@ -514,6 +524,23 @@ impl Index {
             self.starts[passage as usize + 1],
         );
         &self.sequence[start as usize..end as usize]
+    }
+
+    /// The term id of a stem (or of an internal name such as [`definition_term`]'s).
+    pub(super) fn term(&self, name: &str) -> Option<u32> {
+        self.terms.get(name).map(|id| id as u32)
+    }
+
+    /// The name of a term (for explanations: a scan of every term).
+    pub(super) fn term_name(&self, term: u32) -> Option<String> {
+        use fst::Streamer;
+        let mut stream = self.terms.stream();
+        while let Some((name, id)) = stream.next() {
+            if id == u64::from(term) {
+                return Some(String::from_utf8_lossy(name).into_owned());
+            }
+        }
+        None
     }
 
     /// Word id of a surface form, if in the vocabulary.

@@ -254,11 +254,7 @@ pub fn explain(corpus: &Corpus, index: &Index, question: &str) -> String {
             .alternatives
             .iter()
             .map(|&(t, w)| {
-                let name = index
-                    .terms
-                    .iter()
-                    .find(|(_, &id)| id == t)
-                    .map_or("?", |(s, _)| s.as_str());
+                let name = index.term_name(t).unwrap_or_else(|| "?".to_string());
                 format!("{name}×{w:.2}(df {})", index.df(t))
             })
             .collect();

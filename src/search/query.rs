@@ -146,7 +146,7 @@ impl Query {
                 continue;
             }
             let mut alternatives: Vec<(u32, f32)> = Vec::new();
-            let own = index.terms.get(&t.stem).copied();
+            let own = index.term(&t.stem);
             let spelled = index.word(&t.text).is_some();
             if let Some(term) = own {
                 if seen_terms.contains(&term) {
@@ -175,7 +175,7 @@ impl Query {
                 }
             }
             // The passages that define an acronym the question uses.
-            if let Some(&term) = index.terms.get(&index::definition_term(&t.text)) {
+            if let Some(term) = index.term(&index::definition_term(&t.text)) {
                 alternatives.push((term, 1.0));
             }
             // Typo neighbours for a word the corpus does not spell this way, or spells only
