@@ -57,32 +57,28 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
         .map(|parsed| build_document(parsed, &boilerplate))
         .collect();
     let mut corpus = Corpus::default();
-    // Every passage's text goes into one string, sized exactly.
-    let pieces = built.iter().filter_map(|b| b.document.as_ref());
-    let (count, bytes) = pieces.fold((0, 0), |(n, b), (_, ps)| {
-        (
-            n + ps.len(),
-            b + ps.iter().map(|p| p.text.len()).sum::<usize>(),
-        )
-    });
+    let count = built
+        .iter()
+        .filter_map(|b| b.document.as_ref())
+        .map(|(_, _, pieces)| pieces.len())
+        .sum();
     corpus.passages.reserve_exact(count);
-    corpus.text.reserve_exact(bytes);
     for built in built {
         warnings.extend(built.warnings);
-        let Some((document, passages)) = built.document else {
+        let Some((document, text, pieces)) = built.document else {
             continue;
         };
         let doc = corpus.documents.len() as u32;
-        for p in passages {
-            corpus.passages.push(super::Passage {
+        corpus
+            .passages
+            .extend(pieces.into_iter().map(|p| super::Passage {
                 doc,
                 paragraph: p.paragraph,
-                start: corpus.text.len(),
-                len: p.text.len() as u32,
+                start: p.start,
+                len: p.len,
                 heading: p.heading,
-            });
-            corpus.text.push_str(&p.text);
-        }
+            }));
+        corpus.texts.push(text);
         corpus.documents.push(document);
     }
     let texts: Vec<&str> = corpus.passages.iter().map(|p| corpus.text_of(p)).collect();
@@ -104,17 +100,18 @@ struct Parsed {
     short_lines: HashSet<String>,
 }
 
-/// A passage before it joins the corpus.
+/// A passage before it joins the corpus: where it stands in its document's text.
 struct Piece {
     paragraph: u32,
     heading: bool,
-    text: String,
+    start: u32,
+    len: u32,
 }
 
-/// A document ready to join the corpus, with its passages, or the reason it cannot, and any
-/// warnings either way.
+/// A document ready to join the corpus, with its passages' text and places, or the reason it
+/// cannot, and any warnings either way.
 struct Built {
-    document: Option<(Document, Vec<Piece>)>,
+    document: Option<(Document, String, Vec<Piece>)>,
     warnings: Vec<LoadWarning>,
 }
 
@@ -180,17 +177,26 @@ fn build_document(parsed: Parsed, boilerplate: &HashSet<String>) -> Built {
     let words = kept.iter().map(|p| clean::word_count(&p.text)).sum();
     let count = kept.len();
     let keep: Vec<bool> = paragraphs.iter().map(keep).collect();
-    let mut passages = Vec::new();
-    // The paragraphs' strings become the passages' (moved, not copied, when not cut).
+    let mut windows: Vec<(u32, bool, String)> = Vec::new();
     for (p, _) in paragraphs.into_iter().zip(keep).filter(|(_, keep)| *keep) {
         let heading = p.kind == clean::Kind::Heading;
-        for text in passage::windows(p.text) {
-            passages.push(Piece {
-                paragraph: p.number,
-                heading,
-                text,
-            });
-        }
+        windows.extend(
+            passage::windows(p.text)
+                .into_iter()
+                .map(|w| (p.number, heading, w)),
+        );
+    }
+    // The document's passages, back to back in one string of the exact size.
+    let mut text = String::with_capacity(windows.iter().map(|(_, _, w)| w.len()).sum());
+    let mut passages = Vec::with_capacity(windows.len());
+    for (paragraph, heading, window) in windows {
+        passages.push(Piece {
+            paragraph,
+            heading,
+            start: text.len() as u32,
+            len: window.len() as u32,
+        });
+        text.push_str(&window);
     }
     let document = Document {
         content_hash,
@@ -205,7 +211,7 @@ fn build_document(parsed: Parsed, boilerplate: &HashSet<String>) -> Built {
         opening,
     };
     Built {
-        document: Some((document, passages)),
+        document: Some((document, text, passages)),
         warnings,
     }
 }
@@ -286,11 +292,10 @@ fn read_file(id: &str, path: &Path, options: &LoadOptions) -> Result<Decoded, Lo
     let size = std::fs::metadata(path)
         .map_err(|e| warn(WarningKind::Unreadable(e.to_string())))?
         .len();
-    if size > options.max_file_bytes {
-        return Err(warn(WarningKind::TooLarge {
-            size,
-            cap: options.max_file_bytes,
-        }));
+    // Passages address their document's text with 32-bit offsets, whatever the cap says.
+    let cap = options.max_file_bytes.min(u64::from(u32::MAX));
+    if size > cap {
+        return Err(warn(WarningKind::TooLarge { size, cap }));
     }
     let bytes = std::fs::read(path).map_err(|e| warn(WarningKind::Unreadable(e.to_string())))?;
     let text = decode(&bytes).map_err(warn)?;

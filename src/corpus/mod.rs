@@ -67,8 +67,9 @@ pub struct Passage {
     pub doc: u32,
     /// 1-based paragraph number in its document.
     pub paragraph: u32,
-    /// Where its verbatim text starts in [`Corpus::text`] (bytes; see [`Corpus::text_of`]).
-    pub start: usize,
+    /// Where its verbatim text starts in its document's [`Corpus::texts`] entry (bytes; see
+    /// [`Corpus::text_of`]).
+    pub start: u32,
     /// Its length in bytes.
     pub len: u32,
     /// Headings and captions: quotable, ranked below body text.
@@ -82,8 +83,9 @@ pub struct Corpus {
     pub documents: Vec<Document>,
     /// Every passage, in document order.
     pub passages: Vec<Passage>,
-    /// Every passage's text, back to back: one allocation, whatever the number of passages.
-    pub text: String,
+    /// Per document, its passages' text back to back: one allocation a document, not one a
+    /// passage, built in parallel and never copied.
+    pub texts: Vec<String>,
     /// For each passage, the passage that stands for its duplicate group (itself when unique).
     pub canonical: Vec<u32>,
     /// For each canonical passage with duplicates, the other members, in order.
@@ -101,7 +103,8 @@ impl Corpus {
 
     /// A passage's verbatim text.
     pub fn text_of(&self, passage: &Passage) -> &str {
-        &self.text[passage.start..passage.start + passage.len as usize]
+        let start = passage.start as usize;
+        &self.texts[passage.doc as usize][start..start + passage.len as usize]
     }
 
     /// The verbatim text of passage `id`.
@@ -111,13 +114,13 @@ impl Corpus {
 
     /// Bytes of passage text.
     pub fn text_bytes(&self) -> usize {
-        self.text.len()
+        self.texts.iter().map(String::len).sum()
     }
 
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
-        let passages =
-            self.text.capacity() + self.passages.capacity() * std::mem::size_of::<Passage>();
+        let passages = self.texts.iter().map(String::capacity).sum::<usize>()
+            + self.passages.capacity() * std::mem::size_of::<Passage>();
         let docs: usize = self
             .documents
             .iter()
