@@ -478,14 +478,14 @@ pub fn spans(text: &str) -> Vec<Span> {
 }
 
 /// A token as the scanner reports it, its word borrowed from a reused buffer.
-pub(crate) struct Piece<'a> {
-    pub word: &'a str,
-    pub start: usize,
-    pub end: usize,
-    pub caps: bool,
-    pub stop: bool,
-    pub joined: bool,
-    pub position: u32,
+struct Piece<'a> {
+    word: &'a str,
+    start: usize,
+    end: usize,
+    caps: bool,
+    stop: bool,
+    joined: bool,
+    position: u32,
 }
 
 /// The character at byte `i`, if any (ASCII without decoding).
@@ -500,7 +500,7 @@ fn char_at(text: &str, i: usize) -> Option<char> {
 
 /// The tokenizer: reports every token of `text` in order, each compound's parts before its
 /// joined form. [`tokenize`] and [`spans`] are views of it.
-pub(crate) fn scan(text: &str, mut emit: impl FnMut(&Piece<'_>)) {
+fn scan(text: &str, mut emit: impl FnMut(&Piece<'_>)) {
     let shouting = shouted(text);
     let mut position = 0u32;
     let mut buffers = (String::new(), String::new());
