@@ -264,16 +264,27 @@ pub fn likeness(a: &str, b: &str) -> f32 {
 mod tests {
     use super::*;
 
+    /// The word the typo tests vary.
+    const WORD: &str = "amirabdollahian";
+
+    /// Every one-typo variant of [`WORD`]: each letter deleted, substituted, or preceded by an
+    /// inserted letter.
+    fn one_typo_variants() -> Vec<String> {
+        WORD.char_indices()
+            .flat_map(|(i, _)| {
+                [
+                    format!("{}{}", &WORD[..i], &WORD[i + 1..]),
+                    format!("{}q{}", &WORD[..i], &WORD[i + 1..]),
+                    format!("{}é{}", &WORD[..i], &WORD[i..]),
+                ]
+            })
+            .collect()
+    }
+
     #[test]
     fn one_typo_changes_at_most_two_bits_of_the_letter_set() {
-        let word = "amirabdollahian";
-        for (i, _) in word.char_indices() {
-            let deleted = format!("{}{}", &word[..i], &word[i + 1..]);
-            let substituted = format!("{}q{}", &word[..i], &word[i + 1..]);
-            let inserted = format!("{}é{}", &word[..i], &word[i..]);
-            for typo in [deleted, substituted, inserted] {
-                assert!((letters(word) ^ letters(&typo)).count_ones() <= 2, "{typo}");
-            }
+        for typo in one_typo_variants() {
+            assert!((letters(WORD) ^ letters(&typo)).count_ones() <= 2, "{typo}");
         }
     }
 
@@ -313,14 +324,8 @@ mod tests {
 
     #[test]
     fn one_typo_changes_character_counts_by_two_at_most() {
-        let word = "amirabdollahian";
-        for (i, _) in word.char_indices() {
-            let deleted = format!("{}{}", &word[..i], &word[i + 1..]);
-            let substituted = format!("{}q{}", &word[..i], &word[i + 1..]);
-            let inserted = format!("{}é{}", &word[..i], &word[i..]);
-            for typo in [deleted, substituted, inserted] {
-                assert!(Histogram::of(word).distance(&typo) <= 2, "{typo}");
-            }
+        for typo in one_typo_variants() {
+            assert!(Histogram::of(WORD).distance(&typo) <= 2, "{typo}");
         }
         assert_eq!(Histogram::of("abc").distance("xyz"), 6);
     }
