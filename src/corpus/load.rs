@@ -150,10 +150,15 @@ fn build_document(parsed: Parsed, boilerplate: &HashSet<String>) -> Built {
             kind: WarningKind::BadFrontMatter(why),
         });
     }
-    let keep = |p: &clean::Paragraph| {
-        p.kind != clean::Kind::Debris && !clean::is_boilerplate(&p.text, boilerplate)
-    };
-    let kept: Vec<&clean::Paragraph> = paragraphs.iter().filter(|p| keep(p)).collect();
+    let keep: Vec<bool> = paragraphs
+        .iter()
+        .map(|p| p.kind != clean::Kind::Debris && !clean::is_boilerplate(&p.text, boilerplate))
+        .collect();
+    let kept: Vec<&clean::Paragraph> = paragraphs
+        .iter()
+        .zip(&keep)
+        .filter_map(|(p, &keep)| keep.then_some(p))
+        .collect();
     if kept.is_empty() {
         warnings.push(LoadWarning {
             path,
@@ -176,7 +181,6 @@ fn build_document(parsed: Parsed, boilerplate: &HashSet<String>) -> Built {
         .unwrap_or_default();
     let words = kept.iter().map(|p| clean::word_count(&p.text)).sum();
     let count = kept.len();
-    let keep: Vec<bool> = paragraphs.iter().map(keep).collect();
     let mut windows: Vec<(u32, bool, String)> = Vec::new();
     for (p, _) in paragraphs.into_iter().zip(keep).filter(|(_, keep)| *keep) {
         let heading = p.kind == clean::Kind::Heading;

@@ -422,21 +422,11 @@ fn all_caps(text: &str) -> bool {
 
 /// Splits a text into normalized tokens (stop words included, marked), with stems.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    tokenize_with(text, true)
-}
-
-/// Splits a text into normalized tokens without stemming them (`stem` left empty): for callers
-/// that look words up by their surface form, where stemming would be wasted work.
-pub fn tokenize_surface(text: &str) -> Vec<Token> {
-    tokenize_with(text, false)
-}
-
-fn tokenize_with(text: &str, stems: bool) -> Vec<Token> {
     let mut tokens = Vec::new();
     scan(text, |p| {
         tokens.push(Token {
             text: p.word.to_string(),
-            stem: if stems { stem(p.word) } else { String::new() },
+            stem: stem(p.word),
             start: p.start,
             end: p.end,
             caps: p.caps,
