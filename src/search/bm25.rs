@@ -347,7 +347,7 @@ mod tests {
                         if next() % 5 == 0 && w.len() > 5 {
                             format!("{}{}", &w[..w.len() - 2], &w[w.len() - 1..])
                         } else {
-                            w.clone()
+                            w.to_string()
                         }
                     })
                     .collect::<Vec<_>>()

@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 
+use super::words::Words;
 use rayon::prelude::*;
 
 /// The number of typos a word of this many characters may carry.
@@ -135,13 +136,7 @@ impl Trigrams {
 
     /// Vocabulary words within `max` typos of `word` (the word itself excluded), with their id
     /// and distance, nearest first, at most `limit`.
-    pub fn neighbours(
-        &self,
-        words: &[String],
-        word: &str,
-        max: u8,
-        limit: usize,
-    ) -> Vec<(u32, u8)> {
+    pub fn neighbours(&self, words: &Words, word: &str, max: u8, limit: usize) -> Vec<(u32, u8)> {
         if max == 0 || word.is_empty() {
             return Vec::new();
         }
@@ -340,11 +335,10 @@ mod tests {
 
     #[test]
     fn misspellings_find_their_word() {
-        let words: Vec<String> = ["abdollahian", "attacks", "governor", "hazara", "kabul"]
-            .iter()
-            .map(|w| w.to_string())
+        let words: Words = ["abdollahian", "attacks", "governor", "hazara", "kabul"]
+            .into_iter()
             .collect();
-        let index = Trigrams::build(words.par_iter().map(String::as_str));
+        let index = Trigrams::build(words.par_iter());
         let find = |w: &str| index.neighbours(&words, w, typo_budget(w.chars().count()), 3);
         assert_eq!(find("governer"), vec![(2, 1)]);
         assert_eq!(find("atacks"), vec![(1, 1)]);

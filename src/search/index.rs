@@ -9,8 +9,6 @@
 //! - Tokenizing runs in parallel; ids are assigned in sorted order afterwards, so the same corpus
 //!   always gives the same index.
 
-use std::collections::HashMap;
-
 use fst::Map;
 use rayon::prelude::*;
 
@@ -18,6 +16,7 @@ use super::aliases::Aliases;
 use super::bm25::tf_factor;
 use super::fuzzy::Trigrams;
 use super::text::{self, Token};
+use super::words::{Interner, Words};
 use crate::corpus::Corpus;
 
 /// A posting in four bytes: an indexed passage (high 24 bits) and how often the term occurs in
@@ -52,7 +51,7 @@ pub struct Index {
     /// Trigrams of the surface words, for typo-tolerant lookups.
     pub(super) trigrams: Trigrams,
     /// Word id → surface text.
-    pub(super) words: Vec<String>,
+    pub(super) words: Words,
     /// Word id → term id (its stem).
     pub(super) word_term: Vec<u32>,
     /// Word id → occurrences in the corpus.
@@ -132,7 +131,7 @@ struct Interned {
     /// Acronyms defined, by passage (few).
     definitions: Vec<(u32, String)>,
     /// Surface word → provisional id.
-    ids: HashMap<String, u32>,
+    ids: Interner,
 }
 
 impl Interned {
@@ -158,15 +157,7 @@ impl Interned {
             while let Some(a) = pending.next_if(|(_, at, _)| *at <= w.start) {
                 self.sequence.push(alias(a));
             }
-            let id = match self.ids.get(w.text.as_str()) {
-                Some(&id) => id,
-                None => {
-                    let id = self.ids.len() as u32;
-                    self.ids.insert(w.text.clone(), id);
-                    id
-                }
-            };
-            self.sequence.push(id | flags);
+            self.sequence.push(self.ids.intern(&w.text) | flags);
         }
         self.sequence.extend(pending.map(alias));
         self.lengths
@@ -308,19 +299,11 @@ impl Index {
             })
             .collect();
         for t in titles.iter().flatten() {
-            let next = interned.len() as u32;
-            interned.entry(t.text.clone()).or_insert(next);
+            interned.intern(&t.text);
         }
 
         // Vocabulary in sorted order, so ids do not depend on thread scheduling.
-        // The map's strings move into the vocabulary (never two copies of it at once).
-        let mut surfaces: Vec<(String, u32)> = interned.into_iter().collect();
-        surfaces.par_sort_unstable();
-        let mut final_id = vec![0u32; surfaces.len()];
-        for (i, (_, provisional)) in surfaces.iter().enumerate() {
-            final_id[*provisional as usize] = i as u32;
-        }
-        let surfaces: Vec<String> = surfaces.into_iter().map(|(w, _)| w).collect();
+        let (surfaces, final_id) = interned.into_words().sorted();
         sequence.par_chunks_mut(1 << 16).for_each(|entries| {
             for e in entries {
                 if *e & ALIAS_BIT == 0 {
@@ -332,31 +315,44 @@ impl Index {
         let vocabulary = Map::from_iter(surfaces.iter().enumerate().map(|(i, w)| (w, i as u64)))
             .expect("sorted, deduplicated keys");
         // Before the postings exist: its buffers and theirs are never held at once.
-        let trigrams = Trigrams::build(surfaces.par_iter().map(String::as_str));
-        let mut terms: HashMap<String, u32> = HashMap::new();
-        let mut word_term = Vec::with_capacity(surfaces.len());
-        let stems: Vec<String> = surfaces.par_iter().map(|w| text::stem(w)).collect();
-        for stem in stems {
-            let next = terms.len() as u32;
-            word_term.push(*terms.entry(stem).or_insert(next));
-        }
-        let mut alias_terms = Vec::with_capacity(aliases.len());
-        for g in 0..aliases.len() {
-            let next = terms.len() as u32;
-            alias_terms.push(*terms.entry(format!("\u{0}alias{g}")).or_insert(next));
-        }
+        let trigrams = Trigrams::build(surfaces.par_iter());
 
+        // Terms: the distinct stems in sorted order (ids independent of scheduling, no hash
+        // map of strings), then alias groups and acronym definitions.
+        let mut stems: Vec<String> = surfaces.par_iter().map(text::stem).collect();
+        let mut by_stem: Vec<u32> = (0..stems.len() as u32).collect();
+        by_stem.par_sort_unstable_by(|&a, &b| stems[a as usize].cmp(&stems[b as usize]));
+        let mut word_term = vec![0u32; surfaces.len()];
+        let mut first_words: Vec<u32> = Vec::new();
+        for run in by_stem.chunk_by(|&a, &b| stems[a as usize] == stems[b as usize]) {
+            for &w in run {
+                word_term[w as usize] = first_words.len() as u32;
+            }
+            first_words.push(run[0]);
+        }
+        drop(by_stem);
+        let mut names: Vec<(String, u32)> = first_words
+            .iter()
+            .enumerate()
+            .map(|(t, &w)| (std::mem::take(&mut stems[w as usize]), t as u32))
+            .collect();
+        drop((stems, first_words));
+        let alias_terms: Vec<u32> = (0..aliases.len())
+            .map(|g| {
+                let term = names.len() as u32;
+                names.push((format!("\u{0}alias{g}"), term));
+                term
+            })
+            .collect();
         let mut acronyms: Vec<&str> = defined.iter().map(|(_, a)| a.as_str()).collect();
         acronyms.sort_unstable();
         acronyms.dedup();
         for a in acronyms {
-            let next = terms.len() as u32;
-            terms.entry(definition_term(a)).or_insert(next);
+            let term = names.len() as u32;
+            names.push((definition_term(a), term));
         }
-        let term_count = terms.len();
-        // The map becomes an FST of names → ids: a few bytes a term instead of a string and a
-        // hash slot each.
-        let mut names: Vec<(String, u32)> = terms.into_iter().collect();
+        let term_count = names.len();
+        // An FST of names → ids: a few bytes a term instead of a string and a hash slot each.
         names.par_sort_unstable();
         let terms = Map::from_iter(names.iter().map(|(n, id)| (n, u64::from(*id))))
             .expect("sorted, deduplicated keys");
@@ -402,16 +398,17 @@ impl Index {
             offsets[t + 1] += offsets[t];
         }
         let mut postings = vec![Posting(0); offsets[term_count]];
-        let mut next = offsets.clone();
+        // Each term's start serves as its cursor; once filled, it holds the next term's start.
         for p in 0..lengths.len() {
             passage_terms(p, &mut here);
             for run in here.chunk_by(|a, b| a == b) {
-                let slot = &mut next[run[0] as usize];
+                let slot = &mut offsets[run[0] as usize];
                 postings[*slot] = Posting::new(p as u32, run.len());
                 *slot += 1;
             }
         }
-        drop(next);
+        offsets.copy_within(..term_count, 1);
+        offsets[0] = 0;
         let average_length =
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
         let max_tf_part: Vec<f32> = (0..term_count)
@@ -476,7 +473,7 @@ impl Index {
     pub fn memory_bytes(&self) -> usize {
         let postings = self.postings.capacity() * std::mem::size_of::<Posting>()
             + self.offsets.capacity() * std::mem::size_of::<usize>();
-        let words: usize = self.words.iter().map(|w| w.capacity() + 24).sum();
+        let words = self.words.memory_bytes();
         postings
             + words
             + self.vocabulary.as_fst().as_bytes().len()

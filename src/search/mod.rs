@@ -16,6 +16,7 @@ pub mod index;
 pub mod query;
 pub mod rank;
 pub mod text;
+pub mod words;
 
 use std::time::Instant;
 
@@ -205,7 +206,7 @@ fn suggestions(corpus: &Corpus, index: &Index, query: &Query) -> Vec<String> {
                     .then(index.word_count[a.0 as usize].cmp(&index.word_count[b.0 as usize]))
             });
         if let Some((id, _)) = best {
-            let suggestion = index.words[id as usize].clone();
+            let suggestion = index.words[id as usize].to_string();
             if !out.contains(&suggestion) {
                 out.push(suggestion);
             }
