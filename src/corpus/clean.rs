@@ -15,6 +15,7 @@
 //! whatever else is in the corpus.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 /// What a paragraph is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,34 +247,50 @@ const SHORT_LINE_WORDS: usize = 10;
 /// A short line in at least this many documents is site boilerplate.
 const BOILERPLATE_DOCUMENTS: usize = 3;
 
-/// One document's short lines (not debris), folded: what [`boilerplate`] counts.
-pub fn short_lines(paragraphs: &[Paragraph]) -> HashSet<String> {
-    paragraphs
+/// A short line, folded ([`fold_line`]) and hashed: 8 bytes however long the line, so the
+/// short lines of a whole corpus can wait for [`boilerplate`] without their text.
+pub type LineHash = u64;
+
+/// The [`LineHash`] of a line.
+pub fn line_hash(text: &str) -> LineHash {
+    // SipHash with fixed keys: the same on every run, and collisions are not a concern at 64 bits.
+    let mut h = std::hash::DefaultHasher::new();
+    fold_line(text).hash(&mut h);
+    h.finish()
+}
+
+/// One document's short lines (not debris), folded and hashed, sorted: what [`boilerplate`]
+/// counts.
+pub fn short_lines(paragraphs: &[Paragraph]) -> Vec<LineHash> {
+    let mut lines: Vec<LineHash> = paragraphs
         .iter()
         .filter(|p| p.kind != Kind::Debris && word_count(&p.text) < SHORT_LINE_WORDS)
-        .map(|p| fold_line(&p.text))
-        .collect()
+        .map(|p| line_hash(&p.text))
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines
 }
 
 /// Short lines found in several documents ([`short_lines`] of each): site boilerplate.
-pub fn boilerplate<'a>(docs: impl Iterator<Item = &'a HashSet<String>>) -> HashSet<String> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+pub fn boilerplate<'a>(docs: impl Iterator<Item = &'a [LineHash]>) -> HashSet<LineHash> {
+    let mut seen: HashMap<LineHash, usize> = HashMap::new();
     for lines in docs {
-        for line in lines {
+        for &line in lines {
             *seen.entry(line).or_default() += 1;
         }
     }
     seen.into_iter()
         .filter(|(_, n)| *n >= BOILERPLATE_DOCUMENTS)
-        .map(|(line, _)| line.to_string())
+        .map(|(line, _)| line)
         .collect()
 }
 
 /// True for a paragraph that is one of the `boilerplate` lines.
-pub fn is_boilerplate(text: &str, boilerplate: &HashSet<String>) -> bool {
+pub fn is_boilerplate(text: &str, boilerplate: &HashSet<LineHash>) -> bool {
     !boilerplate.is_empty()
         && word_count(text) < SHORT_LINE_WORDS
-        && boilerplate.contains(&fold_line(text))
+        && boilerplate.contains(&line_hash(text))
 }
 
 #[cfg(test)]
@@ -378,11 +395,12 @@ mod tests {
         let b = paragraphs("Share this story with friends\n\nUnique sentence two here.\n");
         let c = paragraphs("Share   this story with friends\n\nUnique sentence three.\n");
         let lines = [short_lines(&a), short_lines(&b), short_lines(&c)];
-        let set = boilerplate(lines.iter());
-        assert!(set.contains("share this story with friends"));
+        let set = boilerplate(lines.iter().map(Vec::as_slice));
+        assert!(set.contains(&line_hash("share this story with friends")));
         assert_eq!(set.len(), 1);
         assert!(is_boilerplate("Share this  story with friends", &set));
         assert!(!is_boilerplate("Unique sentence one here.", &set));
-        assert!(!boilerplate(lines[..2].iter()).contains("share this story with friends"));
+        assert!(!boilerplate(lines[..2].iter().map(Vec::as_slice))
+            .contains(&line_hash("share this story with friends")));
     }
 }

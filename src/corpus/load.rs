@@ -36,25 +36,37 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
         return (Corpus::default(), warnings);
     }
     let files = find_files(dir, &mut warnings);
-    // Per file, in parallel: read, decode, then front matter, paragraphs and the short lines
-    // that may be boilerplate (which takes every document to tell). The file's text is dropped
-    // once parsed, so the whole corpus is never held twice.
-    let results: Vec<Result<Parsed, LoadWarning>> = files
+    // Which short lines are boilerplate takes every document to tell, and holding every
+    // parsed document until then would hold the corpus twice over. So files are read twice,
+    // in parallel each time: first for their short lines (a hash each), then to build them,
+    // each file's text dropped as soon as it is built.
+    let mut readable = Vec::with_capacity(files.len());
+    let mut short_lines = Vec::with_capacity(files.len());
+    let first: Vec<Result<Vec<clean::LineHash>, LoadWarning>> = files
         .par_iter()
-        .map(|(id, path)| read_file(id, path, options).map(parse))
+        .map(|(id, path)| read_file(id, path, options).map(|doc| parse(doc).short_lines()))
         .collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    for item in results {
+    for (file, item) in files.iter().zip(first) {
         match item {
-            Ok(doc) => parsed.push(doc),
+            Ok(lines) => {
+                readable.push(file);
+                short_lines.push(lines);
+            }
             Err(warning) => warnings.push(warning),
         }
     }
-    let boilerplate = clean::boilerplate(parsed.iter().map(|p| &p.short_lines));
-    // Per document, in parallel again: what is kept, cut into passages.
-    let built: Vec<Built> = parsed
-        .into_par_iter()
-        .map(|parsed| build_document(parsed, &boilerplate))
+    let boilerplate = clean::boilerplate(short_lines.iter().map(Vec::as_slice));
+    drop(short_lines);
+    let built: Vec<Built> = readable
+        .par_iter()
+        .map(|(id, path)| match read_file(id, path, options) {
+            Ok(doc) => build_document(parse(doc), &boilerplate),
+            // Changed since the first read.
+            Err(warning) => Built {
+                document: None,
+                warnings: vec![warning],
+            },
+        })
         .collect();
     let mut corpus = Corpus::default();
     let count = built
@@ -97,7 +109,13 @@ struct Parsed {
     front: meta::FrontMatter,
     paragraphs: Vec<clean::Paragraph>,
     problem: Option<String>,
-    short_lines: HashSet<String>,
+}
+
+impl Parsed {
+    /// Its short lines, for telling boilerplate ([`clean::short_lines`]).
+    fn short_lines(&self) -> Vec<clean::LineHash> {
+        clean::short_lines(&self.paragraphs)
+    }
 }
 
 /// A passage before it joins the corpus: where it stands in its document's text.
@@ -123,7 +141,6 @@ fn parse(doc: Decoded) -> Parsed {
     };
     let paragraphs = clean::paragraphs(body);
     Parsed {
-        short_lines: clean::short_lines(&paragraphs),
         content_hash: hash_text(&doc.text),
         id: doc.id,
         path: doc.path,
@@ -133,7 +150,7 @@ fn parse(doc: Decoded) -> Parsed {
     }
 }
 
-fn build_document(parsed: Parsed, boilerplate: &HashSet<String>) -> Built {
+fn build_document(parsed: Parsed, boilerplate: &HashSet<clean::LineHash>) -> Built {
     let Parsed {
         id,
         path,
