@@ -278,6 +278,9 @@ impl Index {
                 None => break,
             }
         }
+        // The words are read: the stem caches the tokenizing threads filled go.
+        rayon::broadcast(|_| text::forget_stems());
+        text::forget_stems();
         let Interned {
             mut sequence,
             mut starts,
@@ -319,7 +322,7 @@ impl Index {
 
         // Terms: the distinct stems in sorted order (ids independent of scheduling, no hash
         // map of strings), then alias groups and acronym definitions.
-        let mut stems: Vec<String> = surfaces.par_iter().map(text::stem).collect();
+        let mut stems: Vec<String> = surfaces.par_iter().map(text::stem_uncached).collect();
         let mut by_stem: Vec<u32> = (0..stems.len() as u32).collect();
         by_stem.par_sort_unstable_by(|&a, &b| stems[a as usize].cmp(&stems[b as usize]));
         let mut word_term = vec![0u32; surfaces.len()];

@@ -362,7 +362,14 @@ pub fn stem(word: &str) -> String {
     })
 }
 
-fn stem_uncached(word: &str) -> String {
+/// Empties this thread's stem cache and gives its memory back: an index build fills the
+/// caches of every thread that tokenized, which questions would otherwise keep for good.
+pub fn forget_stems() {
+    STEMS.with(|cache| *cache.borrow_mut() = FxHashMap::default());
+}
+
+/// [`stem`] without the cache, for words met once (a vocabulary's).
+pub fn stem_uncached(word: &str) -> String {
     if word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_string();
     }
