@@ -69,6 +69,7 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
         })
         .collect();
     let mut corpus = Corpus::default();
+    let mut plain: Vec<String> = Vec::with_capacity(built.len());
     let count = built
         .iter()
         .filter_map(|b| b.document.as_ref())
@@ -90,12 +91,17 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
                 len: p.len,
                 heading: p.heading,
             }));
-        corpus.texts.push(text);
+        plain.push(text);
         corpus.documents.push(document);
     }
-    let texts: Vec<&str> = corpus.passages.iter().map(|p| corpus.text_of(p)).collect();
+    let texts: Vec<&str> = corpus
+        .passages
+        .iter()
+        .map(|p| &plain[p.doc as usize][p.start as usize..(p.start + p.len) as usize])
+        .collect();
     let (canonical, duplicates) = passage::group_duplicates(&texts);
     drop(texts);
+    corpus.texts = plain.into_iter().map(super::Text::Plain).collect();
     corpus.canonical = canonical;
     corpus.duplicates = duplicates;
     (corpus, warnings)

@@ -10,8 +10,11 @@ mod load;
 mod meta;
 mod passage;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
+
+use rayon::prelude::*;
 
 pub use load::load_dir;
 
@@ -76,6 +79,59 @@ pub struct Passage {
     pub heading: bool,
 }
 
+/// Corpora with more passage text than this many bytes are packed ([`Corpus::pack`]).
+pub const PACK_ABOVE: usize = 16 << 20;
+
+/// A document's passage text, as loaded or compressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    /// As loaded.
+    Plain(String),
+    /// LZ4-compressed (a block, without its length), and the length of the text.
+    Packed {
+        /// The compressed block.
+        bytes: Box<[u8]>,
+        /// Bytes of text it holds.
+        len: usize,
+    },
+}
+
+impl Text {
+    /// Bytes of text.
+    pub fn len(&self) -> usize {
+        match self {
+            Text::Plain(text) => text.len(),
+            Text::Packed { len, .. } => *len,
+        }
+    }
+
+    /// True for an empty text.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The whole text. A packed block that does not decompress to the text it was made from
+    /// (never, short of memory corruption) reads as empty.
+    pub fn unpack(&self) -> Cow<'_, str> {
+        match self {
+            Text::Plain(text) => Cow::Borrowed(text),
+            Text::Packed { bytes, len } => Cow::Owned(
+                lz4_flex::block::decompress(bytes, *len)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Text::Plain(text) => text.capacity(),
+            Text::Packed { bytes, .. } => bytes.len(),
+        }
+    }
+}
+
 /// Documents and their passages, with duplicate passages grouped.
 #[derive(Debug, Default)]
 pub struct Corpus {
@@ -84,8 +140,9 @@ pub struct Corpus {
     /// Every passage, in document order.
     pub passages: Vec<Passage>,
     /// Per document, its passages' text back to back: one allocation a document, not one a
-    /// passage, built in parallel and never copied.
-    pub texts: Vec<String>,
+    /// passage, built in parallel and never copied; compressed once a large corpus is indexed
+    /// ([`Corpus::pack`]).
+    pub texts: Vec<Text>,
     /// For each passage, the passage that stands for its duplicate group (itself when unique).
     pub canonical: Vec<u32>,
     /// For each canonical passage with duplicates, the other members, in order.
@@ -101,25 +158,58 @@ impl Corpus {
             .map(|d| d.opening.as_str())
     }
 
-    /// A passage's verbatim text.
-    pub fn text_of(&self, passage: &Passage) -> &str {
-        let start = passage.start as usize;
-        &self.texts[passage.doc as usize][start..start + passage.len as usize]
+    /// A passage's verbatim text (borrowed unless the corpus is packed).
+    pub fn text_of(&self, passage: &Passage) -> Cow<'_, str> {
+        let range = passage.start as usize..(passage.start + passage.len) as usize;
+        match &self.texts[passage.doc as usize] {
+            Text::Plain(text) => Cow::Borrowed(&text[range]),
+            Text::Packed { .. } => {
+                let mut text = self.texts[passage.doc as usize].unpack().into_owned();
+                if text.len() < range.end {
+                    return Cow::Borrowed("");
+                }
+                text.truncate(range.end);
+                text.drain(..range.start);
+                Cow::Owned(text)
+            }
+        }
     }
 
     /// The verbatim text of passage `id`.
-    pub fn passage_text(&self, id: u32) -> &str {
+    pub fn passage_text(&self, id: u32) -> Cow<'_, str> {
         self.text_of(&self.passages[id as usize])
     }
 
     /// Bytes of passage text.
     pub fn text_bytes(&self) -> usize {
-        self.texts.iter().map(String::len).sum()
+        self.texts.iter().map(Text::len).sum()
+    }
+
+    /// Compresses every document's text when there is more than [`PACK_ABOVE`] of it: quoting
+    /// then decompresses the few documents it quotes (microseconds each), and the corpus holds
+    /// about half the memory. Smaller corpora stay plain, where memory hardly matters and every
+    /// microsecond of an answer does.
+    pub fn pack(&mut self) {
+        self.pack_above(PACK_ABOVE);
+    }
+
+    fn pack_above(&mut self, limit: usize) {
+        if self.text_bytes() <= limit {
+            return;
+        }
+        self.texts.par_iter_mut().for_each(|text| {
+            if let Text::Plain(plain) = text {
+                *text = Text::Packed {
+                    bytes: lz4_flex::block::compress(plain.as_bytes()).into_boxed_slice(),
+                    len: plain.len(),
+                };
+            }
+        });
     }
 
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
-        let passages = self.texts.iter().map(String::capacity).sum::<usize>()
+        let passages = self.texts.iter().map(Text::heap_bytes).sum::<usize>()
             + self.passages.capacity() * std::mem::size_of::<Passage>();
         let docs: usize = self
             .documents
@@ -203,5 +293,35 @@ impl fmt::Display for LoadWarning {
             }
             WarningKind::BadAlias(why) => write!(f, "{path}: alias entry ignored ({why})"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_passages_read_exactly_as_plain_ones() {
+        let (mut corpus, _) = load_dir(std::path::Path::new("corpus"), &LoadOptions::default());
+        let plain: Vec<String> = (0..corpus.passages.len() as u32)
+            .map(|p| corpus.passage_text(p).into_owned())
+            .collect();
+        let bytes = corpus.text_bytes();
+        corpus.pack();
+        assert!(
+            matches!(corpus.texts[0], Text::Plain(_)),
+            "small corpora stay plain"
+        );
+        corpus.pack_above(0);
+        assert!(corpus
+            .texts
+            .iter()
+            .all(|t| matches!(t, Text::Packed { .. })));
+        assert_eq!(corpus.text_bytes(), bytes);
+        for (p, text) in plain.iter().enumerate() {
+            assert_eq!(corpus.passage_text(p as u32), text.as_str());
+        }
+        let packed: usize = corpus.texts.iter().map(Text::heap_bytes).sum();
+        assert!(packed < bytes, "{packed} bytes packed from {bytes}");
     }
 }

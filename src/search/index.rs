@@ -245,7 +245,10 @@ pub(super) fn answer_flags(text: &str, t: &Token) -> u32 {
 
 impl Index {
     /// Indexes the canonical passages of a corpus.
-    pub fn build(corpus: &Corpus, aliases: Aliases) -> Index {
+    ///
+    /// Once their words are read, the corpus is packed ([`Corpus::pack`]) before the index's
+    /// larger tables are built, so that the plain text and those tables are never held at once.
+    pub fn build(corpus: &mut Corpus, aliases: Aliases) -> Index {
         let mut passages: Vec<u32> = (0..corpus.passages.len() as u32)
             .filter(|&p| corpus.canonical[p as usize] == p)
             .collect();
@@ -260,7 +263,7 @@ impl Index {
         let tokenize = |chunk: &[u32]| -> Vec<Tokenized> {
             chunk
                 .par_iter()
-                .map(|&p| tokenize_for_index(corpus.passage_text(p), &aliases))
+                .map(|&p| tokenize_for_index(&corpus.passage_text(p), &aliases))
                 .collect()
         };
         // Interning is sequential (ids in first-seen order): it runs while the next chunk is
@@ -278,6 +281,7 @@ impl Index {
                 None => break,
             }
         }
+        corpus.pack();
         // The words are read: the stem caches the tokenizing threads filled go.
         rayon::broadcast(|_| text::forget_stems());
         text::forget_stems();
@@ -566,11 +570,12 @@ mod tests {
     #[test]
     fn sequences_line_up_with_the_tokens_of_their_passages() {
         let dir = std::path::Path::new("corpus");
-        let (corpus, _) = load_dir(dir, &LoadOptions::default());
-        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let (mut corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&mut corpus, Aliases::load(dir).0);
         let mut names = 0;
         for passage in 0..index.passage_count() as u32 {
             let text = corpus.passage_text(index.passage_id(passage));
+            let text = &*text;
             let tokens: Vec<Token> = text::tokenize(text);
             let words: Vec<&Token> = tokens.iter().filter(|t| !t.stop).collect();
             let spans: Vec<text::Span> =

@@ -88,8 +88,8 @@ fn quote(corpus: &Corpus, index: &Index, query: &Query, hit: &Hit) -> Quote {
     let passage = &corpus.passages[id as usize];
     let doc = &corpus.documents[passage.doc as usize];
     let text = corpus.text_of(passage);
-    let (matched, anchors) = matched_ranges(index, query, hit.mask, hit.passage, text);
-    let excerpt = excerpt::crop(text, &matched, &anchors);
+    let (matched, anchors) = matched_ranges(index, query, hit.mask, hit.passage, &text);
+    let excerpt = excerpt::crop(&text, &matched, &anchors);
     let mut also_in: Vec<Citation> = Vec::new();
     for &other in corpus.duplicates.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
         let p = &corpus.passages[other as usize];
