@@ -85,6 +85,9 @@ pub struct Query {
     pub concepts: Vec<Concept>,
     /// The kind of answer asked for, if the question word says.
     pub answer_type: Option<AnswerType>,
+    /// The terms among the alternatives that stand for passages defining an acronym: unlike
+    /// words and alias names, they are in the postings but not in the passages' sequences.
+    pub definitions: Vec<u32>,
 }
 
 impl Query {
@@ -94,6 +97,7 @@ impl Query {
         let alias_matches = index.aliases.find(&tokens);
         let mut concepts: Vec<Concept> = Vec::new();
         let mut seen_terms: Vec<u32> = Vec::new();
+        let mut definitions: Vec<u32> = Vec::new();
 
         for m in &alias_matches {
             let term = index.alias_terms[m.group as usize];
@@ -177,6 +181,7 @@ impl Query {
             // The passages that define an acronym the question uses.
             if let Some(term) = index.term(&index::definition_term(&t.text)) {
                 alternatives.push((term, 1.0));
+                definitions.push(term);
             }
             // Typo neighbours for a word the corpus does not spell this way, or spells only
             // once (then the corpus may hold the typo, or the asker typed another rare word).
@@ -206,6 +211,7 @@ impl Query {
         Query {
             concepts,
             answer_type: AnswerType::of(&tokens),
+            definitions,
         }
     }
 

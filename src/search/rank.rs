@@ -12,6 +12,10 @@
 //! - headings and captions rank below body text.
 //!
 //! The question is declined when the best passage covers less than [`MIN_COVERAGE`] of it.
+//!
+//! [`rank`] reads the words of a candidate only when a bound on its final score (from its BM25
+//! score and coverage) can still reach the cut-off set by the best score so far; [`rank_all`]
+//! (for explanations) re-ranks every candidate. What [`rank`] returns is the same either way.
 
 use super::bm25;
 use super::index::{Index, ALIAS_BIT, ID_MASK, NAME_BIT, NUMBER_BIT};
@@ -57,8 +61,10 @@ pub struct Hit {
 }
 
 /// Ranks passages for a query; returns the hits worth quoting, best first (empty to abstain).
+///
+/// Only the candidates that could still be quoted are re-ranked in full: see [`bound`].
 pub fn rank(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
-    let mut hits = rank_all(corpus, index, query);
+    let mut hits = rerank_candidates(corpus, index, query, true);
     let Some(best) = hits.first() else {
         return hits;
     };
@@ -72,16 +78,41 @@ pub fn rank(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
 
 /// Every re-ranked candidate, best first, before abstention and cut-offs.
 pub fn rank_all(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
+    rerank_candidates(corpus, index, query, false)
+}
+
+/// Re-ranks the BM25 candidates, best first.
+///
+/// With `prune`, a candidate whose [`bound`] is below [`FOLLOWER_SHARE`] of the best final
+/// score so far is dropped before its words are read: the best only grows, so it could neither
+/// be the best nor pass [`rank`]'s cut-off, and what [`rank`] keeps is the same, to the bit.
+fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool) -> Vec<Hit> {
     if query.concepts.is_empty() || index.passages.is_empty() {
         return Vec::new();
     }
     let candidates = bm25::top(index, query, RERANK);
     let total = query.total_importance().max(f32::MIN_POSITIVE);
     let term_concepts = term_concepts(query);
-    let mut hits: Vec<Hit> = candidates
-        .into_iter()
-        .map(|(p, bm25, mask)| rerank(corpus, index, query, &term_concepts, total, p, bm25, mask))
-        .collect();
+    let limits = Limits::new(query);
+    let mut scratch = Scratch::default();
+    let mut hits: Vec<Hit> = Vec::with_capacity(candidates.len());
+    let mut best = 0.0f32;
+    for (passage, bm25, mask) in candidates {
+        let cover = cover(corpus, index, query, total, passage, mask);
+        if prune && bound(&limits, bm25, &cover) < best * FOLLOWER_SHARE {
+            continue;
+        }
+        let hit = rerank(
+            index,
+            query,
+            &term_concepts,
+            &mut scratch,
+            (passage, bm25, mask),
+            &cover,
+        );
+        best = best.max(hit.score);
+        hits.push(hit);
+    }
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
     hits
 }
@@ -164,21 +195,30 @@ fn term_concepts(query: &Query) -> TermConcepts {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn rerank(
+/// What a candidate's coverage is made of, known before its words are read.
+struct Cover {
+    /// Share of the question's importance covered.
+    coverage: f32,
+    /// Added to the BM25 score for concepts found in the passage before.
+    context_score: f32,
+    /// Added to the score for concepts found in the document's title.
+    title_bonus: f32,
+    /// The passage is a heading or a caption.
+    heading: bool,
+}
+
+fn cover(
     corpus: &Corpus,
     index: &Index,
     query: &Query,
-    term_concepts: &TermConcepts,
     total: f32,
     passage: u32,
-    bm25: f32,
     mask: u32,
-) -> Hit {
+) -> Cover {
     let corpus_id = index.passages[passage as usize] as usize;
     let source = &corpus.passages[corpus_id];
     let title = &index.title_terms[source.doc as usize];
-    let context = context_mask(corpus, index, term_concepts, passage) & !mask;
+    let context = context_mask(corpus, index, query, passage, mask);
     let mut covered = 0.0;
     let mut title_bonus = 0.0;
     let mut context_score = 0.0;
@@ -197,14 +237,87 @@ fn rerank(
             title_bonus += 0.1 * c.importance;
         }
     }
-    let coverage = (covered / total).min(1.0);
+    Cover {
+        coverage: (covered / total).min(1.0),
+        context_score,
+        title_bonus,
+        heading: source.heading,
+    }
+}
 
+/// What a candidate's words can add at most, whatever they are.
+struct Limits {
+    /// The largest exact-spelling bonus: every concept's question word present.
+    exact: f32,
+    /// The largest answer factor: a word of the kind asked for right next to a match.
+    answer: f32,
+}
+
+impl Limits {
+    fn new(query: &Query) -> Limits {
+        Limits {
+            exact: query
+                .concepts
+                .iter()
+                .filter(|c| c.exact_word.is_some())
+                .fold(0.0, |sum, c| sum + 0.05 * c.importance),
+            answer: if query.answer_type.is_some() {
+                ANSWER_FACTOR_ADJACENT
+            } else {
+                1.0
+            },
+        }
+    }
+}
+
+/// Relative margin for rounding: the exact bonus of [`Limits`] is summed in another order than
+/// [`rerank`] sums it.
+const BOUND_MARGIN: f32 = 1.001;
+
+/// The most [`rerank`] can score a candidate, from its BM25 score and [`Cover`]: [`rerank`]'s
+/// formula with proximity 1, the exact bonus and the answer factor at their [`Limits`]. Each
+/// operation is monotone in its operands, so this is at least the final score.
+fn bound(limits: &Limits, bm25: f32, cover: &Cover) -> f32 {
+    let coverage = cover.coverage;
+    let mut score = (bm25 + cover.context_score) * (0.25 + 0.75 * coverage * coverage) * 1.3
+        + limits.exact
+        + cover.title_bonus;
+    score *= limits.answer;
+    if cover.heading {
+        score *= HEADING_FACTOR;
+    }
+    score * BOUND_MARGIN
+}
+
+/// Buffers [`rerank`] reuses from one candidate to the next.
+#[derive(Default)]
+struct Scratch {
+    /// Word position and matched concepts of each match.
+    positions: Vec<(u32, u32)>,
+    /// Word positions of the words of the kind asked for.
+    candidates: Vec<u32>,
+}
+
+/// The final score of a candidate `(passage, bm25, mask)` whose [`Cover`] is known.
+fn rerank(
+    index: &Index,
+    query: &Query,
+    term_concepts: &TermConcepts,
+    scratch: &mut Scratch,
+    (passage, bm25, mask): bm25::Scored,
+    cover: &Cover,
+) -> Hit {
+    let coverage = cover.coverage;
     // Where each matched concept occurs, in word positions.
     let words = index.entries(passage);
-    let mut positions: Vec<(u32, u32)> = Vec::new();
+    let Scratch {
+        positions,
+        candidates,
+    } = scratch;
+    positions.clear();
+    candidates.clear();
     let mut exact = 0.0;
     let mut exact_seen = 0u32;
-    let mut candidates: Vec<u32> = Vec::new();
     let mut in_name = false;
     let wanted_bit = match query.answer_type {
         Some(AnswerType::Name) => NAME_BIT,
@@ -234,7 +347,7 @@ fn rerank(
             }
         }
     }
-    let proximity = proximity(&positions, mask);
+    let proximity = proximity(positions, mask);
     // The kind of word the question asks for (a name, a number) standing next to what matched.
     let answer_distance = candidates
         .iter()
@@ -245,10 +358,11 @@ fn rerank(
                 .map(move |&(p, _)| p.abs_diff(c))
         })
         .min();
-    let mut score =
-        (bm25 + context_score) * (0.25 + 0.75 * coverage * coverage) * (1.0 + 0.3 * proximity)
-            + exact
-            + title_bonus;
+    let mut score = (bm25 + cover.context_score)
+        * (0.25 + 0.75 * coverage * coverage)
+        * (1.0 + 0.3 * proximity)
+        + exact
+        + cover.title_bonus;
     if query.answer_type.is_some() {
         score *= match answer_distance {
             Some(1) => ANSWER_FACTOR_ADJACENT,
@@ -257,7 +371,7 @@ fn rerank(
             None => NO_ANSWER_FACTOR,
         };
     }
-    if source.heading {
+    if cover.heading {
         score *= HEADING_FACTOR;
     }
     Hit {
@@ -270,9 +384,13 @@ fn rerank(
     }
 }
 
-/// Concepts matched by the passage just before this one in the same document: what a
-/// paragraph is about is often named in the one before ("the governor… / Khalid said…").
-fn context_mask(corpus: &Corpus, index: &Index, term_concepts: &TermConcepts, passage: u32) -> u32 {
+/// Concepts outside `mask` matched by the passage just before this one in the same document:
+/// what a paragraph is about is often named in the one before ("the governor… / Khalid
+/// said…").
+///
+/// A term's postings are sorted by passage, so each alternative is one binary search; the
+/// acronym-definition terms are left out, being in the postings but not in the words.
+fn context_mask(corpus: &Corpus, index: &Index, query: &Query, passage: u32, mask: u32) -> u32 {
     let Some(previous) = passage.checked_sub(1) else {
         return 0;
     };
@@ -280,13 +398,23 @@ fn context_mask(corpus: &Corpus, index: &Index, term_concepts: &TermConcepts, pa
     if doc(previous) != doc(passage) {
         return 0;
     }
-    let mut mask = 0;
-    for &entry in index.entries(previous) {
-        if let Some(&cm) = term_concepts.get(&index.entry_term(entry)) {
-            mask |= cm;
+    let mut context = 0;
+    for (ci, c) in query.concepts.iter().enumerate() {
+        if mask & (1 << ci) != 0 {
+            continue;
+        }
+        let named = c.alternatives.iter().any(|&(t, _)| {
+            !query.definitions.contains(&t)
+                && index
+                    .postings(t)
+                    .binary_search_by_key(&previous, |p| p.passage())
+                    .is_ok()
+        });
+        if named {
+            context |= 1 << ci;
         }
     }
-    mask
+    context
 }
 
 /// 1 when all matched concepts stand side by side, falling towards 0 as they spread out; 0 for
@@ -327,4 +455,88 @@ fn proximity(positions: &[(u32, u32)], mask: u32) -> f32 {
 
 fn bits(mask: u32) -> impl Iterator<Item = u32> {
     (0..32).filter(move |b| mask & (1 << b) != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{load_dir, LoadOptions};
+    use crate::search::Aliases;
+
+    /// [`rank`] as it was before pruning: every candidate re-ranked, then the cut-offs.
+    fn rank_exhaustively(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
+        let mut hits = rank_all(corpus, index, query);
+        let Some(best) = hits.first() else {
+            return hits;
+        };
+        if best.coverage < MIN_COVERAGE {
+            return Vec::new();
+        }
+        let (floor, coverage_floor) = (best.score * FOLLOWER_SHARE, best.coverage * 0.5);
+        hits.retain(|h| h.score >= floor && h.coverage >= coverage_floor);
+        hits
+    }
+
+    fn key(hits: &[Hit]) -> Vec<(u32, u32, u32, u32, Option<u32>, u32)> {
+        hits.iter()
+            .map(|h| {
+                (
+                    h.passage,
+                    h.score.to_bits(),
+                    h.coverage.to_bits(),
+                    h.mask,
+                    h.answer_distance,
+                    h.proximity.to_bits(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pruned_re_ranking_keeps_exactly_what_exhaustive_re_ranking_keeps() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let mut questions: Vec<String> = std::fs::read_to_string("tests/fixtures/dev.jsonl")
+            .unwrap()
+            .lines()
+            .filter_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                Some(v["question"].as_str()?.to_string())
+            })
+            .collect();
+        assert!(questions.len() > 20);
+        // Random questions: vocabulary words after a question word, some with a typo.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let starts = ["who", "how many", "when", "what", "which", ""];
+        for _ in 0..600 {
+            let mut q = starts[(next() % starts.len() as u64) as usize].to_string();
+            for _ in 0..(1 + next() % 6) {
+                let w = &index.words[(next() % index.words.len() as u64) as usize];
+                q.push(' ');
+                if next() % 6 == 0 && w.len() > 5 {
+                    q.push_str(&w[..w.len() - 1]);
+                } else if next() % 4 == 0 {
+                    q.push_str(&w.to_uppercase());
+                } else {
+                    q.push_str(w);
+                }
+            }
+            questions.push(q);
+        }
+        for question in &questions {
+            let query = Query::parse(&index, question);
+            assert_eq!(
+                key(&rank(&corpus, &index, &query)),
+                key(&rank_exhaustively(&corpus, &index, &query)),
+                "{question:?}"
+            );
+        }
+    }
 }
