@@ -64,7 +64,12 @@ pub struct Hit {
 ///
 /// Only the candidates that could still be quoted are re-ranked in full: see [`bound`].
 pub fn rank(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
-    let mut hits = rerank_candidates(corpus, index, query, true);
+    cut(rerank_candidates(corpus, index, query, true))
+}
+
+/// Abstention and cut-offs on re-ranked hits, best first: empty when the best covers too little
+/// of the question; otherwise the hits close enough to the best.
+fn cut(mut hits: Vec<Hit>) -> Vec<Hit> {
     let Some(best) = hits.first() else {
         return hits;
     };
@@ -465,16 +470,7 @@ mod tests {
 
     /// [`rank`] as it was before pruning: every candidate re-ranked, then the cut-offs.
     fn rank_exhaustively(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
-        let mut hits = rank_all(corpus, index, query);
-        let Some(best) = hits.first() else {
-            return hits;
-        };
-        if best.coverage < MIN_COVERAGE {
-            return Vec::new();
-        }
-        let (floor, coverage_floor) = (best.score * FOLLOWER_SHARE, best.coverage * 0.5);
-        hits.retain(|h| h.score >= floor && h.coverage >= coverage_floor);
-        hits
+        cut(rank_all(corpus, index, query))
     }
 
     fn key(hits: &[Hit]) -> Vec<(u32, u32, u32, u32, Option<u32>, u32)> {
