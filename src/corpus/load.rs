@@ -44,7 +44,9 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     let mut short_lines = Vec::with_capacity(files.len());
     let first: Vec<Result<Vec<clean::LineHash>, LoadWarning>> = files
         .par_iter()
-        .map(|(id, path)| read_file(id, path, options).map(|doc| parse(doc).short_lines()))
+        .map(|(id, path)| {
+            read_file(id, path, options).map(|doc| clean::short_lines(&parse(doc).paragraphs))
+        })
         .collect();
     for (file, item) in files.iter().zip(first) {
         match item {
@@ -97,7 +99,7 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     let texts: Vec<&str> = corpus
         .passages
         .iter()
-        .map(|p| &plain[p.doc as usize][p.start as usize..(p.start + p.len) as usize])
+        .map(|p| &plain[p.doc as usize][p.range()])
         .collect();
     let (canonical, duplicates) = passage::group_duplicates(&texts);
     drop(texts);
@@ -115,13 +117,6 @@ struct Parsed {
     front: meta::FrontMatter,
     paragraphs: Vec<clean::Paragraph>,
     problem: Option<String>,
-}
-
-impl Parsed {
-    /// Its short lines, for telling boilerplate ([`clean::short_lines`]).
-    fn short_lines(&self) -> Vec<clean::LineHash> {
-        clean::short_lines(&self.paragraphs)
-    }
 }
 
 /// A passage before it joins the corpus: where it stands in its document's text.

@@ -79,6 +79,13 @@ pub struct Passage {
     pub heading: bool,
 }
 
+impl Passage {
+    /// Its byte range in its document's text.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+}
+
 /// Corpora with more passage text than this many bytes are packed ([`Corpus::pack`]).
 pub const PACK_ABOVE: usize = 16 << 20;
 
@@ -160,11 +167,11 @@ impl Corpus {
 
     /// A passage's verbatim text (borrowed unless the corpus is packed).
     pub fn text_of(&self, passage: &Passage) -> Cow<'_, str> {
-        let range = passage.start as usize..(passage.start + passage.len) as usize;
+        let range = passage.range();
         match &self.texts[passage.doc as usize] {
             Text::Plain(text) => Cow::Borrowed(&text[range]),
-            Text::Packed { .. } => {
-                let mut text = self.texts[passage.doc as usize].unpack().into_owned();
+            packed => {
+                let mut text = packed.unpack().into_owned();
                 if text.len() < range.end {
                     return Cow::Borrowed("");
                 }

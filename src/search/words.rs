@@ -130,16 +130,6 @@ impl Interner {
         self.hasher.hash_one(word)
     }
 
-    /// How many distinct words so far.
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    /// True before the first word.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-
     /// The words, by id (the table is dropped).
     pub fn into_words(self) -> Words {
         self.words
