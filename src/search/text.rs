@@ -509,19 +509,62 @@ pub struct Span {
 /// stop words.
 pub fn spans(text: &str) -> Vec<Span> {
     let mut out = Vec::with_capacity(text.len() / 5);
-    SpanScanner {
-        text,
-        shouting: None,
-        word: String::new(),
-        stop_codes: StopCodes::get(),
-    }
-    .run(&mut out);
+    let mut scanner = SpanScanner::new(text);
+    while scanner.word(&mut out) {}
     out
 }
+
+/// [`spans`] one at a time, scanning only as far as the caller reads.
+pub struct SpanIter<'a> {
+    scanner: SpanScanner<'a>,
+    /// The spans of the word scanned last, and how many of them were read.
+    pending: Vec<Span>,
+    read: usize,
+}
+
+impl<'a> SpanIter<'a> {
+    /// The spans of `text`, in [`spans`]'s order.
+    pub fn new(text: &'a str) -> SpanIter<'a> {
+        SpanIter {
+            scanner: SpanScanner::new(text),
+            pending: Vec::new(),
+            read: 0,
+        }
+    }
+}
+
+impl Iterator for SpanIter<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        while self.read == self.pending.len() {
+            self.pending.clear();
+            self.read = 0;
+            if !self.scanner.word(&mut self.pending) {
+                return None;
+            }
+        }
+        self.read += 1;
+        Some(self.pending[self.read - 1])
+    }
+}
+
+/// ASCII letters and digits, by byte: one load instead of three comparisons.
+static ALPHANUMERIC: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
 
 /// The state of [`spans`]'s scanner.
 struct SpanScanner<'a> {
     text: &'a str,
+    /// Where scanning resumes.
+    at: usize,
     /// [`shouted`], once a stop word in capitals asks.
     shouting: Option<bool>,
     /// The normalized form of a word that is not ASCII.
@@ -529,89 +572,105 @@ struct SpanScanner<'a> {
     stop_codes: &'static StopCodes,
 }
 
-impl SpanScanner<'_> {
-    /// What [`scan`] does, reporting spans.
-    fn run(&mut self, out: &mut Vec<Span>) {
+impl<'a> SpanScanner<'a> {
+    fn new(text: &'a str) -> SpanScanner<'a> {
+        SpanScanner {
+            text,
+            at: 0,
+            shouting: None,
+            word: String::new(),
+            stop_codes: StopCodes::get(),
+        }
+    }
+
+    /// What [`scan`] does for the next raw word, reporting spans (maybe none); false at the end
+    /// of the text.
+    fn word(&mut self, out: &mut Vec<Span>) -> bool {
         let text = self.text;
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
+        let mut i = self.at;
+        loop {
+            let Some(&b) = bytes.get(i) else {
+                self.at = i;
+                return false;
+            };
             if b < 0x80 {
-                if !b.is_ascii_alphanumeric() {
-                    i += 1;
-                    continue;
+                if ALPHANUMERIC[b as usize] {
+                    break;
                 }
+                i += 1;
             } else {
                 let c = text[i..].chars().next().unwrap_or_default();
-                if !is_word_char(c) {
-                    i += c.len_utf8();
-                    continue;
-                }
-            }
-            // A raw word: word characters with single joiners between them.
-            let start = i;
-            let mut dotted = false;
-            let mut split = false;
-            // Only ASCII letters and digits.
-            let mut simple = true;
-            loop {
-                while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
-                    i += 1;
-                }
-                let Some(c) = char_at(text, i) else {
-                    break;
-                };
-                let len = c.len_utf8();
-                if !c.is_ascii() && is_word_char(c) {
-                    i += len;
-                } else if is_joiner(c) && char_at(text, i + len).is_some_and(is_word_char) {
-                    dotted |= c == '.';
-                    split |= is_splitter(c);
-                    i += len;
-                } else {
+                if is_word_char(c) {
                     break;
                 }
-                simple = false;
-            }
-            let end = i;
-            if simple {
-                self.simple_part(start, end, out);
-                continue;
-            }
-            if dotted && is_dotted_acronym(&text[start..end]) {
-                // Keep the final dot of an acronym such as `U.S.` in its range.
-                let raw_end = if bytes.get(end) == Some(&b'.') {
-                    end + 1
-                } else {
-                    end
-                };
-                self.part(start, raw_end, out);
-                continue;
-            }
-            if !split {
-                self.part(start, end, out);
-                continue;
-            }
-            // Parts: split at hyphens, slashes, dots and underscores, then the joined form.
-            let mut produced = 0;
-            let mut part_start = start;
-            for (at, c) in text[start..end].char_indices() {
-                if is_splitter(c) {
-                    produced += usize::from(self.part(part_start, start + at, out));
-                    part_start = start + at + c.len_utf8();
-                }
-            }
-            produced += usize::from(self.part(part_start, end, out));
-            if produced > 1 {
-                out.push(Span {
-                    start,
-                    end,
-                    stop: false,
-                    joined: true,
-                });
+                i += c.len_utf8();
             }
         }
+        // A raw word: word characters with single joiners between them.
+        let start = i;
+        let mut dotted = false;
+        let mut split = false;
+        // Only ASCII letters and digits.
+        let mut simple = true;
+        loop {
+            while bytes.get(i).is_some_and(|&b| ALPHANUMERIC[b as usize]) {
+                i += 1;
+            }
+            let Some(c) = char_at(text, i) else {
+                break;
+            };
+            let len = c.len_utf8();
+            if !c.is_ascii() && is_word_char(c) {
+                i += len;
+            } else if is_joiner(c) && char_at(text, i + len).is_some_and(is_word_char) {
+                dotted |= c == '.';
+                split |= is_splitter(c);
+                i += len;
+            } else {
+                break;
+            }
+            simple = false;
+        }
+        let end = i;
+        self.at = end;
+        if simple {
+            self.simple_part(start, end, out);
+            return true;
+        }
+        if dotted && is_dotted_acronym(&text[start..end]) {
+            // Keep the final dot of an acronym such as `U.S.` in its range.
+            let raw_end = if bytes.get(end) == Some(&b'.') {
+                end + 1
+            } else {
+                end
+            };
+            self.part(start, raw_end, out);
+            return true;
+        }
+        if !split {
+            self.part(start, end, out);
+            return true;
+        }
+        // Parts: split at hyphens, slashes, dots and underscores, then the joined form.
+        let mut produced = 0;
+        let mut part_start = start;
+        for (at, c) in text[start..end].char_indices() {
+            if is_splitter(c) {
+                produced += usize::from(self.part(part_start, start + at, out));
+                part_start = start + at + c.len_utf8();
+            }
+        }
+        produced += usize::from(self.part(part_start, end, out));
+        if produced > 1 {
+            out.push(Span {
+                start,
+                end,
+                stop: false,
+                joined: true,
+            });
+        }
+        true
     }
 
     /// [`SpanScanner::part`] for a word of ASCII letters and digits only: nothing to strip,
@@ -934,6 +993,7 @@ mod tests {
             "“Daesh” leaders—moved. IS-K (ISKP) OTH",
         ] {
             assert_eq!(spans(text), scanned_spans(text), "{text:?}");
+            assert_eq!(SpanIter::new(text).collect::<Vec<_>>(), spans(text));
         }
     }
 
@@ -955,6 +1015,7 @@ mod tests {
         #[test]
         fn spans_agree_with_the_tokenizer_on_any_text(text in "\\PC{0,200}") {
             proptest::prop_assert_eq!(spans(&text), scanned_spans(&text));
+            proptest::prop_assert_eq!(SpanIter::new(&text).collect::<Vec<_>>(), spans(&text));
         }
     }
 
