@@ -13,6 +13,8 @@
 //! of them searches for the whole group. A bad entry is a warning; the rest load.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use super::text::{self, Token};
@@ -34,8 +36,10 @@ struct Name {
 #[derive(Debug, Default)]
 pub struct Aliases {
     groups: Vec<Vec<String>>,
-    by_first: HashMap<String, Vec<Name>>,
-    by_joined: HashMap<String, u32>,
+    /// Names by their first stem (looked up for every word of every question: a fast hash).
+    by_first: FxHashMap<String, Vec<Name>>,
+    /// Names of several words by the stem of their joined form.
+    by_joined: FxHashMap<String, u32>,
 }
 
 /// A run of tokens naming an alias group.

@@ -29,10 +29,11 @@ pub fn crop(text: &str, matches: &[(usize, usize)], anchors: &[(usize, usize)]) 
     let mut weighed = merge(text, anchors);
     weighed.extend_from_slice(&merged);
     weighed.sort_unstable();
-    let counter = CharCount::new(text);
-    let (start, end) = if counter.between(0, text.len()) <= MAX_CHARS {
+    // A byte is at most a character: most passages are known to fit without counting.
+    let (start, end) = if text.len() <= MAX_CHARS || text.chars().count() <= MAX_CHARS {
         (0, text.len())
     } else {
+        let counter = CharCount::new(text);
         let sentences = sentences(text);
         let words = word_window(text, &counter, &sentences, &weighed);
         match sentence_window(text, &counter, &sentences, &weighed) {

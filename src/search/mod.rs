@@ -121,7 +121,8 @@ type Range = (usize, usize);
 /// answers).
 ///
 /// The index already holds the passage's words, in order, with their terms and answer flags;
-/// the text is only scanned for where each word stands (no strings, no stemming, no lookups).
+/// the text is only scanned for where each word stands (no strings, no stemming, no lookups),
+/// and only as far as the last word that matched (and the word after it, for a likely answer).
 fn matched_ranges(
     index: &Index,
     query: &Query,
@@ -137,32 +138,26 @@ fn matched_ranges(
         .flat_map(|(_, c)| c.alternatives.iter().map(|&(t, _)| t))
         .collect();
     terms.sort_unstable();
-    let wanted = |entry: u32| terms.binary_search(&index.entry_term(entry)).is_ok();
-    // The index's entries for this passage are its non-stop tokens, alias entries between.
-    let mut spans = text::spans(text).into_iter().filter(|s| !s.stop);
-    let mut words: Vec<(text::Span, u32)> = Vec::new();
-    let mut ranges: Vec<Range> = Vec::new();
-    let mut names: Vec<(usize, u32)> = Vec::new();
-    for &entry in index.entries(passage) {
+    let entries = index.entries(passage);
+    let wanted: Vec<bool> = entries
+        .iter()
+        .map(|&entry| terms.binary_search(&index.entry_term(entry)).is_ok())
+        .collect();
+    // The last word (counting word entries) whose place matters: one that matched, or the last
+    // word of a name that did.
+    let mut last_needed: Option<usize> = None;
+    let mut count = 0;
+    for (&entry, &want) in entries.iter().zip(&wanted) {
         if entry & index::ALIAS_BIT != 0 {
-            names.push((words.len(), entry));
-        } else if let Some(span) = spans.next() {
-            if wanted(entry) {
-                ranges.push((span.start, span.end));
+            let span = index::alias_span(entry);
+            if want && span > 0 {
+                last_needed = last_needed.max(Some(count + span - 1));
             }
-            words.push((span, entry));
-        }
-    }
-    for (first, entry) in names {
-        let covered =
-            &words[first.min(words.len())..(first + index::alias_span(entry)).min(words.len())];
-        if let (Some(start), Some(end)) = (
-            covered.first().map(|(s, _)| s.start),
-            covered.iter().map(|(s, _)| s.end).max(),
-        ) {
-            if wanted(entry) {
-                ranges.push((start, end));
+        } else {
+            if want {
+                last_needed = last_needed.max(Some(count));
             }
+            count += 1;
         }
     }
     let answer_bit = match query.answer_type {
@@ -170,13 +165,46 @@ fn matched_ranges(
         Some(query::AnswerType::Number) => index::NUMBER_BIT,
         None => 0,
     };
+    // The index's entries for this passage are its non-stop tokens, alias entries between.
+    let mut spans = text::SpanIter::new(text).filter(|s| !s.stop);
+    let mut words: Vec<(text::Span, u32, bool)> = Vec::new();
+    let mut ranges: Vec<Range> = Vec::new();
+    let mut names: Vec<(usize, u32)> = Vec::new();
+    // A word not joined from parts seen past the last needed one: a likely answer's neighbour.
+    let mut plain_after = false;
+    for (&entry, &want) in entries.iter().zip(&wanted) {
+        let past = last_needed.is_none_or(|last| words.len() > last);
+        if past && (answer_bit == 0 || plain_after) {
+            break;
+        }
+        if entry & index::ALIAS_BIT != 0 {
+            if want {
+                names.push((words.len(), entry));
+            }
+        } else if let Some(span) = spans.next() {
+            if want {
+                ranges.push((span.start, span.end));
+            }
+            plain_after |= past && !span.joined;
+            words.push((span, entry, want));
+        }
+    }
+    for (first, entry) in names {
+        let covered =
+            &words[first.min(words.len())..(first + index::alias_span(entry)).min(words.len())];
+        if let (Some(start), Some(end)) = (
+            covered.first().map(|(s, _, _)| s.start),
+            covered.iter().map(|(s, _, _)| s.end).max(),
+        ) {
+            ranges.push((start, end));
+        }
+    }
     let mut anchors = Vec::new();
     if answer_bit != 0 {
-        let plain: Vec<&(text::Span, u32)> = words.iter().filter(|(s, _)| !s.joined).collect();
-        let matched: Vec<bool> = plain.iter().map(|(_, e)| wanted(*e)).collect();
-        for (i, (span, entry)) in plain.iter().enumerate() {
-            let next_to_match =
-                (i > 0 && matched[i - 1]) || matched.get(i + 1).copied().unwrap_or(false);
+        let plain: Vec<&(text::Span, u32, bool)> =
+            words.iter().filter(|(s, _, _)| !s.joined).collect();
+        for (i, (span, entry, _)) in plain.iter().enumerate() {
+            let next_to_match = (i > 0 && plain[i - 1].2) || plain.get(i + 1).is_some_and(|w| w.2);
             let in_match = ranges.iter().any(|r| r.0 <= span.start && span.end <= r.1);
             if !in_match && next_to_match && entry & answer_bit != 0 {
                 anchors.push((span.start, span.end));

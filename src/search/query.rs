@@ -145,13 +145,19 @@ impl Query {
                         .any(|j| j.joined && j.start <= t.start && j.end >= t.end)
             })
             .collect();
+        let mut lookups = Lookups::new(index, &words);
         for (i, t) in words.iter().enumerate() {
             if t.text.chars().count() < 2 && !t.text.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
             let mut alternatives: Vec<(u32, f32)> = Vec::new();
-            let own = index.term(&t.stem);
-            let spelled = index.word(&t.text).is_some();
+            let word = lookups.word(i);
+            // A word's term is its stem's: the index knows it for the words it holds.
+            let own = match word {
+                Some(id) => Some(index.word_term[id as usize]),
+                None => index.term(&t.stem),
+            };
+            let spelled = word.is_some();
             if let Some(term) = own {
                 if seen_terms.contains(&term) {
                     continue;
@@ -165,29 +171,21 @@ impl Query {
                 if let (Some(a), Some(b)) = (a, b) {
                     if let (Some(x), Some(y)) = (words.get(a), words.get(b)) {
                         if y.position == x.position + 1 {
-                            let joined = format!("{}{}", x.text, y.text);
-                            if let Some(id) = index.word(&joined) {
-                                alternatives.push((index.word_term[id as usize], JOINED_WEIGHT));
-                            } else if index.word(&x.text).is_none() || index.word(&y.text).is_none()
-                            {
-                                // A misspelt name split in two (`amir abdolahian`); two common
-                                // words are not worth a typo search of their join.
-                                add_neighbours(index, &joined, JOINED_WEIGHT, &mut alternatives);
-                            }
+                            alternatives.extend_from_slice(lookups.joined(a));
                         }
                     }
                 }
             }
             // The passages that define an acronym the question uses.
-            if let Some(term) = index.term(&index::definition_term(&t.text)) {
-                alternatives.push((term, 1.0));
-                definitions.push(term);
+            if may_be_defined(&t.text) {
+                if let Some(term) = index.term(&index::definition_term(&t.text)) {
+                    alternatives.push((term, 1.0));
+                    definitions.push(term);
+                }
             }
             // Typo neighbours for a word the corpus does not spell this way, or spells only
             // once (then the corpus may hold the typo, or the asker typed another rare word).
-            let rare = index
-                .word(&t.text)
-                .is_none_or(|id| index.word_count[id as usize] <= 1);
+            let rare = word.is_none_or(|id| index.word_count[id as usize] <= 1);
             if rare {
                 add_neighbours(index, &t.text, 1.0, &mut alternatives);
             }
@@ -199,7 +197,7 @@ impl Query {
                 question[t.start..t.end].to_string(),
                 t.text.clone(),
                 alternatives,
-                index.word(&t.text),
+                word,
                 looks_like_name(question, t) && !focus.contains(&t.start),
             );
             if focus.contains(&t.start) {
@@ -219,6 +217,67 @@ impl Query {
     pub fn total_importance(&self) -> f32 {
         self.concepts.iter().map(|c| c.importance).sum()
     }
+}
+
+/// The vocabulary lookups of a question's words, each done once: a word and the joined form of
+/// a pair of neighbours are looked at by up to three concepts.
+struct Lookups<'a> {
+    index: &'a Index,
+    words: &'a [&'a Token],
+    /// Word → its id in the vocabulary, once looked up.
+    ids: Vec<Option<Option<u32>>>,
+    /// Word `a` → the alternatives the joined form of words `a` and `a + 1` gives.
+    joined: Vec<Option<Vec<(u32, f32)>>>,
+}
+
+impl<'a> Lookups<'a> {
+    fn new(index: &'a Index, words: &'a [&'a Token]) -> Lookups<'a> {
+        Lookups {
+            index,
+            words,
+            ids: vec![None; words.len()],
+            joined: vec![None; words.len()],
+        }
+    }
+
+    /// The vocabulary id of word `i`.
+    fn word(&mut self, i: usize) -> Option<u32> {
+        let (index, words) = (self.index, self.words);
+        *self.ids[i].get_or_insert_with(|| index.word(&words[i].text))
+    }
+
+    /// The alternatives of the joined form of words `a` and `a + 1`: the word it is, if the
+    /// vocabulary has it, else its typo neighbours when one of the two is not a known word.
+    fn joined(&mut self, a: usize) -> &[(u32, f32)] {
+        if self.joined[a].is_none() {
+            let index = self.index;
+            let (x, y) = (self.words[a], self.words[a + 1]);
+            let joined = format!("{}{}", x.text, y.text);
+            let mut alternatives = Vec::new();
+            if let Some(id) = index.word(&joined) {
+                alternatives.push((index.word_term[id as usize], JOINED_WEIGHT));
+            } else if self.word(a).is_none() || self.word(a + 1).is_none() {
+                // A misspelt name split in two (`amir abdolahian`); two common words are not
+                // worth a typo search of their join.
+                add_neighbours(index, &joined, JOINED_WEIGHT, &mut alternatives);
+            }
+            self.joined[a] = Some(alternatives);
+        }
+        self.joined[a].as_deref().unwrap_or_default()
+    }
+}
+
+/// Whether a word may name an acronym the corpus defines: the index records definitions of
+/// two to six letters only (a test holds the two rules together).
+fn may_be_defined(word: &str) -> bool {
+    let mut letters = 0;
+    for c in word.chars() {
+        if !c.is_alphabetic() {
+            return false;
+        }
+        letters += 1;
+    }
+    (2..=6).contains(&letters)
 }
 
 fn concept(
@@ -296,4 +355,34 @@ fn looks_like_name(question: &str, t: &Token) -> bool {
     }
     let before = question[..t.start].trim_end();
     !(before.is_empty() || before.ends_with(['.', '!', '?', ':', '"', '“']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{load_dir, LoadOptions};
+    use crate::search::Aliases;
+
+    /// Parsing skips the definition lookup for words that are not two to six letters: the index
+    /// must record no other definitions.
+    #[test]
+    fn definitions_are_looked_up_for_the_words_the_index_defines() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "Acronyms of the report\n\n\
+            The Islamic State (IS) said so.\n\n\
+            Limited to over the horizon (OTH) assets.\n\n\
+            Alpha bravo charlie delta echo foxtrot (ABCDEF) came.\n\n\
+            Alpha bravo charlie delta echo foxtrot golf (ABCDEFG) went.\n\n\
+            Zulu (Z) stayed.\n";
+        std::fs::write(dir.path().join("acronyms.txt"), text).unwrap();
+        let (mut corpus, _) = load_dir(dir.path(), &LoadOptions::default());
+        let index = Index::build(&mut corpus, Aliases::default());
+        for word in ["is", "oth", "abcdef", "abcdefg", "z"] {
+            let defined = index.term(&index::definition_term(word)).is_some();
+            assert_eq!(defined, may_be_defined(word), "{word}");
+        }
+        assert!(may_be_defined("oth") && !may_be_defined("2021") && !may_be_defined("abcdefg"));
+        let query = Query::parse(&index, "What does OTH stand for?");
+        assert_eq!(query.definitions.len(), 1);
+    }
 }

@@ -98,12 +98,20 @@ fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool)
     let candidates = bm25::top(index, query, RERANK);
     let total = query.total_importance().max(f32::MIN_POSITIVE);
     let term_concepts = term_concepts(query);
+    let places = Places::new(index, query);
     let limits = Limits::new(query);
     let mut scratch = Scratch::default();
     let mut hits: Vec<Hit> = Vec::with_capacity(candidates.len());
     let mut best = 0.0f32;
     for (passage, bm25, mask) in candidates {
-        let cover = cover(corpus, index, query, total, passage, mask);
+        let cover = cover(
+            corpus,
+            index,
+            query,
+            (&term_concepts, &places),
+            total,
+            (passage, mask),
+        );
         if prune && bound(&limits, bm25, &cover) < best * FOLLOWER_SHARE {
             continue;
         }
@@ -159,11 +167,23 @@ impl TermConcepts {
 
     /// The concepts whose question word is spelled as `word`.
     fn exact(&self, word: u32) -> impl Iterator<Item = usize> + '_ {
-        let maybe = self.exact_bloom.may_contain(word);
-        self.exact
+        let maybe = if self.exact_bloom.may_contain(word) {
+            &self.exact[..]
+        } else {
+            &[]
+        };
+        maybe
             .iter()
-            .filter(move |&&(w, _)| maybe && w == word)
+            .filter(move |&&(w, _)| w == word)
             .map(|&(_, ci)| ci)
+    }
+
+    /// The concepts with an alternative among `terms`.
+    fn any_of(&self, terms: &[u32]) -> u32 {
+        terms
+            .iter()
+            .filter_map(|t| self.get(t))
+            .fold(0, |mask, &m| mask | m)
     }
 }
 
@@ -216,14 +236,20 @@ fn cover(
     corpus: &Corpus,
     index: &Index,
     query: &Query,
+    (term_concepts, places): (&TermConcepts, &Places),
     total: f32,
-    passage: u32,
-    mask: u32,
+    (passage, mask): (u32, u32),
 ) -> Cover {
     let corpus_id = index.passages[passage as usize] as usize;
     let source = &corpus.passages[corpus_id];
-    let title = &index.title_terms[source.doc as usize];
-    let context = context_mask(corpus, index, query, passage, mask);
+    let context = context_mask(corpus, index, query, places, passage) & !mask;
+    let all = (1u32 << query.concepts.len()) - 1;
+    // Concepts with an alternative in the document's title, when any is left to find there.
+    let title = if (mask | context) & all != all {
+        term_concepts.any_of(&index.title_terms[source.doc as usize])
+    } else {
+        0
+    };
     let mut covered = 0.0;
     let mut title_bonus = 0.0;
     let mut context_score = 0.0;
@@ -233,11 +259,7 @@ fn cover(
         } else if context & (1 << ci) != 0 {
             covered += c.importance * CONTEXT_SHARE;
             context_score += c.importance * CONTEXT_SHARE * 0.5;
-        } else if c
-            .alternatives
-            .iter()
-            .any(|(t, _)| title.binary_search(t).is_ok())
-        {
+        } else if title & (1 << ci) != 0 {
             covered += c.importance * TITLE_SHARE;
             title_bonus += 0.1 * c.importance;
         }
@@ -389,13 +411,15 @@ fn rerank(
     }
 }
 
-/// Concepts outside `mask` matched by the passage just before this one in the same document:
-/// what a paragraph is about is often named in the one before ("the governor… / Khalid
-/// said…").
-///
-/// A term's postings are sorted by passage, so each alternative is one binary search; the
-/// acronym-definition terms are left out, being in the postings but not in the words.
-fn context_mask(corpus: &Corpus, index: &Index, query: &Query, passage: u32, mask: u32) -> u32 {
+/// Concepts matched by the passage just before this one in the same document: what a
+/// paragraph is about is often named in the one before ("the governor… / Khalid said…").
+fn context_mask(
+    corpus: &Corpus,
+    index: &Index,
+    query: &Query,
+    places: &Places,
+    passage: u32,
+) -> u32 {
     let Some(previous) = passage.checked_sub(1) else {
         return 0;
     };
@@ -403,23 +427,70 @@ fn context_mask(corpus: &Corpus, index: &Index, query: &Query, passage: u32, mas
     if doc(previous) != doc(passage) {
         return 0;
     }
-    let mut context = 0;
-    for (ci, c) in query.concepts.iter().enumerate() {
-        if mask & (1 << ci) != 0 {
-            continue;
+    places.concepts_in(index, query, previous)
+}
+
+/// Which concepts a passage's words match, from the postings: a term is in a passage's
+/// postings when it is in its words, except the acronym-definition terms, which are left out.
+///
+/// An index of at most [`bm25::DENSE_PASSAGES`] passages gets a bit per passage and concept,
+/// from one walk of the postings per question; a larger one is asked by binary search, each
+/// alternative of each concept.
+struct Places {
+    /// Concept `c`'s bits are `bits[c * words..(c + 1) * words]`; empty for a large index.
+    bits: Vec<u64>,
+    words: usize,
+}
+
+impl Places {
+    fn new(index: &Index, query: &Query) -> Places {
+        let passages = index.passages.len();
+        if passages > bm25::DENSE_PASSAGES {
+            return Places {
+                bits: Vec::new(),
+                words: 0,
+            };
         }
-        let named = c.alternatives.iter().any(|&(t, _)| {
-            !query.definitions.contains(&t)
-                && index
-                    .postings(t)
-                    .binary_search_by_key(&previous, |p| p.passage())
-                    .is_ok()
-        });
-        if named {
-            context |= 1 << ci;
+        let words = passages.div_ceil(64);
+        let mut bits = vec![0u64; words * query.concepts.len()];
+        for (ci, c) in query.concepts.iter().enumerate() {
+            let own = &mut bits[ci * words..(ci + 1) * words];
+            for &(term, _) in &c.alternatives {
+                if query.definitions.contains(&term) {
+                    continue;
+                }
+                for p in index.postings(term) {
+                    own[p.passage() as usize / 64] |= 1 << (p.passage() % 64);
+                }
+            }
         }
+        Places { bits, words }
     }
-    context
+
+    /// The concepts an alternative of which (not a definition) is among the words of `passage`.
+    fn concepts_in(&self, index: &Index, query: &Query, passage: u32) -> u32 {
+        let mut mask = 0;
+        if self.words > 0 {
+            let (word, bit) = (passage as usize / 64, passage % 64);
+            for ci in 0..query.concepts.len() {
+                mask |= (((self.bits[ci * self.words + word] >> bit) & 1) as u32) << ci;
+            }
+            return mask;
+        }
+        for (ci, c) in query.concepts.iter().enumerate() {
+            let found = c.alternatives.iter().any(|&(t, _)| {
+                !query.definitions.contains(&t)
+                    && index
+                        .postings(t)
+                        .binary_search_by_key(&passage, |p| p.passage())
+                        .is_ok()
+            });
+            if found {
+                mask |= 1 << ci;
+            }
+        }
+        mask
+    }
 }
 
 /// 1 when all matched concepts stand side by side, falling towards 0 as they spread out; 0 for
@@ -458,8 +529,15 @@ fn proximity(positions: &[(u32, u32)], mask: u32) -> f32 {
     (wanted - 1) as f32 / (best - 1).max(wanted - 1) as f32
 }
 
-fn bits(mask: u32) -> impl Iterator<Item = u32> {
-    (0..32).filter(move |b| mask & (1 << b) != 0)
+/// The set bits of a mask, lowest first.
+fn bits(mut mask: u32) -> impl Iterator<Item = u32> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let low = mask.trailing_zeros();
+            mask &= mask - 1;
+            low
+        })
+    })
 }
 
 #[cfg(test)]

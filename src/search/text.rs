@@ -254,6 +254,54 @@ pub fn is_stop_word(word: &str) -> bool {
     word.len() <= LONGEST_STOP_WORD && SET.contains(word)
 }
 
+/// A word of at most [`LONGEST_STOP_WORD`] lower-case ASCII letters packed five bits a letter
+/// (`a` is 1), or `None` for any other byte: how [`spans`] looks up stop words. Stop words are
+/// such words (checked by a test), so each has a code of its own.
+fn packed(mut word: impl Iterator<Item = u8>) -> Option<u64> {
+    word.try_fold(0u64, |code, b| {
+        b.is_ascii_lowercase()
+            .then(|| code << 5 | u64::from(b - b'a' + 1))
+    })
+}
+
+/// The stop words' [`packed`] codes in an open-addressed table: a lookup is a multiplication
+/// and a comparison or two (`0`, no word's code, marks an empty slot).
+struct StopCodes([u64; StopCodes::SLOTS]);
+
+impl StopCodes {
+    const SLOTS: usize = 1 << 10;
+
+    fn get() -> &'static StopCodes {
+        static TABLE: LazyLock<StopCodes> = LazyLock::new(|| {
+            let mut table = StopCodes([0; StopCodes::SLOTS]);
+            for code in STOP_WORDS.iter().filter_map(|w| packed(w.bytes())) {
+                let mut i = StopCodes::slot(code);
+                while table.0[i] != 0 {
+                    i = (i + 1) % StopCodes::SLOTS;
+                }
+                table.0[i] = code;
+            }
+            table
+        });
+        &TABLE
+    }
+
+    fn slot(code: u64) -> usize {
+        (code.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize
+    }
+
+    fn contains(&self, code: u64) -> bool {
+        let mut i = StopCodes::slot(code);
+        loop {
+            match self.0[i] {
+                0 => return false,
+                c if c == code => return true,
+                _ => i = (i + 1) % StopCodes::SLOTS,
+            }
+        }
+    }
+}
+
 /// No stop word is longer than this many bytes (checked by a test).
 const LONGEST_STOP_WORD: usize = 10;
 
@@ -461,17 +509,254 @@ pub struct Span {
 
 /// The tokens of a text as [`Span`]s: the same tokens as [`tokenize`], in the same order, with
 /// no string built.
+///
+/// Quoting calls this on every passage it quotes, so it has a scanner of its own that does
+/// only what a span needs: bytes, not characters, for ASCII; a word normalized (on the stack)
+/// only when it is short enough to be a stop word; capitals and shouting looked at only for
+/// stop words.
 pub fn spans(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    scan(text, |p| {
-        out.push(Span {
-            start: p.start,
-            end: p.end,
-            stop: p.stop,
-            joined: p.joined,
-        })
-    });
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut scanner = SpanScanner::new(text);
+    while scanner.word(&mut out) {}
     out
+}
+
+/// [`spans`] one at a time, scanning only as far as the caller reads.
+pub struct SpanIter<'a> {
+    scanner: SpanScanner<'a>,
+    /// The spans of the word scanned last, and how many of them were read.
+    pending: Vec<Span>,
+    read: usize,
+}
+
+impl<'a> SpanIter<'a> {
+    /// The spans of `text`, in [`spans`]'s order.
+    pub fn new(text: &'a str) -> SpanIter<'a> {
+        SpanIter {
+            scanner: SpanScanner::new(text),
+            pending: Vec::new(),
+            read: 0,
+        }
+    }
+}
+
+impl Iterator for SpanIter<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        while self.read == self.pending.len() {
+            self.pending.clear();
+            self.read = 0;
+            if !self.scanner.word(&mut self.pending) {
+                return None;
+            }
+        }
+        self.read += 1;
+        Some(self.pending[self.read - 1])
+    }
+}
+
+/// ASCII letters and digits, by byte: one load instead of three comparisons.
+static ALPHANUMERIC: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// The state of [`spans`]'s scanner.
+struct SpanScanner<'a> {
+    text: &'a str,
+    /// Where scanning resumes.
+    at: usize,
+    /// [`shouted`], once a stop word in capitals asks.
+    shouting: Option<bool>,
+    /// The normalized form of a word that is not ASCII.
+    word: String,
+    stop_codes: &'static StopCodes,
+}
+
+impl<'a> SpanScanner<'a> {
+    fn new(text: &'a str) -> SpanScanner<'a> {
+        SpanScanner {
+            text,
+            at: 0,
+            shouting: None,
+            word: String::new(),
+            stop_codes: StopCodes::get(),
+        }
+    }
+
+    /// What [`scan`] does for the next raw word, reporting spans (maybe none); false at the end
+    /// of the text.
+    fn word(&mut self, out: &mut Vec<Span>) -> bool {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut i = self.at;
+        loop {
+            let Some(&b) = bytes.get(i) else {
+                self.at = i;
+                return false;
+            };
+            if b < 0x80 {
+                if ALPHANUMERIC[b as usize] {
+                    break;
+                }
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().unwrap_or_default();
+                if is_word_char(c) {
+                    break;
+                }
+                i += c.len_utf8();
+            }
+        }
+        // A raw word: word characters with single joiners between them.
+        let start = i;
+        let mut dotted = false;
+        let mut split = false;
+        // Only ASCII letters and digits.
+        let mut simple = true;
+        loop {
+            while bytes.get(i).is_some_and(|&b| ALPHANUMERIC[b as usize]) {
+                i += 1;
+            }
+            let Some(c) = char_at(text, i) else {
+                break;
+            };
+            let len = c.len_utf8();
+            if !c.is_ascii() && is_word_char(c) {
+                i += len;
+            } else if is_joiner(c) && char_at(text, i + len).is_some_and(is_word_char) {
+                dotted |= c == '.';
+                split |= is_splitter(c);
+                i += len;
+            } else {
+                break;
+            }
+            simple = false;
+        }
+        let end = i;
+        self.at = end;
+        if simple {
+            self.simple_part(start, end, out);
+            return true;
+        }
+        if dotted && is_dotted_acronym(&text[start..end]) {
+            // Keep the final dot of an acronym such as `U.S.` in its range.
+            let raw_end = if bytes.get(end) == Some(&b'.') {
+                end + 1
+            } else {
+                end
+            };
+            self.part(start, raw_end, out);
+            return true;
+        }
+        if !split {
+            self.part(start, end, out);
+            return true;
+        }
+        // Parts: split at hyphens, slashes, dots and underscores, then the joined form.
+        let mut produced = 0;
+        let mut part_start = start;
+        for (at, c) in text[start..end].char_indices() {
+            if is_splitter(c) {
+                produced += usize::from(self.part(part_start, start + at, out));
+                part_start = start + at + c.len_utf8();
+            }
+        }
+        produced += usize::from(self.part(part_start, end, out));
+        if produced > 1 {
+            out.push(Span {
+                start,
+                end,
+                stop: false,
+                joined: true,
+            });
+        }
+        true
+    }
+
+    /// [`SpanScanner::part`] for a word of ASCII letters and digits only: nothing to strip,
+    /// lower case is its normal form, and only a short word of letters can be a stop word.
+    fn simple_part(&mut self, start: usize, end: usize, out: &mut Vec<Span>) {
+        let piece = &self.text.as_bytes()[start..end];
+        let mut stop = false;
+        if piece.len() <= LONGEST_STOP_WORD {
+            let mut code = 0u64;
+            let mut letters = true;
+            for &b in piece {
+                let b = b | 0x20;
+                letters &= b.is_ascii_lowercase();
+                code = code << 5 | u64::from(b.wrapping_sub(b'a' - 1) & 31);
+            }
+            stop = letters && self.stop_codes.contains(code) && !self.caps(&self.text[start..end]);
+        }
+        out.push(Span {
+            start,
+            end,
+            stop,
+            joined: false,
+        });
+    }
+
+    /// Reports the part `text[start..end]` unless it normalizes to nothing; returns whether it
+    /// did.
+    fn part(&mut self, start: usize, end: usize, out: &mut Vec<Span>) -> bool {
+        let piece = &self.text[start..end];
+        let bare = if piece.ends_with(['s', 'S']) {
+            strip_possessive(piece)
+        } else {
+            piece
+        };
+        let stop = if bare.is_ascii() {
+            // Normalized: lower case without apostrophes and dots; packed as `packed` does
+            // while it could be a stop word.
+            let (mut code, mut kept, mut letters) = (0u64, 0, true);
+            for b in bare.bytes() {
+                if matches!(b, b'\'' | b'`' | b'.') {
+                    continue;
+                }
+                kept += 1;
+                let b = b.to_ascii_lowercase();
+                letters &= b.is_ascii_lowercase() && kept <= LONGEST_STOP_WORD;
+                if !letters {
+                    break;
+                }
+                code = code << 5 | u64::from(b - b'a' + 1);
+            }
+            if kept == 0 {
+                return false;
+            }
+            letters && self.stop_codes.contains(code)
+        } else {
+            normalize_into(bare, &mut self.word);
+            if self.word.is_empty() {
+                return false;
+            }
+            is_stop_word(&self.word)
+        };
+        let stop = stop && !self.caps(piece);
+        out.push(Span {
+            start,
+            end,
+            stop,
+            joined: false,
+        });
+        true
+    }
+
+    /// [`scan_word`]'s `caps` for a part.
+    fn caps(&mut self, piece: &str) -> bool {
+        if piece.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+            return false;
+        }
+        let text = self.text;
+        is_caps_word(piece) && !*self.shouting.get_or_insert_with(|| shouted(text))
+    }
 }
 
 /// A token as the scanner reports it, its word borrowed from a reused buffer.
@@ -687,6 +972,60 @@ mod tests {
         tokenize(text).into_iter().map(|t| t.text).collect()
     }
 
+    /// [`spans`] as the general tokenizer sees them: what its own scanner must agree with.
+    fn scanned_spans(text: &str) -> Vec<Span> {
+        let mut out = Vec::new();
+        scan(text, |p| {
+            out.push(Span {
+                start: p.start,
+                end: p.end,
+                stop: p.stop,
+                joined: p.joined,
+            })
+        });
+        out
+    }
+
+    #[test]
+    fn spans_agree_with_the_tokenizer_on_tricky_words() {
+        for text in [
+            "",
+            "the U.S. forces and the U.S",
+            "U.S.-led e.g. i.e. A.B.C.D. a.b-c",
+            "Taliban’s don't ISIS-K's Amir-Abdollahian/US_IS it's 's",
+            "WHO IS THE GOVERNOR OF KABUL",
+            "who is THE governor US",
+            "Ṭālibān CAFÉ e\u{301} \u{301}\u{301} İS ß ﬁ ’s",
+            "3.5 2021/22 a--b a-'b x.-y ..a.. -a- _a_",
+            "“Daesh” leaders—moved. IS-K (ISKP) OTH",
+        ] {
+            assert_eq!(spans(text), scanned_spans(text), "{text:?}");
+            assert_eq!(SpanIter::new(text).collect::<Vec<_>>(), spans(text));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_agree_with_the_tokenizer_on_random_text(
+            text in "([a-zA-Z0-9 '’‘ʼ′`´\\-‐‑/._éÉṬßİﬁ\u{301}“”—]|is |IS |the |The |THE |U\\.S\\.|'s ){0,40}",
+        ) {
+            proptest::prop_assert_eq!(spans(&text), scanned_spans(&text));
+        }
+
+        #[test]
+        fn spans_agree_with_the_tokenizer_on_shouted_text(
+            text in "([A-Z0-9 '’\\-/.ÉṬ]|IS |THE |WHO |US |U\\.S\\.|'S ){0,16}",
+        ) {
+            proptest::prop_assert_eq!(spans(&text), scanned_spans(&text));
+        }
+
+        #[test]
+        fn spans_agree_with_the_tokenizer_on_any_text(text in "\\PC{0,200}") {
+            proptest::prop_assert_eq!(spans(&text), scanned_spans(&text));
+            proptest::prop_assert_eq!(SpanIter::new(&text).collect::<Vec<_>>(), spans(&text));
+        }
+    }
+
     #[test]
     fn irregular_verbs_share_their_base_stem() {
         let mut sorted = IRREGULAR.to_vec();
@@ -708,6 +1047,14 @@ mod tests {
             Some(LONGEST_STOP_WORD)
         );
         assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        let codes = StopCodes::get();
+        for w in STOP_WORDS {
+            assert!(packed(w.bytes()).is_some_and(|c| codes.contains(c)), "{w}");
+        }
+        for w in ["taliban", "whos", "hisx", "x", "usa", "zzzzzzzzzz"] {
+            let code = packed(w.bytes()).unwrap();
+            assert_eq!(codes.contains(code), is_stop_word(w), "{w}");
+        }
         assert!(!is_stop_word("taliban") && !is_stop_word("themselvesx"));
     }
 
