@@ -23,6 +23,7 @@ fn status_mib(field: &str) -> Option<f64> {
 }
 
 fn main() {
+    citebot::allocator::give_memory_back_promptly();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first() else {
         eprintln!("usage: reload_memory FOLDER [QUESTIONS_FILE]");

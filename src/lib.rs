@@ -12,6 +12,7 @@
 //! assert!(answer.is_answered());
 //! ```
 
+pub mod allocator;
 pub mod answer;
 pub mod config;
 pub mod corpus;

@@ -12,7 +12,8 @@ use serde::Serialize;
 use citebot::{AskOptions, LoadOptions, Snapshot};
 
 /// mimalloc: loading allocates millions of small strings on every thread; glibc's allocator
-/// keeps per-thread arenas that return little to the system and costs more per call.
+/// keeps per-thread arenas that return little to the system and costs more per call. Tuned in
+/// `citebot::allocator`.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -74,6 +75,7 @@ struct SourcesArgs {
 }
 
 fn main() -> ExitCode {
+    citebot::allocator::give_memory_back_promptly();
     match try_main() {
         Ok(code) => code,
         Err(err) => {
