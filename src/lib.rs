@@ -19,6 +19,7 @@ pub mod corpus;
 pub mod discord;
 pub mod library;
 pub mod search;
+mod steps;
 pub mod synth;
 pub mod terminal;
 

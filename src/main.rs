@@ -218,6 +218,15 @@ fn sources(args: SourcesArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn check(args: CorpusArgs) -> anyhow::Result<ExitCode> {
+    // Warnings are printed below; `RUST_LOG=citebot=debug` adds the time of each load step.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
     let snapshot = load(&args);
     for warning in snapshot.warnings() {
         println!("warning: {warning}");

@@ -35,6 +35,7 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
         });
         return (Corpus::default(), warnings);
     }
+    let mut steps = crate::steps::Steps::start("load");
     let files = find_files(dir, &mut warnings);
     // Which short lines are boilerplate takes every document to tell, and holding every
     // parsed document until then would hold the corpus twice over. So files are read twice,
@@ -59,6 +60,7 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     }
     let boilerplate = clean::boilerplate(short_lines.iter().map(Vec::as_slice));
     drop(short_lines);
+    steps.done("first read (short lines, boilerplate)");
     let built: Vec<Built> = readable
         .par_iter()
         .map(|(id, path)| match read_file(id, path, options) {
@@ -70,6 +72,7 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
             },
         })
         .collect();
+    steps.done("second read (documents, passages)");
     let mut corpus = Corpus::default();
     let mut plain: Vec<String> = Vec::with_capacity(built.len());
     let count = built
@@ -106,6 +109,7 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     corpus.texts = plain.into_iter().map(super::Text::Plain).collect();
     corpus.canonical = canonical;
     corpus.duplicates = duplicates;
+    steps.done("duplicates");
     (corpus, warnings)
 }
 

@@ -249,6 +249,7 @@ impl Index {
     /// Once their words are read, the corpus is packed ([`Corpus::pack`]) before the index's
     /// larger tables are built, so that the plain text and those tables are never held at once.
     pub fn build(corpus: &mut Corpus, aliases: Aliases) -> Index {
+        let mut steps = crate::steps::Steps::start("index");
         let mut passages: Vec<u32> = (0..corpus.passages.len() as u32)
             .filter(|&p| corpus.canonical[p as usize] == p)
             .collect();
@@ -281,7 +282,9 @@ impl Index {
                 None => break,
             }
         }
+        steps.done("tokenized and interned");
         corpus.pack();
+        steps.done("text packed");
         // The words are read: the stem caches the tokenizing threads filled go.
         rayon::broadcast(|_| text::forget_stems());
         text::forget_stems();
@@ -321,8 +324,10 @@ impl Index {
         drop(final_id);
         let vocabulary = Map::from_iter(surfaces.iter().enumerate().map(|(i, w)| (w, i as u64)))
             .expect("sorted, deduplicated keys");
+        steps.done("vocabulary sorted, sequence renumbered");
         // Before the postings exist: its buffers and theirs are never held at once.
         let trigrams = Trigrams::build(surfaces.par_iter());
+        steps.done("trigrams");
 
         // Terms: the distinct stems in sorted order (ids independent of scheduling, no hash
         // map of strings), then alias groups and acronym definitions.
@@ -365,6 +370,7 @@ impl Index {
             .expect("sorted, deduplicated keys");
         drop(names);
         let term_id = |name: &str| terms.get(name).map(|id| id as u32);
+        steps.done("terms");
 
         let mut word_count = vec![0u32; surfaces.len()];
         for &entry in &sequence {
@@ -416,6 +422,7 @@ impl Index {
         }
         offsets.copy_within(..term_count, 1);
         offsets[0] = 0;
+        steps.done("postings");
         let average_length =
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
         let max_tf_part: Vec<f32> = (0..term_count)
@@ -440,6 +447,7 @@ impl Index {
                 ids
             })
             .collect();
+        steps.done("bounds and titles");
         Index {
             aliases,
             vocabulary,
