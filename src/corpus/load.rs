@@ -43,17 +43,20 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     // each file's text dropped as soon as it is built.
     let mut readable = Vec::with_capacity(files.len());
     let mut short_lines = Vec::with_capacity(files.len());
-    let first: Vec<Result<Vec<clean::LineHash>, LoadWarning>> = files
+    let first: Vec<Result<(usize, Vec<clean::LineHash>), LoadWarning>> = files
         .par_iter()
         .map(|(id, path)| {
-            read_file(id, path, options).map(|doc| clean::short_lines(&parse(doc).paragraphs))
+            read_file(id, path, options)
+                .map(|doc| (doc.text.len(), clean::short_lines(&parse(doc).paragraphs)))
         })
         .collect();
+    let mut bytes = 0;
     for (file, item) in files.iter().zip(first) {
         match item {
-            Ok(lines) => {
+            Ok((len, lines)) => {
                 readable.push(file);
                 short_lines.push(lines);
+                bytes += len;
             }
             Err(warning) => warnings.push(warning),
         }
@@ -61,10 +64,13 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     let boilerplate = clean::boilerplate(short_lines.iter().map(Vec::as_slice));
     drop(short_lines);
     steps.done("first read (short lines, boilerplate)");
+    // A large corpus is packed as each document is built, so that its plain text is never
+    // held whole; passages are fingerprinted for duplicate detection before that.
+    let pack = bytes > super::PACK_ABOVE;
     let built: Vec<Built> = readable
         .par_iter()
         .map(|(id, path)| match read_file(id, path, options) {
-            Ok(doc) => build_document(parse(doc), &boilerplate),
+            Ok(doc) => build_document(parse(doc), &boilerplate, pack),
             // Changed since the first read.
             Err(warning) => Built {
                 document: None,
@@ -74,16 +80,23 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
         .collect();
     steps.done("second read (documents, passages)");
     let mut corpus = Corpus::default();
-    let mut plain: Vec<String> = Vec::with_capacity(built.len());
+    corpus.texts.reserve_exact(built.len());
     let count = built
         .iter()
         .filter_map(|b| b.document.as_ref())
-        .map(|(_, _, pieces)| pieces.len())
+        .map(|d| d.pieces.len())
         .sum();
     corpus.passages.reserve_exact(count);
+    let mut prints = Vec::with_capacity(count);
     for built in built {
         warnings.extend(built.warnings);
-        let Some((document, text, pieces)) = built.document else {
+        let Some(BuiltDocument {
+            document,
+            text,
+            pieces,
+            prints: printed,
+        }) = built.document
+        else {
             continue;
         };
         let doc = corpus.documents.len() as u32;
@@ -96,17 +109,13 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
                 len: p.len,
                 heading: p.heading,
             }));
-        plain.push(text);
+        corpus.texts.push(text);
         corpus.documents.push(document);
+        prints.extend(printed);
     }
-    let texts: Vec<&str> = corpus
-        .passages
-        .iter()
-        .map(|p| &plain[p.doc as usize][p.range()])
-        .collect();
-    let (canonical, duplicates) = passage::group_duplicates(&texts);
-    drop(texts);
-    corpus.texts = plain.into_iter().map(super::Text::Plain).collect();
+    let (canonical, duplicates) =
+        passage::group_fingerprinted(prints, |id| corpus.passage_text(id));
+    corpus.compact();
     corpus.canonical = canonical;
     corpus.duplicates = duplicates;
     steps.done("duplicates");
@@ -134,8 +143,17 @@ struct Piece {
 /// A document ready to join the corpus, with its passages' text and places, or the reason it
 /// cannot, and any warnings either way.
 struct Built {
-    document: Option<(Document, String, Vec<Piece>)>,
+    document: Option<BuiltDocument>,
     warnings: Vec<LoadWarning>,
+}
+
+struct BuiltDocument {
+    document: Document,
+    /// Its passages back to back.
+    text: super::Text,
+    pieces: Vec<Piece>,
+    /// Its passages' fingerprints for duplicate detection.
+    prints: Vec<passage::Fingerprint>,
 }
 
 fn parse(doc: Decoded) -> Parsed {
@@ -155,7 +173,7 @@ fn parse(doc: Decoded) -> Parsed {
     }
 }
 
-fn build_document(parsed: Parsed, boilerplate: &HashSet<clean::LineHash>) -> Built {
+fn build_document(parsed: Parsed, boilerplate: &HashSet<clean::LineHash>, pack: bool) -> Built {
     let Parsed {
         id,
         path,
@@ -236,8 +254,22 @@ fn build_document(parsed: Parsed, boilerplate: &HashSet<clean::LineHash>) -> Bui
         words,
         opening,
     };
+    let prints = passages
+        .iter()
+        .map(|p| passage::fingerprint(&text[p.start as usize..(p.start + p.len) as usize]))
+        .collect();
+    let text = if pack {
+        super::Text::pack(text)
+    } else {
+        super::Text::Plain(text)
+    };
     Built {
-        document: Some((document, text, passages)),
+        document: Some(BuiltDocument {
+            document,
+            text,
+            pieces: passages,
+            prints,
+        }),
         warnings,
     }
 }

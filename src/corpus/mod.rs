@@ -105,6 +105,18 @@ pub enum Text {
 }
 
 impl Text {
+    /// A text compressed (or plain, if it does not compress: compressing into memory cannot
+    /// fail short of running out of it).
+    pub fn pack(plain: String) -> Text {
+        match PACKER.with_borrow_mut(|packer| packer.compress(plain.as_bytes())) {
+            Ok(bytes) => Text::Packed {
+                bytes: bytes.into_boxed_slice(),
+                len: plain.len(),
+            },
+            Err(_) => Text::Plain(plain),
+        }
+    }
+
     /// Bytes of text.
     pub fn len(&self) -> usize {
         match self {
@@ -220,17 +232,21 @@ impl Corpus {
         }
         self.texts.par_iter_mut().for_each(|text| {
             if let Text::Plain(plain) = text {
-                let packed = PACKER.with_borrow_mut(|packer| packer.compress(plain.as_bytes()));
-                // Compressing into memory cannot fail short of running out of it; a text that
-                // does not pack stays plain.
-                if let Ok(bytes) = packed {
-                    *text = Text::Packed {
-                        bytes: bytes.into_boxed_slice(),
-                        len: plain.len(),
-                    };
-                }
+                *text = Text::pack(std::mem::take(plain));
             }
         });
+    }
+
+    /// Moves every packed text to a new place, one after the other, from this thread. Packed
+    /// on many threads as their documents were built, they sat scattered among the build's
+    /// freed memory, which the allocator could then not give back: 219 MB of peak RSS for the
+    /// docs corpus instead of 185 MB.
+    pub(crate) fn compact(&mut self) {
+        for text in &mut self.texts {
+            if let Text::Packed { bytes, .. } = text {
+                *bytes = Box::from(&bytes[..]);
+            }
+        }
     }
 
     /// Rough heap size in bytes.

@@ -9,6 +9,7 @@
 //! pairs with banded locality-sensitive hashing, each candidate pair confirmed by the Jaccard
 //! similarity of its word pairs. The cost is linear in the corpus, never quadratic.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::Hasher;
 
@@ -101,7 +102,7 @@ fn pair_hash(a: u64, b: u64) -> u64 {
 /// What duplicate detection keeps of a passage: 44 bytes whatever its length (the word pairs
 /// themselves are recomputed only for candidate pairs). Band keys are 32 bits: a collision
 /// only adds a candidate pair, which the Jaccard check then turns down.
-struct Fingerprint {
+pub(crate) struct Fingerprint {
     exact: u64,
     pairs: u32,
     bands: [u32; BANDS],
@@ -123,7 +124,7 @@ fn shingles_of(words: Vec<u64>) -> Vec<u64> {
     out
 }
 
-fn fingerprint(text: &str) -> Fingerprint {
+pub(crate) fn fingerprint(text: &str) -> Fingerprint {
     let words = word_hashes(text);
     let exact = words
         .iter()
@@ -194,9 +195,20 @@ const PAIR_CHUNK: usize = 1 << 14;
 ///
 /// Returns, for each passage, the id of the earliest passage of its group, and for each group
 /// with more than one member, the other members in order.
+#[cfg(test)]
 pub fn group_duplicates(passages: &[&str]) -> (Vec<u32>, HashMap<u32, Vec<u32>>) {
     let prints: Vec<Fingerprint> = passages.par_iter().map(|p| fingerprint(p)).collect();
-    let mut parent: Vec<u32> = (0..passages.len() as u32).collect();
+    group_fingerprinted(prints, |id| Cow::Borrowed(passages[id as usize]))
+}
+
+/// [`group_duplicates`] of passages fingerprinted beforehand (as each document is built),
+/// reading the text of only the passages that are candidates for near duplicates.
+pub(crate) fn group_fingerprinted<'a>(
+    prints: Vec<Fingerprint>,
+    text: impl Fn(u32) -> Cow<'a, str> + Sync,
+) -> (Vec<u32>, HashMap<u32, Vec<u32>>) {
+    let count = prints.len();
+    let mut parent: Vec<u32> = (0..count as u32).collect();
     // Exact repeats: runs of equal hashes once sorted; the first of each run stands for it.
     let mut exact: Vec<(u64, u32)> = prints
         .iter()
@@ -245,10 +257,7 @@ pub fn group_duplicates(passages: &[&str]) -> (Vec<u32>, HashMap<u32, Vec<u32>>)
         let mut ids: Vec<u32> = chunk.iter().flat_map(|&(a, b)| [a, b]).collect();
         ids.sort_unstable();
         ids.dedup();
-        let sets: Vec<Vec<u64>> = ids
-            .par_iter()
-            .map(|&id| shingles(passages[id as usize]))
-            .collect();
+        let sets: Vec<Vec<u64>> = ids.par_iter().map(|&id| shingles(&text(id))).collect();
         let set = |id: u32| &sets[ids.binary_search(&id).expect("listed above")];
         let same: Vec<bool> = chunk
             .par_iter()
@@ -260,9 +269,7 @@ pub fn group_duplicates(passages: &[&str]) -> (Vec<u32>, HashMap<u32, Vec<u32>>)
             }
         }
     }
-    let canonical: Vec<u32> = (0..passages.len() as u32)
-        .map(|i| find(&mut parent, i))
-        .collect();
+    let canonical: Vec<u32> = (0..count as u32).map(|i| find(&mut parent, i)).collect();
     let mut duplicates: HashMap<u32, Vec<u32>> = HashMap::new();
     for (i, &c) in canonical.iter().enumerate() {
         if c != i as u32 {

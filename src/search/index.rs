@@ -261,10 +261,21 @@ impl Index {
             passages.truncate(MAX_PASSAGES);
         }
         let mut all = Interned::default();
+        let doc_of = |p: u32| corpus.passages[p as usize].doc;
         let tokenize = |chunk: &[u32]| -> Vec<Tokenized> {
-            chunk
+            // A document's text is unpacked once for all its passages in the chunk.
+            let by_doc: Vec<&[u32]> = chunk.chunk_by(|&a, &b| doc_of(a) == doc_of(b)).collect();
+            by_doc
                 .par_iter()
-                .map(|&p| tokenize_for_index(&corpus.passage_text(p), &aliases))
+                .flat_map_iter(|ps| {
+                    let text = corpus.texts[doc_of(ps[0]) as usize].unpack();
+                    ps.iter()
+                        .map(|&p| {
+                            let range = corpus.passages[p as usize].range();
+                            tokenize_for_index(text.get(range).unwrap_or(""), &aliases)
+                        })
+                        .collect::<Vec<_>>()
+                })
                 .collect()
         };
         // Interning is sequential (ids in first-seen order): it runs while the next chunk is
