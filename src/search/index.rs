@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use super::aliases::Aliases;
 use super::bm25::tf_factor;
 use super::fuzzy::Trigrams;
+use super::sequence::Sequences;
 use super::text::{self, Token};
 use super::words::{Interner, Words};
 use crate::corpus::Corpus;
@@ -72,11 +73,9 @@ pub struct Index {
     /// Indexed passage → its length in words.
     pub(super) lengths: Vec<u32>,
     pub(super) average_length: f32,
-    /// Indexed passage → where its entries start in `sequence` (one more than passages: the
-    /// next passage's start ends them).
-    starts: Vec<u32>,
-    /// Word ids of every indexed passage, back to back (alias terms tagged with `ALIAS_BIT`).
-    pub(super) sequence: Vec<u32>,
+    /// Word ids of every indexed passage, in order (alias terms tagged with `ALIAS_BIT`),
+    /// compressed.
+    sequences: Sequences,
     /// Document → term ids of its title.
     pub(super) title_terms: Vec<Vec<u32>>,
 }
@@ -307,7 +306,6 @@ impl Index {
             ids: mut interned,
         } = all;
         starts.push(sequence.len() as u32);
-        sequence.shrink_to_fit();
         starts.shrink_to_fit();
         let titles: Vec<Vec<Token>> = corpus
             .documents
@@ -336,6 +334,17 @@ impl Index {
         let vocabulary = Map::from_iter(surfaces.iter().enumerate().map(|(i, w)| (w, i as u64)))
             .expect("sorted, deduplicated keys");
         steps.done("vocabulary sorted, sequence renumbered");
+        let mut word_count = vec![0u32; surfaces.len()];
+        for &entry in &sequence {
+            if entry & ALIAS_BIT == 0 {
+                word_count[(entry & ID_MASK) as usize] += 1;
+            }
+        }
+        // Compressed before the other tables are built: the plain sequence is the largest
+        // buffer of the build.
+        let sequences = Sequences::build(sequence, &starts[1..]);
+        drop(starts);
+        steps.done("sequences compressed");
         // Before the postings exist: its buffers and theirs are never held at once.
         let trigrams = Trigrams::build(surfaces.par_iter());
         steps.done("trigrams");
@@ -383,12 +392,6 @@ impl Index {
         let term_id = |name: &str| terms.get(name).map(|id| id as u32);
         steps.done("terms");
 
-        let mut word_count = vec![0u32; surfaces.len()];
-        for &entry in &sequence {
-            if entry & ALIAS_BIT == 0 {
-                word_count[(entry & ID_MASK) as usize] += 1;
-            }
-        }
         // A passage's terms, sorted: each run is one posting.
         let defined_in = |p: usize| {
             let from = defined.partition_point(|(q, _)| (*q as usize) < p);
@@ -396,9 +399,10 @@ impl Index {
                 .iter()
                 .take_while(move |(q, _)| *q as usize == p)
         };
-        let passage_terms = |p: usize, out: &mut Vec<u32>| {
+        let mut entries = Vec::new();
+        let mut passage_terms = |p: usize, out: &mut Vec<u32>| {
+            sequences.decode_into(p as u32, &mut entries);
             out.clear();
-            let entries = &sequence[starts[p] as usize..starts[p + 1] as usize];
             out.extend(entries.iter().map(|&entry| {
                 if entry & ALIAS_BIT != 0 {
                     alias_terms[(entry & GROUP_MASK) as usize]
@@ -474,8 +478,7 @@ impl Index {
             passages,
             lengths,
             average_length,
-            starts,
-            sequence,
+            sequences,
             title_terms,
         }
     }
@@ -507,8 +510,7 @@ impl Index {
             + self.terms.as_fst().as_bytes().len()
             + (self.word_term.capacity() + self.word_count.capacity()) * 4
             + (self.passages.capacity() + self.lengths.capacity()) * 4
-            + self.starts.capacity() * 4
-            + self.sequence.capacity() * 4
+            + self.sequences.memory_bytes()
     }
 
     /// A term's postings, by passage.
@@ -541,12 +543,15 @@ impl Index {
     }
 
     /// An indexed passage's sequence entries.
-    pub(super) fn entries(&self, passage: u32) -> &[u32] {
-        let (start, end) = (
-            self.starts[passage as usize],
-            self.starts[passage as usize + 1],
-        );
-        &self.sequence[start as usize..end as usize]
+    pub(super) fn entries(&self, passage: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        self.sequences.decode_into(passage, &mut out);
+        out
+    }
+
+    /// An indexed passage's sequence entries, into a buffer that is reused.
+    pub(super) fn entries_into(&self, passage: u32, out: &mut Vec<u32>) {
+        self.sequences.decode_into(passage, out);
     }
 
     /// The term id of a stem (or of an internal name such as [`definition_term`]'s).

@@ -15,6 +15,7 @@ pub mod fuzzy;
 pub mod index;
 pub mod query;
 pub mod rank;
+mod sequence;
 pub mod text;
 pub mod words;
 

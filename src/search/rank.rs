@@ -323,6 +323,8 @@ struct Scratch {
     positions: Vec<(u32, u32)>,
     /// Word positions of the words of the kind asked for.
     candidates: Vec<u32>,
+    /// The passage's sequence entries.
+    words: Vec<u32>,
 }
 
 /// The final score of a candidate `(passage, bm25, mask)` whose [`Cover`] is known.
@@ -336,11 +338,12 @@ fn rerank(
 ) -> Hit {
     let coverage = cover.coverage;
     // Where each matched concept occurs, in word positions.
-    let words = index.entries(passage);
     let Scratch {
         positions,
         candidates,
+        words,
     } = scratch;
+    index.entries_into(passage, words);
     positions.clear();
     candidates.clear();
     let mut exact = 0.0;
