@@ -208,7 +208,12 @@ fn definitions(text: &str, tokens: &[Token]) -> Vec<String> {
 }
 
 fn tokenize_for_index(text: &str, aliases: &Aliases) -> Tokenized {
-    let tokens = text::tokenize(text);
+    // Only alias names are matched by stem; the index's own stems come from its vocabulary.
+    let tokens = if aliases.is_empty() {
+        text::tokenize_unstemmed(text)
+    } else {
+        text::tokenize(text)
+    };
     let found = aliases.find(&tokens);
     let definitions = definitions(text, &tokens);
     let words: Vec<Token> = tokens.into_iter().filter(|t| !t.stop).collect();

@@ -477,6 +477,17 @@ fn all_caps(text: &str) -> bool {
 
 /// Splits a text into normalized tokens (stop words included, marked), with stems.
 pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_with(text, stem)
+}
+
+/// [`tokenize`] with every [`Token::stem`] left empty, for a caller that never reads them: an
+/// index build stems each distinct word once, from its vocabulary, so a stem per occurrence
+/// (a cache lookup and a string each) would be thrown away.
+pub fn tokenize_unstemmed(text: &str) -> Vec<Token> {
+    tokenize_with(text, |_| String::new())
+}
+
+fn tokenize_with(text: &str, stem: impl Fn(&str) -> String) -> Vec<Token> {
     let mut tokens = Vec::new();
     scan(text, |p| {
         tokens.push(Token {
@@ -1017,6 +1028,13 @@ mod tests {
             text in "([A-Z0-9 '’\\-/.ÉṬ]|IS |THE |WHO |US |U\\.S\\.|'S ){0,16}",
         ) {
             proptest::prop_assert_eq!(spans(&text), scanned_spans(&text));
+        }
+
+        #[test]
+        fn unstemmed_tokens_are_the_tokens_without_their_stems(text in "\\PC{0,200}") {
+            let mut tokens = tokenize(&text);
+            tokens.iter_mut().for_each(|t| t.stem.clear());
+            proptest::prop_assert_eq!(tokenize_unstemmed(&text), tokens);
         }
 
         #[test]
