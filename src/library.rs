@@ -50,10 +50,10 @@ impl Snapshot {
     /// folder with nothing usable gives an empty snapshot (see [`Snapshot::is_empty`]).
     pub fn load(dir: &Path, options: &LoadOptions) -> Snapshot {
         let started = Instant::now();
-        let (mut corpus, mut warnings) = corpus::load_dir(dir, options);
+        let (corpus, mut warnings) = corpus::load_dir(dir, options);
         let (aliases, alias_warnings) = Aliases::load(dir);
         warnings.extend(alias_warnings);
-        let index = Index::build(&mut corpus, aliases);
+        let index = Index::build(&corpus, aliases);
         let stats = Stats {
             documents: corpus.documents.len(),
             passages: index.passage_count(),

@@ -15,8 +15,6 @@ use std::cell::RefCell;
 use std::fmt;
 use std::path::PathBuf;
 
-use rayon::prelude::*;
-
 pub use load::load_dir;
 
 /// Options for reading a corpus folder.
@@ -87,7 +85,10 @@ impl Passage {
     }
 }
 
-/// Corpora with more passage text than this many bytes are packed ([`Corpus::pack`]).
+/// Corpora whose files hold more than this many bytes are packed as they load ([`Text::pack`]):
+/// quoting then decompresses the few documents it quotes (microseconds each), and the text
+/// takes about half the memory. Smaller corpora stay plain, where memory hardly matters and
+/// every microsecond of an answer does.
 pub const PACK_ABOVE: usize = 16 << 20;
 
 /// A document's passage text, as loaded or compressed.
@@ -173,8 +174,7 @@ pub struct Corpus {
     /// Every passage, in document order.
     pub passages: Vec<Passage>,
     /// Per document, its passages' text back to back: one allocation a document, not one a
-    /// passage, built in parallel and never copied; compressed once a large corpus is indexed
-    /// ([`Corpus::pack`]).
+    /// passage, built in parallel; in a large corpus compressed as it is built ([`PACK_ABOVE`]).
     pub texts: Vec<Text>,
     /// For each passage, the passage that stands for its duplicate group (itself when unique).
     pub canonical: Vec<u32>,
@@ -218,19 +218,10 @@ impl Corpus {
         self.texts.iter().map(Text::len).sum()
     }
 
-    /// Compresses every document's text when there is more than [`PACK_ABOVE`] of it: quoting
-    /// then decompresses the few documents it quotes (microseconds each), and the corpus holds
-    /// about half the memory. Smaller corpora stay plain, where memory hardly matters and every
-    /// microsecond of an answer does.
-    pub fn pack(&mut self) {
-        self.pack_above(PACK_ABOVE);
-    }
-
-    fn pack_above(&mut self, limit: usize) {
-        if self.text_bytes() <= limit {
-            return;
-        }
-        self.texts.par_iter_mut().for_each(|text| {
+    /// Compresses every document's text, whatever the corpus size.
+    #[cfg(test)]
+    fn pack_all(&mut self) {
+        self.texts.iter_mut().for_each(|text| {
             if let Text::Plain(plain) = text {
                 *text = Text::pack(std::mem::take(plain));
             }
@@ -239,8 +230,8 @@ impl Corpus {
 
     /// Moves every packed text to a new place, one after the other, from this thread. Packed
     /// on many threads as their documents were built, they sat scattered among the build's
-    /// freed memory, which the allocator could then not give back: 219 MB of peak RSS for the
-    /// docs corpus instead of 185 MB.
+    /// freed memory, which the allocator could then not give back: 214 MiB of peak RSS for the
+    /// docs corpus instead of 180 MiB.
     pub(crate) fn compact(&mut self) {
         for text in &mut self.texts {
             if let Text::Packed { bytes, .. } = text {
@@ -349,12 +340,11 @@ mod tests {
             .map(|p| corpus.passage_text(p).into_owned())
             .collect();
         let bytes = corpus.text_bytes();
-        corpus.pack();
         assert!(
             matches!(corpus.texts[0], Text::Plain(_)),
             "small corpora stay plain"
         );
-        corpus.pack_above(0);
+        corpus.pack_all();
         assert!(corpus
             .texts
             .iter()

@@ -420,9 +420,9 @@ mod tests {
     }
 
     fn agree_on(dir: &std::path::Path, seed: u64) {
-        let (mut corpus, _) = load_dir(dir, &LoadOptions::default());
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
         let (aliases, _) = Aliases::load(dir);
-        let index = Index::build(&mut corpus, aliases);
+        let index = Index::build(&corpus, aliases);
         for (i, question) in questions(&index, seed, 300).iter().enumerate() {
             let query = Query::parse(&index, question);
             for k in [1, 3, 64] {

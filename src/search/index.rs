@@ -249,10 +249,7 @@ pub(super) fn answer_flags(text: &str, t: &Token) -> u32 {
 
 impl Index {
     /// Indexes the canonical passages of a corpus.
-    ///
-    /// Once their words are read, the corpus is packed ([`Corpus::pack`]) before the index's
-    /// larger tables are built, so that the plain text and those tables are never held at once.
-    pub fn build(corpus: &mut Corpus, aliases: Aliases) -> Index {
+    pub fn build(corpus: &Corpus, aliases: Aliases) -> Index {
         let mut steps = crate::steps::Steps::start("index");
         let mut passages: Vec<u32> = (0..corpus.passages.len() as u32)
             .filter(|&p| corpus.canonical[p as usize] == p)
@@ -298,8 +295,6 @@ impl Index {
             }
         }
         steps.done("tokenized and interned");
-        corpus.pack();
-        steps.done("text packed");
         // The words are read: the stem caches the tokenizing threads filled go.
         rayon::broadcast(|_| text::forget_stems());
         text::forget_stems();
@@ -599,8 +594,8 @@ mod tests {
     #[test]
     fn sequences_line_up_with_the_tokens_of_their_passages() {
         let dir = std::path::Path::new("corpus");
-        let (mut corpus, _) = load_dir(dir, &LoadOptions::default());
-        let index = Index::build(&mut corpus, Aliases::load(dir).0);
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
         let mut names = 0;
         for passage in 0..index.passage_count() as u32 {
             let text = corpus.passage_text(index.passage_id(passage));

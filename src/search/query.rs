@@ -375,8 +375,8 @@ mod tests {
             Alpha bravo charlie delta echo foxtrot golf (ABCDEFG) went.\n\n\
             Zulu (Z) stayed.\n";
         std::fs::write(dir.path().join("acronyms.txt"), text).unwrap();
-        let (mut corpus, _) = load_dir(dir.path(), &LoadOptions::default());
-        let index = Index::build(&mut corpus, Aliases::default());
+        let (corpus, _) = load_dir(dir.path(), &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::default());
         for word in ["is", "oth", "abcdef", "abcdefg", "z"] {
             let defined = index.term(&index::definition_term(word)).is_some();
             assert_eq!(defined, may_be_defined(word), "{word}");

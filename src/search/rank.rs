@@ -572,8 +572,8 @@ mod tests {
     #[test]
     fn pruned_re_ranking_keeps_exactly_what_exhaustive_re_ranking_keeps() {
         let dir = std::path::Path::new("corpus");
-        let (mut corpus, _) = load_dir(dir, &LoadOptions::default());
-        let index = Index::build(&mut corpus, Aliases::load(dir).0);
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
         let mut questions: Vec<String> = std::fs::read_to_string("tests/fixtures/dev.jsonl")
             .unwrap()
             .lines()
