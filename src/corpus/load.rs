@@ -381,17 +381,30 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<String, WarningKind> {
     let text = std::str::from_utf8(body).map_err(|e| WarningKind::NotUtf8 {
         offset: skipped + e.valid_up_to(),
     })?;
-    let controls = text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        .count();
-    if controls * 20 > text.chars().count().max(1) {
+    if controls(text) * 20 > text.chars().count().max(1) {
         return Err(WarningKind::Binary);
     }
     if text.trim().is_empty() {
         return Err(WarningKind::Empty);
     }
+    if !body.contains(&b'\r') {
+        return Ok(text.to_string());
+    }
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// Control characters other than line breaks, tabs and form feeds, counted by byte: C0 controls
+/// and DEL are single bytes, C1 controls (U+0080 to U+009F) are `C2 80` to `C2 9F`.
+fn controls(text: &str) -> usize {
+    let mut count = 0;
+    let mut after_c2 = false;
+    for &b in text.as_bytes() {
+        let control = matches!(b, 0..=8 | 0x0b | 0x0e..=0x1f | 0x7f)
+            || (after_c2 && matches!(b, 0x80..=0x9f));
+        count += usize::from(control);
+        after_c2 = b == 0xc2;
+    }
+    count
 }
 
 fn hash_text(text: &str) -> u64 {
@@ -427,6 +440,17 @@ mod tests {
         assert_eq!(decode(b"PNG\x00\x01\x02"), Err(WarningKind::Binary));
         assert_eq!(decode(b"  \n\t\n"), Err(WarningKind::Empty));
         assert_eq!(decode(b""), Err(WarningKind::Empty));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn controls_are_counted_as_by_character(text in "(\\PC|[\\x00-\\x1f\\x7f-\\u{9f}]){0,80}") {
+            let by_character = text
+                .chars()
+                .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+                .count();
+            proptest::prop_assert_eq!(controls(&text), by_character);
+        }
     }
 
     #[test]

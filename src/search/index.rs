@@ -174,21 +174,25 @@ pub(super) fn definition_term(acronym: &str) -> String {
 /// Acronyms defined in the text: a word in capitals between parentheses whose letters are the
 /// initials of the words just before it (`over-the-horizon (OTH)`, `Islamic State (IS)`).
 fn definitions(text: &str, tokens: &[Token]) -> Vec<String> {
-    let words: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
     let mut found = Vec::new();
-    for (i, t) in words.iter().enumerate() {
-        let letters: Vec<char> = t.text.chars().collect();
-        let bracketed = text[..t.start].trim_end().ends_with('(')
-            && text[t.end..].trim_start().starts_with(')');
-        if !t.caps || !bracketed || !(2..=6).contains(&letters.len()) {
+    // Every passage goes through here and few define anything: the cheap tests come first,
+    // and nothing is collected until a word in capitals between parentheses turns up.
+    for (i, t) in tokens.iter().enumerate() {
+        if t.joined || !t.caps {
             continue;
         }
-        if !letters.iter().all(|c| c.is_alphabetic()) {
+        let bracketed = text[..t.start].trim_end().ends_with('(')
+            && text[t.end..].trim_start().starts_with(')');
+        if !bracketed {
+            continue;
+        }
+        let letters: Vec<char> = t.text.chars().collect();
+        if !(2..=6).contains(&letters.len()) || !letters.iter().all(|c| c.is_alphabetic()) {
             continue;
         }
         let mut want = letters.len();
         let mut skipped = 0;
-        for w in words[..i].iter().rev() {
+        for w in tokens[..i].iter().rev().filter(|w| !w.joined) {
             if want == 0 {
                 break;
             }
@@ -232,16 +236,21 @@ fn tokenize_for_index(text: &str, aliases: &Aliases) -> Tokenized {
 /// What kind of answer a word could be: part of a name, or a number.
 pub(super) fn answer_flags(text: &str, t: &Token) -> u32 {
     let mut flags = 0;
-    if t.text.chars().any(|c| c.is_ascii_digit()) {
+    if t.text.bytes().any(|b| b.is_ascii_digit()) {
         flags |= NUMBER_BIT;
     }
-    let capital = text[t.start..]
-        .chars()
-        .next()
-        .is_some_and(char::is_uppercase);
-    let before = text[..t.start].trim_end();
-    let sentence_start = before.is_empty() || before.ends_with(['.', '!', '?', '"', '“', ':']);
-    if capital && !sentence_start && !t.joined {
+    let capital = || {
+        text[t.start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    // What comes before is looked at only for a word that starts with a capital.
+    let sentence_start = || {
+        let before = text[..t.start].trim_end();
+        before.is_empty() || before.ends_with(['.', '!', '?', '"', '“', ':'])
+    };
+    if !t.joined && capital() && !sentence_start() {
         flags |= NAME_BIT;
     }
     flags
@@ -648,6 +657,89 @@ mod tests {
             names > 50,
             "the bundled corpus names its groups often: {names}"
         );
+    }
+
+    /// [`definitions`] and [`answer_flags`] as first written: the faster forms must agree.
+    mod reference {
+        use super::super::*;
+
+        pub fn definitions(text: &str, tokens: &[Token]) -> Vec<String> {
+            let words: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
+            let mut found = Vec::new();
+            for (i, t) in words.iter().enumerate() {
+                let letters: Vec<char> = t.text.chars().collect();
+                let bracketed = text[..t.start].trim_end().ends_with('(')
+                    && text[t.end..].trim_start().starts_with(')');
+                if !t.caps || !bracketed || !(2..=6).contains(&letters.len()) {
+                    continue;
+                }
+                if !letters.iter().all(|c| c.is_alphabetic()) {
+                    continue;
+                }
+                let mut want = letters.len();
+                let mut skipped = 0;
+                for w in words[..i].iter().rev() {
+                    if want == 0 {
+                        break;
+                    }
+                    if w.text.starts_with(letters[want - 1]) {
+                        want -= 1;
+                    } else if w.stop && skipped < 2 {
+                        skipped += 1;
+                    } else {
+                        break;
+                    }
+                }
+                if want == 0 {
+                    found.push(t.text.clone());
+                }
+            }
+            found
+        }
+
+        pub fn answer_flags(text: &str, t: &Token) -> u32 {
+            let mut flags = 0;
+            if t.text.chars().any(|c| c.is_ascii_digit()) {
+                flags |= NUMBER_BIT;
+            }
+            let capital = text[t.start..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase);
+            let before = text[..t.start].trim_end();
+            let sentence_start =
+                before.is_empty() || before.ends_with(['.', '!', '?', '"', '“', ':']);
+            if capital && !sentence_start && !t.joined {
+                flags |= NAME_BIT;
+            }
+            flags
+        }
+    }
+
+    fn agree_with_the_reference(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let tokens = text::tokenize(text);
+        proptest::prop_assert_eq!(
+            definitions(text, &tokens),
+            reference::definitions(text, &tokens)
+        );
+        for t in &tokens {
+            proptest::prop_assert_eq!(answer_flags(text, t), reference::answer_flags(text, t));
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn definitions_and_flags_agree_with_the_reference_on_shaped_text(
+            text in "([A-Za-z]{1,6}|[A-Z]{2,7}|\\( ?|\\) ?| |the |of |-|\\. |“|:|7|É|Ṭ|ß){0,30}",
+        ) {
+            agree_with_the_reference(&text)?;
+        }
+
+        #[test]
+        fn definitions_and_flags_agree_with_the_reference_on_any_text(text in "\\PC{0,120}") {
+            agree_with_the_reference(&text)?;
+        }
     }
 
     fn defined(text: &str) -> Vec<String> {
