@@ -342,6 +342,17 @@ impl Index {
         drop(final_id);
         let vocabulary = Map::from_iter(surfaces.iter().enumerate().map(|(i, w)| (w, i as u64)))
             .expect("sorted, deduplicated keys");
+        // Titles kept as word ids: their tokens would otherwise be held to the end of the build.
+        let title_words: Vec<Vec<u32>> = titles
+            .iter()
+            .map(|ts| {
+                ts.iter()
+                    .filter_map(|t| vocabulary.get(&t.text))
+                    .map(|id| id as u32)
+                    .collect()
+            })
+            .collect();
+        drop(titles);
         steps.done("vocabulary sorted, sequence renumbered");
         let mut word_count = vec![0u32; surfaces.len()];
         for &entry in &sequence {
@@ -458,14 +469,10 @@ impl Index {
                     .fold(0.0, f32::max)
             })
             .collect();
-        let title_terms = titles
-            .iter()
-            .map(|ts| {
-                let mut ids: Vec<u32> = ts
-                    .iter()
-                    .filter_map(|t| vocabulary.get(&t.text))
-                    .map(|id| word_term[id as usize])
-                    .collect();
+        let title_terms = title_words
+            .into_iter()
+            .map(|words| {
+                let mut ids: Vec<u32> = words.iter().map(|&w| word_term[w as usize]).collect();
                 ids.sort_unstable();
                 ids.dedup();
                 ids
