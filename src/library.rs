@@ -54,6 +54,13 @@ impl Snapshot {
         let (aliases, alias_warnings) = Aliases::load(dir);
         warnings.extend(alias_warnings);
         let index = Index::build(&corpus, aliases);
+        for (part, bytes) in corpus
+            .memory_parts()
+            .into_iter()
+            .chain(index.memory_parts())
+        {
+            tracing::debug!("memory: {part} {:.1} MiB", bytes as f64 / (1024.0 * 1024.0));
+        }
         let stats = Stats {
             documents: corpus.documents.len(),
             passages: index.passage_count(),

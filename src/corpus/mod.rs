@@ -242,14 +242,37 @@ impl Corpus {
 
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
-        let passages = self.texts.iter().map(Text::heap_bytes).sum::<usize>()
-            + self.passages.capacity() * std::mem::size_of::<Passage>();
+        self.memory_parts().iter().map(|(_, bytes)| bytes).sum()
+    }
+
+    /// Rough heap size of each part, in bytes.
+    pub fn memory_parts(&self) -> Vec<(&'static str, usize)> {
         let docs: usize = self
             .documents
             .iter()
-            .map(|d| d.opening.capacity() + d.title.capacity() + std::mem::size_of::<Document>())
-            .sum();
-        passages + docs + self.canonical.capacity() * 4
+            .map(|d| {
+                let optional = [&d.publisher, &d.url, &d.date];
+                d.id.capacity()
+                    + d.title.capacity()
+                    + d.path.capacity()
+                    + optional
+                        .iter()
+                        .flat_map(|s| s.as_ref())
+                        .map(String::capacity)
+                        .sum::<usize>()
+                    + d.opening.capacity()
+            })
+            .sum::<usize>()
+            + self.documents.capacity() * std::mem::size_of::<Document>();
+        vec![
+            ("text", self.texts.iter().map(Text::heap_bytes).sum()),
+            (
+                "passage table",
+                std::mem::size_of_val(&self.passages[..])
+                    + std::mem::size_of_val(&self.canonical[..]),
+            ),
+            ("documents", docs),
+        ]
     }
 }
 

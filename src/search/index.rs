@@ -256,6 +256,15 @@ pub(super) fn answer_flags(text: &str, t: &Token) -> u32 {
     flags
 }
 
+/// An FST map of sorted, distinct keys, in a buffer of its own size.
+fn fst_map<K: AsRef<[u8]>>(entries: impl Iterator<Item = (K, u64)>) -> Map<Vec<u8>> {
+    let mut builder = fst::MapBuilder::memory();
+    builder.extend_iter(entries).expect("sorted, distinct keys");
+    let mut bytes = builder.into_inner().expect("an in-memory FST");
+    bytes.shrink_to_fit();
+    Map::new(bytes).expect("an FST just built")
+}
+
 impl Index {
     /// Indexes the canonical passages of a corpus.
     pub fn build(corpus: &Corpus, aliases: Aliases) -> Index {
@@ -270,6 +279,7 @@ impl Index {
             );
             passages.truncate(MAX_PASSAGES);
         }
+        passages.shrink_to_fit();
         let mut all = Interned::default();
         let doc_of = |p: u32| corpus.passages[p as usize].doc;
         let tokenize = |chunk: &[u32]| -> Vec<Tokenized> {
@@ -310,10 +320,11 @@ impl Index {
         let Interned {
             mut sequence,
             mut starts,
-            lengths,
+            mut lengths,
             definitions: defined,
             ids: mut interned,
         } = all;
+        lengths.shrink_to_fit();
         starts.push(sequence.len() as u32);
         starts.shrink_to_fit();
         let titles: Vec<Vec<Token>> = corpus
@@ -340,8 +351,7 @@ impl Index {
             }
         });
         drop(final_id);
-        let vocabulary = Map::from_iter(surfaces.iter().enumerate().map(|(i, w)| (w, i as u64)))
-            .expect("sorted, deduplicated keys");
+        let vocabulary = fst_map(surfaces.iter().enumerate().map(|(i, w)| (w, i as u64)));
         // Titles kept as word ids: their tokens would otherwise be held to the end of the build.
         let title_words: Vec<Vec<u32>> = titles
             .iter()
@@ -406,8 +416,7 @@ impl Index {
         let term_count = names.len();
         // An FST of names → ids: a few bytes a term instead of a string and a hash slot each.
         names.par_sort_unstable();
-        let terms = Map::from_iter(names.iter().map(|(n, id)| (n, u64::from(*id))))
-            .expect("sorted, deduplicated keys");
+        let terms = fst_map(names.iter().map(|(n, id)| (n, u64::from(*id))));
         drop(names);
         let term_id = |name: &str| terms.get(name).map(|id| id as u32);
         steps.done("terms");
@@ -516,17 +525,36 @@ impl Index {
 
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
-        let postings = self.postings.capacity() * std::mem::size_of::<Posting>()
-            + self.offsets.capacity() * std::mem::size_of::<usize>();
-        let words = self.words.memory_bytes();
-        postings
-            + words
-            + self.vocabulary.as_fst().as_bytes().len()
-            + self.trigrams.memory_bytes()
-            + self.terms.as_fst().as_bytes().len()
-            + (self.word_term.capacity() + self.word_count.capacity()) * 4
-            + (self.passages.capacity() + self.lengths.capacity()) * 4
-            + self.sequences.memory_bytes()
+        self.memory_parts().iter().map(|(_, bytes)| bytes).sum()
+    }
+
+    /// Rough heap size of each part, in bytes.
+    pub fn memory_parts(&self) -> Vec<(&'static str, usize)> {
+        fn vec<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        vec![
+            ("postings", vec(&self.postings) + vec(&self.offsets)),
+            ("word sequences", self.sequences.memory_bytes()),
+            ("trigrams", self.trigrams.memory_bytes()),
+            ("words", self.words.memory_bytes()),
+            (
+                "vocabulary and terms",
+                self.vocabulary.as_fst().as_bytes().len() + self.terms.as_fst().as_bytes().len(),
+            ),
+            (
+                "word and term tables",
+                vec(&self.word_term) + vec(&self.word_count) + vec(&self.max_tf_part),
+            ),
+            ("indexed passages", vec(&self.passages) + vec(&self.lengths)),
+            (
+                "titles",
+                self.title_terms
+                    .iter()
+                    .map(|t| vec(t) + std::mem::size_of::<Vec<u32>>())
+                    .sum(),
+            ),
+        ]
     }
 
     /// A term's postings, by passage.
