@@ -86,32 +86,33 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
         .filter_map(|b| b.document.as_ref())
         .map(|d| d.pieces.len())
         .sum();
+    // Passages, then fingerprints, each document's freed as they are copied: never both
+    // tables twice over.
     corpus.passages.reserve_exact(count);
-    let mut prints = Vec::with_capacity(count);
+    let mut printed = Vec::with_capacity(built.len());
     for built in built {
         warnings.extend(built.warnings);
         let Some(BuiltDocument {
             document,
             text,
             pieces,
-            prints: printed,
+            prints,
         }) = built.document
         else {
             continue;
         };
         let doc = corpus.documents.len() as u32;
-        corpus
-            .passages
-            .extend(pieces.into_iter().map(|p| super::Passage {
-                doc,
-                paragraph: p.paragraph,
-                start: p.start,
-                len: p.len,
-                heading: p.heading,
-            }));
+        corpus.passages.extend(pieces.into_iter().map(|p| {
+            let start = p.start as usize;
+            super::Passage::new(doc, p.paragraph, start..start + p.len as usize, p.heading)
+        }));
         corpus.texts.push(text);
         corpus.documents.push(document);
-        prints.extend(printed);
+        printed.push(prints);
+    }
+    let mut prints = Vec::with_capacity(count);
+    for some in printed {
+        prints.extend(some);
     }
     let (canonical, duplicates) =
         passage::group_fingerprinted(prints, |id| corpus.passage_text(id));
@@ -350,8 +351,9 @@ fn read_file(id: &str, path: &Path, options: &LoadOptions) -> Result<Decoded, Lo
     let size = std::fs::metadata(path)
         .map_err(|e| warn(WarningKind::Unreadable(e.to_string())))?
         .len();
-    // Passages address their document's text with 32-bit offsets, whatever the cap says.
-    let cap = options.max_file_bytes.min(u64::from(u32::MAX));
+    // Passages address their document's text with 31-bit offsets, whatever the cap says
+    // (decoding Latin-1 or UTF-16 at most doubles a file's size).
+    let cap = options.max_file_bytes.min(1 << 30);
     if size > cap {
         return Err(warn(WarningKind::TooLarge { size, cap }));
     }

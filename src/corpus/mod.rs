@@ -62,7 +62,8 @@ pub struct Document {
     pub opening: String,
 }
 
-/// A quotable unit: a paragraph, or a sentence window of a long one.
+/// A quotable unit: a paragraph, or a sentence window of a long one. Sixteen bytes: a large
+/// corpus has several hundred thousand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Passage {
     /// Index of its document in [`Corpus::documents`].
@@ -71,17 +72,42 @@ pub struct Passage {
     pub paragraph: u32,
     /// Where its verbatim text starts in its document's [`Corpus::texts`] entry (bytes; see
     /// [`Corpus::text_of`]).
-    pub start: u32,
-    /// Its length in bytes.
-    pub len: u32,
-    /// Headings and captions: quotable, ranked below body text.
-    pub heading: bool,
+    start: u32,
+    /// Its length in bytes (low 31 bits) and [`HEADING_BIT`].
+    len: u32,
 }
 
+/// Marks a heading or caption in [`Passage::len`].
+const HEADING_BIT: u32 = 1 << 31;
+
 impl Passage {
+    /// A passage of document `doc` at `range` of its text.
+    ///
+    /// # Panics
+    /// When the range ends past 2 GiB: the loader refuses files over 1 GiB.
+    pub fn new(doc: u32, paragraph: u32, range: std::ops::Range<usize>, heading: bool) -> Passage {
+        let start = u32::try_from(range.start).expect("a document under 2 GiB");
+        let len = u32::try_from(range.len())
+            .ok()
+            .filter(|&len| len < HEADING_BIT && start.checked_add(len).is_some())
+            .expect("a document under 2 GiB");
+        Passage {
+            doc,
+            paragraph,
+            start,
+            len: len | if heading { HEADING_BIT } else { 0 },
+        }
+    }
+
     /// Its byte range in its document's text.
     pub fn range(&self) -> std::ops::Range<usize> {
-        self.start as usize..(self.start + self.len) as usize
+        let start = self.start as usize;
+        start..start + (self.len & !HEADING_BIT) as usize
+    }
+
+    /// Headings and captions: quotable, ranked below body text.
+    pub fn heading(&self) -> bool {
+        self.len & HEADING_BIT != 0
     }
 }
 
@@ -355,6 +381,23 @@ impl fmt::Display for LoadWarning {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_passage_keeps_its_range_and_heading_in_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Passage>(), 16);
+        for heading in [false, true] {
+            let p = Passage::new(7, 3, 10..(1 << 31) - 1, heading);
+            assert_eq!((p.doc, p.paragraph), (7, 3));
+            assert_eq!(p.range(), 10..(1 << 31) - 1);
+            assert_eq!(p.heading(), heading);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "under 2 GiB")]
+    fn a_passage_past_two_gib_is_refused() {
+        Passage::new(0, 1, 0..1 << 31, false);
+    }
 
     #[test]
     fn packed_passages_read_exactly_as_plain_ones() {

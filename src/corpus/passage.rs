@@ -99,14 +99,18 @@ fn pair_hash(a: u64, b: u64) -> u64 {
     mix(a.rotate_left(21) ^ b)
 }
 
-/// What duplicate detection keeps of a passage: 44 bytes whatever its length (the word pairs
+/// What duplicate detection keeps of a passage: 40 bytes whatever its length (the word pairs
 /// themselves are recomputed only for candidate pairs). Band keys are 32 bits: a collision
 /// only adds a candidate pair, which the Jaccard check then turns down.
 pub(crate) struct Fingerprint {
+    /// A hash of the words in order (63 bits), and [`NEAR_BIT`].
     exact: u64,
-    pairs: u32,
     bands: [u32; BANDS],
 }
+
+/// Set in [`Fingerprint::exact`] when a passage has enough word pairs (8) for near duplicates
+/// to mean something. Equal words have equal pairs, so the bit never splits an exact group.
+const NEAR_BIT: u64 = 1 << 63;
 
 /// Hashes of a passage's distinct word pairs (its words, when it has only one), sorted.
 fn shingles(text: &str) -> Vec<u64> {
@@ -141,9 +145,9 @@ pub(crate) fn fingerprint(text: &str) -> Fingerprint {
     for (band, rows) in bands.iter_mut().zip(minhash.chunks(BAND_ROWS)) {
         *band = (rows.iter().fold(0, |h, &r| pair_hash(h, r)) >> 32) as u32;
     }
+    let near = if shingles.len() >= 8 { NEAR_BIT } else { 0 };
     Fingerprint {
-        exact,
-        pairs: shingles.len().min(u32::MAX as usize) as u32,
+        exact: exact & !NEAR_BIT | near,
         bands,
     }
 }
@@ -222,8 +226,7 @@ pub(crate) fn group_fingerprinted<'a>(
         for &(_, other) in &run[1..] {
             union(&mut parent, first, other);
         }
-        // Near duplicates only among passages long enough for word pairs to mean something.
-        if prints[first as usize].pairs >= 8 {
+        if prints[first as usize].exact & NEAR_BIT != 0 {
             representatives.push(first);
         }
     }

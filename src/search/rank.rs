@@ -268,7 +268,7 @@ fn cover(
         coverage: (covered / total).min(1.0),
         context_score,
         title_bonus,
-        heading: source.heading,
+        heading: source.heading(),
     }
 }
 
