@@ -37,6 +37,8 @@ pub struct Paragraph {
     pub text: String,
     /// Its classification.
     pub kind: Kind,
+    /// Its [`word_count`].
+    pub words: usize,
 }
 
 /// White space as scraped pages have it: ASCII, no-break and other Unicode spaces.
@@ -96,9 +98,15 @@ fn push(out: &mut Vec<Paragraph>, text: String, kind: Option<Kind>) {
     } else {
         trimmed.to_string()
     };
-    let kind = kind.unwrap_or_else(|| classify(&text));
+    let words = word_count(&text);
+    let kind = kind.unwrap_or_else(|| classify_counted(&text, words));
     let number = out.len() as u32 + 1;
-    out.push(Paragraph { number, text, kind });
+    out.push(Paragraph {
+        number,
+        text,
+        kind,
+        words,
+    });
 }
 
 /// Turns a block of consecutive lines into paragraphs.
@@ -241,12 +249,18 @@ fn counter_pairs(text: &str) -> usize {
 }
 
 /// Classifies one paragraph by its shape.
+#[cfg(test)]
 pub fn classify(text: &str) -> Kind {
+    classify_counted(text, word_count(text))
+}
+
+/// [`classify`], given the paragraph's [`word_count`] (the marks stripped below hold no
+/// letters, so they never change it).
+fn classify_counted(text: &str, words: usize) -> Kind {
     let stripped = text.trim_start_matches(['#', '>', '-', '*', '+', ' ']);
     if stripped.is_empty() || is_crumb(text) || counter_pairs(text) >= 2 {
         return Kind::Debris;
     }
-    let words = word_count(stripped);
     let sentence = ends_sentence(stripped);
     let (mut alnum, mut digits) = (0, 0);
     for c in stripped.chars().filter(|c| c.is_alphanumeric()) {
@@ -319,7 +333,7 @@ pub fn line_hash(text: &str) -> LineHash {
 pub fn short_lines(paragraphs: &[Paragraph]) -> Vec<LineHash> {
     let mut lines: Vec<LineHash> = paragraphs
         .iter()
-        .filter(|p| p.kind != Kind::Debris && word_count(&p.text) < SHORT_LINE_WORDS)
+        .filter(|p| p.kind != Kind::Debris && p.words < SHORT_LINE_WORDS)
         .map(|p| line_hash(&p.text))
         .collect();
     lines.sort_unstable();
@@ -342,10 +356,10 @@ pub fn boilerplate<'a>(docs: impl Iterator<Item = &'a [LineHash]>) -> HashSet<Li
 }
 
 /// True for a paragraph that is one of the `boilerplate` lines.
-pub fn is_boilerplate(text: &str, boilerplate: &HashSet<LineHash>) -> bool {
+pub fn is_boilerplate(paragraph: &Paragraph, boilerplate: &HashSet<LineHash>) -> bool {
     !boilerplate.is_empty()
-        && word_count(text) < SHORT_LINE_WORDS
-        && boilerplate.contains(&line_hash(text))
+        && paragraph.words < SHORT_LINE_WORDS
+        && boilerplate.contains(&line_hash(&paragraph.text))
 }
 
 #[cfg(test)]
@@ -531,6 +545,15 @@ mod tests {
     }
 
     #[test]
+    fn paragraphs_carry_their_word_count() {
+        let text =
+            "## Install it\n\n- step one, then 2\n\n```\nls -S\n```\n\nA sentence of five words.";
+        for p in paragraphs(text) {
+            assert_eq!(p.words, word_count(&p.text), "{:?}", p.text);
+        }
+    }
+
+    #[test]
     fn code_fences_stay_whole() {
         let got = kinds("Run this:\n\n```\nls -S\nls -lh\n```\n");
         assert_eq!(got.last().unwrap().0, "ls -S\nls -lh");
@@ -546,8 +569,11 @@ mod tests {
         let set = boilerplate(lines.iter().map(Vec::as_slice));
         assert!(set.contains(&line_hash("share this story with friends")));
         assert_eq!(set.len(), 1);
-        assert!(is_boilerplate("Share this  story with friends", &set));
-        assert!(!is_boilerplate("Unique sentence one here.", &set));
+        assert!(is_boilerplate(
+            &paragraphs("Share this  story with friends")[0],
+            &set
+        ));
+        assert!(!is_boilerplate(&a[1], &set));
         assert!(!boilerplate(lines[..2].iter().map(Vec::as_slice))
             .contains(&line_hash("share this story with friends")));
     }

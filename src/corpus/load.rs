@@ -193,7 +193,7 @@ fn build_document(parsed: Parsed, boilerplate: &HashSet<clean::LineHash>, pack: 
     }
     let keep: Vec<bool> = paragraphs
         .iter()
-        .map(|p| p.kind != clean::Kind::Debris && !clean::is_boilerplate(&p.text, boilerplate))
+        .map(|p| p.kind != clean::Kind::Debris && !clean::is_boilerplate(p, boilerplate))
         .collect();
     let kept: Vec<&clean::Paragraph> = paragraphs
         .iter()
@@ -220,7 +220,7 @@ fn build_document(parsed: Parsed, boilerplate: &HashSet<clean::LineHash>, pack: 
         .or(kept.first())
         .map(|p| p.text.clone())
         .unwrap_or_default();
-    let words = kept.iter().map(|p| clean::word_count(&p.text)).sum();
+    let words = kept.iter().map(|p| p.words).sum();
     let count = kept.len();
     let mut windows: Vec<(u32, bool, String)> = Vec::new();
     for (p, _) in paragraphs.into_iter().zip(keep).filter(|(_, keep)| *keep) {

@@ -109,7 +109,7 @@ pub(crate) struct Fingerprint {
 }
 
 /// Set in [`Fingerprint::exact`] when a passage has enough word pairs (8) for near duplicates
-/// to mean something. Equal words have equal pairs, so the bit never splits an exact group.
+/// to mean something (only then are its bands computed). Equal words have equal pairs, so the bit never splits an exact group.
 const NEAR_BIT: u64 = 1 << 63;
 
 /// Hashes of a passage's distinct word pairs (its words, when it has only one), sorted.
@@ -134,6 +134,13 @@ pub(crate) fn fingerprint(text: &str) -> Fingerprint {
         .iter()
         .fold(words.len() as u64, |h, &w| pair_hash(h, w));
     let shingles = shingles_of(words);
+    if shingles.len() < 8 {
+        // Too short for near duplicates: its bands are never read.
+        return Fingerprint {
+            exact: exact & !NEAR_BIT,
+            bands: [0; BANDS],
+        };
+    }
     let mut minhash = [u64::MAX; MINHASHES];
     for &s in &shingles {
         for (i, slot) in minhash.iter_mut().enumerate() {
@@ -145,9 +152,8 @@ pub(crate) fn fingerprint(text: &str) -> Fingerprint {
     for (band, rows) in bands.iter_mut().zip(minhash.chunks(BAND_ROWS)) {
         *band = (rows.iter().fold(0, |h, &r| pair_hash(h, r)) >> 32) as u32;
     }
-    let near = if shingles.len() >= 8 { NEAR_BIT } else { 0 };
     Fingerprint {
-        exact: exact & !NEAR_BIT | near,
+        exact: exact | NEAR_BIT,
         bands,
     }
 }
