@@ -175,15 +175,28 @@ pub fn ends_sentence(text: &str) -> bool {
 
 /// Words: runs of characters containing at least one letter.
 pub fn word_count(text: &str) -> usize {
-    // One pass over the characters: a run between spaces counts once its first letter shows.
+    // One pass: a run between spaces counts once its first letter shows. ASCII bytes are
+    // tested as bytes; only the rest are decoded.
     let (mut words, mut lettered) = (0, false);
-    for c in text.chars() {
-        if is_space(c) {
+    let mut i = 0;
+    while let Some(&b) = text.as_bytes().get(i) {
+        let (space, letter, len) = if b.is_ascii() {
+            (
+                matches!(b, b' ' | b'\t'..=b'\r'),
+                b.is_ascii_alphabetic(),
+                1,
+            )
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (is_space(c), c.is_alphabetic(), c.len_utf8())
+        };
+        if space {
             lettered = false;
-        } else if !lettered && c.is_alphabetic() {
+        } else if !lettered && letter {
             lettered = true;
             words += 1;
         }
+        i += len;
     }
     words
 }
@@ -422,7 +435,7 @@ mod tests {
 
     /// Text made of the pieces these functions look at: separators, spaces of every kind,
     /// digits, commas, capitals and letters that fold specially.
-    const SHAPED: &str = "([a-zA-Z0-9 ,.:/>|#*+\\-]|» |› | / | > | \\| |\u{a0}|\u{feff}|\u{200b}|\u{b}|\t|ΣΑΣ|İ|É|٣|Ⅻ|ß){0,60}";
+    const SHAPED: &str = "([a-zA-Z0-9 ,.:/>|#*+\\-]|» |› | / | > | \\| |\u{a0}|\u{feff}|\u{200b}|\u{b}|\t|\n|\r|\u{c}|\u{1c}|\u{85}|ΣΑΣ|İ|É|٣|Ⅻ|ß){0,60}";
 
     proptest::proptest! {
         #[test]
