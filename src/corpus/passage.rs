@@ -88,11 +88,25 @@ fn word_hashes(text: &str) -> Vec<u64> {
 }
 
 /// SplitMix64's finalizer: a strong, cheap 64-bit mixer.
-fn mix(mut x: u64) -> u64 {
+const fn mix(mut x: u64) -> u64 {
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     x ^ (x >> 31)
 }
+
+/// MinHash's permutations: `a·x + b` (mod 2⁶⁴, `a` odd) of the already mixed shingle hashes,
+/// the universal family MinHash implementations use; two instructions a value instead of a
+/// full mix.
+const PERMUTE: ([u64; MINHASHES], [u64; MINHASHES]) = {
+    let (mut a, mut b) = ([0; MINHASHES], [0; MINHASHES]);
+    let mut i = 0;
+    while i < MINHASHES {
+        a[i] = mix(2 * i as u64 + 1) | 1;
+        b[i] = mix(2 * i as u64 + 2);
+        i += 1;
+    }
+    (a, b)
+};
 
 /// The hash of an ordered pair of hashes.
 fn pair_hash(a: u64, b: u64) -> u64 {
@@ -143,9 +157,8 @@ pub(crate) fn fingerprint(text: &str) -> Fingerprint {
     }
     let mut minhash = [u64::MAX; MINHASHES];
     for &s in &shingles {
-        for (i, slot) in minhash.iter_mut().enumerate() {
-            let v = mix(s.wrapping_add(0x9E37_79B9_7F4A_7C15u64.wrapping_mul(i as u64 + 1)));
-            *slot = (*slot).min(v);
+        for ((slot, a), b) in minhash.iter_mut().zip(&PERMUTE.0).zip(&PERMUTE.1) {
+            *slot = (*slot).min(a.wrapping_mul(s).wrapping_add(*b));
         }
     }
     let mut bands = [0u32; BANDS];
