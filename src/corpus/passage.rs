@@ -233,23 +233,21 @@ pub(crate) fn group_fingerprinted<'a>(
     let count = prints.len();
     let mut parent: Vec<u32> = (0..count as u32).collect();
     // Exact repeats: runs of equal hashes once sorted; the first of each run stands for it.
-    let mut exact: Vec<(u64, u32)> = prints
-        .iter()
-        .enumerate()
-        .map(|(i, fp)| (fp.exact, i as u32))
-        .collect();
-    exact.par_sort_unstable();
+    // Ids sorted by their hash, four bytes each: this runs while the corpus is at its largest.
+    let exact = |id: &u32| (prints[*id as usize].exact, *id);
+    let mut by_exact: Vec<u32> = (0..count as u32).collect();
+    by_exact.par_sort_unstable_by_key(exact);
     let mut representatives: Vec<u32> = Vec::new();
-    for run in exact.chunk_by(|a, b| a.0 == b.0) {
-        let first = run[0].1;
-        for &(_, other) in &run[1..] {
+    for run in by_exact.chunk_by(|a, b| exact(a).0 == exact(b).0) {
+        let first = run[0];
+        for &other in &run[1..] {
             union(&mut parent, first, other);
         }
         if prints[first as usize].exact & NEAR_BIT != 0 {
             representatives.push(first);
         }
     }
-    drop(exact);
+    drop(by_exact);
     // Near repeats: passages that share a band key, one band at a time (bounded memory).
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut keyed: Vec<(u32, u32)> = Vec::with_capacity(representatives.len());
