@@ -70,7 +70,10 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     let built: Vec<Built> = readable
         .par_iter()
         .map(|(id, path)| match read_file(id, path, options) {
-            Ok(doc) => build_document(parse(doc), &boilerplate, pack),
+            Ok(doc) => {
+                let content_hash = hash_text(&doc.text);
+                build_document(parse(doc), content_hash, &boilerplate, pack)
+            }
             // Changed since the first read.
             Err(warning) => Built {
                 document: None,
@@ -127,7 +130,6 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
 struct Parsed {
     id: String,
     path: PathBuf,
-    content_hash: u64,
     front: meta::FrontMatter,
     paragraphs: Vec<clean::Paragraph>,
     problem: Option<String>,
@@ -165,7 +167,6 @@ fn parse(doc: Decoded) -> Parsed {
     };
     let paragraphs = clean::paragraphs(body);
     Parsed {
-        content_hash: hash_text(&doc.text),
         id: doc.id,
         path: doc.path,
         front,
@@ -174,11 +175,15 @@ fn parse(doc: Decoded) -> Parsed {
     }
 }
 
-fn build_document(parsed: Parsed, boilerplate: &HashSet<clean::LineHash>, pack: bool) -> Built {
+fn build_document(
+    parsed: Parsed,
+    content_hash: u64,
+    boilerplate: &HashSet<clean::LineHash>,
+    pack: bool,
+) -> Built {
     let Parsed {
         id,
         path,
-        content_hash,
         front,
         paragraphs,
         problem,
