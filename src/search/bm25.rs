@@ -20,7 +20,8 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::index::{Index, Posting};
+use super::index::{tf, Index};
+use super::lists;
 use super::query::Query;
 
 /// BM25 parameters.
@@ -65,11 +66,11 @@ pub fn exhaustive(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
         let mut best: std::collections::HashMap<u32, f32> = Default::default();
         for &(term, weight) in &concept.alternatives {
             let idf = index.idf(term) * weight;
-            for p in index.postings(term) {
-                let v = idf * tf_part(index, p.passage(), p.tf());
-                let slot = best.entry(p.passage()).or_insert(0.0);
+            index.postings(term).for_each(|p, f| {
+                let v = idf * tf_part(index, p, tf(f));
+                let slot = best.entry(p).or_insert(0.0);
                 *slot = slot.max(v);
-            }
+            });
         }
         for (p, v) in best {
             let e = scores.entry(p).or_insert((0.0, 0));
@@ -94,10 +95,8 @@ fn ordered_sum(index: &Index, query: &Query, passage: u32, mask: u32) -> f32 {
         }
         let mut best: f32 = 0.0;
         for &(term, weight) in &concept.alternatives {
-            let postings = index.postings(term);
-            if let Ok(i) = postings.binary_search_by_key(&passage, |p| p.passage()) {
-                best =
-                    best.max(index.idf(term) * weight * tf_part(index, passage, postings[i].tf()));
+            if let Some(f) = index.postings(term).find(passage) {
+                best = best.max(index.idf(term) * weight * tf_part(index, passage, tf(f)));
             }
         }
         total += best;
@@ -108,8 +107,7 @@ fn ordered_sum(index: &Index, query: &Query, passage: u32, mask: u32) -> f32 {
 /// One concept's posting lists, walked together.
 struct Cursor<'a> {
     concept: usize,
-    lists: Vec<(&'a [Posting], f32)>,
-    at: Vec<usize>,
+    lists: Vec<(lists::Cursor<'a>, f32)>,
     bound: f32,
 }
 
@@ -118,8 +116,7 @@ impl Cursor<'_> {
     fn current(&self) -> u32 {
         self.lists
             .iter()
-            .zip(&self.at)
-            .filter_map(|((list, _), &i)| list.get(i).map(|p| p.passage()))
+            .map(|(list, _)| list.value())
             .min()
             .unwrap_or(u32::MAX)
     }
@@ -128,12 +125,10 @@ impl Cursor<'_> {
     /// there (0 when absent).
     fn score_at(&mut self, index: &Index, passage: u32) -> f32 {
         let mut best: f32 = 0.0;
-        for ((list, weight), at) in self.lists.iter().zip(self.at.iter_mut()) {
-            if list.get(*at).is_some_and(|p| p.passage() < passage) {
-                *at = gallop(list, *at, passage);
-            }
-            if let Some(p) = list.get(*at).filter(|p| p.passage() == passage) {
-                best = best.max(weight * tf_part(index, passage, p.tf()));
+        for (list, weight) in &mut self.lists {
+            list.seek(passage);
+            if list.value() == passage {
+                best = best.max(*weight * tf_part(index, passage, tf(list.payload())));
             }
         }
         best
@@ -141,25 +136,12 @@ impl Cursor<'_> {
 
     /// Steps past `passage` in every list positioned on it.
     fn pass(&mut self, passage: u32) {
-        for ((list, _), at) in self.lists.iter().zip(self.at.iter_mut()) {
-            if list.get(*at).is_some_and(|p| p.passage() == passage) {
-                *at += 1;
+        for (list, _) in &mut self.lists {
+            if list.value() == passage {
+                list.advance();
             }
         }
     }
-}
-
-/// The first position at or after `from` whose passage is ≥ `passage`, given that the one at
-/// `from` is below it: steps of doubling length, then a binary search of the last one. Targets
-/// only grow, so this costs the logarithm of the distance moved, not of the list's length.
-fn gallop(list: &[Posting], from: usize, passage: u32) -> usize {
-    let (mut low, mut step) = (from, 1);
-    while low + step < list.len() && list[low + step].passage() < passage {
-        low += step;
-        step *= 2;
-    }
-    let high = (low + step + 1).min(list.len());
-    low + list[low..high].partition_point(|p| p.passage() < passage)
 }
 
 /// Min-heap entry: the worst of the kept passages on top.
@@ -212,14 +194,14 @@ fn dense(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
         reached.clear();
         for &(term, weight) in &concept.alternatives {
             let weight = index.idf(term) * weight;
-            for p in index.postings(term) {
-                let v = weight * tf_part(index, p.passage(), p.tf());
-                let slot = &mut best[p.passage() as usize];
+            index.postings(term).for_each(|p, f| {
+                let v = weight * tf_part(index, p, tf(f));
+                let slot = &mut best[p as usize];
                 if *slot == 0.0 {
-                    reached.push(p.passage());
+                    reached.push(p);
                 }
                 *slot = slot.max(v);
-            }
+            });
         }
         for &p in &reached {
             let v = std::mem::take(&mut best[p as usize]);
@@ -249,10 +231,10 @@ fn maxscore(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
         .iter()
         .enumerate()
         .map(|(ci, c)| {
-            let lists: Vec<(&[Posting], f32)> = c
+            let lists: Vec<(lists::Cursor, f32)> = c
                 .alternatives
                 .iter()
-                .map(|&(t, w)| (index.postings(t), index.idf(t) * w))
+                .map(|&(t, w)| (index.postings(t).cursor(), index.idf(t) * w))
                 .collect();
             let bound = c
                 .alternatives
@@ -262,7 +244,6 @@ fn maxscore(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
                 .fold(0.0, f32::max);
             Cursor {
                 concept: ci,
-                at: vec![0; lists.len()],
                 lists,
                 bound,
             }

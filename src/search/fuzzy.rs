@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 
+use super::lists::{List, Lists};
 use super::words::Words;
 use rayon::prelude::*;
 
@@ -25,13 +26,13 @@ pub fn typo_budget(chars: usize) -> u8 {
 /// Candidates read per lookup at most: a bound on the work one word can cost.
 const MAX_CANDIDATES: usize = 20_000;
 
-/// Trigram postings of a vocabulary, flat: sorted trigram keys, and for each the range of its
-/// word ids in one array.
+/// Trigram postings of a vocabulary: sorted trigram keys, and for each its word ids, a
+/// compressed list ([`Lists`]).
 #[derive(Debug, Default)]
 pub struct Trigrams {
     keys: Vec<u32>,
-    offsets: Vec<u32>,
-    ids: Vec<u32>,
+    /// Key → the ids of the words holding it.
+    ids: Lists,
     /// Word id → [`letters`] of the word.
     letters: Vec<u64>,
 }
@@ -112,26 +113,22 @@ impl Trigrams {
                 *slot += 1;
             }
         }
-        Trigrams {
-            keys,
-            offsets,
-            ids,
-            letters,
-        }
+        // Compressed key by key; the plain ids go as soon as they are.
+        let ids = Lists::build(keys.len(), false, |k, list, _| {
+            list.extend_from_slice(&ids[offsets[k] as usize..offsets[k + 1] as usize]);
+        });
+        Trigrams { keys, ids, letters }
     }
 
     /// The ids of the words holding a trigram.
-    fn list(&self, gram: u32) -> &[u32] {
-        match self.keys.binary_search(&gram) {
-            Ok(i) => &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize],
-            Err(_) => &[],
-        }
+    fn list(&self, gram: u32) -> Option<List<'_>> {
+        let i = self.keys.binary_search(&gram).ok()?;
+        Some(self.ids.get(i))
     }
 
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
-        (self.keys.capacity() + self.offsets.capacity() + self.ids.capacity()) * 4
-            + self.letters.capacity() * 8
+        self.keys.capacity() * 4 + self.ids.memory_bytes() + self.letters.capacity() * 8
     }
 
     /// Vocabulary words within `max` typos of `word` (the word itself excluded), with their id
@@ -140,8 +137,9 @@ impl Trigrams {
         if max == 0 || word.is_empty() {
             return Vec::new();
         }
-        let mut lists: Vec<&[u32]> = grams(word).iter().map(|&g| self.list(g)).collect();
-        lists.sort_by_key(|l| l.len());
+        // A trigram no word has is an empty list: the shortest.
+        let mut lists: Vec<Option<List>> = grams(word).iter().map(|&g| self.list(g)).collect();
+        lists.sort_by_key(|l| l.map_or(0, |l| l.len()));
         lists.truncate(4 * max as usize + 1);
         let length = word.chars().count();
         let set = letters(word);
@@ -158,34 +156,42 @@ impl Trigrams {
                 *stamp = 1;
             }
             let mut read = 0;
-            for &id in lists.iter().flat_map(|l| l.iter()) {
-                let mark = &mut marks[id as usize];
-                if *mark == *stamp {
-                    continue;
-                }
-                *mark = *stamp;
-                read += 1;
-                if read > MAX_CANDIDATES {
+            for list in lists.iter().flatten() {
+                let mut full = false;
+                list.for_each_while(|id, _| {
+                    let mark = &mut marks[id as usize];
+                    if *mark == *stamp {
+                        return true;
+                    }
+                    *mark = *stamp;
+                    read += 1;
+                    if read > MAX_CANDIDATES {
+                        full = true;
+                        return false;
+                    }
+                    // Cheap necessary conditions first: the set and the counts of characters,
+                    // then the length; the distance itself last.
+                    if (self.letters[id as usize] ^ set).count_ones() > 2 * max as u32 {
+                        return true;
+                    }
+                    let candidate = &words[id as usize];
+                    if candidate.chars().count().abs_diff(length) > max as usize
+                        || counts.distance(candidate) > 2 * max as u32
+                    {
+                        return true;
+                    }
+                    let d = if max == 1 {
+                        within_one(word, candidate).map_or(2, usize::from)
+                    } else {
+                        strsim::osa_distance(word, candidate)
+                    };
+                    if d > 0 && d <= max as usize {
+                        found.push((id, d as u8));
+                    }
+                    true
+                });
+                if full {
                     break;
-                }
-                // Cheap necessary conditions first: the set and the counts of characters, then
-                // the length; the distance itself last.
-                if (self.letters[id as usize] ^ set).count_ones() > 2 * max as u32 {
-                    continue;
-                }
-                let candidate = &words[id as usize];
-                if candidate.chars().count().abs_diff(length) > max as usize
-                    || counts.distance(candidate) > 2 * max as u32
-                {
-                    continue;
-                }
-                let d = if max == 1 {
-                    within_one(word, candidate).map_or(2, usize::from)
-                } else {
-                    strsim::osa_distance(word, candidate)
-                };
-                if d > 0 && d <= max as usize {
-                    found.push((id, d as u8));
                 }
             }
         });

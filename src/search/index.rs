@@ -15,15 +15,17 @@ use rayon::prelude::*;
 use super::aliases::Aliases;
 use super::bm25::tf_factor;
 use super::fuzzy::Trigrams;
+use super::lists::{List, Lists};
 use super::sequence::Sequences;
 use super::text::{self, Token};
 use super::words::{Interner, Words};
 use crate::corpus::Corpus;
 
-/// A posting in four bytes: an indexed passage (high 24 bits) and how often the term occurs in
-/// it (low 8 bits, saturating at 255, where BM25's term-frequency factor has long levelled off).
+/// A posting in four bytes while the index is built: an indexed passage (high 24 bits) and how
+/// often the term occurs in it (low 8 bits, saturating at 255, where BM25's term-frequency
+/// factor has long levelled off). The index keeps them compressed ([`Lists`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Posting(u32);
+struct Posting(u32);
 
 /// Passages an index holds at most (24 bits of a [`Posting`]): about 2.5 GB of text.
 pub const MAX_PASSAGES: usize = 1 << 24;
@@ -33,15 +35,20 @@ impl Posting {
         Posting(passage << 8 | tf.min(255) as u32)
     }
 
-    /// Indexed passage number (see [`Index::passage_id`]).
-    pub fn passage(self) -> u32 {
+    fn passage(self) -> u32 {
         self.0 >> 8
     }
 
-    /// Term frequency in that passage.
-    pub fn tf(self) -> u32 {
+    fn tf(self) -> u32 {
         self.0 & 0xff
     }
+}
+
+/// The term frequency of a posting from its payload in the compressed lists (which hold it
+/// less one: most are 1, and a block of them then takes no bits).
+#[inline]
+pub(super) fn tf(payload: u8) -> u32 {
+    u32::from(payload) + 1
 }
 
 /// The searchable form of a corpus.
@@ -62,10 +69,8 @@ pub struct Index {
     terms: Map<Vec<u8>>,
     /// Alias group → term id.
     pub(super) alias_terms: Vec<u32>,
-    /// Every term's postings, back to back, each term's by passage.
-    postings: Vec<Posting>,
-    /// Term id → where its postings start in `postings` (one more entry than terms).
-    offsets: Vec<usize>,
+    /// Term id → its postings: passages in order, with payloads [`tf`] reads.
+    postings: Lists,
     /// Term id → the largest BM25 term-frequency factor among its postings (for pruning).
     pub(super) max_tf_part: Vec<f32>,
     /// Indexed passage → corpus passage id.
@@ -454,28 +459,37 @@ impl Index {
         for t in 0..term_count {
             offsets[t + 1] += offsets[t];
         }
-        let mut postings = vec![Posting(0); offsets[term_count]];
+        let mut plain = vec![Posting(0); offsets[term_count]];
         // Each term's start serves as its cursor; once filled, it holds the next term's start.
         for p in 0..lengths.len() {
             passage_terms(p, &mut here);
             for run in here.chunk_by(|a, b| a == b) {
                 let slot = &mut offsets[run[0] as usize];
-                postings[*slot] = Posting::new(p as u32, run.len());
+                plain[*slot] = Posting::new(p as u32, run.len());
                 *slot += 1;
             }
         }
         offsets.copy_within(..term_count, 1);
         offsets[0] = 0;
+        // Compressed term by term; the plain postings go as soon as they are.
+        let postings = Lists::build(term_count, true, |t, passages, tfs| {
+            for p in &plain[offsets[t]..offsets[t + 1]] {
+                passages.push(p.passage());
+                tfs.push((p.tf() - 1) as u8);
+            }
+        });
+        drop((plain, offsets));
         steps.done("postings");
         let average_length =
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
         let max_tf_part: Vec<f32> = (0..term_count)
             .into_par_iter()
             .map(|t| {
-                postings[offsets[t]..offsets[t + 1]]
-                    .iter()
-                    .map(|p| tf_factor(p.tf(), lengths[p.passage() as usize], average_length))
-                    .fold(0.0, f32::max)
+                let mut most: f32 = 0.0;
+                postings.get(t).for_each(|p, f| {
+                    most = most.max(tf_factor(tf(f), lengths[p as usize], average_length));
+                });
+                most
             })
             .collect();
         let title_terms = title_words
@@ -498,7 +512,6 @@ impl Index {
             terms,
             alias_terms,
             postings,
-            offsets,
             max_tf_part,
             passages,
             lengths,
@@ -534,7 +547,7 @@ impl Index {
             v.capacity() * std::mem::size_of::<T>()
         }
         vec![
-            ("postings", vec(&self.postings) + vec(&self.offsets)),
+            ("postings", self.postings.memory_bytes()),
             ("word sequences", self.sequences.memory_bytes()),
             ("trigrams", self.trigrams.memory_bytes()),
             ("words", self.words.memory_bytes()),
@@ -558,13 +571,13 @@ impl Index {
     }
 
     /// A term's postings, by passage.
-    pub(super) fn postings(&self, term: u32) -> &[Posting] {
-        &self.postings[self.offsets[term as usize]..self.offsets[term as usize + 1]]
+    pub(super) fn postings(&self, term: u32) -> List<'_> {
+        self.postings.get(term as usize)
     }
 
     /// Document frequency of a term.
     pub(super) fn df(&self, term: u32) -> usize {
-        self.offsets[term as usize + 1] - self.offsets[term as usize]
+        self.postings.list_len(term as usize)
     }
 
     /// BM25 inverse document frequency of a term.

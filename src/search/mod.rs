@@ -13,6 +13,7 @@ pub mod bm25;
 pub mod excerpt;
 pub mod fuzzy;
 pub mod index;
+mod lists;
 pub mod query;
 pub mod rank;
 mod sequence;

@@ -462,9 +462,9 @@ impl Places {
                 if query.definitions.contains(&term) {
                     continue;
                 }
-                for p in index.postings(term) {
-                    own[p.passage() as usize / 64] |= 1 << (p.passage() % 64);
-                }
+                index.postings(term).for_each(|p, _| {
+                    own[p as usize / 64] |= 1 << (p % 64);
+                });
             }
         }
         Places { bits, words }
@@ -482,11 +482,7 @@ impl Places {
         }
         for (ci, c) in query.concepts.iter().enumerate() {
             let found = c.alternatives.iter().any(|&(t, _)| {
-                !query.definitions.contains(&t)
-                    && index
-                        .postings(t)
-                        .binary_search_by_key(&passage, |p| p.passage())
-                        .is_ok()
+                !query.definitions.contains(&t) && index.postings(t).find(passage).is_some()
             });
             if found {
                 mask |= 1 << ci;
