@@ -447,38 +447,55 @@ impl Index {
             out.extend(defined_in(p).filter_map(|(_, a)| term_id(&definition_term(a))));
             out.sort_unstable();
         };
-        // Two passes, so the postings are allocated once at their exact size: count, then fill.
+        // Counted first, so that each term's postings go straight to their place.
         let mut here: Vec<u32> = Vec::new();
-        let mut offsets = vec![0usize; term_count + 1];
+        let mut starts = vec![0usize; term_count + 1];
         for p in 0..lengths.len() {
             passage_terms(p, &mut here);
             for run in here.chunk_by(|a, b| a == b) {
-                offsets[run[0] as usize + 1] += 1;
+                starts[run[0] as usize + 1] += 1;
             }
         }
         for t in 0..term_count {
-            offsets[t + 1] += offsets[t];
+            starts[t + 1] += starts[t];
         }
-        let mut plain = vec![Posting(0); offsets[term_count]];
-        // Each term's start serves as its cursor; once filled, it holds the next term's start.
-        for p in 0..lengths.len() {
-            passage_terms(p, &mut here);
-            for run in here.chunk_by(|a, b| a == b) {
-                let slot = &mut offsets[run[0] as usize];
-                plain[*slot] = Posting::new(p as u32, run.len());
-                *slot += 1;
+        // Filled and compressed in two halves of the terms (by postings), one pass over the
+        // passages each: only half the plain postings are ever held next to compressed ones.
+        let half = starts.partition_point(|&s| s < starts[term_count] / 2);
+        let halves = [
+            (0, half.min(term_count)),
+            (half.min(term_count), term_count),
+        ];
+        let mut parts: Vec<Lists> = Vec::with_capacity(2);
+        for (lo, hi) in halves {
+            let base = starts[lo];
+            let mut plain = vec![Posting(0); starts[hi] - base];
+            let mut cursors: Vec<usize> = starts[lo..hi].iter().map(|s| s - base).collect();
+            for p in 0..lengths.len() {
+                passage_terms(p, &mut here);
+                for run in here.chunk_by(|a, b| a == b) {
+                    let Some(slot) = (run[0] as usize)
+                        .checked_sub(lo)
+                        .and_then(|t| cursors.get_mut(t))
+                    else {
+                        continue;
+                    };
+                    plain[*slot] = Posting::new(p as u32, run.len());
+                    *slot += 1;
+                }
             }
+            drop(cursors);
+            parts.push(Lists::build(hi - lo, true, |t, passages, tfs| {
+                for p in &plain[starts[lo + t] - base..starts[lo + t + 1] - base] {
+                    passages.push(p.passage());
+                    tfs.push((p.tf() - 1) as u8);
+                }
+            }));
         }
-        offsets.copy_within(..term_count, 1);
-        offsets[0] = 0;
-        // Compressed term by term; the plain postings go as soon as they are.
-        let postings = Lists::build(term_count, true, |t, passages, tfs| {
-            for p in &plain[offsets[t]..offsets[t + 1]] {
-                passages.push(p.passage());
-                tfs.push((p.tf() - 1) as u8);
-            }
-        });
-        drop((plain, offsets));
+        drop(starts);
+        let mut parts = parts.into_iter();
+        let mut postings = parts.next().expect("two halves");
+        parts.for_each(|part| postings.append(part));
         steps.done("postings");
         let average_length =
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;

@@ -149,6 +149,19 @@ impl Lists {
         }
     }
 
+    /// Adds `other`'s lists after these (both with payloads, or both without).
+    pub(super) fn append(&mut self, other: Lists) {
+        debug_assert_eq!(self.payloads, other.payloads);
+        // Our padding is where its bytes go.
+        let end = self.bytes.len() - PADDING;
+        self.bytes.truncate(end);
+        self.bytes.reserve_exact(other.bytes.len());
+        self.bytes.extend_from_slice(&other.bytes);
+        self.starts.pop();
+        self.starts
+            .extend(other.starts.iter().map(|&s| s + end as u32));
+    }
+
     /// Lists held.
     #[cfg(test)]
     fn len(&self) -> usize {
@@ -557,6 +570,20 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn lists_built_in_two_parts_are_the_lists_built_at_once(
+            lists in lists(),
+            payloads in any::<bool>(),
+            split in 0usize..6,
+        ) {
+            let split = split.min(lists.len());
+            let mut parts = build(&lists[..split], payloads);
+            parts.append(build(&lists[split..], payloads));
+            let whole = build(&lists, payloads);
+            prop_assert_eq!(&parts.bytes, &whole.bytes);
+            prop_assert_eq!(&parts.starts, &whole.starts);
+        }
+
         #[test]
         fn lists_round_trip(lists in lists(), payloads in any::<bool>()) {
             let built = build(&lists, payloads);
