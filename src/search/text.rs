@@ -399,7 +399,8 @@ pub fn stem(word: &str) -> String {
     STEMS.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(s) = cache.get(word) {
-            return s.to_string();
+            // `String::from`, not `to_string`: a `Box<str>` would go through `Display`.
+            return String::from(&**s);
         }
         let s = stem_uncached(word);
         if cache.len() >= STEM_CACHE_LIMIT {
@@ -940,24 +941,34 @@ fn is_closing(c: char) -> bool {
 /// white space, unless a lower-case letter comes next (`U.S. officials`, `e.g. this`): the
 /// rule of Unicode's sentence boundaries (UAX #29) for prose, in one pass without tables.
 pub fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((_, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Terminal punctuation is `.`, `!`, `?` or a character whose UTF-8 starts with 0xE2
+        // (`…`) or 0xE3 (`。`): no other byte can begin one, and neither is ever inside another
+        // character's bytes.
+        if !matches!(bytes[i], b'.' | b'!' | b'?' | 0xE2 | 0xE3) {
+            i += 1;
+            continue;
+        }
+        let c = char_at(text, i).unwrap_or_default();
+        i += c.len_utf8();
         if !is_terminal(c) {
             continue;
         }
-        while chars.next_if(|&(_, d)| is_closing(d)).is_some() {}
+        while let Some(d) = char_at(text, i).filter(|&d| is_closing(d)) {
+            i += d.len_utf8();
+        }
         let mut spaced = false;
-        while chars.next_if(|&(_, d)| d.is_whitespace()).is_some() {
+        while let Some(d) = char_at(text, i).filter(|d| d.is_whitespace()) {
+            i += d.len_utf8();
             spaced = true;
         }
-        match chars.peek() {
-            Some(&(next, d)) if spaced && !d.is_lowercase() => {
-                out.push((start, next));
-                start = next;
-            }
-            _ => {}
+        if char_at(text, i).is_some_and(|d| spaced && !d.is_lowercase()) {
+            out.push((start, i));
+            start = i;
         }
     }
     if start < text.len() {
@@ -978,6 +989,44 @@ fn strip_possessive(piece: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`sentences`] as it was written first, character by character: what the byte scan
+    /// must agree with.
+    fn sentences_by_char(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((_, c)) = chars.next() {
+            if !is_terminal(c) {
+                continue;
+            }
+            while chars.next_if(|&(_, d)| is_closing(d)).is_some() {}
+            let mut spaced = false;
+            while chars.next_if(|&(_, d)| d.is_whitespace()).is_some() {
+                spaced = true;
+            }
+            match chars.peek() {
+                Some(&(next, d)) if spaced && !d.is_lowercase() => {
+                    out.push((start, next));
+                    start = next;
+                }
+                _ => {}
+            }
+        }
+        if start < text.len() {
+            out.push((start, text.len()));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sentences_agree_with_the_scan_by_character(
+            text in "([a-zA-Z0-9 \\n\\t.!?…。\"'”’»)\\]\u{a0}\u{2003}éÉ“‐]|\\PC){0,80}",
+        ) {
+            proptest::prop_assert_eq!(sentences(&text), sentences_by_char(&text));
+        }
+    }
 
     fn words(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.text).collect()
