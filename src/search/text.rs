@@ -266,24 +266,37 @@ fn packed(mut word: impl Iterator<Item = u8>) -> Option<u64> {
 
 /// The stop words' [`packed`] codes in an open-addressed table: a lookup is a multiplication
 /// and a comparison or two (`0`, no word's code, marks an empty slot).
-struct StopCodes([u64; StopCodes::SLOTS]);
+///
+/// Beside it, by first letter, the lengths stop words starting with it have (bit `n` for `n`
+/// letters): most words are ruled out by these before being packed.
+struct StopCodes([u64; StopCodes::SLOTS], [u16; 32]);
 
 impl StopCodes {
     const SLOTS: usize = 1 << 10;
 
     fn get() -> &'static StopCodes {
         static TABLE: LazyLock<StopCodes> = LazyLock::new(|| {
-            let mut table = StopCodes([0; StopCodes::SLOTS]);
-            for code in STOP_WORDS.iter().filter_map(|w| packed(w.bytes())) {
+            let mut table = StopCodes([0; StopCodes::SLOTS], [0; 32]);
+            for word in STOP_WORDS {
+                let Some(code) = packed(word.bytes()) else {
+                    continue;
+                };
                 let mut i = StopCodes::slot(code);
                 while table.0[i] != 0 {
                     i = (i + 1) % StopCodes::SLOTS;
                 }
                 table.0[i] = code;
+                table.1[usize::from(word.as_bytes()[0] & 31)] |= 1 << word.len();
             }
             table
         });
         &TABLE
+    }
+
+    /// Whether some stop word has `len` letters and starts with the ASCII letter `first`, of
+    /// either case (false for any other byte).
+    fn may_start(&self, first: u8, len: usize) -> bool {
+        first.is_ascii_alphabetic() && self.1[usize::from(first & 31)] & (1 << len) != 0
     }
 
     fn slot(code: u64) -> usize {
@@ -697,7 +710,7 @@ impl<'a> SpanScanner<'a> {
     fn simple_part(&mut self, start: usize, end: usize, out: &mut Vec<Span>) {
         let piece = &self.text.as_bytes()[start..end];
         let mut stop = false;
-        if piece.len() <= LONGEST_STOP_WORD {
+        if piece.len() <= LONGEST_STOP_WORD && self.stop_codes.may_start(piece[0], piece.len()) {
             let mut code = 0u64;
             let mut letters = true;
             for &b in piece {
@@ -1091,6 +1104,22 @@ mod tests {
             proptest::prop_assert_eq!(spans(&text), scanned_spans(&text));
             proptest::prop_assert_eq!(SpanIter::new(&text).collect::<Vec<_>>(), spans(&text));
         }
+    }
+
+    /// The first-letter and length filter never rules out a stop word, in either case, and
+    /// rules out words that start with a digit.
+    #[test]
+    fn the_stop_word_filter_passes_every_stop_word() {
+        let codes = StopCodes::get();
+        for word in STOP_WORDS {
+            let first = word.as_bytes()[0];
+            assert!(codes.may_start(first, word.len()), "{word}");
+            assert!(
+                codes.may_start(first.to_ascii_uppercase(), word.len()),
+                "{word}"
+            );
+        }
+        assert!(!codes.may_start(b'2', 2) && !codes.may_start(b'x', 3));
     }
 
     #[test]
