@@ -26,13 +26,13 @@ pub struct Excerpt {
 /// choice of the window like matches but are not highlighted.
 pub fn crop(text: &str, matches: &[(usize, usize)], anchors: &[(usize, usize)]) -> Excerpt {
     let merged = merge(text, matches);
-    let mut weighed = merge(text, anchors);
-    weighed.extend_from_slice(&merged);
-    weighed.sort_unstable();
     // A byte is at most a character: most passages are known to fit without counting.
     let (start, end) = if text.len() <= MAX_CHARS || text.chars().count() <= MAX_CHARS {
         (0, text.len())
     } else {
+        let mut weighed = merge(text, anchors);
+        weighed.extend_from_slice(&merged);
+        weighed.sort_unstable();
         let counter = CharCount::new(text);
         let sentences = sentences(text);
         let words = word_window(text, &counter, &sentences, &weighed);

@@ -169,7 +169,7 @@ fn matched_ranges(
     };
     // The index's entries for this passage are its non-stop tokens, alias entries between.
     let mut spans = text::SpanIter::new(text).filter(|s| !s.stop);
-    let mut words: Vec<(text::Span, u32, bool)> = Vec::new();
+    let mut words: Vec<(text::Span, u32, bool)> = Vec::with_capacity(entries.len());
     let mut ranges: Vec<Range> = Vec::new();
     let mut names: Vec<(usize, u32)> = Vec::new();
     // A word not joined from parts seen past the last needed one: a likely answer's neighbour.

@@ -266,24 +266,37 @@ fn packed(mut word: impl Iterator<Item = u8>) -> Option<u64> {
 
 /// The stop words' [`packed`] codes in an open-addressed table: a lookup is a multiplication
 /// and a comparison or two (`0`, no word's code, marks an empty slot).
-struct StopCodes([u64; StopCodes::SLOTS]);
+///
+/// Beside it, by first letter, the lengths stop words starting with it have (bit `n` for `n`
+/// letters): most words are ruled out by these before being packed.
+struct StopCodes([u64; StopCodes::SLOTS], [u16; 32]);
 
 impl StopCodes {
     const SLOTS: usize = 1 << 10;
 
     fn get() -> &'static StopCodes {
         static TABLE: LazyLock<StopCodes> = LazyLock::new(|| {
-            let mut table = StopCodes([0; StopCodes::SLOTS]);
-            for code in STOP_WORDS.iter().filter_map(|w| packed(w.bytes())) {
+            let mut table = StopCodes([0; StopCodes::SLOTS], [0; 32]);
+            for word in STOP_WORDS {
+                let Some(code) = packed(word.bytes()) else {
+                    continue;
+                };
                 let mut i = StopCodes::slot(code);
                 while table.0[i] != 0 {
                     i = (i + 1) % StopCodes::SLOTS;
                 }
                 table.0[i] = code;
+                table.1[usize::from(word.as_bytes()[0] & 31)] |= 1 << word.len();
             }
             table
         });
         &TABLE
+    }
+
+    /// Whether some stop word has `len` letters and starts with the ASCII letter `first`, of
+    /// either case (false for any other byte).
+    fn may_start(&self, first: u8, len: usize) -> bool {
+        first.is_ascii_alphabetic() && self.1[usize::from(first & 31)] & (1 << len) != 0
     }
 
     fn slot(code: u64) -> usize {
@@ -399,7 +412,8 @@ pub fn stem(word: &str) -> String {
     STEMS.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(s) = cache.get(word) {
-            return s.to_string();
+            // `String::from`, not `to_string`: a `Box<str>` would go through `Display`.
+            return String::from(&**s);
         }
         let s = stem_uncached(word);
         if cache.len() >= STEM_CACHE_LIMIT {
@@ -696,7 +710,7 @@ impl<'a> SpanScanner<'a> {
     fn simple_part(&mut self, start: usize, end: usize, out: &mut Vec<Span>) {
         let piece = &self.text.as_bytes()[start..end];
         let mut stop = false;
-        if piece.len() <= LONGEST_STOP_WORD {
+        if piece.len() <= LONGEST_STOP_WORD && self.stop_codes.may_start(piece[0], piece.len()) {
             let mut code = 0u64;
             let mut letters = true;
             for &b in piece {
@@ -940,24 +954,34 @@ fn is_closing(c: char) -> bool {
 /// white space, unless a lower-case letter comes next (`U.S. officials`, `e.g. this`): the
 /// rule of Unicode's sentence boundaries (UAX #29) for prose, in one pass without tables.
 pub fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((_, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Terminal punctuation is `.`, `!`, `?` or a character whose UTF-8 starts with 0xE2
+        // (`…`) or 0xE3 (`。`): no other byte can begin one, and neither is ever inside another
+        // character's bytes.
+        if !matches!(bytes[i], b'.' | b'!' | b'?' | 0xE2 | 0xE3) {
+            i += 1;
+            continue;
+        }
+        let c = char_at(text, i).unwrap_or_default();
+        i += c.len_utf8();
         if !is_terminal(c) {
             continue;
         }
-        while chars.next_if(|&(_, d)| is_closing(d)).is_some() {}
+        while let Some(d) = char_at(text, i).filter(|&d| is_closing(d)) {
+            i += d.len_utf8();
+        }
         let mut spaced = false;
-        while chars.next_if(|&(_, d)| d.is_whitespace()).is_some() {
+        while let Some(d) = char_at(text, i).filter(|d| d.is_whitespace()) {
+            i += d.len_utf8();
             spaced = true;
         }
-        match chars.peek() {
-            Some(&(next, d)) if spaced && !d.is_lowercase() => {
-                out.push((start, next));
-                start = next;
-            }
-            _ => {}
+        if char_at(text, i).is_some_and(|d| spaced && !d.is_lowercase()) {
+            out.push((start, i));
+            start = i;
         }
     }
     if start < text.len() {
@@ -978,6 +1002,44 @@ fn strip_possessive(piece: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`sentences`] as it was written first, character by character: what the byte scan
+    /// must agree with.
+    fn sentences_by_char(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((_, c)) = chars.next() {
+            if !is_terminal(c) {
+                continue;
+            }
+            while chars.next_if(|&(_, d)| is_closing(d)).is_some() {}
+            let mut spaced = false;
+            while chars.next_if(|&(_, d)| d.is_whitespace()).is_some() {
+                spaced = true;
+            }
+            match chars.peek() {
+                Some(&(next, d)) if spaced && !d.is_lowercase() => {
+                    out.push((start, next));
+                    start = next;
+                }
+                _ => {}
+            }
+        }
+        if start < text.len() {
+            out.push((start, text.len()));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sentences_agree_with_the_scan_by_character(
+            text in "([a-zA-Z0-9 \\n\\t.!?…。\"'”’»)\\]\u{a0}\u{2003}éÉ“‐]|\\PC){0,80}",
+        ) {
+            proptest::prop_assert_eq!(sentences(&text), sentences_by_char(&text));
+        }
+    }
 
     fn words(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.text).collect()
@@ -1042,6 +1104,22 @@ mod tests {
             proptest::prop_assert_eq!(spans(&text), scanned_spans(&text));
             proptest::prop_assert_eq!(SpanIter::new(&text).collect::<Vec<_>>(), spans(&text));
         }
+    }
+
+    /// The first-letter and length filter never rules out a stop word, in either case, and
+    /// rules out words that start with a digit.
+    #[test]
+    fn the_stop_word_filter_passes_every_stop_word() {
+        let codes = StopCodes::get();
+        for word in STOP_WORDS {
+            let first = word.as_bytes()[0];
+            assert!(codes.may_start(first, word.len()), "{word}");
+            assert!(
+                codes.may_start(first.to_ascii_uppercase(), word.len()),
+                "{word}"
+            );
+        }
+        assert!(!codes.may_start(b'2', 2) && !codes.may_start(b'x', 3));
     }
 
     #[test]
