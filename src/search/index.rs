@@ -119,6 +119,9 @@ struct Tokenized {
     definitions: Vec<String>,
 }
 
+/// The postings are filled and compressed in this many parts (see [`Index::build`]).
+const POSTING_PARTS: usize = 3;
+
 /// Passages are tokenized in parallel this many at a time, then interned.
 const CHUNK: usize = 4096;
 
@@ -449,7 +452,7 @@ impl Index {
         };
         // Counted first, so that each term's postings go straight to their place.
         let mut here: Vec<u32> = Vec::new();
-        let mut starts = vec![0usize; term_count + 1];
+        let mut starts = vec![0u32; term_count + 1];
         for p in 0..lengths.len() {
             passage_terms(p, &mut here);
             for run in here.chunk_by(|a, b| a == b) {
@@ -459,18 +462,22 @@ impl Index {
         for t in 0..term_count {
             starts[t + 1] += starts[t];
         }
-        // Filled and compressed in two halves of the terms (by postings), one pass over the
-        // passages each: only half the plain postings are ever held next to compressed ones.
-        let half = starts.partition_point(|&s| s < starts[term_count] / 2);
-        let halves = [
-            (0, half.min(term_count)),
-            (half.min(term_count), term_count),
-        ];
-        let mut parts: Vec<Lists> = Vec::with_capacity(2);
-        for (lo, hi) in halves {
-            let base = starts[lo];
-            let mut plain = vec![Posting(0); starts[hi] - base];
-            let mut cursors: Vec<usize> = starts[lo..hi].iter().map(|s| s - base).collect();
+        // Filled and compressed in thirds of the terms (by postings), one pass over the
+        // passages each: only a third of the plain postings is ever held next to compressed
+        // ones (during a reload, the build's peak sits on top of the serving snapshot).
+        let total = starts[term_count] as u64;
+        let mut cuts: Vec<usize> = (0..=POSTING_PARTS as u64)
+            .map(|i| starts.partition_point(|&s| u64::from(s) * (POSTING_PARTS as u64) < total * i))
+            .map(|t| t.min(term_count))
+            .collect();
+        // Every term in one part, those without postings included.
+        cuts[POSTING_PARTS] = term_count;
+        let mut parts: Vec<Lists> = Vec::with_capacity(POSTING_PARTS);
+        for range in cuts.windows(2) {
+            let (lo, hi) = (range[0], range[1].max(range[0]));
+            let base = starts[lo] as usize;
+            let mut plain = vec![Posting(0); starts[hi] as usize - base];
+            let mut cursors: Vec<u32> = starts[lo..hi].iter().map(|s| s - base as u32).collect();
             for p in 0..lengths.len() {
                 passage_terms(p, &mut here);
                 for run in here.chunk_by(|a, b| a == b) {
@@ -480,13 +487,17 @@ impl Index {
                     else {
                         continue;
                     };
-                    plain[*slot] = Posting::new(p as u32, run.len());
+                    plain[*slot as usize] = Posting::new(p as u32, run.len());
                     *slot += 1;
                 }
             }
             drop(cursors);
             parts.push(Lists::build(hi - lo, true, |t, passages, tfs| {
-                for p in &plain[starts[lo + t] - base..starts[lo + t + 1] - base] {
+                let (from, to) = (
+                    starts[lo + t] as usize - base,
+                    starts[lo + t + 1] as usize - base,
+                );
+                for p in &plain[from..to] {
                     passages.push(p.passage());
                     tfs.push((p.tf() - 1) as u8);
                 }
@@ -494,7 +505,7 @@ impl Index {
         }
         drop(starts);
         let mut parts = parts.into_iter();
-        let mut postings = parts.next().expect("two halves");
+        let mut postings = parts.next().expect("at least one part");
         parts.for_each(|part| postings.append(part));
         steps.done("postings");
         let average_length =
