@@ -474,7 +474,7 @@ impl Index {
         cuts[POSTING_PARTS] = term_count;
         let mut parts: Vec<Lists> = Vec::with_capacity(POSTING_PARTS);
         for range in cuts.windows(2) {
-            let (lo, hi) = (range[0], range[1].max(range[0]));
+            let (lo, hi) = (range[0], range[1]);
             let base = starts[lo] as usize;
             let mut plain = vec![Posting(0); starts[hi] as usize - base];
             let mut cursors: Vec<u32> = starts[lo..hi].iter().map(|s| s - base as u32).collect();

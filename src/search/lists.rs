@@ -308,31 +308,26 @@ impl<'a> List<'a> {
         }
         let high = (low + step).min(blocks);
         // Blocks low + 1..high may hold it; block `high` does when it exists.
-        let mut lo = low + 1;
-        let mut hi = high;
-        while lo < hi {
-            let mid = (lo + hi) / 2;
+        self.first_block_reaching(low + 1, high, target)
+    }
+
+    /// The first block of `from..to` whose last value is ≥ `target` (`to` when none is).
+    fn first_block_reaching(&self, mut from: usize, mut to: usize, target: u32) -> usize {
+        while from < to {
+            let mid = (from + to) / 2;
             if self.last(mid) < target {
-                lo = mid + 1;
+                from = mid + 1;
             } else {
-                hi = mid;
+                to = mid;
             }
         }
-        lo
+        from
     }
 
     /// The payload of `value` when the list holds it (0 in lists without payloads).
     pub(super) fn find(&self, value: u32) -> Option<u8> {
         // The first block whose last value is ≥ `value` (the only block has no last).
-        let (mut b, mut end) = (0, self.skips.len() / 8);
-        while b < end {
-            let mid = (b + end) / 2;
-            if self.last(mid) < value {
-                b = mid + 1;
-            } else {
-                end = mid;
-            }
-        }
+        let b = self.first_block_reaching(0, self.skips.len() / 8, value);
         if b >= self.blocks() {
             return None;
         }
