@@ -341,24 +341,28 @@ pub fn line_hash(text: &str) -> LineHash {
     h.finish()
 }
 
-/// One document's short lines (not debris), folded and hashed, sorted: what [`boilerplate`]
-/// counts.
-pub fn short_lines(paragraphs: &[Paragraph]) -> Vec<LineHash> {
-    let mut lines: Vec<LineHash> = paragraphs
-        .iter()
-        .filter(|p| p.kind != Kind::Debris && p.words < SHORT_LINE_WORDS)
-        .map(|p| line_hash(&p.text))
-        .collect();
-    lines.sort_unstable();
-    lines.dedup();
-    lines
+/// The [`LineHash`] of a paragraph that may be site boilerplate: a short line, not debris.
+pub fn short_line(paragraph: &Paragraph) -> Option<LineHash> {
+    (paragraph.kind != Kind::Debris && paragraph.words < SHORT_LINE_WORDS)
+        .then(|| line_hash(&paragraph.text))
 }
 
-/// Short lines found in several documents ([`short_lines`] of each): site boilerplate.
-pub fn boilerplate<'a>(docs: impl Iterator<Item = &'a [LineHash]>) -> HashSet<LineHash> {
+/// Short lines found in several documents (each document's [`short_line`]s): site
+/// boilerplate.
+pub fn boilerplate<D, L>(docs: D) -> HashSet<LineHash>
+where
+    D: IntoIterator<Item = L>,
+    L: IntoIterator<Item = LineHash>,
+{
     let mut seen: HashMap<LineHash, usize> = HashMap::new();
-    for lines in docs {
-        for &line in lines {
+    let mut lines = Vec::new();
+    for doc in docs {
+        // A line counts once a document.
+        lines.clear();
+        lines.extend(doc);
+        lines.sort_unstable();
+        lines.dedup();
+        for &line in &lines {
             *seen.entry(line).or_default() += 1;
         }
     }
@@ -366,13 +370,6 @@ pub fn boilerplate<'a>(docs: impl Iterator<Item = &'a [LineHash]>) -> HashSet<Li
         .filter(|(_, n)| *n >= BOILERPLATE_DOCUMENTS)
         .map(|(line, _)| line)
         .collect()
-}
-
-/// True for a paragraph that is one of the `boilerplate` lines.
-pub fn is_boilerplate(paragraph: &Paragraph, boilerplate: &HashSet<LineHash>) -> bool {
-    !boilerplate.is_empty()
-        && paragraph.words < SHORT_LINE_WORDS
-        && boilerplate.contains(&line_hash(&paragraph.text))
 }
 
 #[cfg(test)]
@@ -575,19 +572,33 @@ mod tests {
 
     #[test]
     fn lines_repeated_across_three_documents_are_boilerplate() {
-        let a = paragraphs("Share this story with friends\n\nUnique sentence one here.\n");
-        let b = paragraphs("Share this story with friends\n\nUnique sentence two here.\n");
-        let c = paragraphs("Share   this story with friends\n\nUnique sentence three.\n");
-        let lines = [short_lines(&a), short_lines(&b), short_lines(&c)];
-        let set = boilerplate(lines.iter().map(Vec::as_slice));
+        let lines = |text: &str| -> Vec<LineHash> {
+            paragraphs(text).iter().filter_map(short_line).collect()
+        };
+        let a = "Share this story with friends\n\nUnique sentence one here.\n";
+        let b = "Share this story with friends\n\nUnique sentence two here.\n";
+        let c = "Share   this story with friends\n\nUnique sentence three.\n";
+        let all = [lines(a), lines(b), lines(c)];
+        let set = boilerplate(all.iter().map(|lines| lines.iter().copied()));
         assert!(set.contains(&line_hash("share this story with friends")));
         assert_eq!(set.len(), 1);
-        assert!(is_boilerplate(
-            &paragraphs("Share this  story with friends")[0],
-            &set
-        ));
-        assert!(!is_boilerplate(&a[1], &set));
-        assert!(!boilerplate(lines[..2].iter().map(Vec::as_slice))
-            .contains(&line_hash("share this story with friends")));
+        let shared = short_line(&paragraphs("Share this  story with friends")[0]);
+        assert!(set.contains(&shared.unwrap()));
+        let unique = short_line(&paragraphs(a)[1]);
+        assert!(!unique.is_some_and(|line| set.contains(&line)));
+        assert!(
+            !boilerplate(all[..2].iter().map(|lines| lines.iter().copied()))
+                .contains(&line_hash("share this story with friends"))
+        );
+        // A line counts once a document, however often it repeats there.
+        let thrice = lines(&[a, a, a].concat());
+        assert_eq!(thrice.len(), 6);
+        assert!(boilerplate([thrice]).is_empty());
+        // Long lines and debris are never boilerplate, however often they repeat.
+        let long = "This line has many more words than any short boilerplate line may have.";
+        assert_eq!(short_line(&paragraphs(long)[0]), None);
+        let debris = &paragraphs("12 / 04 / 2021")[0];
+        assert_eq!(debris.kind, Kind::Debris);
+        assert_eq!(short_line(debris), None);
     }
 }

@@ -37,51 +37,47 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     }
     let mut steps = crate::steps::Steps::start("load");
     let files = find_files(dir, &mut warnings);
-    // Which short lines are boilerplate takes every document to tell, and holding every
-    // parsed document until then would hold the corpus twice over. So files are read twice,
-    // in parallel each time: first for their short lines (a hash each), then to build them,
-    // each file's text dropped as soon as it is built.
-    let mut readable = Vec::with_capacity(files.len());
-    let mut short_lines = Vec::with_capacity(files.len());
-    let first: Vec<Result<(usize, Vec<clean::LineHash>), LoadWarning>> = files
-        .par_iter()
-        .map(|(id, path)| {
-            read_file(id, path, options)
-                .map(|doc| (doc.text.len(), clean::short_lines(&parse(doc).paragraphs)))
-        })
-        .collect();
-    let mut bytes = 0;
-    for (file, item) in files.iter().zip(first) {
-        match item {
-            Ok((len, lines)) => {
-                readable.push(file);
-                short_lines.push(lines);
-                bytes += len;
-            }
-            Err(warning) => warnings.push(warning),
-        }
-    }
-    let boilerplate = clean::boilerplate(short_lines.iter().map(Vec::as_slice));
-    drop(short_lines);
-    steps.done("first read (short lines, boilerplate)");
     // A large corpus is packed as each document is built, so that its plain text is never
-    // held whole; passages are fingerprinted for duplicate detection before that.
-    let pack = bytes > super::PACK_ABOVE;
-    let built: Vec<Built> = readable
+    // held whole: whether it is large is told by its files' sizes, before any is read.
+    let bytes: u64 = files
+        .par_iter()
+        .map(|(_, path)| std::fs::metadata(path).map_or(0, |m| m.len()))
+        .filter(|&size| size <= file_cap(options))
+        .sum();
+    let pack = bytes > super::PACK_ABOVE as u64;
+    // One read, in parallel: each file is built as it is read, its passages fingerprinted for
+    // duplicate detection, and its text dropped. Which short lines are site boilerplate takes
+    // every document to tell: their passages are taken out afterwards.
+    let mut built: Vec<Built> = files
         .par_iter()
         .map(|(id, path)| match read_file(id, path, options) {
             Ok(doc) => {
                 let content_hash = hash_text(&doc.text);
-                build_document(parse(doc), content_hash, &boilerplate, pack)
+                build_document(parse(doc), content_hash, pack)
             }
-            // Changed since the first read.
             Err(warning) => Built {
                 document: None,
                 warnings: vec![warning],
             },
         })
         .collect();
-    steps.done("second read (documents, passages)");
+    steps.done("read (documents, passages)");
+    let boilerplate = clean::boilerplate(
+        built
+            .iter()
+            .filter_map(|b| b.document.as_ref())
+            .map(|d| d.shorts.iter().map(|s| s.line)),
+    );
+    let (lines, bytes) = built
+        .par_iter_mut()
+        .map(|b| drop_boilerplate(b, &boilerplate, pack))
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    tracing::debug!(
+        "boilerplate: {} distinct lines, {lines} paragraphs dropped ({bytes} bytes)",
+        boilerplate.len()
+    );
+    drop(boilerplate);
+    steps.done("boilerplate");
     let mut corpus = Corpus::default();
     corpus.texts.reserve_exact(built.len());
     let count = built
@@ -100,6 +96,7 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
             text,
             pieces,
             prints,
+            ..
         }) = built.document
         else {
             continue;
@@ -136,11 +133,18 @@ struct Parsed {
 }
 
 /// A passage before it joins the corpus: where it stands in its document's text.
+#[derive(Clone, Copy)]
 struct Piece {
     paragraph: u32,
     heading: bool,
     start: u32,
     len: u32,
+}
+
+impl Piece {
+    fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
 }
 
 /// A document ready to join the corpus, with its passages' text and places, or the reason it
@@ -157,6 +161,26 @@ struct BuiltDocument {
     pieces: Vec<Piece>,
     /// Its passages' fingerprints for duplicate detection.
     prints: Vec<passage::Fingerprint>,
+    /// Its paragraphs that are short lines, which may turn out to be site boilerplate.
+    shorts: Vec<ShortLine>,
+    /// When its opening is a short line: the paragraphs that may take its place.
+    openings: Vec<Opening>,
+}
+
+/// A paragraph that is a short line.
+struct ShortLine {
+    line: clean::LineHash,
+    paragraph: u32,
+    words: u32,
+}
+
+/// A paragraph that may be a document's opening (the first body paragraph kept, else the
+/// first paragraph kept).
+struct Opening {
+    paragraph: u32,
+    body: bool,
+    /// Its text, unless it is the text of its one passage (a short line of one window).
+    text: Option<String>,
 }
 
 fn parse(doc: Decoded) -> Parsed {
@@ -175,12 +199,9 @@ fn parse(doc: Decoded) -> Parsed {
     }
 }
 
-fn build_document(
-    parsed: Parsed,
-    content_hash: u64,
-    boilerplate: &HashSet<clean::LineHash>,
-    pack: bool,
-) -> Built {
+/// Builds a document from its quotable paragraphs (debris left out), boilerplate included:
+/// [`drop_boilerplate`] takes it out once every document has been read.
+fn build_document(parsed: Parsed, content_hash: u64, pack: bool) -> Built {
     let Parsed {
         id,
         path,
@@ -196,14 +217,13 @@ fn build_document(
             kind: WarningKind::BadFrontMatter(why),
         });
     }
-    let keep: Vec<bool> = paragraphs
-        .iter()
-        .map(|p| p.kind != clean::Kind::Debris && !clean::is_boilerplate(p, boilerplate))
-        .collect();
-    let kept: Vec<&clean::Paragraph> = paragraphs
-        .iter()
-        .zip(&keep)
-        .filter_map(|(p, &keep)| keep.then_some(p))
+    let title = front
+        .title
+        .clone()
+        .unwrap_or_else(|| meta::derive_title(&paragraphs, &id));
+    let kept: Vec<clean::Paragraph> = paragraphs
+        .into_iter()
+        .filter(|p| p.kind != clean::Kind::Debris)
         .collect();
     if kept.is_empty() {
         warnings.push(LoadWarning {
@@ -215,20 +235,50 @@ fn build_document(
             warnings,
         };
     }
-    let title = front
-        .title
-        .clone()
-        .unwrap_or_else(|| meta::derive_title(&paragraphs, &id));
-    let opening = kept
+    let shorts: Vec<ShortLine> = kept
         .iter()
-        .find(|p| p.kind == clean::Kind::Body)
-        .or(kept.first())
-        .map(|p| p.text.clone())
-        .unwrap_or_default();
+        .filter_map(|p| {
+            clean::short_line(p).map(|line| ShortLine {
+                line,
+                paragraph: p.number,
+                words: p.words as u32,
+            })
+        })
+        .collect();
+    // The opening is the first body paragraph kept, else the first paragraph kept. Only short
+    // lines may be dropped, so an opening that is not one stands. Else the candidates run to
+    // the first body paragraph that is not a short line, and past the first paragraph that
+    // is not one, only body paragraphs count.
+    let first = kept
+        .iter()
+        .position(|p| p.kind == clean::Kind::Body)
+        .unwrap_or(0);
+    let opening = kept[first].text.clone();
+    let mut openings = Vec::new();
+    if clean::short_line(&kept[first]).is_some() {
+        let mut settled = false;
+        for p in &kept {
+            let body = p.kind == clean::Kind::Body;
+            let short = clean::short_line(p).is_some();
+            if settled && !body {
+                continue;
+            }
+            let one_window = short && p.text.len() <= passage::MAX_PASSAGE_BYTES;
+            openings.push(Opening {
+                paragraph: p.number,
+                body,
+                text: (!one_window).then(|| p.text.clone()),
+            });
+            settled |= !short;
+            if body && !short {
+                break;
+            }
+        }
+    }
     let words = kept.iter().map(|p| p.words).sum();
     let count = kept.len();
     let mut windows: Vec<(u32, bool, String)> = Vec::new();
-    for (p, _) in paragraphs.into_iter().zip(keep).filter(|(_, keep)| *keep) {
+    for p in kept {
         let heading = p.kind == clean::Kind::Heading;
         windows.extend(
             passage::windows(p.text)
@@ -238,9 +288,9 @@ fn build_document(
     }
     // The document's passages, back to back in one string of the exact size.
     let mut text = String::with_capacity(windows.iter().map(|(_, _, w)| w.len()).sum());
-    let mut passages = Vec::with_capacity(windows.len());
+    let mut pieces = Vec::with_capacity(windows.len());
     for (paragraph, heading, window) in windows {
-        passages.push(Piece {
+        pieces.push(Piece {
             paragraph,
             heading,
             start: text.len() as u32,
@@ -260,9 +310,9 @@ fn build_document(
         words,
         opening,
     };
-    let prints = passages
+    let prints = pieces
         .iter()
-        .map(|p| passage::fingerprint(&text[p.start as usize..(p.start + p.len) as usize]))
+        .map(|p| passage::fingerprint(&text[p.range()]))
         .collect();
     let text = if pack {
         super::Text::pack(text)
@@ -273,11 +323,93 @@ fn build_document(
         document: Some(BuiltDocument {
             document,
             text,
-            pieces: passages,
+            pieces,
             prints,
+            shorts,
+            openings,
         }),
         warnings,
     }
+}
+
+/// Takes a document's boilerplate paragraphs out: their passages, their words, and the opening
+/// if it was one; a document left with nothing is skipped with a warning. Returns the number
+/// of paragraphs and of bytes of passage text dropped.
+fn drop_boilerplate(
+    built: &mut Built,
+    boilerplate: &HashSet<clean::LineHash>,
+    pack: bool,
+) -> (usize, usize) {
+    let Some(doc) = built.document.as_mut() else {
+        return (0, 0);
+    };
+    let shorts = std::mem::take(&mut doc.shorts);
+    let openings = std::mem::take(&mut doc.openings);
+    let dropped: Vec<&ShortLine> = shorts
+        .iter()
+        .filter(|s| boilerplate.contains(&s.line))
+        .collect();
+    if dropped.is_empty() {
+        return (0, 0);
+    }
+    if dropped.len() == doc.document.paragraphs {
+        let path = doc.document.path.clone();
+        built.document = None;
+        built.warnings.push(LoadWarning {
+            path,
+            kind: WarningKind::NoText,
+        });
+        return (dropped.len(), 0);
+    }
+    doc.document.paragraphs -= dropped.len();
+    doc.document.words -= dropped.iter().map(|s| s.words as usize).sum::<usize>();
+    let dropped: Vec<u32> = dropped.iter().map(|s| s.paragraph).collect();
+    let old = doc.text.unpack();
+    let keep = |piece: &Piece| dropped.binary_search(&piece.paragraph).is_err();
+    let standing = |o: &&Opening| dropped.binary_search(&o.paragraph).is_err();
+    let opening = (openings.iter().filter(standing).find(|o| o.body))
+        .or_else(|| openings.iter().find(standing));
+    if let Some(opening) = opening {
+        doc.document.opening = match &opening.text {
+            Some(text) => text.clone(),
+            None => doc
+                .pieces
+                .iter()
+                .find(|p| p.paragraph == opening.paragraph)
+                .map(|p| old[p.range()].to_string())
+                .unwrap_or_default(),
+        };
+    }
+    let mut text = String::with_capacity(
+        doc.pieces
+            .iter()
+            .filter(|p| keep(p))
+            .map(|p| p.len as usize)
+            .sum(),
+    );
+    let mut pieces = Vec::with_capacity(doc.pieces.len() - dropped.len());
+    let mut prints = Vec::with_capacity(pieces.capacity());
+    for (piece, print) in doc.pieces.iter().zip(doc.prints.drain(..)) {
+        if !keep(piece) {
+            continue;
+        }
+        pieces.push(Piece {
+            start: text.len() as u32,
+            ..*piece
+        });
+        text.push_str(&old[piece.range()]);
+        prints.push(print);
+    }
+    let bytes = old.len() - text.len();
+    drop(old);
+    doc.pieces = pieces;
+    doc.prints = prints;
+    doc.text = if pack {
+        super::Text::pack(text)
+    } else {
+        super::Text::Plain(text)
+    };
+    (dropped.len(), bytes)
 }
 
 /// Walks the folder and returns `(source id, path)` for every candidate file, sorted by id, with
@@ -347,6 +479,12 @@ fn source_id(rel: &Path) -> String {
         .join("/")
 }
 
+/// The size of the largest file read. Passages address their document's text with 31-bit
+/// offsets, whatever the options say (decoding never grows a file: CRLF becomes LF).
+fn file_cap(options: &LoadOptions) -> u64 {
+    options.max_file_bytes.min(1 << 30)
+}
+
 /// Reads and decodes one file, or says why it cannot be used.
 fn read_file(id: &str, path: &Path, options: &LoadOptions) -> Result<Decoded, LoadWarning> {
     let warn = |kind| LoadWarning {
@@ -356,9 +494,7 @@ fn read_file(id: &str, path: &Path, options: &LoadOptions) -> Result<Decoded, Lo
     let size = std::fs::metadata(path)
         .map_err(|e| warn(WarningKind::Unreadable(e.to_string())))?
         .len();
-    // Passages address their document's text with 31-bit offsets, whatever the cap says
-    // (decoding Latin-1 or UTF-16 at most doubles a file's size).
-    let cap = options.max_file_bytes.min(1 << 30);
+    let cap = file_cap(options);
     if size > cap {
         return Err(warn(WarningKind::TooLarge { size, cap }));
     }
@@ -423,6 +559,107 @@ fn hash_text(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Loads `files` (name, text) from a fresh folder, plain or packed.
+    fn load_files(files: &[(&str, String)], pack: bool) -> (Corpus, Vec<LoadWarning>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        if pack {
+            // Past the packing threshold, in files of their own under the size cap.
+            let filler = "Filler words for size, one two three four five six.\n\n";
+            for name in ["zz-filler1.txt", "zz-filler2.txt"] {
+                std::fs::write(
+                    dir.path().join(name),
+                    filler.repeat(super::super::PACK_ABOVE / 2 / filler.len() + 1),
+                )
+                .unwrap();
+            }
+        }
+        load_dir(dir.path(), &LoadOptions::default())
+    }
+
+    #[test]
+    fn boilerplate_lines_are_dropped_after_every_document_is_read() {
+        for pack in [false, true] {
+            // A sentence: a body paragraph, the opening if it were not boilerplate.
+            let nav = "Share this story with friends.";
+            let doc = |n: usize| {
+                format!(
+                    "# Report {n}\n\n{nav}\n\nShort body line {n}.\n\n\
+                     The long opening paragraph number {n} has enough words to be kept \
+                     whatever the other documents say.\n\n{nav}\n"
+                )
+            };
+            let files = [
+                ("a.txt", doc(1)),
+                ("b.txt", doc(2)),
+                ("c.txt", doc(3)),
+                ("d.txt", format!("{nav}\n\n{nav}\n")),
+            ];
+            let (corpus, warnings) = load_files(&files, pack);
+            assert!(
+                matches!(corpus.texts[0], super::super::Text::Packed { .. }) == pack,
+                "packed: {pack}"
+            );
+            // The boilerplate-only document is skipped, with a warning naming it.
+            assert_eq!(warnings.len(), 1, "{warnings:?}");
+            assert_eq!(warnings[0].kind, WarningKind::NoText);
+            assert!(warnings[0].path.ends_with("d.txt"));
+            for (d, doc) in corpus.documents.iter().take(3).enumerate() {
+                let texts: Vec<String> = (0..corpus.passages.len() as u32)
+                    .filter(|&p| corpus.passages[p as usize].doc == d as u32)
+                    .map(|p| corpus.passage_text(p).into_owned())
+                    .collect();
+                let n = d + 1;
+                assert_eq!(texts.len(), 3, "{texts:?}");
+                assert_eq!(texts[0], format!("# Report {n}"));
+                assert_eq!(texts[1], format!("Short body line {n}."));
+                assert!(!texts.iter().any(|t| t == nav));
+                // The opening is the first body paragraph that is not boilerplate; the
+                // counts leave the boilerplate out.
+                assert_eq!(doc.opening, texts[1]);
+                assert_eq!(doc.paragraphs, 3);
+                let words: usize = texts.iter().map(|t| clean::word_count(t)).sum();
+                assert_eq!(doc.words, words);
+            }
+        }
+    }
+
+    #[test]
+    fn an_opening_past_many_short_lines_is_found() {
+        let items: String = (0..40)
+            .map(|i| format!("Item number {i} is here.\n\n"))
+            .collect();
+        let long = "a body paragraph long enough that it could never be a boilerplate line.";
+        let files = [
+            ("a.txt", format!("{items}Body text one ends here.\n")),
+            ("b.txt", format!("{items}Body text two ends here.\n")),
+            (
+                "c.txt",
+                format!("{items}This is {long}\n\nAnd a last line.\n"),
+            ),
+        ];
+        for pack in [false, true] {
+            let (corpus, warnings) = load_files(&files, pack);
+            assert!(warnings.is_empty(), "{warnings:?}");
+            // The items are in three documents, boilerplate: the opening is the line after.
+            let openings: Vec<&str> = corpus.documents[..3]
+                .iter()
+                .map(|d| d.opening.as_str())
+                .collect();
+            assert_eq!(
+                openings,
+                [
+                    "Body text one ends here.",
+                    "Body text two ends here.",
+                    &format!("This is {long}")
+                ]
+            );
+            assert_eq!(corpus.documents[2].paragraphs, 2);
+        }
+    }
 
     #[test]
     fn bom_and_crlf_are_fine() {
