@@ -26,8 +26,11 @@ pub struct Excerpt {
 /// choice of the window like matches but are not highlighted.
 pub fn crop(text: &str, matches: &[(usize, usize)], anchors: &[(usize, usize)]) -> Excerpt {
     let merged = merge(text, matches);
-    // A byte is at most a character: most passages are known to fit without counting.
-    let (start, end) = if text.len() <= MAX_CHARS || text.chars().count() <= MAX_CHARS {
+    // A byte is at most a character, and a character at most four bytes: most passages are
+    // known to fit, or not to, without counting.
+    let fits = text.len() <= MAX_CHARS
+        || (text.len() <= 4 * MAX_CHARS && text.chars().count() <= MAX_CHARS);
+    let (start, end) = if fits {
         (0, text.len())
     } else {
         let mut weighed = merge(text, anchors);

@@ -53,20 +53,25 @@ fn letters(word: &str) -> u64 {
 }
 
 fn grams(word: &str) -> Vec<u32> {
-    let chars: Vec<char> = std::iter::once('\u{2}')
-        .chain(word.chars())
-        .chain(std::iter::once('\u{3}'))
-        .collect();
-    let mut out: Vec<u32> = chars
-        .windows(3)
-        .map(|w| {
-            let mut h: u32 = 0x811c_9dc5;
-            for c in w {
-                h = (h ^ *c as u32).wrapping_mul(0x0100_0193);
-            }
-            h
-        })
-        .collect();
+    let hash = |w: [char; 3]| {
+        let mut h: u32 = 0x811c_9dc5;
+        for c in w {
+            h = (h ^ c as u32).wrapping_mul(0x0100_0193);
+        }
+        h
+    };
+    // The windows of three of `\u{2}`, the word's characters and `\u{3}`, slid without
+    // collecting the characters.
+    let mut out: Vec<u32> = Vec::with_capacity(word.len() + 1);
+    let mut window = ['\u{2}'; 3];
+    let mut held = 1;
+    for c in word.chars().chain(std::iter::once('\u{3}')) {
+        window = [window[1], window[2], c];
+        held += 1;
+        if held >= 3 {
+            out.push(hash(window));
+        }
+    }
     out.sort_unstable();
     out.dedup();
     out
@@ -183,7 +188,7 @@ impl Trigrams {
                     let d = if max == 1 {
                         within_one(word, candidate).map_or(2, usize::from)
                     } else {
-                        strsim::osa_distance(word, candidate)
+                        osa_distance(word, candidate)
                     };
                     if d > 0 && d <= max as usize {
                         found.push((id, d as u8));
@@ -255,6 +260,66 @@ fn within_one(a: &str, b: &str) -> Option<u8> {
     one.then_some(1)
 }
 
+/// Characters a word may have for [`osa_distance`] to work on the stack.
+const STACK_CHARS: usize = 48;
+
+/// strsim's `osa_distance` (optimal string alignment: edits and swaps of neighbours), with
+/// the common prefix and suffix set aside first and, for words of up to [`STACK_CHARS`]
+/// characters, the table on the stack (a test holds the two to the same answers).
+fn osa_distance(a: &str, b: &str) -> usize {
+    let (mut ca, mut cb) = (['\0'; STACK_CHARS], ['\0'; STACK_CHARS]);
+    let (mut la, mut lb) = (0, 0);
+    for c in a.chars() {
+        if la == STACK_CHARS {
+            return strsim::osa_distance(a, b);
+        }
+        ca[la] = c;
+        la += 1;
+    }
+    for c in b.chars() {
+        if lb == STACK_CHARS {
+            return strsim::osa_distance(a, b);
+        }
+        cb[lb] = c;
+        lb += 1;
+    }
+    let (mut a, mut b) = (&ca[..la], &cb[..lb]);
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    if a.is_empty() || b.is_empty() {
+        return a.len().max(b.len());
+    }
+    // Three rows of the table, row `i` in `rows[i % 3]` (distances fit in a byte).
+    let mut rows = [[0u8; STACK_CHARS + 1]; 3];
+    for (j, slot) in rows[2][..=b.len()].iter_mut().enumerate() {
+        *slot = j as u8;
+    }
+    rows[1] = rows[2];
+    let (mut two, mut one, mut this) = (1, 2, 0);
+    for (i, &x) in a.iter().enumerate() {
+        rows[this][0] = i as u8 + 1;
+        for (j, &y) in b.iter().enumerate() {
+            let cost = u8::from(x != y);
+            let mut d = (rows[this][j] + 1)
+                .min(rows[one][j + 1] + 1)
+                .min(rows[one][j] + cost);
+            if i > 0 && j > 0 && x != y && x == b[j - 1] && y == a[i - 1] {
+                d = d.min(rows[two][j - 1] + 1);
+            }
+            rows[this][j + 1] = d;
+        }
+        (two, one, this) = (one, this, two);
+    }
+    usize::from(rows[one][b.len()])
+}
+
 /// How alike two words look (Jaro-Winkler, 0 to 1): breaks ties between candidates at the same
 /// distance in favour of a shared beginning.
 pub fn likeness(a: &str, b: &str) -> f32 {
@@ -320,6 +385,58 @@ mod tests {
                 let expected = (d <= 1).then_some(d as u8);
                 assert_eq!(within_one(a, b), expected, "{a} {b}");
             }
+        }
+    }
+
+    /// Every word of up to `n` letters of `alphabet`.
+    fn all_words(alphabet: &[char], n: usize) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..n {
+            last = last
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+            out.extend(last.iter().cloned());
+        }
+        out
+    }
+
+    #[test]
+    fn osa_distance_agrees_with_strsim_on_every_short_word() {
+        let words = all_words(&['a', 'b', 'c'], 5);
+        for a in &words {
+            for b in &words {
+                assert_eq!(osa_distance(a, b), strsim::osa_distance(a, b), "{a} {b}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn osa_distance_agrees_with_strsim(a in "[abé]{0,60}", b in "[abé]{0,60}") {
+            proptest::prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
+        }
+
+        #[test]
+        fn grams_are_the_hashed_windows_of_the_marked_word(word in "\\PC{0,12}") {
+            let chars: Vec<char> = std::iter::once('\u{2}')
+                .chain(word.chars())
+                .chain(std::iter::once('\u{3}'))
+                .collect();
+            let mut expected: Vec<u32> = chars
+                .windows(3)
+                .map(|w| {
+                    let mut h: u32 = 0x811c_9dc5;
+                    for c in w {
+                        h = (h ^ *c as u32).wrapping_mul(0x0100_0193);
+                    }
+                    h
+                })
+                .collect();
+            expected.sort_unstable();
+            expected.dedup();
+            proptest::prop_assert_eq!(grams(&word), expected);
         }
     }
 

@@ -79,6 +79,10 @@ pub fn answer(corpus: &Corpus, index: &Index, question: &str, options: &AskOptio
 
 /// Cuts a question to [`MAX_QUESTION_CHARS`] characters.
 pub fn cut_question(question: &str) -> &str {
+    // A character is at least a byte: a short question needs no counting.
+    if question.len() <= MAX_QUESTION_CHARS {
+        return question;
+    }
     match question.char_indices().nth(MAX_QUESTION_CHARS) {
         Some((i, _)) => &question[..i],
         None => question,
