@@ -12,13 +12,13 @@
 use fst::Map;
 use rayon::prelude::*;
 
-use super::aliases::Aliases;
+use super::aliases::{AliasMatch, Aliases};
 use super::bm25::tf_factor;
 use super::fuzzy::Trigrams;
 use super::lists::{List, Lists};
 use super::sequence::Sequences;
 use super::text::{self, Token};
-use super::words::{Interner, Words};
+use super::words::{SharedInterner, Words};
 use crate::corpus::Corpus;
 
 /// A posting in four bytes while the index is built: an indexed passage (high 24 bits) and how
@@ -109,21 +109,16 @@ pub(super) fn alias_span(entry: u32) -> usize {
     ((entry >> ALIAS_SPAN_SHIFT) & ALIAS_SPAN_MAX) as usize
 }
 
-/// A passage's words as the build first sees them.
-struct Tokenized {
-    words: Vec<Token>,
-    flags: Vec<u32>,
-    /// Alias groups named, with the byte range of each name.
-    aliases: Vec<(u32, usize, usize)>,
-    /// Acronyms this passage defines ("over-the-horizon (OTH)" defines `oth`).
-    definitions: Vec<String>,
-}
-
 /// The postings are filled and compressed in this many parts (see [`Index::build`]).
 const POSTING_PARTS: usize = 3;
 
-/// Passages are tokenized in parallel this many at a time, then interned.
-const CHUNK: usize = 4096;
+/// The postings are read from the passages this many at a time, in parallel pieces of
+/// [`POSTING_PIECE`] (see [`Index::build`]).
+const POSTING_BLOCK: usize = 1 << 12;
+const POSTING_PIECE: usize = 1 << 9;
+
+/// Passages are tokenized and interned in parallel this many at a time.
+const CHUNK: usize = 1 << 14;
 
 /// Every passage's words once interned, back to back: four bytes a word, no per-passage
 /// allocation, whatever the corpus size.
@@ -137,40 +132,76 @@ struct Interned {
     lengths: Vec<u32>,
     /// Acronyms defined, by passage (few).
     definitions: Vec<(u32, String)>,
-    /// Surface word → provisional id.
-    ids: Interner,
 }
 
 impl Interned {
-    fn add(&mut self, passage: Tokenized) {
-        let Tokenized {
-            words,
-            flags,
-            aliases,
-            definitions,
-        } = passage;
+    /// Tokenizes a passage and adds its words, interned by `ids`, as the next passage.
+    fn add(&mut self, text: &str, aliases: &Aliases, ids: &SharedInterner) {
         let number = self.starts.len() as u32;
         self.starts.push(self.sequence.len() as u32);
+        if !aliases.is_empty() {
+            return self.add_tokens(number, text, aliases, ids);
+        }
+        // No alias to find: words go from the scanner to the interner without a `Token`
+        // (two strings) each.
+        let (mut length, mut defines) = (0, false);
+        let sequence = &mut self.sequence;
+        text::for_each_piece(text, |p| {
+            if p.stop {
+                return;
+            }
+            if !p.joined {
+                length += 1;
+                // What [`definitions`] looks for first (a word in capitals is never a stop word).
+                defines |= p.caps && text[..p.start].trim_end().ends_with('(');
+            }
+            sequence.push(ids.intern(p.word) | word_flags(text, p.word, p.start, p.joined));
+        });
+        self.lengths.push(length.max(1));
+        if defines {
+            let found = definitions(text, &text::tokenize_unstemmed(text));
+            self.definitions
+                .extend(found.into_iter().map(|d| (number, d)));
+        }
+    }
+
+    /// [`Interned::add`] for a corpus with aliases: their names are found by stem.
+    fn add_tokens(&mut self, number: u32, text: &str, aliases: &Aliases, ids: &SharedInterner) {
+        let tokens = text::tokenize(text);
+        let found = aliases.find(&tokens);
+        let defined = definitions(text, &tokens);
+        let words: Vec<Token> = tokens.into_iter().filter(|t| !t.stop).collect();
         // Alias groups stand in the sequence just before the name's first word.
-        let alias = |&(g, start, end): &(u32, usize, usize)| {
+        let alias = |m: &AliasMatch| {
             let span = words
                 .iter()
-                .filter(|w| w.start >= start && w.end <= end)
+                .filter(|w| w.start >= m.start && w.end <= m.end)
                 .count();
-            alias_entry(g, span as u32)
+            alias_entry(m.group, span as u32)
         };
-        let mut pending = aliases.iter().peekable();
-        for (w, &flags) in words.iter().zip(&flags) {
-            while let Some(a) = pending.next_if(|(_, at, _)| *at <= w.start) {
+        let mut pending = found.iter().peekable();
+        for w in &words {
+            while let Some(a) = pending.next_if(|m| m.start <= w.start) {
                 self.sequence.push(alias(a));
             }
-            self.sequence.push(self.ids.intern(&w.text) | flags);
+            self.sequence
+                .push(ids.intern(&w.text) | answer_flags(text, w));
         }
         self.sequence.extend(pending.map(alias));
         self.lengths
             .push(words.iter().filter(|w| !w.joined).count().max(1) as u32);
         self.definitions
-            .extend(definitions.into_iter().map(|d| (number, d)));
+            .extend(defined.into_iter().map(|d| (number, d)));
+    }
+
+    /// Adds `other`'s passages after these.
+    fn append(&mut self, other: Interned) {
+        let (base, first) = (self.sequence.len() as u32, self.starts.len() as u32);
+        self.starts.extend(other.starts.iter().map(|s| s + base));
+        self.sequence.extend_from_slice(&other.sequence);
+        self.lengths.extend_from_slice(&other.lengths);
+        self.definitions
+            .extend(other.definitions.into_iter().map(|(p, d)| (p + first, d)));
     }
 }
 
@@ -219,46 +250,25 @@ fn definitions(text: &str, tokens: &[Token]) -> Vec<String> {
     found
 }
 
-fn tokenize_for_index(text: &str, aliases: &Aliases) -> Tokenized {
-    // Only alias names are matched by stem; the index's own stems come from its vocabulary.
-    let tokens = if aliases.is_empty() {
-        text::tokenize_unstemmed(text)
-    } else {
-        text::tokenize(text)
-    };
-    let found = aliases.find(&tokens);
-    let definitions = definitions(text, &tokens);
-    let words: Vec<Token> = tokens.into_iter().filter(|t| !t.stop).collect();
-    let flags = words.iter().map(|t| answer_flags(text, t)).collect();
-    Tokenized {
-        words,
-        flags,
-        aliases: found
-            .into_iter()
-            .map(|m| (m.group, m.start, m.end))
-            .collect(),
-        definitions,
-    }
-}
-
 /// What kind of answer a word could be: part of a name, or a number.
 pub(super) fn answer_flags(text: &str, t: &Token) -> u32 {
+    word_flags(text, &t.text, t.start, t.joined)
+}
+
+/// [`answer_flags`] of a token given by its normalized word, where it starts in `text`, and
+/// whether it is a compound's joined form.
+fn word_flags(text: &str, word: &str, start: usize, joined: bool) -> u32 {
     let mut flags = 0;
-    if t.text.bytes().any(|b| b.is_ascii_digit()) {
+    if word.bytes().any(|b| b.is_ascii_digit()) {
         flags |= NUMBER_BIT;
     }
-    let capital = || {
-        text[t.start..]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
-    };
+    let capital = || text[start..].chars().next().is_some_and(char::is_uppercase);
     // What comes before is looked at only for a word that starts with a capital.
     let sentence_start = || {
-        let before = text[..t.start].trim_end();
+        let before = text[..start].trim_end();
         before.is_empty() || before.ends_with(['.', '!', '?', '"', '“', ':'])
     };
-    if !t.joined && capital() && !sentence_start() {
+    if !joined && capital() && !sentence_start() {
         flags |= NAME_BIT;
     }
     flags
@@ -288,37 +298,26 @@ impl Index {
             passages.truncate(MAX_PASSAGES);
         }
         passages.shrink_to_fit();
+        let ids = SharedInterner::new(ID_MASK + 1);
         let mut all = Interned::default();
         let doc_of = |p: u32| corpus.passages[p as usize].doc;
-        let tokenize = |chunk: &[u32]| -> Vec<Tokenized> {
+        for chunk in passages.chunks(CHUNK) {
             // A document's text is unpacked once for all its passages in the chunk.
             let by_doc: Vec<&[u32]> = chunk.chunk_by(|&a, &b| doc_of(a) == doc_of(b)).collect();
-            by_doc
+            let parts: Vec<Interned> = by_doc
                 .par_iter()
-                .flat_map_iter(|ps| {
+                .map(|ps| {
                     let text = corpus.texts[doc_of(ps[0]) as usize].unpack();
-                    ps.iter()
-                        .map(|&p| {
-                            let range = corpus.passages[p as usize].range();
-                            tokenize_for_index(text.get(range).unwrap_or(""), &aliases)
-                        })
-                        .collect::<Vec<_>>()
+                    let mut part = Interned::default();
+                    for &p in *ps {
+                        let range = corpus.passages[p as usize].range();
+                        part.add(text.get(range).unwrap_or(""), &aliases, &ids);
+                    }
+                    part
                 })
-                .collect()
-        };
-        // Interning is sequential (ids in first-seen order): it runs while the next chunk is
-        // tokenized.
-        let mut chunks = passages.chunks(CHUNK);
-        let mut ready = chunks.next().map(tokenize).unwrap_or_default();
-        loop {
-            let next = chunks.next();
-            let (_, tokenized) = rayon::join(
-                || ready.into_iter().for_each(|t| all.add(t)),
-                || next.map(tokenize),
-            );
-            match tokenized {
-                Some(t) => ready = t,
-                None => break,
+                .collect();
+            for part in parts {
+                all.append(part);
             }
         }
         steps.done("tokenized and interned");
@@ -330,7 +329,6 @@ impl Index {
             mut starts,
             mut lengths,
             definitions: defined,
-            ids: mut interned,
         } = all;
         lengths.shrink_to_fit();
         starts.push(sequence.len() as u32);
@@ -346,11 +344,11 @@ impl Index {
             })
             .collect();
         for t in titles.iter().flatten() {
-            interned.intern(&t.text);
+            ids.intern(&t.text);
         }
 
         // Vocabulary in sorted order, so ids do not depend on thread scheduling.
-        let (surfaces, final_id) = interned.into_words().sorted();
+        let (surfaces, final_id) = ids.into_sorted();
         sequence.par_chunks_mut(1 << 16).for_each(|entries| {
             for e in entries {
                 if *e & ALIAS_BIT == 0 {
@@ -436,9 +434,8 @@ impl Index {
                 .iter()
                 .take_while(move |(q, _)| *q as usize == p)
         };
-        let mut entries = Vec::new();
-        let mut passage_terms = |p: usize, out: &mut Vec<u32>| {
-            sequences.decode_into(p as u32, &mut entries);
+        let passage_terms = |p: usize, entries: &mut Vec<u32>, out: &mut Vec<u32>| {
+            sequences.decode_into(p as u32, entries);
             out.clear();
             out.extend(entries.iter().map(|&entry| {
                 if entry & ALIAS_BIT != 0 {
@@ -450,15 +447,54 @@ impl Index {
             out.extend(defined_in(p).filter_map(|(_, a)| term_id(&definition_term(a))));
             out.sort_unstable();
         };
+        // The postings of terms `lo..hi`, passage by passage: passages are decoded in parallel,
+        // a block at a time, while `f` takes the block before in order.
+        let passage_count = lengths.len();
+        let for_each_posting =
+            |lo: usize, hi: usize, f: &mut (dyn FnMut(usize, Posting) + Send)| {
+                let decode = |block: std::ops::Range<usize>| -> Vec<Vec<(u32, Posting)>> {
+                    (block.start..block.end)
+                        .into_par_iter()
+                        .step_by(POSTING_PIECE)
+                        .map(|from| {
+                            let (mut entries, mut here, mut out) =
+                                (Vec::new(), Vec::new(), Vec::new());
+                            for p in from..(from + POSTING_PIECE).min(block.end) {
+                                passage_terms(p, &mut entries, &mut here);
+                                for run in here.chunk_by(|a, b| a == b) {
+                                    if (lo..hi).contains(&(run[0] as usize)) {
+                                        out.push((run[0], Posting::new(p as u32, run.len())));
+                                    }
+                                }
+                            }
+                            out
+                        })
+                        .collect()
+                };
+                let mut blocks = (0..passage_count)
+                    .step_by(POSTING_BLOCK)
+                    .map(|from| from..(from + POSTING_BLOCK).min(passage_count));
+                let mut ready = blocks.next().map(decode).unwrap_or_default();
+                loop {
+                    let next = blocks.next();
+                    let (_, decoded) = rayon::join(
+                        || {
+                            ready
+                                .iter()
+                                .flatten()
+                                .for_each(|&(t, posting)| f(t as usize, posting))
+                        },
+                        || next.map(decode),
+                    );
+                    match decoded {
+                        Some(d) => ready = d,
+                        None => break,
+                    }
+                }
+            };
         // Counted first, so that each term's postings go straight to their place.
-        let mut here: Vec<u32> = Vec::new();
         let mut starts = vec![0u32; term_count + 1];
-        for p in 0..lengths.len() {
-            passage_terms(p, &mut here);
-            for run in here.chunk_by(|a, b| a == b) {
-                starts[run[0] as usize + 1] += 1;
-            }
-        }
+        for_each_posting(0, term_count, &mut |t, _| starts[t + 1] += 1);
         for t in 0..term_count {
             starts[t + 1] += starts[t];
         }
@@ -478,19 +514,11 @@ impl Index {
             let base = starts[lo] as usize;
             let mut plain = vec![Posting(0); starts[hi] as usize - base];
             let mut cursors: Vec<u32> = starts[lo..hi].iter().map(|s| s - base as u32).collect();
-            for p in 0..lengths.len() {
-                passage_terms(p, &mut here);
-                for run in here.chunk_by(|a, b| a == b) {
-                    let Some(slot) = (run[0] as usize)
-                        .checked_sub(lo)
-                        .and_then(|t| cursors.get_mut(t))
-                    else {
-                        continue;
-                    };
-                    plain[*slot as usize] = Posting::new(p as u32, run.len());
-                    *slot += 1;
-                }
-            }
+            for_each_posting(lo, hi, &mut |t, posting| {
+                let slot = &mut cursors[t - lo];
+                plain[*slot as usize] = posting;
+                *slot += 1;
+            });
             drop(cursors);
             parts.push(Lists::build(hi - lo, true, |t, passages, tfs| {
                 let (from, to) = (

@@ -501,6 +501,12 @@ pub fn tokenize_unstemmed(text: &str) -> Vec<Token> {
     tokenize_with(text, |_| String::new())
 }
 
+/// [`tokenize_unstemmed`]'s tokens one at a time, with no string built: an index build interns
+/// each word straight from the scanner's buffer instead of allocating a `String` a word.
+pub fn for_each_piece(text: &str, emit: impl FnMut(&Piece<'_>)) {
+    scan(text, emit);
+}
+
 fn tokenize_with(text: &str, stem: impl Fn(&str) -> String) -> Vec<Token> {
     let mut tokens = Vec::new();
     scan(text, |p| {
@@ -784,15 +790,16 @@ impl<'a> SpanScanner<'a> {
     }
 }
 
-/// A token as the scanner reports it, its word borrowed from a reused buffer.
-struct Piece<'a> {
-    word: &'a str,
-    start: usize,
-    end: usize,
-    caps: bool,
-    stop: bool,
-    joined: bool,
-    position: u32,
+/// A token as the scanner reports it, its word borrowed from a reused buffer: a [`Token`]
+/// without its strings (its fields mean the same).
+pub struct Piece<'a> {
+    pub word: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub caps: bool,
+    pub stop: bool,
+    pub joined: bool,
+    pub position: u32,
 }
 
 /// The character at byte `i`, if any (ASCII without decoding).
@@ -1090,6 +1097,24 @@ mod tests {
             text in "([A-Z0-9 '’\\-/.ÉṬ]|IS |THE |WHO |US |U\\.S\\.|'S ){0,16}",
         ) {
             proptest::prop_assert_eq!(spans(&text), scanned_spans(&text));
+        }
+
+        #[test]
+        fn pieces_are_the_unstemmed_tokens(text in "\\PC{0,200}") {
+            let mut pieces = Vec::new();
+            for_each_piece(&text, |p| {
+                pieces.push(Token {
+                    text: p.word.to_string(),
+                    stem: String::new(),
+                    start: p.start,
+                    end: p.end,
+                    caps: p.caps,
+                    stop: p.stop,
+                    joined: p.joined,
+                    position: p.position,
+                })
+            });
+            proptest::prop_assert_eq!(pieces, tokenize_unstemmed(&text));
         }
 
         #[test]

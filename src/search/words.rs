@@ -8,6 +8,7 @@
 //! size plus four bytes a word, in two allocations.
 
 use std::hash::BuildHasher;
+use std::sync::Mutex;
 
 use hashbrown::HashTable;
 use rayon::prelude::*;
@@ -115,6 +116,11 @@ impl Interner {
     /// The id of `word`, new if it was never seen.
     pub fn intern(&mut self, word: &str) -> u32 {
         let hash = self.hash(word);
+        self.intern_hashed(hash, word)
+    }
+
+    /// [`Interner::intern`] with the word's hash already known.
+    fn intern_hashed(&mut self, hash: u64, word: &str) -> u32 {
         let words = &self.words;
         if let Some(&id) = self.table.find(hash, |&id| &words[id as usize] == word) {
             return id;
@@ -133,6 +139,91 @@ impl Interner {
     /// The words, by id (the table is dropped).
     pub fn into_words(self) -> Words {
         self.words
+    }
+}
+
+/// Bits of a [`SharedInterner`] id that say its shard.
+const SHARD_BITS: u32 = 8;
+const SHARDS: usize = 1 << SHARD_BITS;
+
+/// An interner many threads use at once: the words are split by hash into shards, each an
+/// [`Interner`] behind its own lock, so two threads rarely wait for each other.
+///
+/// An id is a word's id in its shard, shifted, with the shard in the low bits: ids are not
+/// dense, and which id a word gets depends on which thread met it first. The vocabulary
+/// [`SharedInterner::into_sorted`] returns does not: it is the distinct words, sorted.
+pub struct SharedInterner {
+    shards: Vec<Mutex<Interner>>,
+    hasher: FxBuildHasher,
+    /// Ids stay under this (they are stored in fields of this many bits).
+    limit: u32,
+}
+
+impl SharedInterner {
+    /// An empty interner whose ids stay under `limit` (a power of two).
+    pub fn new(limit: u32) -> SharedInterner {
+        debug_assert!(limit.is_power_of_two() && limit as usize >= SHARDS);
+        SharedInterner {
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            hasher: FxBuildHasher,
+            limit,
+        }
+    }
+
+    /// The id of `word`, new if it was never seen.
+    ///
+    /// # Panics
+    /// When a shard holds more words than ids can say (`limit / 256`: millions of words).
+    pub fn intern(&self, word: &str) -> u32 {
+        let hash = self.hasher.hash_one(word);
+        // Bits the shard's own table does not use first (it takes the low bits for its slot
+        // and the top seven for its tags).
+        let shard = (hash >> 32) as usize & (SHARDS - 1);
+        let local = self.shards[shard]
+            .lock()
+            .expect("no thread panics while interning")
+            .intern_hashed(hash, word);
+        assert!(
+            local < self.limit >> SHARD_BITS,
+            "a vocabulary of fewer than {} words a shard",
+            self.limit >> SHARD_BITS
+        );
+        local << SHARD_BITS | shard as u32
+    }
+
+    /// The distinct words in sorted order, with the map from each id to its word's place.
+    pub fn into_sorted(self) -> (Words, Vec<u32>) {
+        let shards: Vec<Words> = self
+            .shards
+            .into_iter()
+            .map(|s| {
+                s.into_inner()
+                    .expect("no thread panics while interning")
+                    .into_words()
+            })
+            .collect();
+        let most = shards.iter().map(Words::len).max().unwrap_or(0);
+        let mut all = Words {
+            text: String::with_capacity(shards.iter().map(|w| w.text.len()).sum()),
+            ends: Vec::with_capacity(shards.iter().map(Words::len).sum()),
+        };
+        // Shards back to back: `first[s]` is where shard `s`'s words start.
+        let mut first = Vec::with_capacity(SHARDS);
+        for words in shards {
+            first.push(all.len() as u32);
+            for w in words.iter() {
+                all.push(w);
+            }
+        }
+        let (sorted, place) = all.sorted();
+        let mut new_id = vec![u32::MAX; most << SHARD_BITS];
+        for (shard, &from) in first.iter().enumerate() {
+            let to = first.get(shard + 1).copied().unwrap_or(place.len() as u32);
+            for local in 0..to - from {
+                new_id[((local as usize) << SHARD_BITS) | shard] = place[(from + local) as usize];
+            }
+        }
+        (sorted, new_id)
     }
 }
 
@@ -171,5 +262,25 @@ mod tests {
             assert_eq!(&sorted[new_id[id as usize] as usize], *word);
         }
         assert!(sorted.memory_bytes() >= 21);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn shared_ids_map_to_the_sorted_distinct_words(
+            words in proptest::collection::vec("[a-dé]{0,4}", 0..300),
+        ) {
+            let interner = SharedInterner::new(1 << 29);
+            let ids: Vec<u32> = words.par_iter().map(|w| interner.intern(w)).collect();
+            let again: Vec<u32> = words.iter().map(|w| interner.intern(w)).collect();
+            proptest::prop_assert_eq!(&ids, &again);
+            let (sorted, new_id) = interner.into_sorted();
+            let mut distinct: Vec<&str> = words.iter().map(String::as_str).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            proptest::prop_assert_eq!(sorted.iter().collect::<Vec<_>>(), distinct);
+            for (word, id) in words.iter().zip(ids) {
+                proptest::prop_assert_eq!(&sorted[new_id[id as usize] as usize], word.as_str());
+            }
+        }
     }
 }
