@@ -684,11 +684,33 @@ impl Index {
         None
     }
 
-    /// Word id of a surface form, if in the vocabulary.
+    /// Word id of a surface form, if in the vocabulary. A small vocabulary is bisected (the
+    /// words are sorted, and a word's id is its place among them): a few string comparisons
+    /// instead of a walk of the FST.
     pub(super) fn word(&self, surface: &str) -> Option<u32> {
+        if self.words.len() > BISECTED_VOCABULARY {
+            return self.vocabulary_word(surface);
+        }
+        let (mut low, mut high) = (0, self.words.len());
+        while low < high {
+            let mid = (low + high) / 2;
+            match self.words[mid].cmp(surface) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    /// Word id of a surface form, through the FST.
+    fn vocabulary_word(&self, surface: &str) -> Option<u32> {
         self.vocabulary.get(surface).map(|v| v as u32)
     }
 }
+
+/// Vocabularies of at most this many words are bisected rather than looked up in the FST.
+const BISECTED_VOCABULARY: usize = 1 << 16;
 
 /// BM25's idf, always positive.
 pub(super) fn idf(n: usize, df: usize) -> f32 {
@@ -699,6 +721,28 @@ pub(super) fn idf(n: usize, df: usize) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bisecting a small vocabulary finds what the FST finds, for every word and for words the
+    /// corpus lacks.
+    #[test]
+    fn bisecting_the_words_finds_what_the_vocabulary_finds() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        assert!(index.words.len() > 100 && index.words.len() <= BISECTED_VOCABULARY);
+        let mut probes: Vec<String> = Vec::new();
+        for word in index.words.iter() {
+            probes.push(word.to_string());
+            probes.push(format!("{word}s"));
+            let last = word.char_indices().last().map_or(0, |(i, _)| i);
+            probes.push(word[..last].to_string());
+            probes.push(format!("a{word}"));
+        }
+        probes.extend(["", "zzzzzz", "0", "ñandú", "\u{10ffff}"].map(String::from));
+        for probe in &probes {
+            assert_eq!(index.word(probe), index.vocabulary_word(probe), "{probe:?}");
+        }
+    }
     use crate::corpus::{load_dir, LoadOptions};
 
     /// Quoting reads a passage's words from the index's sequence and their places from

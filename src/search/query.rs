@@ -110,7 +110,7 @@ impl Query {
                 .filter(|t| t.start >= m.start && t.end <= m.end && !t.joined)
                 .collect();
             let exact_word = match inside.as_slice() {
-                [one] => word_id(index, &one.text),
+                [one] => index.word(&one.text),
                 _ => None,
             };
             let named = inside.iter().any(|t| looks_like_name(question, t));
@@ -243,7 +243,7 @@ impl<'a> Lookups<'a> {
     /// The vocabulary id of word `i`.
     fn word(&mut self, i: usize) -> Option<u32> {
         let (index, words) = (self.index, self.words);
-        *self.ids[i].get_or_insert_with(|| word_id(index, &words[i].text))
+        *self.ids[i].get_or_insert_with(|| index.word(&words[i].text))
     }
 
     /// The alternatives of the joined form of words `a` and `a + 1`: the word it is, if the
@@ -256,7 +256,7 @@ impl<'a> Lookups<'a> {
             joined.push_str(&x.text);
             joined.push_str(&y.text);
             let mut alternatives = Vec::new();
-            if let Some(id) = word_id(index, &joined) {
+            if let Some(id) = index.word(&joined) {
                 alternatives.push((index.word_term[id as usize], JOINED_WEIGHT));
             } else if self.word(a).is_none() || self.word(a + 1).is_none() {
                 // A misspelt name split in two (`amir abdolahian`); two common words are not
@@ -267,29 +267,6 @@ impl<'a> Lookups<'a> {
         }
         self.joined[a].as_deref().unwrap_or_default()
     }
-}
-
-/// Vocabularies of at most this many words are searched by bisection of their sorted words,
-/// not through the FST: a few string comparisons instead of a walk of the automaton.
-const BISECTED_VOCABULARY: usize = 1 << 16;
-
-/// The vocabulary id of a surface form, as [`Index::word`] gives it: the index's words are
-/// sorted, and a word's id is its place among them (a test holds the two together).
-fn word_id(index: &Index, surface: &str) -> Option<u32> {
-    let words = &index.words;
-    if words.len() > BISECTED_VOCABULARY {
-        return index.word(surface);
-    }
-    let (mut low, mut high) = (0, words.len());
-    while low < high {
-        let mid = (low + high) / 2;
-        match words[mid].cmp(surface) {
-            std::cmp::Ordering::Less => low = mid + 1,
-            std::cmp::Ordering::Greater => high = mid,
-            std::cmp::Ordering::Equal => return Some(mid as u32),
-        }
-    }
-    None
 }
 
 /// Whether a word may name an acronym the corpus defines: the index records definitions of
@@ -387,27 +364,6 @@ mod tests {
     use super::*;
     use crate::corpus::{load_dir, LoadOptions};
     use crate::search::Aliases;
-
-    /// [`word_id`] finds what the FST finds, for every word and for words the corpus lacks.
-    #[test]
-    fn bisecting_the_words_finds_what_the_vocabulary_finds() {
-        let dir = std::path::Path::new("corpus");
-        let (corpus, _) = load_dir(dir, &LoadOptions::default());
-        let index = Index::build(&corpus, Aliases::load(dir).0);
-        assert!(index.words.len() > 100 && index.words.len() <= BISECTED_VOCABULARY);
-        let mut probes: Vec<String> = Vec::new();
-        for word in index.words.iter() {
-            probes.push(word.to_string());
-            probes.push(format!("{word}s"));
-            let last = word.char_indices().last().map_or(0, |(i, _)| i);
-            probes.push(word[..last].to_string());
-            probes.push(format!("a{word}"));
-        }
-        probes.extend(["", "zzzzzz", "0", "ñandú", "\u{10ffff}"].map(String::from));
-        for probe in &probes {
-            assert_eq!(word_id(&index, probe), index.word(probe), "{probe:?}");
-        }
-    }
 
     /// Parsing skips the definition lookup for words that are not two to six letters: the index
     /// must record no other definitions.
