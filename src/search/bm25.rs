@@ -122,7 +122,9 @@ impl Cursor<'_> {
     }
 
     /// Moves every list to its first passage ≥ `passage`; returns the concept's contribution
-    /// there (0 when absent).
+    /// there (0 when absent). Inlined into MaxScore's loop: left to itself, the compiler
+    /// outlined it once the module grew, and large-corpus answers took 5% more instructions.
+    #[inline(always)]
     fn score_at(&mut self, index: &Index, passage: u32) -> f32 {
         let mut best: f32 = 0.0;
         for (list, weight) in &mut self.lists {
