@@ -341,10 +341,14 @@ pub fn line_hash(text: &str) -> LineHash {
     h.finish()
 }
 
-/// The [`LineHash`] of a paragraph that may be site boilerplate: a short line, not debris.
+/// True for a paragraph that may be site boilerplate: a short line, not debris.
+pub fn is_short_line(paragraph: &Paragraph) -> bool {
+    paragraph.kind != Kind::Debris && paragraph.words < SHORT_LINE_WORDS
+}
+
+/// The [`LineHash`] of a paragraph that [`is_short_line`].
 pub fn short_line(paragraph: &Paragraph) -> Option<LineHash> {
-    (paragraph.kind != Kind::Debris && paragraph.words < SHORT_LINE_WORDS)
-        .then(|| line_hash(&paragraph.text))
+    is_short_line(paragraph).then(|| line_hash(&paragraph.text))
 }
 
 /// Short lines found in several documents (each document's [`short_line`]s): site

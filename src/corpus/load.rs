@@ -255,11 +255,11 @@ fn build_document(parsed: Parsed, content_hash: u64, pack: bool) -> Built {
         .unwrap_or(0);
     let opening = kept[first].text.clone();
     let mut openings = Vec::new();
-    if clean::short_line(&kept[first]).is_some() {
+    if clean::is_short_line(&kept[first]) {
         let mut settled = false;
         for p in &kept {
             let body = p.kind == clean::Kind::Body;
-            let short = clean::short_line(p).is_some();
+            let short = clean::is_short_line(p);
             if settled && !body {
                 continue;
             }
