@@ -109,11 +109,14 @@ struct Cursor<'a> {
     concept: usize,
     lists: Vec<(lists::Cursor<'a>, f32)>,
     bound: f32,
+    /// The smallest passage id not yet passed in any of the lists, `u32::MAX` when done: kept
+    /// up to date by every move, as MaxScore asks for it at every passage.
+    current: u32,
 }
 
 impl Cursor<'_> {
-    /// The smallest passage id not yet passed, `u32::MAX` when done.
-    fn current(&self) -> u32 {
+    /// The smallest current value of the lists.
+    fn least(&self) -> u32 {
         self.lists
             .iter()
             .map(|(list, _)| list.value())
@@ -126,23 +129,37 @@ impl Cursor<'_> {
     /// outlined it once the module grew, and large-corpus answers took 5% more instructions.
     #[inline(always)]
     fn score_at(&mut self, index: &Index, passage: u32) -> f32 {
+        if self.current > passage {
+            // Every list is past it already.
+            return 0.0;
+        }
         let mut best: f32 = 0.0;
+        let mut least = u32::MAX;
         for (list, weight) in &mut self.lists {
             list.seek(passage);
-            if list.value() == passage {
+            let value = list.value();
+            if value == passage {
                 best = best.max(*weight * tf_part(index, passage, tf(list.payload())));
             }
+            least = least.min(value);
         }
+        self.current = least;
         best
     }
 
     /// Steps past `passage` in every list positioned on it.
     fn pass(&mut self, passage: u32) {
+        if self.current != passage {
+            return;
+        }
+        let mut least = u32::MAX;
         for (list, _) in &mut self.lists {
             if list.value() == passage {
                 list.advance();
             }
+            least = least.min(list.value());
         }
+        self.current = least;
     }
 }
 
@@ -279,11 +296,14 @@ fn maxscore(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
                 .zip(&lists)
                 .map(|(&(t, _), (_, w))| w * index.max_tf_part[t as usize])
                 .fold(0.0, f32::max);
-            Cursor {
+            let mut cursor = Cursor {
                 concept: ci,
                 lists,
                 bound,
-            }
+                current: u32::MAX,
+            };
+            cursor.current = cursor.least();
+            cursor
         })
         .filter(|c| c.bound > 0.0)
         .collect();
@@ -312,13 +332,12 @@ fn maxscore(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
         }
         let passage = cursors[essential..]
             .iter()
-            .map(Cursor::current)
+            .map(|c| c.current)
             .min()
             .unwrap_or(u32::MAX);
         if passage == u32::MAX {
             break;
         }
-        contributions.iter_mut().for_each(|c| *c = 0.0);
         let mut mask = 0u32;
         let mut partial = 0.0;
         for c in &mut cursors[essential..] {
@@ -343,11 +362,16 @@ fn maxscore(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
                 partial += v;
             }
         }
+        // Summed in concept order, as `exhaustive` does; only the concepts the mask names
+        // hold a contribution, and each is taken back to 0 for the next passage.
+        let mut score = 0.0f32;
+        let mut bits = mask;
+        while bits != 0 {
+            let ci = bits.trailing_zeros() as usize;
+            score += std::mem::take(&mut contributions[ci]);
+            bits &= bits - 1;
+        }
         if !pruned {
-            // Summed in concept order, as `exhaustive` does.
-            let score: f32 = contributions
-                .iter()
-                .fold(0.0, |sum, &v| if v > 0.0 { sum + v } else { sum });
             let entry = (passage, score, mask);
             if heap.len() < k {
                 heap.push(Kept(entry));
