@@ -1,14 +1,17 @@
 //! Stage one of ranking: the passages with the highest BM25 scores, one contribution per
 //! concept (through its best alternative), without scoring every posting.
 //!
-//! [`top`] is MaxScore (Turtle & Flood, 1995), document at a time. Each concept has an upper
-//! bound: the most any of its alternatives can add to a passage (its weighted idf times the
-//! largest term-frequency factor in its postings, kept by the index). Concepts are sorted by
-//! bound; once `k` passages are held, the concepts whose bounds together cannot beat the k-th
-//! score are *non-essential*: a passage that has none of the others cannot enter, so only the
-//! essential concepts' postings are walked, and the others are looked up (by binary search) for
-//! the passages that still might. On a question full of common words this skips most of their
-//! long posting lists.
+//! [`top`] is MaxScore (Turtle & Flood, 1995), document at a time, over the posting list of
+//! every alternative of every concept. Each list has an upper bound: the most it can add to a
+//! passage (its weighted idf times the largest term-frequency factor in its postings, kept by
+//! the index). Lists are sorted by bound; once `k` passages are held, the lists whose bounds
+//! together (each concept counted once, through its largest) cannot beat the k-th score are
+//! *non-essential*: a passage that has none of the others cannot enter, so only the essential
+//! lists are walked, and the others are looked up (by galloping search) for the passages that
+//! still might. On a question full of common words this skips most of their long lists. Bounds
+//! per list, not per concept, keep a common word non-essential when a rare typo neighbour of it
+//! is not; and the passages of the short lists with the largest bounds are scored first, so
+//! the threshold is high before the walk starts instead of rising while the heap fills.
 //!
 //! An index of at most [`DENSE_PASSAGES`] passages (the bundled corpus has about a hundred) is
 //! scored term at a time into arrays instead: there every posting list is short, and walking
@@ -104,63 +107,14 @@ fn ordered_sum(index: &Index, query: &Query, passage: u32, mask: u32) -> f32 {
     total
 }
 
-/// One concept's posting lists, walked together.
-struct Cursor<'a> {
+/// One alternative's posting list, walked by MaxScore: where it stands, the concept it serves,
+/// its weight (idf times the alternative's) and the most it can add to a passage.
+struct Alternative<'a> {
+    term: u32,
+    list: lists::Cursor<'a>,
     concept: usize,
-    lists: Vec<(lists::Cursor<'a>, f32)>,
+    weight: f32,
     bound: f32,
-    /// The smallest passage id not yet passed in any of the lists, `u32::MAX` when done: kept
-    /// up to date by every move, as MaxScore asks for it at every passage.
-    current: u32,
-}
-
-impl Cursor<'_> {
-    /// The smallest current value of the lists.
-    fn least(&self) -> u32 {
-        self.lists
-            .iter()
-            .map(|(list, _)| list.value())
-            .min()
-            .unwrap_or(u32::MAX)
-    }
-
-    /// Moves every list to its first passage ≥ `passage`; returns the concept's contribution
-    /// there (0 when absent). Inlined into MaxScore's loop: left to itself, the compiler
-    /// outlined it once the module grew, and large-corpus answers took 5% more instructions.
-    #[inline(always)]
-    fn score_at(&mut self, index: &Index, passage: u32) -> f32 {
-        if self.current > passage {
-            // Every list is past it already.
-            return 0.0;
-        }
-        let mut best: f32 = 0.0;
-        let mut least = u32::MAX;
-        for (list, weight) in &mut self.lists {
-            list.seek(passage);
-            let value = list.value();
-            if value == passage {
-                best = best.max(*weight * tf_part(index, passage, tf(list.payload())));
-            }
-            least = least.min(value);
-        }
-        self.current = least;
-        best
-    }
-
-    /// Steps past `passage` in every list positioned on it.
-    fn pass(&mut self, passage: u32) {
-        if self.current != passage {
-            return;
-        }
-        let mut least = u32::MAX;
-        for (list, _) in &mut self.lists {
-            if list.value() == passage {
-                list.advance();
-            }
-            least = least.min(list.value());
-        }
-        self.current = least;
-    }
 }
 
 /// Min-heap entry: the worst of the kept passages on top.
@@ -275,121 +229,229 @@ fn from_rank_key(key: u64) -> (f32, u32) {
     (f32::from_bits(bits), key as u32)
 }
 
+/// Bounds compared with the threshold are raised by this share: a passage's score is summed
+/// in concept order, the bounds in another, and the two roundings may differ.
+const ROUNDING: f32 = 1.0 + 1e-5;
+
+/// MaxScore first scores the passages of the lists with the largest bounds, up to this many
+/// postings for each passage kept: they are the likeliest to score well, and the threshold
+/// they set at once spares walking long lists while the heap fills.
+const SEED_POSTINGS_PER_KEPT: usize = 16;
+
 /// The best `k` passages by BM25, best first, found with MaxScore pruning.
+///
+/// - Every alternative's list is a MaxScore list of its own, with its own bound, so a common
+///   word does not become essential because a rare typo neighbour of it is.
+/// - A passage's score takes each concept once, through its best alternative there: the
+///   prefix bounds add up each concept's largest bound among the lists they cover.
+/// - The essential lists' current passages are kept in one array, the only state the search
+///   for the next passage reads.
+/// - Before the walk, the passages of the lists with the largest bounds (when they are short)
+///   are scored: the threshold starts where they put it. As they are not met in passage order,
+///   a bound prunes only when it is below the threshold, so that a tie is decided by
+///   [`better`] as in [`exhaustive`].
 fn maxscore(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
     if k == 0 {
         return Vec::new();
     }
-    let mut cursors: Vec<Cursor> = query
+    let mut lists: Vec<Alternative> = query
         .concepts
         .iter()
         .enumerate()
-        .map(|(ci, c)| {
-            let lists: Vec<(lists::Cursor, f32)> = c
-                .alternatives
-                .iter()
-                .map(|&(t, w)| (index.postings(t).cursor(), index.idf(t) * w))
-                .collect();
-            let bound = c
-                .alternatives
-                .iter()
-                .zip(&lists)
-                .map(|(&(t, _), (_, w))| w * index.max_tf_part[t as usize])
-                .fold(0.0, f32::max);
-            let mut cursor = Cursor {
-                concept: ci,
-                lists,
-                bound,
-                current: u32::MAX,
-            };
-            cursor.current = cursor.least();
-            cursor
+        .flat_map(|(ci, c)| {
+            c.alternatives.iter().map(move |&(t, w)| {
+                let weight = index.idf(t) * w;
+                Alternative {
+                    term: t,
+                    list: index.postings(t).cursor(),
+                    concept: ci,
+                    weight,
+                    bound: weight * index.max_tf_part[t as usize],
+                }
+            })
         })
-        .filter(|c| c.bound > 0.0)
+        .filter(|alt| alt.bound > 0.0)
         .collect();
-    cursors.sort_by(|a, b| a.bound.total_cmp(&b.bound).then(a.concept.cmp(&b.concept)));
-    // prefix[i]: the most the concepts before i can add together.
-    let mut prefix = vec![0.0f32; cursors.len() + 1];
-    for (i, c) in cursors.iter().enumerate() {
-        prefix[i + 1] = prefix[i] + c.bound;
+    // Ascending bounds, ties in concept order (a stable sort keeps the alternatives' order).
+    lists.sort_by(|a, b| a.bound.total_cmp(&b.bound).then(a.concept.cmp(&b.concept)));
+    // prefix[i]: the most a passage found only in lists[..i] can score: each concept's largest
+    // bound among them, added up.
+    let mut prefix = vec![0.0f32; lists.len() + 1];
+    let mut most = vec![0.0f32; query.concepts.len()];
+    for (i, alt) in lists.iter().enumerate() {
+        most[alt.concept] = most[alt.concept].max(alt.bound);
+        prefix[i + 1] = most.iter().sum::<f32>() * ROUNDING;
     }
     let mut heap: BinaryHeap<Kept> = BinaryHeap::with_capacity(k + 1);
     let mut contributions = vec![0.0f32; query.concepts.len()];
-    let mut essential = 0; // cursors[essential..] are essential
+    let seeds = seed(index, &lists, k, &mut heap, &mut contributions);
+    let mut next_seed = 0;
+    let mut values: Vec<u32> = lists.iter().map(|alt| alt.list.value()).collect();
+    let mut essential = 0; // lists[essential..] are essential
     loop {
-        let threshold = if heap.len() >= k {
+        let full = heap.len() >= k;
+        let threshold = if full {
             heap.peek().map_or(0.0, |w| w.0 .1)
         } else {
             -1.0
         };
-        if heap.len() >= k {
-            while essential < cursors.len() && prefix[essential + 1] <= threshold {
+        if full {
+            while essential < lists.len() && prefix[essential + 1] < threshold {
                 essential += 1;
             }
-            if essential >= cursors.len() {
+            if essential >= lists.len() {
                 break;
             }
         }
-        let passage = cursors[essential..]
+        let passage = values[essential..]
             .iter()
-            .map(|c| c.current)
+            .copied()
             .min()
             .unwrap_or(u32::MAX);
         if passage == u32::MAX {
             break;
         }
-        let mut mask = 0u32;
-        let mut partial = 0.0;
-        for c in &mut cursors[essential..] {
-            let v = c.score_at(index, passage);
-            if v > 0.0 {
-                contributions[c.concept] = v;
-                mask |= 1 << c.concept;
-                partial += v;
-            }
+        // A seed was scored already: the lists only step past it.
+        while seeds.get(next_seed).is_some_and(|&s| s < passage) {
+            next_seed += 1;
         }
+        if seeds.get(next_seed) == Some(&passage) {
+            for (alt, value) in lists[essential..].iter_mut().zip(&mut values[essential..]) {
+                if *value == passage {
+                    alt.list.advance();
+                    *value = alt.list.value();
+                }
+            }
+            continue;
+        }
+        // The essential lists on the passage, stepped past it.
+        let mut mask = 0u32;
+        for (alt, value) in lists[essential..].iter_mut().zip(&mut values[essential..]) {
+            if *value != passage {
+                continue;
+            }
+            let v = alt.weight * tf_part(index, passage, tf(alt.list.payload()));
+            let slot = &mut contributions[alt.concept];
+            *slot = slot.max(v);
+            mask |= 1 << alt.concept;
+            alt.list.advance();
+            *value = alt.list.value();
+        }
+        let mut partial: f32 = mask_sum(&contributions, mask);
+        // The others looked up, the largest bounds first, while the passage may still enter.
         let mut pruned = false;
         for i in (0..essential).rev() {
-            if heap.len() >= k && partial + prefix[i + 1] <= threshold {
+            if full && partial * ROUNDING + prefix[i + 1] < threshold {
                 pruned = true;
                 break;
             }
-            let c = &mut cursors[i];
-            let v = c.score_at(index, passage);
-            if v > 0.0 {
-                contributions[c.concept] = v;
-                mask |= 1 << c.concept;
-                partial += v;
+            let alt = &mut lists[i];
+            alt.list.seek(passage);
+            if alt.list.value() == passage {
+                let v = alt.weight * tf_part(index, passage, tf(alt.list.payload()));
+                let slot = &mut contributions[alt.concept];
+                if v > *slot {
+                    partial += v - *slot;
+                    *slot = v;
+                }
+                mask |= 1 << alt.concept;
             }
         }
-        // Summed in concept order, as `exhaustive` does; only the concepts the mask names
-        // hold a contribution, and each is taken back to 0 for the next passage.
-        let mut score = 0.0f32;
-        let mut bits = mask;
-        while bits != 0 {
-            let ci = bits.trailing_zeros() as usize;
-            score += std::mem::take(&mut contributions[ci]);
-            bits &= bits - 1;
+        let score = take_sum(&mut contributions, mask);
+        if pruned {
+            continue;
         }
-        if !pruned {
-            let entry = (passage, score, mask);
-            if heap.len() < k {
-                heap.push(Kept(entry));
-            } else if heap
-                .peek()
-                .is_some_and(|worst| better(&entry, &worst.0) == Ordering::Less)
-            {
-                heap.pop();
-                heap.push(Kept(entry));
-            }
-        }
-        for c in &mut cursors[essential..] {
-            c.pass(passage);
-        }
+        keep(&mut heap, k, (passage, score, mask));
     }
     let mut out: Vec<Scored> = heap.into_iter().map(|k| k.0).collect();
     out.sort_by(better);
     out
+}
+
+/// Adds a scored passage to the best `k` when it is better than the worst of them.
+#[inline]
+fn keep(heap: &mut BinaryHeap<Kept>, k: usize, entry: Scored) {
+    if heap.len() < k {
+        heap.push(Kept(entry));
+    } else if heap
+        .peek()
+        .is_some_and(|worst| better(&entry, &worst.0) == Ordering::Less)
+    {
+        heap.pop();
+        heap.push(Kept(entry));
+    }
+}
+
+/// Scores in full every passage of the lists with the largest bounds, as long as they hold
+/// at most [`SEED_POSTINGS_PER_KEPT`] postings for each of the `k` kept, and keeps the best.
+/// Returns the passages scored, in order. `contributions` is left all 0, as it came.
+fn seed(
+    index: &Index,
+    lists: &[Alternative],
+    k: usize,
+    heap: &mut BinaryHeap<Kept>,
+    contributions: &mut [f32],
+) -> Vec<u32> {
+    let budget = SEED_POSTINGS_PER_KEPT * k;
+    let mut total = 0;
+    let mut from = lists.len();
+    while from > 0 && total + index.df(lists[from - 1].term) <= budget {
+        from -= 1;
+        total += index.df(lists[from].term);
+    }
+    if from == lists.len() {
+        return Vec::new();
+    }
+    let mut seeds: Vec<u32> = Vec::with_capacity(total);
+    for alt in &lists[from..] {
+        index.postings(alt.term).for_each(|p, _| seeds.push(p));
+    }
+    seeds.sort_unstable();
+    seeds.dedup();
+    let mut cursors: Vec<lists::Cursor> = lists
+        .iter()
+        .map(|alt| index.postings(alt.term).cursor())
+        .collect();
+    for &passage in &seeds {
+        let mut mask = 0u32;
+        for (alt, list) in lists.iter().zip(&mut cursors) {
+            list.seek(passage);
+            if list.value() == passage {
+                let v = alt.weight * tf_part(index, passage, tf(list.payload()));
+                let slot = &mut contributions[alt.concept];
+                *slot = slot.max(v);
+                mask |= 1 << alt.concept;
+            }
+        }
+        let score = take_sum(contributions, mask);
+        keep(heap, k, (passage, score, mask));
+    }
+    seeds
+}
+
+/// The contributions of the concepts `mask` names, added in concept order (as `exhaustive`
+/// adds them) and taken back to 0 for the next passage.
+#[inline]
+fn take_sum(contributions: &mut [f32], mask: u32) -> f32 {
+    let score = mask_sum(contributions, mask);
+    let mut bits = mask;
+    while bits != 0 {
+        contributions[bits.trailing_zeros() as usize] = 0.0;
+        bits &= bits - 1;
+    }
+    score
+}
+
+/// The contributions of the concepts `mask` names, added in concept order.
+#[inline]
+fn mask_sum(contributions: &[f32], mask: u32) -> f32 {
+    let mut sum = 0.0f32;
+    let mut bits = mask;
+    while bits != 0 {
+        sum += contributions[bits.trailing_zeros() as usize];
+        bits &= bits - 1;
+    }
+    sum
 }
 
 #[cfg(test)]
@@ -508,6 +570,41 @@ mod tests {
                     let (x, y) = ((p, s, 0), (q, t, 0));
                     assert_eq!(rank_key(s, p).cmp(&rank_key(t, q)), better(&x, &y));
                 }
+            }
+        }
+    }
+
+    /// Seeded passages are scored out of passage order: a tie with the k-th score must still go
+    /// to the lower passage id, as in exhaustive scoring.
+    #[test]
+    fn pruning_breaks_ties_by_passage_as_exhaustive_scoring_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let fillers = [
+            "north", "south", "east", "west", "river", "hill", "field", "road",
+        ];
+        let mut text = String::from("Ties between equal passages\n\n");
+        for i in 0..400 {
+            // Same length, same words: equal scores, but for the rare word in some.
+            let a = fillers[i % fillers.len()];
+            let b = fillers[(i / fillers.len()) % fillers.len()];
+            let rare = if i % 37 == 5 { "zephyr" } else { "meadow" };
+            text.push_str(&format!("Passage {i} saw the {a} {b} {rare} lantern.\n\n"));
+        }
+        std::fs::write(dir.path().join("ties.txt"), text).unwrap();
+        let (corpus, _) = load_dir(dir.path(), &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::default());
+        for question in [
+            "zephyr lantern",
+            "meadow lantern",
+            "zephyr meadow lantern river",
+        ] {
+            let query = Query::parse(&index, question);
+            for k in [1, 2, 3, 5, 11, 64] {
+                assert_eq!(
+                    maxscore(&index, &query, k),
+                    exhaustive(&index, &query, k),
+                    "{question:?}, k {k}"
+                );
             }
         }
     }
