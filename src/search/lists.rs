@@ -81,6 +81,48 @@ fn field(bytes: &[u8], bit: usize, width: u32) -> u32 {
     ((word >> (bit % 8)) & ((1u64 << width) - 1)) as u32
 }
 
+/// Reads `width`-bit fields one after another, least significant bits first, from bytes with
+/// [`PADDING`] bytes past the last field: four bytes are loaded at a time, not eight a field.
+struct Fields<'a> {
+    bytes: &'a [u8],
+    /// The next byte to load.
+    at: usize,
+    /// Bits loaded and not yet read, lowest first; `held` of them.
+    buffer: u64,
+    held: u32,
+    width: u32,
+    mask: u64,
+}
+
+impl<'a> Fields<'a> {
+    fn new(bytes: &'a [u8], width: u32) -> Fields<'a> {
+        Fields {
+            bytes,
+            at: 0,
+            buffer: 0,
+            held: 0,
+            width,
+            mask: (1u64 << width) - 1,
+        }
+    }
+
+    /// The next field.
+    #[inline(always)]
+    fn next(&mut self) -> u32 {
+        if self.held < self.width {
+            let word = &self.bytes[self.at..self.at + 4];
+            let word = u32::from_le_bytes(word.try_into().expect("four bytes"));
+            self.buffer |= u64::from(word) << self.held;
+            self.held += 32;
+            self.at += 4;
+        }
+        let v = (self.buffer & self.mask) as u32;
+        self.buffer >>= self.width;
+        self.held -= self.width;
+        v
+    }
+}
+
 /// Writes `values` at `width` bits each, least significant bits first.
 fn pack(out: &mut Vec<u8>, values: impl Iterator<Item = u32>, width: u32) {
     let (mut acc, mut held) = (0u64, 0u32);
@@ -334,11 +376,9 @@ impl<'a> List<'a> {
         let (mut v, start) = self.block_start(b);
         let n = (self.len - b * BLOCK).min(BLOCK);
         let w = u32::from(self.data[start]);
-        let bits = &self.data[start + self.header..];
+        let mut gaps = Fields::new(&self.data[start + self.header..], w);
         for i in 0..n {
-            v = v
-                .wrapping_add(field(bits, i * w as usize, w))
-                .wrapping_add(1);
+            v = v.wrapping_add(gaps.next()).wrapping_add(1);
             if v >= value {
                 if v > value {
                     return None;
@@ -391,22 +431,19 @@ impl<'a> List<'a> {
                 u32::from(self.data[start + 1])
             };
             let mut v = before;
+            let mut gaps = Fields::new(bits, w);
             if pw == 0 {
-                for i in 0..n {
-                    v = v
-                        .wrapping_add(field(bits, i * w as usize, w))
-                        .wrapping_add(1);
+                for _ in 0..n {
+                    v = v.wrapping_add(gaps.next()).wrapping_add(1);
                     if !f(v, 0) {
                         return;
                     }
                 }
             } else {
-                let payloads = &bits[gap_bytes..];
-                for i in 0..n {
-                    v = v
-                        .wrapping_add(field(bits, i * w as usize, w))
-                        .wrapping_add(1);
-                    if !f(v, field(payloads, i * pw as usize, pw) as u8) {
+                let mut payloads = Fields::new(&bits[gap_bytes..], pw);
+                for _ in 0..n {
+                    v = v.wrapping_add(gaps.next()).wrapping_add(1);
+                    if !f(v, payloads.next() as u8) {
                         return;
                     }
                 }
@@ -460,11 +497,9 @@ impl Cursor<'_> {
         let (mut v, start) = self.list.block_start(b);
         let n = (self.list.len - b * BLOCK).min(BLOCK);
         let w = u32::from(self.list.data[start]);
-        let bits = &self.list.data[start + self.list.header..];
-        for (i, slot) in self.values[..n].iter_mut().enumerate() {
-            v = v
-                .wrapping_add(field(bits, i * w as usize, w))
-                .wrapping_add(1);
+        let mut gaps = Fields::new(&self.list.data[start + self.list.header..], w);
+        for slot in &mut self.values[..n] {
+            v = v.wrapping_add(gaps.next()).wrapping_add(1);
             *slot = v;
         }
         self.block = b;
