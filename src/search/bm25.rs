@@ -236,7 +236,7 @@ const ROUNDING: f32 = 1.0 + 1e-5;
 /// MaxScore first scores the passages of the lists with the largest bounds, up to this many
 /// postings for each passage kept: they are the likeliest to score well, and the threshold
 /// they set at once spares walking long lists while the heap fills.
-const SEED_POSTINGS_PER_KEPT: usize = 16;
+const SEED_POSTINGS_PER_KEPT: usize = 8;
 
 /// The best `k` passages by BM25, best first, found with MaxScore pruning.
 ///
