@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 
-use super::lists::{List, Lists};
+use super::lists::Lists;
 use super::words::Words;
 use rayon::prelude::*;
 
@@ -31,6 +31,11 @@ const MAX_CANDIDATES: usize = 20_000;
 #[derive(Debug, Default)]
 pub struct Trigrams {
     keys: Vec<u32>,
+    /// Where the keys with each value of their top bits begin in `keys` (one more entry at the
+    /// end): the keys are hashes, spread evenly, so a key is looked for among a handful.
+    buckets: Vec<u32>,
+    /// How far a key is shifted right to give its bucket.
+    shift: u32,
     /// Key → the ids of the words holding it.
     ids: Lists,
     /// Word id → [`letters`] of the word.
@@ -122,18 +127,30 @@ impl Trigrams {
         let ids = Lists::build(keys.len(), false, |k, list, _| {
             list.extend_from_slice(&ids[offsets[k] as usize..offsets[k + 1] as usize]);
         });
-        Trigrams { keys, ids, letters }
+        let (buckets, shift) = buckets(&keys);
+        Trigrams {
+            keys,
+            buckets,
+            shift,
+            ids,
+            letters,
+        }
     }
 
-    /// The ids of the words holding a trigram.
-    fn list(&self, gram: u32) -> Option<List<'_>> {
-        let i = self.keys.binary_search(&gram).ok()?;
-        Some(self.ids.get(i))
+    /// The place of a trigram among the keys, if a word has it: its bucket's keys, bisected.
+    fn key(&self, gram: u32) -> Option<usize> {
+        let b = (u64::from(gram) >> self.shift) as usize;
+        let (start, end) = (*self.buckets.get(b)? as usize, self.buckets[b + 1] as usize);
+        let i = self.keys[start..end].binary_search(&gram).ok()?;
+        Some(start + i)
     }
 
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
-        self.keys.capacity() * 4 + self.ids.memory_bytes() + self.letters.capacity() * 8
+        self.keys.capacity() * 4
+            + self.buckets.capacity() * 4
+            + self.ids.memory_bytes()
+            + self.letters.capacity() * 8
     }
 
     /// Vocabulary words within `max` typos of `word` (the word itself excluded), with their id
@@ -142,9 +159,16 @@ impl Trigrams {
         if max == 0 || word.is_empty() {
             return Vec::new();
         }
-        // A trigram no word has is an empty list: the shortest.
-        let mut lists: Vec<Option<List>> = grams(word).iter().map(|&g| self.list(g)).collect();
-        lists.sort_by_key(|l| l.map_or(0, |l| l.len()));
+        // A trigram no word has is an empty list: the shortest. Lists are sorted by length
+        // (stably, as the grams come) from their headers, and only the ones read are opened.
+        let mut lists: Vec<(usize, Option<usize>)> = grams(word)
+            .iter()
+            .map(|&g| {
+                let key = self.key(g);
+                (key.map_or(0, |k| self.ids.list_len(k)), key)
+            })
+            .collect();
+        lists.sort_by_key(|&(len, _)| len);
         lists.truncate(4 * max as usize + 1);
         let length = word.chars().count();
         let set = letters(word);
@@ -161,7 +185,10 @@ impl Trigrams {
                 *stamp = 1;
             }
             let mut read = 0;
-            for list in lists.iter().flatten() {
+            for &(len, key) in &lists {
+                let Some(key) = key else { continue };
+                let list = self.ids.get(key);
+                debug_assert_eq!(list.len(), len);
                 let mut full = false;
                 list.for_each_while(|id, _| {
                     let mark = &mut marks[id as usize];
@@ -204,6 +231,24 @@ impl Trigrams {
         found.truncate(limit);
         found
     }
+}
+
+/// [`Trigrams::buckets`] of sorted keys, and the shift that gives a key's bucket: about one
+/// bucket for every two keys.
+fn buckets(keys: &[u32]) -> (Vec<u32>, u32) {
+    let bits = (keys.len() / 2).max(1).ilog2().min(24);
+    let shift = 32 - bits;
+    let count = 1usize << bits;
+    let mut buckets = Vec::with_capacity(count + 1);
+    let mut at = 0;
+    for b in 0..count {
+        while at < keys.len() && ((u64::from(keys[at]) >> shift) as usize) < b {
+            at += 1;
+        }
+        buckets.push(at as u32);
+    }
+    buckets.push(keys.len() as u32);
+    (buckets, shift)
 }
 
 thread_local! {
@@ -437,6 +482,23 @@ mod tests {
             expected.sort_unstable();
             expected.dedup();
             proptest::prop_assert_eq!(grams(&word), expected);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bucketed_keys_are_found_as_bisection_finds_them(
+            words in proptest::collection::vec("[a-e]{1,7}", 0..300),
+            probes in proptest::collection::vec(proptest::num::u32::ANY, 0..50),
+        ) {
+            let words: Words = words.iter().map(String::as_str).collect();
+            let index = Trigrams::build(words.par_iter());
+            for (i, &k) in index.keys.iter().enumerate() {
+                proptest::prop_assert_eq!(index.key(k), Some(i));
+            }
+            for g in probes {
+                proptest::prop_assert_eq!(index.key(g), index.keys.binary_search(&g).ok());
+            }
         }
     }
 
