@@ -38,11 +38,24 @@ pub fn crop(text: &str, matches: &[(usize, usize)], anchors: &[(usize, usize)]) 
         weighed.sort_unstable();
         let counter = CharCount::new(text);
         let sentences = sentences(text);
-        let words = word_window(text, &counter, &sentences, &weighed);
+        let words = || word_window(text, &counter, &sentences, &weighed);
         match sentence_window(text, &counter, &sentences, &weighed) {
-            // Whole sentences, unless cutting inside one keeps more of the matches.
-            Some(sentences) if count(&weighed, sentences) >= count(&weighed, words) => sentences,
-            _ => words,
+            // Whole sentences, unless cutting inside one keeps more of the matches (it cannot
+            // when the sentences hold them all).
+            Some(window) => {
+                let n = count(&weighed, window);
+                if n == weighed.len() {
+                    window
+                } else {
+                    let words = words();
+                    if n >= count(&weighed, words) {
+                        window
+                    } else {
+                        words
+                    }
+                }
+            }
+            None => words(),
         }
     };
     build(text, start, end, &merged)
@@ -55,7 +68,10 @@ fn merge(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
         .copied()
         .filter(|&(s, e)| s < e && e <= text.len())
         .collect();
-    ranges.sort_unstable();
+    // Words come in text order: most lists need no sorting.
+    if !ranges.is_sorted() {
+        ranges.sort_unstable();
+    }
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (s, e) in ranges {
         match merged.last_mut() {

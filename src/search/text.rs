@@ -965,13 +965,10 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        // Terminal punctuation is `.`, `!`, `?` or a character whose UTF-8 starts with 0xE2
-        // (`…`) or 0xE3 (`。`): no other byte can begin one, and neither is ever inside another
-        // character's bytes.
-        if !matches!(bytes[i], b'.' | b'!' | b'?' | 0xE2 | 0xE3) {
-            i += 1;
-            continue;
+    loop {
+        i = next_terminal_byte(bytes, i);
+        if i >= bytes.len() {
+            break;
         }
         let c = char_at(text, i).unwrap_or_default();
         i += c.len_utf8();
@@ -995,6 +992,39 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
         out.push((start, text.len()));
     }
     out
+}
+
+/// The first byte at or after `i` that may begin terminal punctuation, or the length.
+///
+/// Terminal punctuation is `.`, `!`, `?` or a character whose UTF-8 starts with 0xE2 (`…`) or
+/// 0xE3 (`。`): no other byte can begin one, and neither is ever inside another character's
+/// bytes. Eight bytes are looked at a time: the lowest byte of a word that is one of the three
+/// ASCII marks or not ASCII is flagged exactly (a borrow only flags bytes above a true match),
+/// then checked.
+fn next_terminal_byte(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    loop {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            let hit = (w & HIGH)
+                | zero(w ^ (ONES * u64::from(b'.')))
+                | zero(w ^ (ONES * u64::from(b'!')))
+                | zero(w ^ (ONES * u64::from(b'?')));
+            if hit == 0 {
+                i += 8;
+                continue;
+            }
+            i += (hit.trailing_zeros() / 8) as usize;
+        } else if i >= bytes.len() {
+            return bytes.len();
+        }
+        if matches!(bytes[i], b'.' | b'!' | b'?' | 0xE2 | 0xE3) {
+            return i;
+        }
+        i += 1;
+    }
 }
 
 /// Drops a possessive `'s` (any apostrophe): `Taliban’s` → `Taliban`.
@@ -1040,6 +1070,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn terminal_bytes_are_found_as_a_byte_by_byte_scan_finds_them(
+            text in "([a-z .!?…。’é]|\\PC){0,60}",
+            from in 0usize..80,
+        ) {
+            let bytes = text.as_bytes();
+            let expected = (from..bytes.len())
+                .find(|&i| matches!(bytes[i], b'.' | b'!' | b'?' | 0xE2 | 0xE3))
+                .unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(next_terminal_byte(bytes, from), expected);
+        }
+
         #[test]
         fn sentences_agree_with_the_scan_by_character(
             text in "([a-zA-Z0-9 \\n\\t.!?…。\"'”’»)\\]\u{a0}\u{2003}éÉ“‐]|\\PC){0,80}",
