@@ -11,7 +11,7 @@
 //! mentions is the surest sign that the corpus does not answer.
 
 use super::fuzzy;
-use super::index::{self, Index};
+use super::index::Index;
 use super::text::{self, Token};
 
 /// Weight of a match through the joined form of two adjacent words.
@@ -178,7 +178,7 @@ impl Query {
             }
             // The passages that define an acronym the question uses.
             if may_be_defined(&t.text) {
-                if let Some(term) = index.term(&index::definition_term(&t.text)) {
+                if let Some(term) = index.definition(&t.text) {
                     alternatives.push((term, 1.0));
                     definitions.push(term);
                 }
@@ -363,7 +363,7 @@ fn looks_like_name(question: &str, t: &Token) -> bool {
 mod tests {
     use super::*;
     use crate::corpus::{load_dir, LoadOptions};
-    use crate::search::Aliases;
+    use crate::search::{index, Aliases};
 
     /// Parsing skips the definition lookup for words that are not two to six letters: the index
     /// must record no other definitions.
