@@ -144,10 +144,17 @@ fn matched_ranges(
         .flat_map(|(_, c)| c.alternatives.iter().map(|&(t, _)| t))
         .collect();
     terms.sort_unstable();
+    let mut bloom = rank::Bloom::default();
+    for &t in &terms {
+        bloom.insert(t);
+    }
     let entries = index.entries(passage);
     let wanted: Vec<bool> = entries
         .iter()
-        .map(|&entry| terms.binary_search(&index.entry_term(entry)).is_ok())
+        .map(|&entry| {
+            let term = index.entry_term(entry);
+            bloom.may_contain(term) && terms.binary_search(&term).is_ok()
+        })
         .collect();
     // The last word (counting word entries) whose place matters: one that matched, or the last
     // word of a name that did.

@@ -133,14 +133,16 @@ fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool)
 /// A set of ids that answers "surely not" in a few instructions: most words of a passage are
 /// not the question's.
 #[derive(Default)]
-struct Bloom([u64; 4]);
+pub(super) struct Bloom([u64; 4]);
 
 impl Bloom {
-    fn insert(&mut self, id: u32) {
+    /// Adds an id.
+    pub(super) fn insert(&mut self, id: u32) {
         self.0[(id as usize >> 6) & 3] |= 1 << (id & 63);
     }
 
-    fn may_contain(&self, id: u32) -> bool {
+    /// False when `id` was surely never inserted.
+    pub(super) fn may_contain(&self, id: u32) -> bool {
         self.0[(id as usize >> 6) & 3] & (1 << (id & 63)) != 0
     }
 }
