@@ -438,50 +438,40 @@ fn context_mask(
 /// Which concepts a passage's words match, from the postings: a term is in a passage's
 /// postings when it is in its words, except the acronym-definition terms, which are left out.
 ///
-/// An index of at most [`bm25::DENSE_PASSAGES`] passages gets a bit per passage and concept,
-/// from one walk of the postings per question; a larger one is asked by binary search, each
-/// alternative of each concept.
+/// An index of at most [`bm25::DENSE_PASSAGES`] passages gets the mask of concepts of every
+/// passage, from one walk of the postings per question; a larger one is asked by binary
+/// search, each alternative of each concept.
 struct Places {
-    /// Concept `c`'s bits are `bits[c * words..(c + 1) * words]`; empty for a large index.
-    bits: Vec<u64>,
-    words: usize,
+    /// Passage → the concepts found among its words; empty for a large index.
+    masks: Vec<u32>,
 }
 
 impl Places {
     fn new(index: &Index, query: &Query) -> Places {
         let passages = index.passages.len();
         if passages > bm25::DENSE_PASSAGES {
-            return Places {
-                bits: Vec::new(),
-                words: 0,
-            };
+            return Places { masks: Vec::new() };
         }
-        let words = passages.div_ceil(64);
-        let mut bits = vec![0u64; words * query.concepts.len()];
+        let mut masks = vec![0u32; passages];
         for (ci, c) in query.concepts.iter().enumerate() {
-            let own = &mut bits[ci * words..(ci + 1) * words];
             for &(term, _) in &c.alternatives {
                 if query.definitions.contains(&term) {
                     continue;
                 }
                 index.postings(term).for_each(|p, _| {
-                    own[p as usize / 64] |= 1 << (p % 64);
+                    masks[p as usize] |= 1 << ci;
                 });
             }
         }
-        Places { bits, words }
+        Places { masks }
     }
 
     /// The concepts an alternative of which (not a definition) is among the words of `passage`.
     fn concepts_in(&self, index: &Index, query: &Query, passage: u32) -> u32 {
-        let mut mask = 0;
-        if self.words > 0 {
-            let (word, bit) = (passage as usize / 64, passage % 64);
-            for ci in 0..query.concepts.len() {
-                mask |= (((self.bits[ci * self.words + word] >> bit) & 1) as u32) << ci;
-            }
-            return mask;
+        if !self.masks.is_empty() {
+            return self.masks[passage as usize];
         }
+        let mut mask = 0;
         for (ci, c) in query.concepts.iter().enumerate() {
             let found = c.alternatives.iter().any(|&(t, _)| {
                 !query.definitions.contains(&t) && index.postings(t).find(passage).is_some()
