@@ -72,14 +72,20 @@ fn merge(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
     if !ranges.is_sorted() {
         ranges.sort_unstable();
     }
-    let mut merged: Vec<(usize, usize)> = Vec::new();
-    for (s, e) in ranges {
-        match merged.last_mut() {
+    // Merged in place: `kept` ranges are done, each range read joins the last or follows it.
+    let mut kept = 0usize;
+    for i in 0..ranges.len() {
+        let (s, e) = ranges[i];
+        match kept.checked_sub(1).map(|k| &mut ranges[k]) {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
+            _ => {
+                ranges[kept] = (s, e);
+                kept += 1;
+            }
         }
     }
-    merged
+    ranges.truncate(kept);
+    ranges
 }
 
 fn count(matches: &[(usize, usize)], (s, e): (usize, usize)) -> usize {
@@ -219,7 +225,7 @@ fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Ex
     let body = slice.trim();
     let body_start = start + lead_trim;
     let body_end = body_start + body.len();
-    let mut out = String::new();
+    let mut out = String::with_capacity(body.len() + 2 * ELLIPSIS.len());
     if body_start > 0 && !text[..body_start].trim().is_empty() {
         out.push_str(ELLIPSIS);
     }
@@ -277,7 +283,38 @@ mod tests {
         assert!(!e.text.contains("wor…") && !e.text.contains("…ord"));
     }
 
+    /// [`merge`] as it was first written: sorted, then merged into a new list.
+    fn merge_by_copy(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        let mut ranges: Vec<(usize, usize)> = ranges
+            .iter()
+            .copied()
+            .filter(|&(s, e)| s < e && e <= text.len())
+            .collect();
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in ranges {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        merged
+    }
+
     proptest! {
+        #[test]
+        fn ranges_merged_in_place_are_the_ranges_merged_by_copy(
+            ranges in proptest::collection::vec((0usize..60, 0usize..60), 0..12),
+            sorted in proptest::bool::ANY,
+        ) {
+            let mut ranges = ranges;
+            if sorted {
+                ranges.sort_unstable();
+            }
+            let text = "x".repeat(50);
+            prop_assert_eq!(merge(&text, &ranges), merge_by_copy(&text, &ranges));
+        }
+
         #[test]
         fn excerpts_are_verbatim_bounded_and_highlights_valid(
             text in "\\PC{0,900}",

@@ -217,9 +217,12 @@ fn matched_ranges(
         let plain: Vec<&(text::Span, u32, bool)> =
             words.iter().filter(|(s, _, _)| !s.joined).collect();
         for (i, (span, entry, _)) in plain.iter().enumerate() {
+            // The cheap tests first: few words are of the kind asked for.
+            if entry & answer_bit == 0 {
+                continue;
+            }
             let next_to_match = (i > 0 && plain[i - 1].2) || plain.get(i + 1).is_some_and(|w| w.2);
-            let in_match = ranges.iter().any(|r| r.0 <= span.start && span.end <= r.1);
-            if !in_match && next_to_match && entry & answer_bit != 0 {
+            if next_to_match && !ranges.iter().any(|r| r.0 <= span.start && span.end <= r.1) {
                 anchors.push((span.start, span.end));
             }
         }
