@@ -119,6 +119,32 @@ impl CharCount {
         }
     }
 
+    /// The byte offset of character `n` (from 0) of `text[start..]`, if it has that many:
+    /// `text[start..].char_indices().nth(n)`, without walking the characters.
+    fn nth_after(&self, text: &str, start: usize, n: usize) -> Option<usize> {
+        match &self.0 {
+            None => (start + n < text.len()).then_some(start + n),
+            Some(before) => {
+                // Every byte of character `k` has `k` characters before it.
+                let k = before[start] as usize + n;
+                (k < before[text.len()] as usize)
+                    .then(|| before.partition_point(|&b| (b as usize) < k))
+            }
+        }
+    }
+
+    /// The byte offset of the character `n + 1` characters before `end`, if there is one:
+    /// `text[..end].char_indices().rev().nth(n)`, without walking the characters.
+    fn nth_before(&self, end: usize, n: usize) -> Option<usize> {
+        match &self.0 {
+            None => end.checked_sub(n + 1),
+            Some(before) => {
+                let k = (before[end] as usize).checked_sub(n + 1)?;
+                Some(before.partition_point(|&b| (b as usize) < k))
+            }
+        }
+    }
+
     /// Characters in `text[start..end]` once trimmed.
     fn trimmed(&self, text: &str, start: usize, end: usize) -> usize {
         let slice = &text[start..end];
@@ -186,11 +212,7 @@ fn word_window(
     }
     // Start a little before the anchor: at the sentence's start when it is near, else on a
     // word boundary.
-    let lead = text[..anchor]
-        .char_indices()
-        .rev()
-        .nth(40)
-        .map_or(0, |(i, _)| i);
+    let lead = counter.nth_before(anchor, 40).unwrap_or(0);
     let sentence_start = sentences
         .iter()
         .map(|&(i, _)| i)
@@ -205,10 +227,7 @@ fn word_window(
             .find(|(_, c)| c.is_whitespace())
             .map_or(anchor, |(i, c)| lead + i + c.len_utf8())
     };
-    let limit = text[start..]
-        .char_indices()
-        .nth(budget)
-        .map_or(text.len(), |(i, _)| start + i);
+    let limit = counter.nth_after(text, start, budget).unwrap_or(text.len());
     let end = if limit >= text.len() {
         text.len()
     } else {
@@ -302,6 +321,24 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn characters_are_found_by_count_as_walking_finds_them(
+            text in "([a-z .’é]|\\PC){0,40}",
+            at in 0usize..200,
+            n in 0usize..50,
+        ) {
+            let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+            let counter = CharCount::new(&text);
+            prop_assert_eq!(
+                counter.nth_after(&text, at, n),
+                text[at..].char_indices().nth(n).map(|(i, _)| at + i)
+            );
+            prop_assert_eq!(
+                counter.nth_before(at, n),
+                text[..at].char_indices().rev().nth(n).map(|(i, _)| i)
+            );
+        }
+
         #[test]
         fn ranges_merged_in_place_are_the_ranges_merged_by_copy(
             ranges in proptest::collection::vec((0usize..60, 0usize..60), 0..12),
