@@ -95,8 +95,9 @@ impl Query {
     pub fn parse(index: &Index, question: &str) -> Query {
         let tokens = text::tokenize(question);
         let alias_matches = index.aliases.find(&tokens);
-        let mut concepts: Vec<Concept> = Vec::new();
-        let mut seen_terms: Vec<u32> = Vec::new();
+        // A concept per alias name and per word at most: sized once.
+        let mut concepts: Vec<Concept> = Vec::with_capacity(tokens.len());
+        let mut seen_terms: Vec<u32> = Vec::with_capacity(tokens.len());
         let mut definitions: Vec<u32> = Vec::new();
 
         for m in &alias_matches {
