@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::char::is_combining_mark;
@@ -248,10 +248,12 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// True for an English stop word (normalized form).
+///
+/// Stop words are short words of lower-case ASCII letters, so a word is looked up by its
+/// [`packed`] code: no hashing of strings.
 pub fn is_stop_word(word: &str) -> bool {
-    static SET: LazyLock<FxHashSet<&'static str>> =
-        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-    word.len() <= LONGEST_STOP_WORD && SET.contains(word)
+    word.len() <= LONGEST_STOP_WORD
+        && packed(word.bytes()).is_some_and(|code| StopCodes::get().contains(code))
 }
 
 /// A word of at most [`LONGEST_STOP_WORD`] lower-case ASCII letters packed five bits a letter
@@ -1188,6 +1190,20 @@ mod tests {
             );
         }
         assert!(!codes.may_start(b'2', 2) && !codes.may_start(b'x', 3));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stop_words_are_found_by_code_as_the_list_has_them(
+            word in "([a-z]{0,11}|[a-zé0-9’ ]{0,6})",
+            pick in 0usize..1000,
+            suffix in "[a-z]{0,2}",
+        ) {
+            let listed = |w: &str| STOP_WORDS.binary_search(&w).is_ok();
+            proptest::prop_assert_eq!(is_stop_word(&word), listed(&word));
+            let near = format!("{}{suffix}", STOP_WORDS[pick % STOP_WORDS.len()]);
+            proptest::prop_assert_eq!(is_stop_word(&near), listed(&near));
+        }
     }
 
     #[test]
