@@ -58,6 +58,14 @@ fn letters(word: &str) -> u64 {
 }
 
 fn grams(word: &str) -> Vec<u32> {
+    let mut out = windows(word);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The hashed windows of [`grams`], in the word's order, repeats kept.
+fn windows(word: &str) -> Vec<u32> {
     let hash = |w: [char; 3]| {
         let mut h: u32 = 0x811c_9dc5;
         for c in w {
@@ -77,8 +85,6 @@ fn grams(word: &str) -> Vec<u32> {
             out.push(hash(window));
         }
     }
-    out.sort_unstable();
-    out.dedup();
     out
 }
 
@@ -160,15 +166,17 @@ impl Trigrams {
             return Vec::new();
         }
         // A trigram no word has is an empty list: the shortest. Lists are sorted by length
-        // (stably, as the grams come) from their headers, and only the ones read are opened.
-        let mut lists: Vec<(usize, Option<usize>)> = grams(word)
+        // from their headers, ties by trigram (the order of a stable sort of the sorted
+        // grams), and only the ones read are opened.
+        let mut lists: Vec<(usize, u32, Option<usize>)> = windows(word)
             .iter()
             .map(|&g| {
                 let key = self.key(g);
-                (key.map_or(0, |k| self.ids.list_len(k)), key)
+                (key.map_or(0, |k| self.ids.list_len(k)), g, key)
             })
             .collect();
-        lists.sort_by_key(|&(len, _)| len);
+        lists.sort_unstable_by_key(|&(len, g, _)| (len, g));
+        lists.dedup_by_key(|&mut (_, g, _)| g);
         lists.truncate(4 * max as usize + 1);
         let length = word.chars().count();
         let set = letters(word);
@@ -176,7 +184,7 @@ impl Trigrams {
         let mut found: Vec<(u32, u8)> = Vec::new();
         SEEN.with(|seen| {
             let mut seen = seen.borrow_mut();
-            let (stamp, marks) = &mut *seen;
+            let Seen { stamp, marks, ids } = &mut *seen;
             *stamp = stamp.wrapping_add(1);
             if *stamp == 0 || marks.len() < self.letters.len() {
                 // First use on this thread, a larger vocabulary, or the stamps wrapped around.
@@ -185,32 +193,33 @@ impl Trigrams {
                 *stamp = 1;
             }
             let mut read = 0;
-            for &(len, key) in &lists {
+            'lists: for &(len, _, key) in &lists {
                 let Some(key) = key else { continue };
                 let list = self.ids.get(key);
                 debug_assert_eq!(list.len(), len);
-                let mut full = false;
-                list.for_each_while(|id, _| {
+                // Decoded first, then read in a plain loop.
+                ids.clear();
+                list.for_each(|id, _| ids.push(id));
+                for &id in ids.iter() {
                     let mark = &mut marks[id as usize];
                     if *mark == *stamp {
-                        return true;
+                        continue;
                     }
                     *mark = *stamp;
                     read += 1;
                     if read > MAX_CANDIDATES {
-                        full = true;
-                        return false;
+                        break 'lists;
                     }
                     // Cheap necessary conditions first: the set and the counts of characters,
                     // then the length; the distance itself last.
                     if (self.letters[id as usize] ^ set).count_ones() > 2 * max as u32 {
-                        return true;
+                        continue;
                     }
                     let candidate = &words[id as usize];
                     if candidate.chars().count().abs_diff(length) > max as usize
                         || counts.distance(candidate) > 2 * max as u32
                     {
-                        return true;
+                        continue;
                     }
                     let d = if max == 1 {
                         within_one(word, candidate).map_or(2, usize::from)
@@ -220,10 +229,6 @@ impl Trigrams {
                     if d > 0 && d <= max as usize {
                         found.push((id, d as u8));
                     }
-                    true
-                });
-                if full {
-                    break;
                 }
             }
         });
@@ -251,10 +256,21 @@ fn buckets(keys: &[u32]) -> (Vec<u32>, u32) {
     (buckets, shift)
 }
 
+/// A thread's lookup state, kept from one lookup to the next.
+#[derive(Default)]
+struct Seen {
+    /// The current lookup's stamp.
+    stamp: u32,
+    /// Word id → the stamp of the lookup that read it last.
+    marks: Vec<u32>,
+    /// The ids of the list being read.
+    ids: Vec<u32>,
+}
+
 thread_local! {
     /// Which vocabulary words a lookup has read already: a stamp per word, so that a lookup
     /// neither sorts its candidates nor clears a table.
-    static SEEN: RefCell<(u32, Vec<u32>)> = RefCell::default();
+    static SEEN: RefCell<Seen> = RefCell::default();
 }
 
 /// How many characters of each kind a word has (characters folded onto 32 kinds). One typo
