@@ -601,6 +601,17 @@ static ALPHANUMERIC: [bool; 256] = {
     table
 };
 
+/// The ASCII bytes [`is_joiner`] accepts, by byte.
+static ASCII_JOINER: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = matches!(b as u8, b'-' | b'/' | b'.' | b'_' | b'\'' | b'`');
+        b += 1;
+    }
+    table
+};
+
 /// The state of [`spans`]'s scanner.
 struct SpanScanner<'a> {
     text: &'a str,
@@ -657,6 +668,13 @@ impl<'a> SpanScanner<'a> {
         loop {
             while bytes.get(i).is_some_and(|&b| ALPHANUMERIC[b as usize]) {
                 i += 1;
+            }
+            // Most words end at a space or a mark that joins nothing: one byte tells.
+            if bytes
+                .get(i)
+                .is_some_and(|&b| b < 0x80 && !ASCII_JOINER[b as usize])
+            {
+                break;
             }
             let Some(c) = char_at(text, i) else {
                 break;
@@ -1203,6 +1221,13 @@ mod tests {
             proptest::prop_assert_eq!(is_stop_word(&word), listed(&word));
             let near = format!("{}{suffix}", STOP_WORDS[pick % STOP_WORDS.len()]);
             proptest::prop_assert_eq!(is_stop_word(&near), listed(&near));
+        }
+    }
+
+    #[test]
+    fn the_ascii_joiner_table_is_is_joiner_on_ascii() {
+        for b in 0..128u8 {
+            assert_eq!(ASCII_JOINER[b as usize], is_joiner(b as char), "{b}");
         }
     }
 
