@@ -112,7 +112,7 @@ fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool)
             total,
             (passage, mask),
         );
-        if prune && bound(&limits, bm25, &cover) < best * FOLLOWER_SHARE {
+        if prune && bound(&limits, (bm25, mask), &cover) < best * FOLLOWER_SHARE {
             continue;
         }
         let hit = rerank(
@@ -303,12 +303,14 @@ impl Limits {
 /// [`rerank`] sums it.
 const BOUND_MARGIN: f32 = 1.001;
 
-/// The most [`rerank`] can score a candidate, from its BM25 score and [`Cover`]: [`rerank`]'s
-/// formula with proximity 1, the exact bonus and the answer factor at their [`Limits`]. Each
-/// operation is monotone in its operands, so this is at least the final score.
-fn bound(limits: &Limits, bm25: f32, cover: &Cover) -> f32 {
+/// The most [`rerank`] can score a candidate, from its BM25 score, the concepts it matched
+/// and its [`Cover`]: [`rerank`]'s formula with proximity 1 (0 when fewer than two concepts
+/// matched, as [`proximity`] has it), the exact bonus and the answer factor at their
+/// [`Limits`]. Each operation is monotone in its operands, so this is at least the final score.
+fn bound(limits: &Limits, (bm25, mask): (f32, u32), cover: &Cover) -> f32 {
     let coverage = cover.coverage;
-    let mut score = (bm25 + cover.context_score) * (0.25 + 0.75 * coverage * coverage) * 1.3
+    let spread = if mask.count_ones() >= 2 { 1.3 } else { 1.0 };
+    let mut score = (bm25 + cover.context_score) * (0.25 + 0.75 * coverage * coverage) * spread
         + limits.exact
         + cover.title_bonus;
     score *= limits.answer;
