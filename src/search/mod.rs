@@ -214,15 +214,17 @@ fn matched_ranges(
     }
     let mut anchors = Vec::new();
     if answer_bit != 0 {
-        let plain: Vec<&(text::Span, u32, bool)> =
-            words.iter().filter(|(s, _, _)| !s.joined).collect();
-        for (i, (span, entry, _)) in plain.iter().enumerate() {
+        // The words not joined from parts, each with whether the one before it matched.
+        let mut plain = words.iter().filter(|(s, _, _)| !s.joined).peekable();
+        let mut after_match = false;
+        while let Some((span, entry, want)) = plain.next() {
             // The cheap tests first: few words are of the kind asked for.
-            if entry & answer_bit == 0 {
+            let next_to_match = after_match || plain.peek().is_some_and(|w| w.2);
+            after_match = *want;
+            if entry & answer_bit == 0 || !next_to_match {
                 continue;
             }
-            let next_to_match = (i > 0 && plain[i - 1].2) || plain.get(i + 1).is_some_and(|w| w.2);
-            if next_to_match && !ranges.iter().any(|r| r.0 <= span.start && span.end <= r.1) {
+            if !ranges.iter().any(|r| r.0 <= span.start && span.end <= r.1) {
                 anchors.push((span.start, span.end));
             }
         }

@@ -229,6 +229,8 @@ struct Lookups<'a> {
     ids: Vec<Option<Option<u32>>>,
     /// Word `a` → the alternatives the joined form of words `a` and `a + 1` gives.
     joined: Vec<Option<Vec<(u32, f32)>>>,
+    /// Where a joined form is spelled, reused.
+    spelling: String,
 }
 
 impl<'a> Lookups<'a> {
@@ -238,6 +240,7 @@ impl<'a> Lookups<'a> {
             words,
             ids: vec![None; words.len()],
             joined: vec![None; words.len()],
+            spelling: String::new(),
         }
     }
 
@@ -253,7 +256,8 @@ impl<'a> Lookups<'a> {
         if self.joined[a].is_none() {
             let index = self.index;
             let (x, y) = (self.words[a], self.words[a + 1]);
-            let mut joined = String::with_capacity(x.text.len() + y.text.len());
+            let mut joined = std::mem::take(&mut self.spelling);
+            joined.clear();
             joined.push_str(&x.text);
             joined.push_str(&y.text);
             let mut alternatives = Vec::new();
@@ -265,6 +269,7 @@ impl<'a> Lookups<'a> {
                 add_neighbours(index, &joined, JOINED_WEIGHT, &mut alternatives);
             }
             self.joined[a] = Some(alternatives);
+            self.spelling = joined;
         }
         self.joined[a].as_deref().unwrap_or_default()
     }
