@@ -384,7 +384,84 @@ fn osa_distance(a: &str, b: &str) -> usize {
 /// How alike two words look (Jaro-Winkler, 0 to 1): breaks ties between candidates at the same
 /// distance in favour of a shared beginning.
 pub fn likeness(a: &str, b: &str) -> f32 {
-    strsim::jaro_winkler(a, b) as f32
+    jaro_winkler(a, b) as f32
+}
+
+/// strsim's `jaro_winkler`, to the bit (a test holds them together), with the characters and
+/// the flags of words of up to [`STACK_CHARS`] characters on the stack and the matches looked
+/// for only within the search range, where strsim allocates and walks from the start.
+fn jaro_winkler(a: &str, b: &str) -> f64 {
+    let (mut ca, mut cb) = (['\0'; STACK_CHARS], ['\0'; STACK_CHARS]);
+    let (mut la, mut lb) = (0, 0);
+    for c in a.chars() {
+        if la == STACK_CHARS {
+            return strsim::jaro_winkler(a, b);
+        }
+        ca[la] = c;
+        la += 1;
+    }
+    for c in b.chars() {
+        if lb == STACK_CHARS {
+            return strsim::jaro_winkler(a, b);
+        }
+        cb[lb] = c;
+        lb += 1;
+    }
+    let (a, b) = (&ca[..la], &cb[..lb]);
+    let sim = jaro(a, b);
+    if sim > 0.7 {
+        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
+}
+
+/// strsim's `generic_jaro` on words of up to [`STACK_CHARS`] characters.
+fn jaro(a: &[char], b: &[char]) -> f64 {
+    let (a_len, b_len) = (a.len(), b.len());
+    if a_len == 0 && b_len == 0 {
+        return 1.0;
+    } else if a_len == 0 || b_len == 0 {
+        return 0.0;
+    }
+    let search_range = (a_len.max(b_len) / 2).saturating_sub(1);
+    let (mut a_flags, mut b_flags) = ([false; STACK_CHARS], [false; STACK_CHARS]);
+    let mut matches = 0usize;
+    for (i, &x) in a.iter().enumerate() {
+        let low = i.saturating_sub(search_range);
+        let high = b_len.min(i + search_range + 1);
+        for j in low..high {
+            if x == b[j] && !b_flags[j] {
+                a_flags[i] = true;
+                b_flags[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    // The matched characters of `a` and of `b`, in order, compared pairwise.
+    let mut transpositions = 0usize;
+    let mut j = 0;
+    for (i, &x) in a.iter().enumerate() {
+        if a_flags[i] {
+            while !b_flags[j] {
+                j += 1;
+            }
+            if x != b[j] {
+                transpositions += 1;
+            }
+            j += 1;
+        }
+    }
+    transpositions /= 2;
+    ((matches as f64 / a_len as f64)
+        + (matches as f64 / b_len as f64)
+        + ((matches - transpositions) as f64 / matches as f64))
+        / 3.0
 }
 
 #[cfg(test)]
@@ -473,7 +550,26 @@ mod tests {
         }
     }
 
+    #[test]
+    fn jaro_winkler_agrees_with_strsim_on_every_short_word() {
+        let words = all_words(&['a', 'b', 'c'], 5);
+        for a in &words {
+            for b in &words {
+                let (ours, theirs) = (jaro_winkler(a, b), strsim::jaro_winkler(a, b));
+                assert_eq!(ours.to_bits(), theirs.to_bits(), "{a} {b}");
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn jaro_winkler_agrees_with_strsim(a in "[abcé]{0,60}", b in "[abcé]{0,60}") {
+            proptest::prop_assert_eq!(
+                jaro_winkler(&a, &b).to_bits(),
+                strsim::jaro_winkler(&a, &b).to_bits()
+            );
+        }
+
         #[test]
         fn osa_distance_agrees_with_strsim(a in "[abé]{0,60}", b in "[abé]{0,60}") {
             proptest::prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
