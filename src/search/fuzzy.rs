@@ -212,7 +212,7 @@ impl Trigrams {
                     }
                     // Cheap necessary conditions first: the set and the counts of characters,
                     // then the length; the distance itself last.
-                    if (self.letters[id as usize] ^ set).count_ones() > 2 * max as u32 {
+                    if more_bits_than(self.letters[id as usize] ^ set, 2 * max as u32) {
                         continue;
                     }
                     let candidate = &words[id as usize];
@@ -271,6 +271,27 @@ thread_local! {
     /// Which vocabulary words a lookup has read already: a stamp per word, so that a lookup
     /// neither sorts its candidates nor clears a table.
     static SEEN: RefCell<Seen> = RefCell::default();
+}
+
+/// Whether `x` has more than `n` bits set. For the small `n` of a typo budget, its lowest bit
+/// is cleared `n` times and something must be left: fewer instructions than counting the bits
+/// where the processor is not assumed to count them itself.
+fn more_bits_than(mut x: u64, n: u32) -> bool {
+    match n {
+        2 => {
+            x &= x.wrapping_sub(1);
+            x &= x.wrapping_sub(1);
+            x != 0
+        }
+        4 => {
+            x &= x.wrapping_sub(1);
+            x &= x.wrapping_sub(1);
+            x &= x.wrapping_sub(1);
+            x &= x.wrapping_sub(1);
+            x != 0
+        }
+        _ => x.count_ones() > n,
+    }
 }
 
 /// How many characters of each kind a word has (characters folded onto 32 kinds). One typo
@@ -547,6 +568,17 @@ mod tests {
             for b in &words {
                 assert_eq!(osa_distance(a, b), strsim::osa_distance(a, b), "{a} {b}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn more_bits_than_counts_as_count_ones_does(
+            bits in proptest::collection::vec(0u32..64, 0..8),
+            n in 0u32..6,
+        ) {
+            let x = bits.iter().fold(0u64, |x, &b| x | 1 << b);
+            proptest::prop_assert_eq!(more_bits_than(x, n), x.count_ones() > n);
         }
     }
 
