@@ -38,11 +38,24 @@ pub fn crop(text: &str, matches: &[(usize, usize)], anchors: &[(usize, usize)]) 
         weighed.sort_unstable();
         let counter = CharCount::new(text);
         let sentences = sentences(text);
-        let words = word_window(text, &counter, &sentences, &weighed);
+        let words = || word_window(text, &counter, &sentences, &weighed);
         match sentence_window(text, &counter, &sentences, &weighed) {
-            // Whole sentences, unless cutting inside one keeps more of the matches.
-            Some(sentences) if count(&weighed, sentences) >= count(&weighed, words) => sentences,
-            _ => words,
+            // Whole sentences, unless cutting inside one keeps more of the matches (it cannot
+            // when the sentences hold them all).
+            Some(window) => {
+                let n = count(&weighed, window);
+                if n == weighed.len() {
+                    window
+                } else {
+                    let words = words();
+                    if n >= count(&weighed, words) {
+                        window
+                    } else {
+                        words
+                    }
+                }
+            }
+            None => words(),
         }
     };
     build(text, start, end, &merged)
@@ -55,15 +68,24 @@ fn merge(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
         .copied()
         .filter(|&(s, e)| s < e && e <= text.len())
         .collect();
-    ranges.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::new();
-    for (s, e) in ranges {
-        match merged.last_mut() {
+    // Words come in text order: most lists need no sorting.
+    if !ranges.is_sorted() {
+        ranges.sort_unstable();
+    }
+    // Merged in place: `kept` ranges are done, each range read joins the last or follows it.
+    let mut kept = 0usize;
+    for i in 0..ranges.len() {
+        let (s, e) = ranges[i];
+        match kept.checked_sub(1).map(|k| &mut ranges[k]) {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
+            _ => {
+                ranges[kept] = (s, e);
+                kept += 1;
+            }
         }
     }
-    merged
+    ranges.truncate(kept);
+    ranges
 }
 
 fn count(matches: &[(usize, usize)], (s, e): (usize, usize)) -> usize {
@@ -94,6 +116,32 @@ impl CharCount {
         match &self.0 {
             None => end - start,
             Some(before) => (before[end] - before[start]) as usize,
+        }
+    }
+
+    /// The byte offset of character `n` (from 0) of `text[start..]`, if it has that many:
+    /// `text[start..].char_indices().nth(n)`, without walking the characters.
+    fn nth_after(&self, text: &str, start: usize, n: usize) -> Option<usize> {
+        match &self.0 {
+            None => (start + n < text.len()).then_some(start + n),
+            Some(before) => {
+                // Every byte of character `k` has `k` characters before it.
+                let k = before[start] as usize + n;
+                (k < before[text.len()] as usize)
+                    .then(|| before.partition_point(|&b| (b as usize) < k))
+            }
+        }
+    }
+
+    /// The byte offset of the character `n + 1` characters before `end`, if there is one:
+    /// `text[..end].char_indices().rev().nth(n)`, without walking the characters.
+    fn nth_before(&self, end: usize, n: usize) -> Option<usize> {
+        match &self.0 {
+            None => end.checked_sub(n + 1),
+            Some(before) => {
+                let k = (before[end] as usize).checked_sub(n + 1)?;
+                Some(before.partition_point(|&b| (b as usize) < k))
+            }
         }
     }
 
@@ -164,11 +212,7 @@ fn word_window(
     }
     // Start a little before the anchor: at the sentence's start when it is near, else on a
     // word boundary.
-    let lead = text[..anchor]
-        .char_indices()
-        .rev()
-        .nth(40)
-        .map_or(0, |(i, _)| i);
+    let lead = counter.nth_before(anchor, 40).unwrap_or(0);
     let sentence_start = sentences
         .iter()
         .map(|&(i, _)| i)
@@ -183,10 +227,7 @@ fn word_window(
             .find(|(_, c)| c.is_whitespace())
             .map_or(anchor, |(i, c)| lead + i + c.len_utf8())
     };
-    let limit = text[start..]
-        .char_indices()
-        .nth(budget)
-        .map_or(text.len(), |(i, _)| start + i);
+    let limit = counter.nth_after(text, start, budget).unwrap_or(text.len());
     let end = if limit >= text.len() {
         text.len()
     } else {
@@ -203,7 +244,7 @@ fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Ex
     let body = slice.trim();
     let body_start = start + lead_trim;
     let body_end = body_start + body.len();
-    let mut out = String::new();
+    let mut out = String::with_capacity(body.len() + 2 * ELLIPSIS.len());
     if body_start > 0 && !text[..body_start].trim().is_empty() {
         out.push_str(ELLIPSIS);
     }
@@ -261,7 +302,56 @@ mod tests {
         assert!(!e.text.contains("wor…") && !e.text.contains("…ord"));
     }
 
+    /// [`merge`] as it was first written: sorted, then merged into a new list.
+    fn merge_by_copy(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        let mut ranges: Vec<(usize, usize)> = ranges
+            .iter()
+            .copied()
+            .filter(|&(s, e)| s < e && e <= text.len())
+            .collect();
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in ranges {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        merged
+    }
+
     proptest! {
+        #[test]
+        fn characters_are_found_by_count_as_walking_finds_them(
+            text in "([a-z .’é]|\\PC){0,40}",
+            at in 0usize..200,
+            n in 0usize..50,
+        ) {
+            let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+            let counter = CharCount::new(&text);
+            prop_assert_eq!(
+                counter.nth_after(&text, at, n),
+                text[at..].char_indices().nth(n).map(|(i, _)| at + i)
+            );
+            prop_assert_eq!(
+                counter.nth_before(at, n),
+                text[..at].char_indices().rev().nth(n).map(|(i, _)| i)
+            );
+        }
+
+        #[test]
+        fn ranges_merged_in_place_are_the_ranges_merged_by_copy(
+            ranges in proptest::collection::vec((0usize..60, 0usize..60), 0..12),
+            sorted in proptest::bool::ANY,
+        ) {
+            let mut ranges = ranges;
+            if sorted {
+                ranges.sort_unstable();
+            }
+            let text = "x".repeat(50);
+            prop_assert_eq!(merge(&text, &ranges), merge_by_copy(&text, &ranges));
+        }
+
         #[test]
         fn excerpts_are_verbatim_bounded_and_highlights_valid(
             text in "\\PC{0,900}",

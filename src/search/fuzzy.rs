@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 
-use super::lists::{List, Lists};
+use super::lists::Lists;
 use super::words::Words;
 use rayon::prelude::*;
 
@@ -31,6 +31,11 @@ const MAX_CANDIDATES: usize = 20_000;
 #[derive(Debug, Default)]
 pub struct Trigrams {
     keys: Vec<u32>,
+    /// Where the keys with each value of their top bits begin in `keys` (one more entry at the
+    /// end): the keys are hashes, spread evenly, so a key is looked for among a handful.
+    buckets: Vec<u32>,
+    /// How far a key is shifted right to give its bucket.
+    shift: u32,
     /// Key → the ids of the words holding it.
     ids: Lists,
     /// Word id → [`letters`] of the word.
@@ -53,6 +58,14 @@ fn letters(word: &str) -> u64 {
 }
 
 fn grams(word: &str) -> Vec<u32> {
+    let mut out = windows(word);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The hashed windows of [`grams`], in the word's order, repeats kept.
+fn windows(word: &str) -> Vec<u32> {
     let hash = |w: [char; 3]| {
         let mut h: u32 = 0x811c_9dc5;
         for c in w {
@@ -72,8 +85,6 @@ fn grams(word: &str) -> Vec<u32> {
             out.push(hash(window));
         }
     }
-    out.sort_unstable();
-    out.dedup();
     out
 }
 
@@ -122,18 +133,30 @@ impl Trigrams {
         let ids = Lists::build(keys.len(), false, |k, list, _| {
             list.extend_from_slice(&ids[offsets[k] as usize..offsets[k + 1] as usize]);
         });
-        Trigrams { keys, ids, letters }
+        let (buckets, shift) = buckets(&keys);
+        Trigrams {
+            keys,
+            buckets,
+            shift,
+            ids,
+            letters,
+        }
     }
 
-    /// The ids of the words holding a trigram.
-    fn list(&self, gram: u32) -> Option<List<'_>> {
-        let i = self.keys.binary_search(&gram).ok()?;
-        Some(self.ids.get(i))
+    /// The place of a trigram among the keys, if a word has it: its bucket's keys, bisected.
+    fn key(&self, gram: u32) -> Option<usize> {
+        let b = (u64::from(gram) >> self.shift) as usize;
+        let (start, end) = (*self.buckets.get(b)? as usize, self.buckets[b + 1] as usize);
+        let i = self.keys[start..end].binary_search(&gram).ok()?;
+        Some(start + i)
     }
 
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
-        self.keys.capacity() * 4 + self.ids.memory_bytes() + self.letters.capacity() * 8
+        self.keys.capacity() * 4
+            + self.buckets.capacity() * 4
+            + self.ids.memory_bytes()
+            + self.letters.capacity() * 8
     }
 
     /// Vocabulary words within `max` typos of `word` (the word itself excluded), with their id
@@ -142,9 +165,18 @@ impl Trigrams {
         if max == 0 || word.is_empty() {
             return Vec::new();
         }
-        // A trigram no word has is an empty list: the shortest.
-        let mut lists: Vec<Option<List>> = grams(word).iter().map(|&g| self.list(g)).collect();
-        lists.sort_by_key(|l| l.map_or(0, |l| l.len()));
+        // A trigram no word has is an empty list: the shortest. Lists are sorted by length
+        // from their headers, ties by trigram (the order of a stable sort of the sorted
+        // grams), and only the ones read are opened.
+        let mut lists: Vec<(usize, u32, Option<usize>)> = windows(word)
+            .iter()
+            .map(|&g| {
+                let key = self.key(g);
+                (key.map_or(0, |k| self.ids.list_len(k)), g, key)
+            })
+            .collect();
+        lists.sort_unstable_by_key(|&(len, g, _)| (len, g));
+        lists.dedup_by_key(|&mut (_, g, _)| g);
         lists.truncate(4 * max as usize + 1);
         let length = word.chars().count();
         let set = letters(word);
@@ -152,7 +184,7 @@ impl Trigrams {
         let mut found: Vec<(u32, u8)> = Vec::new();
         SEEN.with(|seen| {
             let mut seen = seen.borrow_mut();
-            let (stamp, marks) = &mut *seen;
+            let Seen { stamp, marks, ids } = &mut *seen;
             *stamp = stamp.wrapping_add(1);
             if *stamp == 0 || marks.len() < self.letters.len() {
                 // First use on this thread, a larger vocabulary, or the stamps wrapped around.
@@ -161,29 +193,33 @@ impl Trigrams {
                 *stamp = 1;
             }
             let mut read = 0;
-            for list in lists.iter().flatten() {
-                let mut full = false;
-                list.for_each_while(|id, _| {
+            'lists: for &(len, _, key) in &lists {
+                let Some(key) = key else { continue };
+                let list = self.ids.get(key);
+                debug_assert_eq!(list.len(), len);
+                // Decoded first, then read in a plain loop.
+                ids.clear();
+                list.for_each(|id, _| ids.push(id));
+                for &id in ids.iter() {
                     let mark = &mut marks[id as usize];
                     if *mark == *stamp {
-                        return true;
+                        continue;
                     }
                     *mark = *stamp;
                     read += 1;
                     if read > MAX_CANDIDATES {
-                        full = true;
-                        return false;
+                        break 'lists;
                     }
                     // Cheap necessary conditions first: the set and the counts of characters,
                     // then the length; the distance itself last.
-                    if (self.letters[id as usize] ^ set).count_ones() > 2 * max as u32 {
-                        return true;
+                    if more_bits_than(self.letters[id as usize] ^ set, 2 * max as u32) {
+                        continue;
                     }
                     let candidate = &words[id as usize];
                     if candidate.chars().count().abs_diff(length) > max as usize
                         || counts.distance(candidate) > 2 * max as u32
                     {
-                        return true;
+                        continue;
                     }
                     let d = if max == 1 {
                         within_one(word, candidate).map_or(2, usize::from)
@@ -193,10 +229,6 @@ impl Trigrams {
                     if d > 0 && d <= max as usize {
                         found.push((id, d as u8));
                     }
-                    true
-                });
-                if full {
-                    break;
                 }
             }
         });
@@ -206,10 +238,60 @@ impl Trigrams {
     }
 }
 
+/// [`Trigrams::buckets`] of sorted keys, and the shift that gives a key's bucket: about one
+/// bucket for every two keys.
+fn buckets(keys: &[u32]) -> (Vec<u32>, u32) {
+    let bits = (keys.len() / 2).max(1).ilog2().min(24);
+    let shift = 32 - bits;
+    let count = 1usize << bits;
+    let mut buckets = Vec::with_capacity(count + 1);
+    let mut at = 0;
+    for b in 0..count {
+        while at < keys.len() && ((u64::from(keys[at]) >> shift) as usize) < b {
+            at += 1;
+        }
+        buckets.push(at as u32);
+    }
+    buckets.push(keys.len() as u32);
+    (buckets, shift)
+}
+
+/// A thread's lookup state, kept from one lookup to the next.
+#[derive(Default)]
+struct Seen {
+    /// The current lookup's stamp.
+    stamp: u32,
+    /// Word id → the stamp of the lookup that read it last.
+    marks: Vec<u32>,
+    /// The ids of the list being read.
+    ids: Vec<u32>,
+}
+
 thread_local! {
     /// Which vocabulary words a lookup has read already: a stamp per word, so that a lookup
     /// neither sorts its candidates nor clears a table.
-    static SEEN: RefCell<(u32, Vec<u32>)> = RefCell::default();
+    static SEEN: RefCell<Seen> = RefCell::default();
+}
+
+/// Whether `x` has more than `n` bits set. For the small `n` of a typo budget, its lowest bit
+/// is cleared `n` times and something must be left: fewer instructions than counting the bits
+/// where the processor is not assumed to count them itself.
+fn more_bits_than(mut x: u64, n: u32) -> bool {
+    match n {
+        2 => {
+            x &= x.wrapping_sub(1);
+            x &= x.wrapping_sub(1);
+            x != 0
+        }
+        4 => {
+            x &= x.wrapping_sub(1);
+            x &= x.wrapping_sub(1);
+            x &= x.wrapping_sub(1);
+            x &= x.wrapping_sub(1);
+            x != 0
+        }
+        _ => x.count_ones() > n,
+    }
 }
 
 /// How many characters of each kind a word has (characters folded onto 32 kinds). One typo
@@ -323,7 +405,84 @@ fn osa_distance(a: &str, b: &str) -> usize {
 /// How alike two words look (Jaro-Winkler, 0 to 1): breaks ties between candidates at the same
 /// distance in favour of a shared beginning.
 pub fn likeness(a: &str, b: &str) -> f32 {
-    strsim::jaro_winkler(a, b) as f32
+    jaro_winkler(a, b) as f32
+}
+
+/// strsim's `jaro_winkler`, to the bit (a test holds them together), with the characters and
+/// the flags of words of up to [`STACK_CHARS`] characters on the stack and the matches looked
+/// for only within the search range, where strsim allocates and walks from the start.
+fn jaro_winkler(a: &str, b: &str) -> f64 {
+    let (mut ca, mut cb) = (['\0'; STACK_CHARS], ['\0'; STACK_CHARS]);
+    let (mut la, mut lb) = (0, 0);
+    for c in a.chars() {
+        if la == STACK_CHARS {
+            return strsim::jaro_winkler(a, b);
+        }
+        ca[la] = c;
+        la += 1;
+    }
+    for c in b.chars() {
+        if lb == STACK_CHARS {
+            return strsim::jaro_winkler(a, b);
+        }
+        cb[lb] = c;
+        lb += 1;
+    }
+    let (a, b) = (&ca[..la], &cb[..lb]);
+    let sim = jaro(a, b);
+    if sim > 0.7 {
+        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
+}
+
+/// strsim's `generic_jaro` on words of up to [`STACK_CHARS`] characters.
+fn jaro(a: &[char], b: &[char]) -> f64 {
+    let (a_len, b_len) = (a.len(), b.len());
+    if a_len == 0 && b_len == 0 {
+        return 1.0;
+    } else if a_len == 0 || b_len == 0 {
+        return 0.0;
+    }
+    let search_range = (a_len.max(b_len) / 2).saturating_sub(1);
+    let (mut a_flags, mut b_flags) = ([false; STACK_CHARS], [false; STACK_CHARS]);
+    let mut matches = 0usize;
+    for (i, &x) in a.iter().enumerate() {
+        let low = i.saturating_sub(search_range);
+        let high = b_len.min(i + search_range + 1);
+        for j in low..high {
+            if x == b[j] && !b_flags[j] {
+                a_flags[i] = true;
+                b_flags[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    // The matched characters of `a` and of `b`, in order, compared pairwise.
+    let mut transpositions = 0usize;
+    let mut j = 0;
+    for (i, &x) in a.iter().enumerate() {
+        if a_flags[i] {
+            while !b_flags[j] {
+                j += 1;
+            }
+            if x != b[j] {
+                transpositions += 1;
+            }
+            j += 1;
+        }
+    }
+    transpositions /= 2;
+    ((matches as f64 / a_len as f64)
+        + (matches as f64 / b_len as f64)
+        + ((matches - transpositions) as f64 / matches as f64))
+        / 3.0
 }
 
 #[cfg(test)]
@@ -414,6 +573,36 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn more_bits_than_counts_as_count_ones_does(
+            bits in proptest::collection::vec(0u32..64, 0..8),
+            n in 0u32..6,
+        ) {
+            let x = bits.iter().fold(0u64, |x, &b| x | 1 << b);
+            proptest::prop_assert_eq!(more_bits_than(x, n), x.count_ones() > n);
+        }
+    }
+
+    #[test]
+    fn jaro_winkler_agrees_with_strsim_on_every_short_word() {
+        let words = all_words(&['a', 'b', 'c'], 5);
+        for a in &words {
+            for b in &words {
+                let (ours, theirs) = (jaro_winkler(a, b), strsim::jaro_winkler(a, b));
+                assert_eq!(ours.to_bits(), theirs.to_bits(), "{a} {b}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn jaro_winkler_agrees_with_strsim(a in "[abcé]{0,60}", b in "[abcé]{0,60}") {
+            proptest::prop_assert_eq!(
+                jaro_winkler(&a, &b).to_bits(),
+                strsim::jaro_winkler(&a, &b).to_bits()
+            );
+        }
+
+        #[test]
         fn osa_distance_agrees_with_strsim(a in "[abé]{0,60}", b in "[abé]{0,60}") {
             proptest::prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
         }
@@ -437,6 +626,23 @@ mod tests {
             expected.sort_unstable();
             expected.dedup();
             proptest::prop_assert_eq!(grams(&word), expected);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bucketed_keys_are_found_as_bisection_finds_them(
+            words in proptest::collection::vec("[a-e]{1,7}", 0..300),
+            probes in proptest::collection::vec(proptest::num::u32::ANY, 0..50),
+        ) {
+            let words: Words = words.iter().map(String::as_str).collect();
+            let index = Trigrams::build(words.par_iter());
+            for (i, &k) in index.keys.iter().enumerate() {
+                proptest::prop_assert_eq!(index.key(k), Some(i));
+            }
+            for g in probes {
+                proptest::prop_assert_eq!(index.key(g), index.keys.binary_search(&g).ok());
+            }
         }
     }
 

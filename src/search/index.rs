@@ -10,6 +10,7 @@
 //!   always gives the same index.
 
 use fst::Map;
+use hashbrown::HashTable;
 use rayon::prelude::*;
 
 use super::aliases::{AliasMatch, Aliases};
@@ -60,6 +61,11 @@ pub struct Index {
     pub(super) trigrams: Trigrams,
     /// Word id → surface text.
     pub(super) words: Words,
+    /// Word ids by the hash of their word, for a vocabulary of at most [`HASHED_VOCABULARY`]
+    /// words (empty for a larger one, which the FST serves).
+    word_table: HashTable<u32>,
+    /// Acronym → the term of the passages that define it ([`definition_term`]'s), sorted.
+    acronym_terms: Vec<(Box<str>, u32)>,
     /// Word id → term id (its stem).
     pub(super) word_term: Vec<u32>,
     /// Word id → occurrences in the corpus.
@@ -415,9 +421,11 @@ impl Index {
         let mut acronyms: Vec<&str> = defined.iter().map(|(_, a)| a.as_str()).collect();
         acronyms.sort_unstable();
         acronyms.dedup();
+        let mut acronym_terms: Vec<(Box<str>, u32)> = Vec::with_capacity(acronyms.len());
         for a in acronyms {
             let term = names.len() as u32;
             names.push((definition_term(a), term));
+            acronym_terms.push((a.into(), term));
         }
         let term_count = names.len();
         // An FST of names → ids: a few bytes a term instead of a string and a hash slot each.
@@ -562,7 +570,9 @@ impl Index {
             aliases,
             vocabulary,
             trigrams,
+            word_table: word_table(&surfaces),
             words: surfaces,
+            acronym_terms,
             word_term,
             word_count,
             terms,
@@ -606,7 +616,10 @@ impl Index {
             ("postings", self.postings.memory_bytes()),
             ("word sequences", self.sequences.memory_bytes()),
             ("trigrams", self.trigrams.memory_bytes()),
-            ("words", self.words.memory_bytes()),
+            (
+                "words",
+                self.words.memory_bytes() + self.word_table.capacity() * 5,
+            ),
             (
                 "vocabulary and terms",
                 self.vocabulary.as_fst().as_bytes().len() + self.terms.as_fst().as_bytes().len(),
@@ -684,23 +697,25 @@ impl Index {
         None
     }
 
-    /// Word id of a surface form, if in the vocabulary. A small vocabulary is bisected (the
-    /// words are sorted, and a word's id is its place among them): a few string comparisons
-    /// instead of a walk of the FST.
+    /// Word id of a surface form, if in the vocabulary. A small vocabulary is looked up in
+    /// its hash table: a hash and a comparison or two instead of a walk of the FST.
     pub(super) fn word(&self, surface: &str) -> Option<u32> {
-        if self.words.len() > BISECTED_VOCABULARY {
+        if self.words.len() > HASHED_VOCABULARY {
             return self.vocabulary_word(surface);
         }
-        let (mut low, mut high) = (0, self.words.len());
-        while low < high {
-            let mid = (low + high) / 2;
-            match self.words[mid].cmp(surface) {
-                std::cmp::Ordering::Less => low = mid + 1,
-                std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return Some(mid as u32),
-            }
-        }
-        None
+        let words = &self.words;
+        self.word_table
+            .find(word_hash(surface), |&id| &words[id as usize] == surface)
+            .copied()
+    }
+
+    /// The term of the passages that define an acronym (the term named [`definition_term`]),
+    /// if any passage does: a bisection of the few acronyms, with no name to build.
+    pub(super) fn definition(&self, acronym: &str) -> Option<u32> {
+        self.acronym_terms
+            .binary_search_by(|(a, _)| (**a).cmp(acronym))
+            .ok()
+            .map(|i| self.acronym_terms[i].1)
     }
 
     /// Word id of a surface form, through the FST.
@@ -709,8 +724,28 @@ impl Index {
     }
 }
 
-/// Vocabularies of at most this many words are bisected rather than looked up in the FST.
-const BISECTED_VOCABULARY: usize = 1 << 16;
+/// Vocabularies of at most this many words get a hash table beside the FST: four bytes and
+/// a little a word.
+const HASHED_VOCABULARY: usize = 1 << 16;
+
+fn word_hash(word: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(word)
+}
+
+/// [`Index::word_table`] of a vocabulary.
+fn word_table(words: &Words) -> HashTable<u32> {
+    let mut table = HashTable::new();
+    if words.len() > HASHED_VOCABULARY {
+        return table;
+    }
+    let hash = |&id: &u32| word_hash(&words[id as usize]);
+    table.reserve(words.len(), hash);
+    for id in 0..words.len() as u32 {
+        table.insert_unique(hash(&id), id, hash);
+    }
+    table
+}
 
 /// BM25's idf, always positive.
 pub(super) fn idf(n: usize, df: usize) -> f32 {
@@ -722,14 +757,14 @@ pub(super) fn idf(n: usize, df: usize) -> f32 {
 mod tests {
     use super::*;
 
-    /// Bisecting a small vocabulary finds what the FST finds, for every word and for words the
-    /// corpus lacks.
+    /// The hash table of a small vocabulary finds what the FST finds, for every word and for
+    /// words the corpus lacks.
     #[test]
-    fn bisecting_the_words_finds_what_the_vocabulary_finds() {
+    fn hashing_the_words_finds_what_the_vocabulary_finds() {
         let dir = std::path::Path::new("corpus");
         let (corpus, _) = load_dir(dir, &LoadOptions::default());
         let index = Index::build(&corpus, Aliases::load(dir).0);
-        assert!(index.words.len() > 100 && index.words.len() <= BISECTED_VOCABULARY);
+        assert!(index.words.len() > 100 && index.words.len() <= HASHED_VOCABULARY);
         let mut probes: Vec<String> = Vec::new();
         for word in index.words.iter() {
             probes.push(word.to_string());
@@ -741,6 +776,20 @@ mod tests {
         probes.extend(["", "zzzzzz", "0", "ñandú", "\u{10ffff}"].map(String::from));
         for probe in &probes {
             assert_eq!(index.word(probe), index.vocabulary_word(probe), "{probe:?}");
+        }
+        // Every acronym a passage defines, and words that are not one.
+        assert!(!index.acronym_terms.is_empty());
+        let acronyms: Vec<String> = index
+            .acronym_terms
+            .iter()
+            .map(|(a, _)| a.to_string())
+            .collect();
+        for probe in acronyms.iter().chain(&probes) {
+            assert_eq!(
+                index.definition(probe),
+                index.term(&definition_term(probe)),
+                "{probe:?}"
+            );
         }
     }
     use crate::corpus::{load_dir, LoadOptions};

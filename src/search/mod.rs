@@ -144,10 +144,17 @@ fn matched_ranges(
         .flat_map(|(_, c)| c.alternatives.iter().map(|&(t, _)| t))
         .collect();
     terms.sort_unstable();
+    let mut bloom = rank::Bloom::default();
+    for &t in &terms {
+        bloom.insert(t);
+    }
     let entries = index.entries(passage);
     let wanted: Vec<bool> = entries
         .iter()
-        .map(|&entry| terms.binary_search(&index.entry_term(entry)).is_ok())
+        .map(|&entry| {
+            let term = index.entry_term(entry);
+            bloom.may_contain(term) && terms.binary_search(&term).is_ok()
+        })
         .collect();
     // The last word (counting word entries) whose place matters: one that matched, or the last
     // word of a name that did.
@@ -207,12 +214,17 @@ fn matched_ranges(
     }
     let mut anchors = Vec::new();
     if answer_bit != 0 {
-        let plain: Vec<&(text::Span, u32, bool)> =
-            words.iter().filter(|(s, _, _)| !s.joined).collect();
-        for (i, (span, entry, _)) in plain.iter().enumerate() {
-            let next_to_match = (i > 0 && plain[i - 1].2) || plain.get(i + 1).is_some_and(|w| w.2);
-            let in_match = ranges.iter().any(|r| r.0 <= span.start && span.end <= r.1);
-            if !in_match && next_to_match && entry & answer_bit != 0 {
+        // The words not joined from parts, each with whether the one before it matched.
+        let mut plain = words.iter().filter(|(s, _, _)| !s.joined).peekable();
+        let mut after_match = false;
+        while let Some((span, entry, want)) = plain.next() {
+            // The cheap tests first: few words are of the kind asked for.
+            let next_to_match = after_match || plain.peek().is_some_and(|w| w.2);
+            after_match = *want;
+            if entry & answer_bit == 0 || !next_to_match {
+                continue;
+            }
+            if !ranges.iter().any(|r| r.0 <= span.start && span.end <= r.1) {
                 anchors.push((span.start, span.end));
             }
         }

@@ -11,7 +11,7 @@
 //! mentions is the surest sign that the corpus does not answer.
 
 use super::fuzzy;
-use super::index::{self, Index};
+use super::index::Index;
 use super::text::{self, Token};
 
 /// Weight of a match through the joined form of two adjacent words.
@@ -95,8 +95,9 @@ impl Query {
     pub fn parse(index: &Index, question: &str) -> Query {
         let tokens = text::tokenize(question);
         let alias_matches = index.aliases.find(&tokens);
-        let mut concepts: Vec<Concept> = Vec::new();
-        let mut seen_terms: Vec<u32> = Vec::new();
+        // A concept per alias name and per word at most: sized once.
+        let mut concepts: Vec<Concept> = Vec::with_capacity(tokens.len());
+        let mut seen_terms: Vec<u32> = Vec::with_capacity(tokens.len());
         let mut definitions: Vec<u32> = Vec::new();
 
         for m in &alias_matches {
@@ -178,7 +179,7 @@ impl Query {
             }
             // The passages that define an acronym the question uses.
             if may_be_defined(&t.text) {
-                if let Some(term) = index.term(&index::definition_term(&t.text)) {
+                if let Some(term) = index.definition(&t.text) {
                     alternatives.push((term, 1.0));
                     definitions.push(term);
                 }
@@ -228,6 +229,8 @@ struct Lookups<'a> {
     ids: Vec<Option<Option<u32>>>,
     /// Word `a` → the alternatives the joined form of words `a` and `a + 1` gives.
     joined: Vec<Option<Vec<(u32, f32)>>>,
+    /// Where a joined form is spelled, reused.
+    spelling: String,
 }
 
 impl<'a> Lookups<'a> {
@@ -237,6 +240,7 @@ impl<'a> Lookups<'a> {
             words,
             ids: vec![None; words.len()],
             joined: vec![None; words.len()],
+            spelling: String::new(),
         }
     }
 
@@ -252,7 +256,8 @@ impl<'a> Lookups<'a> {
         if self.joined[a].is_none() {
             let index = self.index;
             let (x, y) = (self.words[a], self.words[a + 1]);
-            let mut joined = String::with_capacity(x.text.len() + y.text.len());
+            let mut joined = std::mem::take(&mut self.spelling);
+            joined.clear();
             joined.push_str(&x.text);
             joined.push_str(&y.text);
             let mut alternatives = Vec::new();
@@ -264,6 +269,7 @@ impl<'a> Lookups<'a> {
                 add_neighbours(index, &joined, JOINED_WEIGHT, &mut alternatives);
             }
             self.joined[a] = Some(alternatives);
+            self.spelling = joined;
         }
         self.joined[a].as_deref().unwrap_or_default()
     }
@@ -363,7 +369,7 @@ fn looks_like_name(question: &str, t: &Token) -> bool {
 mod tests {
     use super::*;
     use crate::corpus::{load_dir, LoadOptions};
-    use crate::search::Aliases;
+    use crate::search::{index, Aliases};
 
     /// Parsing skips the definition lookup for words that are not two to six letters: the index
     /// must record no other definitions.

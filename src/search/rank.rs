@@ -112,7 +112,7 @@ fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool)
             total,
             (passage, mask),
         );
-        if prune && bound(&limits, bm25, &cover) < best * FOLLOWER_SHARE {
+        if prune && bound(&limits, (bm25, mask), &cover) < best * FOLLOWER_SHARE {
             continue;
         }
         let hit = rerank(
@@ -133,14 +133,16 @@ fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool)
 /// A set of ids that answers "surely not" in a few instructions: most words of a passage are
 /// not the question's.
 #[derive(Default)]
-struct Bloom([u64; 4]);
+pub(super) struct Bloom([u64; 4]);
 
 impl Bloom {
-    fn insert(&mut self, id: u32) {
+    /// Adds an id.
+    pub(super) fn insert(&mut self, id: u32) {
         self.0[(id as usize >> 6) & 3] |= 1 << (id & 63);
     }
 
-    fn may_contain(&self, id: u32) -> bool {
+    /// False when `id` was surely never inserted.
+    pub(super) fn may_contain(&self, id: u32) -> bool {
         self.0[(id as usize >> 6) & 3] & (1 << (id & 63)) != 0
     }
 }
@@ -301,12 +303,14 @@ impl Limits {
 /// [`rerank`] sums it.
 const BOUND_MARGIN: f32 = 1.001;
 
-/// The most [`rerank`] can score a candidate, from its BM25 score and [`Cover`]: [`rerank`]'s
-/// formula with proximity 1, the exact bonus and the answer factor at their [`Limits`]. Each
-/// operation is monotone in its operands, so this is at least the final score.
-fn bound(limits: &Limits, bm25: f32, cover: &Cover) -> f32 {
+/// The most [`rerank`] can score a candidate, from its BM25 score, the concepts it matched
+/// and its [`Cover`]: [`rerank`]'s formula with proximity 1 (0 when fewer than two concepts
+/// matched, as [`proximity`] has it), the exact bonus and the answer factor at their
+/// [`Limits`]. Each operation is monotone in its operands, so this is at least the final score.
+fn bound(limits: &Limits, (bm25, mask): (f32, u32), cover: &Cover) -> f32 {
     let coverage = cover.coverage;
-    let mut score = (bm25 + cover.context_score) * (0.25 + 0.75 * coverage * coverage) * 1.3
+    let spread = if mask.count_ones() >= 2 { 1.3 } else { 1.0 };
+    let mut score = (bm25 + cover.context_score) * (0.25 + 0.75 * coverage * coverage) * spread
         + limits.exact
         + cover.title_bonus;
     score *= limits.answer;
@@ -436,50 +440,40 @@ fn context_mask(
 /// Which concepts a passage's words match, from the postings: a term is in a passage's
 /// postings when it is in its words, except the acronym-definition terms, which are left out.
 ///
-/// An index of at most [`bm25::DENSE_PASSAGES`] passages gets a bit per passage and concept,
-/// from one walk of the postings per question; a larger one is asked by binary search, each
-/// alternative of each concept.
+/// An index of at most [`bm25::DENSE_PASSAGES`] passages gets the mask of concepts of every
+/// passage, from one walk of the postings per question; a larger one is asked by binary
+/// search, each alternative of each concept.
 struct Places {
-    /// Concept `c`'s bits are `bits[c * words..(c + 1) * words]`; empty for a large index.
-    bits: Vec<u64>,
-    words: usize,
+    /// Passage → the concepts found among its words; empty for a large index.
+    masks: Vec<u32>,
 }
 
 impl Places {
     fn new(index: &Index, query: &Query) -> Places {
         let passages = index.passages.len();
         if passages > bm25::DENSE_PASSAGES {
-            return Places {
-                bits: Vec::new(),
-                words: 0,
-            };
+            return Places { masks: Vec::new() };
         }
-        let words = passages.div_ceil(64);
-        let mut bits = vec![0u64; words * query.concepts.len()];
+        let mut masks = vec![0u32; passages];
         for (ci, c) in query.concepts.iter().enumerate() {
-            let own = &mut bits[ci * words..(ci + 1) * words];
             for &(term, _) in &c.alternatives {
                 if query.definitions.contains(&term) {
                     continue;
                 }
                 index.postings(term).for_each(|p, _| {
-                    own[p as usize / 64] |= 1 << (p % 64);
+                    masks[p as usize] |= 1 << ci;
                 });
             }
         }
-        Places { bits, words }
+        Places { masks }
     }
 
     /// The concepts an alternative of which (not a definition) is among the words of `passage`.
     fn concepts_in(&self, index: &Index, query: &Query, passage: u32) -> u32 {
-        let mut mask = 0;
-        if self.words > 0 {
-            let (word, bit) = (passage as usize / 64, passage % 64);
-            for ci in 0..query.concepts.len() {
-                mask |= (((self.bits[ci * self.words + word] >> bit) & 1) as u32) << ci;
-            }
-            return mask;
+        if !self.masks.is_empty() {
+            return self.masks[passage as usize];
         }
+        let mut mask = 0;
         for (ci, c) in query.concepts.iter().enumerate() {
             let found = c.alternatives.iter().any(|&(t, _)| {
                 !query.definitions.contains(&t) && index.postings(t).find(passage).is_some()

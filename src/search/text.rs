@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::char::is_combining_mark;
@@ -248,10 +248,12 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// True for an English stop word (normalized form).
+///
+/// Stop words are short words of lower-case ASCII letters, so a word is looked up by its
+/// [`packed`] code: no hashing of strings.
 pub fn is_stop_word(word: &str) -> bool {
-    static SET: LazyLock<FxHashSet<&'static str>> =
-        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-    word.len() <= LONGEST_STOP_WORD && SET.contains(word)
+    word.len() <= LONGEST_STOP_WORD
+        && packed(word.bytes()).is_some_and(|code| StopCodes::get().contains(code))
 }
 
 /// A word of at most [`LONGEST_STOP_WORD`] lower-case ASCII letters packed five bits a letter
@@ -508,7 +510,8 @@ pub fn for_each_piece(text: &str, emit: impl FnMut(&Piece<'_>)) {
 }
 
 fn tokenize_with(text: &str, stem: impl Fn(&str) -> String) -> Vec<Token> {
-    let mut tokens = Vec::new();
+    // About a token every four bytes at most in prose: one allocation, seldom a second.
+    let mut tokens = Vec::with_capacity(text.len() / 4 + 2);
     scan(text, |p| {
         tokens.push(Token {
             text: p.word.to_string(),
@@ -598,6 +601,17 @@ static ALPHANUMERIC: [bool; 256] = {
     table
 };
 
+/// The ASCII bytes [`is_joiner`] accepts, by byte.
+static ASCII_JOINER: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = matches!(b as u8, b'-' | b'/' | b'.' | b'_' | b'\'' | b'`');
+        b += 1;
+    }
+    table
+};
+
 /// The state of [`spans`]'s scanner.
 struct SpanScanner<'a> {
     text: &'a str,
@@ -654,6 +668,13 @@ impl<'a> SpanScanner<'a> {
         loop {
             while bytes.get(i).is_some_and(|&b| ALPHANUMERIC[b as usize]) {
                 i += 1;
+            }
+            // Most words end at a space or a mark that joins nothing: one byte tells.
+            if bytes
+                .get(i)
+                .is_some_and(|&b| b < 0x80 && !ASCII_JOINER[b as usize])
+            {
+                break;
             }
             let Some(c) = char_at(text, i) else {
                 break;
@@ -965,13 +986,10 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        // Terminal punctuation is `.`, `!`, `?` or a character whose UTF-8 starts with 0xE2
-        // (`…`) or 0xE3 (`。`): no other byte can begin one, and neither is ever inside another
-        // character's bytes.
-        if !matches!(bytes[i], b'.' | b'!' | b'?' | 0xE2 | 0xE3) {
-            i += 1;
-            continue;
+    loop {
+        i = next_terminal_byte(bytes, i);
+        if i >= bytes.len() {
+            break;
         }
         let c = char_at(text, i).unwrap_or_default();
         i += c.len_utf8();
@@ -995,6 +1013,39 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
         out.push((start, text.len()));
     }
     out
+}
+
+/// The first byte at or after `i` that may begin terminal punctuation, or the length.
+///
+/// Terminal punctuation is `.`, `!`, `?` or a character whose UTF-8 starts with 0xE2 (`…`) or
+/// 0xE3 (`。`): no other byte can begin one, and neither is ever inside another character's
+/// bytes. Eight bytes are looked at a time: the lowest byte of a word that is one of the three
+/// ASCII marks or not ASCII is flagged exactly (a borrow only flags bytes above a true match),
+/// then checked.
+fn next_terminal_byte(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    loop {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            let hit = (w & HIGH)
+                | zero(w ^ (ONES * u64::from(b'.')))
+                | zero(w ^ (ONES * u64::from(b'!')))
+                | zero(w ^ (ONES * u64::from(b'?')));
+            if hit == 0 {
+                i += 8;
+                continue;
+            }
+            i += (hit.trailing_zeros() / 8) as usize;
+        } else if i >= bytes.len() {
+            return bytes.len();
+        }
+        if matches!(bytes[i], b'.' | b'!' | b'?' | 0xE2 | 0xE3) {
+            return i;
+        }
+        i += 1;
+    }
 }
 
 /// Drops a possessive `'s` (any apostrophe): `Taliban’s` → `Taliban`.
@@ -1040,6 +1091,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn terminal_bytes_are_found_as_a_byte_by_byte_scan_finds_them(
+            text in "([a-z .!?…。’é]|\\PC){0,60}",
+            from in 0usize..80,
+        ) {
+            let bytes = text.as_bytes();
+            let expected = (from..bytes.len())
+                .find(|&i| matches!(bytes[i], b'.' | b'!' | b'?' | 0xE2 | 0xE3))
+                .unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(next_terminal_byte(bytes, from), expected);
+        }
+
         #[test]
         fn sentences_agree_with_the_scan_by_character(
             text in "([a-zA-Z0-9 \\n\\t.!?…。\"'”’»)\\]\u{a0}\u{2003}éÉ“‐]|\\PC){0,80}",
@@ -1145,6 +1208,27 @@ mod tests {
             );
         }
         assert!(!codes.may_start(b'2', 2) && !codes.may_start(b'x', 3));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stop_words_are_found_by_code_as_the_list_has_them(
+            word in "([a-z]{0,11}|[a-zé0-9’ ]{0,6})",
+            pick in 0usize..1000,
+            suffix in "[a-z]{0,2}",
+        ) {
+            let listed = |w: &str| STOP_WORDS.binary_search(&w).is_ok();
+            proptest::prop_assert_eq!(is_stop_word(&word), listed(&word));
+            let near = format!("{}{suffix}", STOP_WORDS[pick % STOP_WORDS.len()]);
+            proptest::prop_assert_eq!(is_stop_word(&near), listed(&near));
+        }
+    }
+
+    #[test]
+    fn the_ascii_joiner_table_is_is_joiner_on_ascii() {
+        for b in 0..128u8 {
+            assert_eq!(ASCII_JOINER[b as usize], is_joiner(b as char), "{b}");
+        }
     }
 
     #[test]
