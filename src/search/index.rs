@@ -17,6 +17,7 @@ use super::aliases::{AliasMatch, Aliases};
 use super::bm25::tf_factor;
 use super::fuzzy::Trigrams;
 use super::lists::{List, Lists};
+use super::places::Places;
 use super::sequence::Sequences;
 use super::text::{self, Token};
 use super::words::{SharedInterner, Words};
@@ -89,6 +90,8 @@ pub struct Index {
     sequences: Sequences,
     /// Document → term ids of its title.
     pub(super) title_terms: Vec<Vec<u32>>,
+    /// Where each indexed passage's words stand in its text (small corpora only).
+    pub(super) places: Places,
 }
 
 /// Marks an entry of a passage's sequence that is an alias group, not a word.
@@ -566,6 +569,8 @@ impl Index {
             })
             .collect();
         steps.done("bounds and titles");
+        let places = Places::build(corpus, &passages);
+        steps.done("word places");
         Index {
             aliases,
             vocabulary,
@@ -584,6 +589,7 @@ impl Index {
             average_length,
             sequences,
             title_terms,
+            places,
         }
     }
 
@@ -615,6 +621,7 @@ impl Index {
         vec![
             ("postings", self.postings.memory_bytes()),
             ("word sequences", self.sequences.memory_bytes()),
+            ("word places", self.places.memory_bytes()),
             ("trigrams", self.trigrams.memory_bytes()),
             (
                 "words",

@@ -14,6 +14,7 @@ pub mod excerpt;
 pub mod fuzzy;
 pub mod index;
 mod lists;
+mod places;
 pub mod query;
 pub mod rank;
 mod sequence;
@@ -127,8 +128,9 @@ type Range = (usize, usize);
 /// answers).
 ///
 /// The index already holds the passage's words, in order, with their terms and answer flags;
-/// the text is only scanned for where each word stands (no strings, no stemming, no lookups),
-/// and only as far as the last word that matched (and the word after it, for a likely answer).
+/// where each word stands is kept with the index for a small corpus ([`places`]), and otherwise
+/// the text is scanned for it (no strings, no stemming, no lookups); either only as far as the
+/// last word that matched (and the word after it, for a likely answer).
 fn matched_ranges(
     index: &Index,
     query: &Query,
@@ -179,7 +181,17 @@ fn matched_ranges(
         None => 0,
     };
     // The index's entries for this passage are its non-stop tokens, alias entries between.
-    let mut spans = text::SpanIter::new(text).filter(|s| !s.stop);
+    // Kept with the index for a small corpus; scanned for otherwise.
+    let mut kept = index.places.get(passage).map(<[u32]>::iter);
+    let mut scanned = match kept {
+        Some(_) => None,
+        None => Some(text::SpanIter::new(text).filter(|s| !s.stop)),
+    };
+    let mut next_span = || match (&mut kept, &mut scanned) {
+        (Some(kept), _) => kept.next().map(|&place| places::span(place)),
+        (None, Some(scanned)) => scanned.next(),
+        (None, None) => None,
+    };
     let mut words: Vec<(text::Span, u32, bool)> = Vec::with_capacity(entries.len());
     let mut ranges: Vec<Range> = Vec::new();
     let mut names: Vec<(usize, u32)> = Vec::new();
@@ -194,7 +206,7 @@ fn matched_ranges(
             if want {
                 names.push((words.len(), entry));
             }
-        } else if let Some(span) = spans.next() {
+        } else if let Some(span) = next_span() {
             if want {
                 ranges.push((span.start, span.end));
             }
