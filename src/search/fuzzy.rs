@@ -345,26 +345,25 @@ fn within_one(a: &str, b: &str) -> Option<u8> {
 /// Characters a word may have for [`osa_distance`] to work on the stack.
 const STACK_CHARS: usize = 48;
 
+/// The characters of `word` on the stack, and how many: `None` past [`STACK_CHARS`].
+#[inline]
+fn stack_chars(word: &str) -> Option<([char; STACK_CHARS], usize)> {
+    let mut chars = ['\0'; STACK_CHARS];
+    let mut n = 0;
+    for c in word.chars() {
+        *chars.get_mut(n)? = c;
+        n += 1;
+    }
+    Some((chars, n))
+}
+
 /// strsim's `osa_distance` (optimal string alignment: edits and swaps of neighbours), with
 /// the common prefix and suffix set aside first and, for words of up to [`STACK_CHARS`]
 /// characters, the table on the stack (a test holds the two to the same answers).
 fn osa_distance(a: &str, b: &str) -> usize {
-    let (mut ca, mut cb) = (['\0'; STACK_CHARS], ['\0'; STACK_CHARS]);
-    let (mut la, mut lb) = (0, 0);
-    for c in a.chars() {
-        if la == STACK_CHARS {
-            return strsim::osa_distance(a, b);
-        }
-        ca[la] = c;
-        la += 1;
-    }
-    for c in b.chars() {
-        if lb == STACK_CHARS {
-            return strsim::osa_distance(a, b);
-        }
-        cb[lb] = c;
-        lb += 1;
-    }
+    let (Some((ca, la)), Some((cb, lb))) = (stack_chars(a), stack_chars(b)) else {
+        return strsim::osa_distance(a, b);
+    };
     let (mut a, mut b) = (&ca[..la], &cb[..lb]);
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     (a, b) = (&a[prefix..], &b[prefix..]);
@@ -412,22 +411,9 @@ pub fn likeness(a: &str, b: &str) -> f32 {
 /// the flags of words of up to [`STACK_CHARS`] characters on the stack and the matches looked
 /// for only within the search range, where strsim allocates and walks from the start.
 fn jaro_winkler(a: &str, b: &str) -> f64 {
-    let (mut ca, mut cb) = (['\0'; STACK_CHARS], ['\0'; STACK_CHARS]);
-    let (mut la, mut lb) = (0, 0);
-    for c in a.chars() {
-        if la == STACK_CHARS {
-            return strsim::jaro_winkler(a, b);
-        }
-        ca[la] = c;
-        la += 1;
-    }
-    for c in b.chars() {
-        if lb == STACK_CHARS {
-            return strsim::jaro_winkler(a, b);
-        }
-        cb[lb] = c;
-        lb += 1;
-    }
+    let (Some((ca, la)), Some((cb, lb))) = (stack_chars(a), stack_chars(b)) else {
+        return strsim::jaro_winkler(a, b);
+    };
     let (a, b) = (&ca[..la], &cb[..lb]);
     let sim = jaro(a, b);
     if sim > 0.7 {
