@@ -69,6 +69,9 @@ pub struct Index {
     acronym_terms: Vec<(Box<str>, u32)>,
     /// Word id → term id (its stem).
     pub(super) word_term: Vec<u32>,
+    /// Term id → its stem, for the stems of a vocabulary of at most [`HASHED_VOCABULARY`]
+    /// words (empty for a larger one): a question's known words need no Snowball run.
+    stems: Words,
     /// Word id → occurrences in the corpus.
     pub(super) word_count: Vec<u32>,
     /// Stem → term id. Alias groups and acronym definitions have terms of their own, with
@@ -413,6 +416,11 @@ impl Index {
             .enumerate()
             .map(|(t, &w)| (std::mem::take(&mut stems[w as usize]), t as u32))
             .collect();
+        let stems_kept: Words = if surfaces.len() <= HASHED_VOCABULARY {
+            names.iter().map(|(n, _)| n.as_str()).collect()
+        } else {
+            Words::default()
+        };
         drop((stems, first_words));
         let alias_terms: Vec<u32> = (0..aliases.len())
             .map(|g| {
@@ -579,6 +587,7 @@ impl Index {
             words: surfaces,
             acronym_terms,
             word_term,
+            stems: stems_kept,
             word_count,
             terms,
             alias_terms,
@@ -625,7 +634,9 @@ impl Index {
             ("trigrams", self.trigrams.memory_bytes()),
             (
                 "words",
-                self.words.memory_bytes() + self.word_table.capacity() * 5,
+                self.words.memory_bytes()
+                    + self.word_table.capacity() * 5
+                    + self.stems.memory_bytes(),
             ),
             (
                 "vocabulary and terms",
@@ -716,6 +727,16 @@ impl Index {
             .copied()
     }
 
+    /// The stem of a word the vocabulary holds, as [`text::stem`] gives it, kept for a small
+    /// vocabulary; `None` for another word, or for every word of a large vocabulary.
+    pub(super) fn known_stem(&self, word: &str) -> Option<&str> {
+        if self.stems.is_empty() {
+            return None;
+        }
+        let id = self.word(word)?;
+        self.stems.get(self.word_term[id as usize] as usize)
+    }
+
     /// The term of the passages that define an acronym (the term named [`definition_term`]),
     /// if any passage does: a bisection of the few acronyms, with no name to build.
     pub(super) fn definition(&self, acronym: &str) -> Option<u32> {
@@ -797,6 +818,30 @@ mod tests {
                 index.term(&definition_term(probe)),
                 "{probe:?}"
             );
+        }
+    }
+
+    /// The stems kept for a small vocabulary are the stemmer's, word for word, and a word the
+    /// vocabulary lacks gets none.
+    #[test]
+    fn kept_stems_are_the_stemmers() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        assert!(!index.stems.is_empty());
+        for word in index.words.iter() {
+            assert_eq!(
+                index.known_stem(word),
+                Some(text::stem(word).as_str()),
+                "{word}"
+            );
+            assert_eq!(
+                index.term(index.known_stem(word).unwrap()),
+                Some(index.word_term[index.word(word).unwrap() as usize])
+            );
+        }
+        for word in ["zzzzzz", "", "talibanx"] {
+            assert_eq!(index.known_stem(word), None);
         }
     }
     use crate::corpus::{load_dir, LoadOptions};

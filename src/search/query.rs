@@ -93,7 +93,12 @@ pub struct Query {
 impl Query {
     /// Parses a question into concepts.
     pub fn parse(index: &Index, question: &str) -> Query {
-        let tokens = text::tokenize(question);
+        // The index knows the stems of the words it holds (a small one does): only the others
+        // go through the stemmer.
+        let tokens = text::tokenize_with(question, |word| match index.known_stem(word) {
+            Some(stem) => stem.to_string(),
+            None => text::stem(word),
+        });
         let alias_matches = index.aliases.find(&tokens);
         // A concept per alias name and per word at most: sized once.
         let mut concepts: Vec<Concept> = Vec::with_capacity(tokens.len());

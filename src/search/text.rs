@@ -509,7 +509,8 @@ pub fn for_each_piece(text: &str, emit: impl FnMut(&Piece<'_>)) {
     scan(text, emit);
 }
 
-fn tokenize_with(text: &str, stem: impl Fn(&str) -> String) -> Vec<Token> {
+/// [`tokenize`] with the stems `stem` gives: a question's caller knows most of them already.
+pub fn tokenize_with(text: &str, stem: impl Fn(&str) -> String) -> Vec<Token> {
     // About a token every four bytes at most in prose: one allocation, seldom a second.
     let mut tokens = Vec::with_capacity(text.len() / 4 + 2);
     scan(text, |p| {
