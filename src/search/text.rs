@@ -411,6 +411,10 @@ thread_local! {
 ///
 /// A corpus says the same words over and over, so stems are cached per thread.
 pub fn stem(word: &str) -> String {
+    // Every question has stop words, and alias names may: theirs are in a table of their own.
+    if let Some(stem) = stop_word_stem(word) {
+        return stem.to_string();
+    }
     STEMS.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(s) = cache.get(word) {
@@ -430,6 +434,17 @@ pub fn stem(word: &str) -> String {
 /// caches of every thread that tokenized, which questions would otherwise keep for good.
 pub fn forget_stems() {
     STEMS.with(|cache| *cache.borrow_mut() = FxHashMap::default());
+}
+
+/// The stem of a stop word, from a table made once.
+fn stop_word_stem(word: &str) -> Option<&'static str> {
+    static STEMS: LazyLock<Vec<String>> =
+        LazyLock::new(|| STOP_WORDS.iter().map(|w| stem_uncached(w)).collect());
+    if !is_stop_word(word) {
+        return None;
+    }
+    let at = STOP_WORDS.binary_search(&word).ok()?;
+    Some(&STEMS[at])
 }
 
 /// [`stem`] without the cache, for words met once (a vocabulary's).
@@ -1240,6 +1255,16 @@ mod tests {
         assert_eq!(stem("said"), stem("says"));
         assert_eq!(stem("came"), stem("coming"));
         assert_eq!(stem("fought"), stem("fighting"));
+    }
+
+    #[test]
+    fn stop_words_take_the_stemmers_stems_from_their_table() {
+        for w in STOP_WORDS {
+            assert_eq!(stop_word_stem(w), Some(stem_uncached(w).as_str()), "{w}");
+        }
+        for w in ["taliban", "kabul", "zzzzzzzzzz", ""] {
+            assert_eq!(stop_word_stem(w), None, "{w}");
+        }
     }
 
     #[test]
