@@ -101,6 +101,7 @@ fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool)
     let places = Places::new(index, query);
     let limits = Limits::new(query);
     let mut scratch = Scratch::default();
+    let mut titles = Titles::default();
     let mut hits: Vec<Hit> = Vec::with_capacity(candidates.len());
     let mut best = 0.0f32;
     for (passage, bm25, mask) in candidates {
@@ -108,7 +109,7 @@ fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool)
             corpus,
             index,
             query,
-            (&term_concepts, &places),
+            (&term_concepts, &places, &mut titles),
             total,
             (passage, mask),
         );
@@ -222,6 +223,27 @@ fn term_concepts(query: &Query) -> TermConcepts {
     }
 }
 
+/// The concepts found in a document's title, remembered for the last documents asked about
+/// (slot by document number): a question's candidates come from few documents.
+#[derive(Default)]
+struct Titles {
+    /// Document number + 1 (0: empty) and its title's concepts.
+    slots: [(u32, u32); 16],
+}
+
+impl Titles {
+    fn concepts(&mut self, index: &Index, term_concepts: &TermConcepts, doc: u32) -> u32 {
+        let slot = &mut self.slots[doc as usize % 16];
+        if slot.0 != doc.wrapping_add(1) {
+            *slot = (
+                doc.wrapping_add(1),
+                term_concepts.any_of(&index.title_terms[doc as usize]),
+            );
+        }
+        slot.1
+    }
+}
+
 /// What a candidate's coverage is made of, known before its words are read.
 struct Cover {
     /// Share of the question's importance covered.
@@ -238,7 +260,7 @@ fn cover(
     corpus: &Corpus,
     index: &Index,
     query: &Query,
-    (term_concepts, places): (&TermConcepts, &Places),
+    (term_concepts, places, titles): (&TermConcepts, &Places, &mut Titles),
     total: f32,
     (passage, mask): (u32, u32),
 ) -> Cover {
@@ -248,7 +270,7 @@ fn cover(
     let all = (1u32 << query.concepts.len()) - 1;
     // Concepts with an alternative in the document's title, when any is left to find there.
     let title = if (mask | context) & all != all {
-        term_concepts.any_of(&index.title_terms[source.doc as usize])
+        titles.concepts(index, term_concepts, source.doc)
     } else {
         0
     };
