@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
-use super::text::{self, Token};
+use super::text::{self, AsWord, Compounds, Token};
 use crate::corpus::{LoadWarning, WarningKind};
 
 /// The file read from the corpus folder.
@@ -181,23 +181,23 @@ impl Aliases {
         self.groups.is_empty()
     }
 
-    /// Finds alias names in a token stream (longest name first, no overlaps).
-    pub fn find(&self, tokens: &[Token]) -> Vec<AliasMatch> {
+    /// Finds alias names in a token stream (longest name first, no overlaps): an index
+    /// build's [`Token`]s or a question's [`text::Word`]s.
+    pub fn find<T: AsWord>(&self, tokens: &[T]) -> Vec<AliasMatch> {
         let mut found = Vec::new();
         if self.groups.is_empty() {
             return found;
         }
-        let words: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
+        let words: Vec<&T> = tokens.iter().filter(|t| !t.as_word().joined).collect();
         let mut covered_until = 0usize;
         // A name written as one word (`alQaeda`, or the joined form of `al-Qaida`).
-        let whole = |t: &&Token| {
-            t.joined
-                || !tokens
-                    .iter()
-                    .any(|j| j.joined && j.start <= t.start && j.end >= t.end)
-        };
-        for t in tokens.iter().filter(whole) {
-            if let Some(&group) = self.by_joined.get(&t.stem) {
+        let compounds = Compounds::of(tokens);
+        for t in tokens
+            .iter()
+            .map(AsWord::as_word)
+            .filter(|t| compounds.whole(t))
+        {
+            if let Some(&group) = self.by_joined.get(t.stem) {
                 found.push(AliasMatch {
                     group,
                     start: t.start,
@@ -208,26 +208,26 @@ impl Aliases {
         }
         let mut i = 0;
         while i < words.len() {
-            let w = words[i];
+            let w = words[i].as_word();
             if w.start < covered_until {
                 i += 1;
                 continue;
             }
             let hit =
-                self.by_first.get(&w.stem).and_then(|names| {
+                self.by_first.get(w.stem).and_then(|names| {
                     names.iter().find(|name| {
                         name.stems.len() <= words.len() - i
                             && name.stems.iter().zip(&name.caps).enumerate().all(
                                 |(k, (s, caps))| {
-                                    let t = words[i + k];
-                                    t.stem == *s && (!caps || t.caps)
+                                    let t = words[i + k].as_word();
+                                    t.stem == s && (!caps || t.caps)
                                 },
                             )
                     })
                 });
             match hit {
                 Some(name) => {
-                    let last = words[i + name.stems.len() - 1];
+                    let last = words[i + name.stems.len() - 1].as_word();
                     if !found
                         .iter()
                         .any(|m: &AliasMatch| m.start <= w.start && m.end >= last.end)
@@ -288,6 +288,24 @@ names = ["al-Qaeda", "al Qaida"]
             groups_in(&aliases, "al Qaeda, alQaeda, al-Qaida"),
             vec![2, 2, 2]
         );
+    }
+
+    /// A question's words name the aliases its tokens name.
+    #[test]
+    fn question_words_name_what_tokens_name() {
+        let (aliases, _) = Aliases::parse(SAMPLE);
+        for text in [
+            "Daesh leaders and the Islamic State said",
+            "Islamic State Khorasan attacks; ISIS-K and ISKP",
+            "al Qaeda, alQaeda, al-Qaida",
+            "also known as IS, it is what it is",
+            "ISLAMIC STATE KHORASAN IS HERE",
+            "",
+        ] {
+            let mut buffer = String::new();
+            let words = text::question_words(text, |_| None, &mut buffer);
+            assert_eq!(aliases.find(&words), aliases.find(&text::tokenize(text)));
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use super::fuzzy;
 use super::index::Index;
-use super::text::{self, Token};
+use super::text::{self, Compounds, Word};
 
 /// Weight of a match through the joined form of two adjacent words.
 const JOINED_WEIGHT: f32 = 0.9;
@@ -57,11 +57,11 @@ pub enum AnswerType {
 
 impl AnswerType {
     /// Reads the question word(s) of a question.
-    pub fn of(tokens: &[Token]) -> Option<AnswerType> {
+    pub fn of(tokens: &[Word<'_>]) -> Option<AnswerType> {
         let mut words = tokens
             .iter()
             .filter(|t| !t.joined)
-            .map(|t| t.text.as_str())
+            .map(|t| t.text)
             .peekable();
         while let Some(w) = words.next() {
             let next = words.peek().copied().unwrap_or("");
@@ -95,10 +95,8 @@ impl Query {
     pub fn parse(index: &Index, question: &str) -> Query {
         // The index knows the stems of the words it holds (a small one does): only the others
         // go through the stemmer.
-        let tokens = text::tokenize_with(question, |word| match index.known_stem(word) {
-            Some(stem) => stem.to_string(),
-            None => text::stem(word),
-        });
+        let mut buffer = String::new();
+        let tokens = text::question_words(question, |word| index.known_stem(word), &mut buffer);
         let alias_matches = index.aliases.find(&tokens);
         // A concept per alias name and per word at most: sized once.
         let mut concepts: Vec<Concept> = Vec::with_capacity(tokens.len());
@@ -111,29 +109,34 @@ impl Query {
                 continue;
             }
             seen_terms.push(term);
-            let inside: Vec<&Token> = tokens
+            // The words inside the name, spelled out with a space between them.
+            let (mut normalized, mut only, mut count, mut named) = (String::new(), None, 0, false);
+            for t in tokens
                 .iter()
                 .filter(|t| t.start >= m.start && t.end <= m.end && !t.joined)
-                .collect();
-            let exact_word = match inside.as_slice() {
-                [one] => index.word(&one.text),
+            {
+                if count > 0 {
+                    normalized.push(' ');
+                }
+                normalized.push_str(t.text);
+                named |= looks_like_name(question, t);
+                only = Some(t.text);
+                count += 1;
+            }
+            let exact_word = match (count, only) {
+                (1, Some(one)) => index.word(one),
                 _ => None,
             };
-            let named = inside.iter().any(|t| looks_like_name(question, t));
             concepts.push(concept(
                 index,
                 question[m.start..m.end].to_string(),
-                inside
-                    .iter()
-                    .map(|t| t.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                normalized,
                 vec![(term, 1.0)],
                 exact_word,
                 named,
             ));
         }
-        let in_alias = |t: &Token| {
+        let in_alias = |t: &Word<'_>| {
             alias_matches
                 .iter()
                 .any(|m| t.start >= m.start && t.end <= m.end)
@@ -141,15 +144,10 @@ impl Query {
 
         let focus = focus_words(&tokens);
         // Words: compounds count once, through their joined form.
-        let words: Vec<&Token> = tokens
+        let compounds = Compounds::of(&tokens);
+        let words: Vec<&Word<'_>> = tokens
             .iter()
-            .filter(|t| !t.stop && !in_alias(t))
-            .filter(|t| {
-                t.joined
-                    || !tokens
-                        .iter()
-                        .any(|j| j.joined && j.start <= t.start && j.end >= t.end)
-            })
+            .filter(|t| !t.stop && !in_alias(t) && compounds.whole(t))
             .collect();
         let mut lookups = Lookups::new(index, &words);
         for (i, t) in words.iter().enumerate() {
@@ -161,7 +159,7 @@ impl Query {
             // A word's term is its stem's: the index knows it for the words it holds.
             let own = match word {
                 Some(id) => Some(index.word_term[id as usize]),
-                None => index.term(&t.stem),
+                None => index.term(t.stem),
             };
             let spelled = word.is_some();
             if let Some(term) = own {
@@ -183,8 +181,8 @@ impl Query {
                 }
             }
             // The passages that define an acronym the question uses.
-            if may_be_defined(&t.text) {
-                if let Some(term) = index.definition(&t.text) {
+            if may_be_defined(t.text) {
+                if let Some(term) = index.definition(t.text) {
                     alternatives.push((term, 1.0));
                     definitions.push(term);
                 }
@@ -193,7 +191,7 @@ impl Query {
             // once (then the corpus may hold the typo, or the asker typed another rare word).
             let rare = word.is_none_or(|id| index.word_count[id as usize] <= 1);
             if rare {
-                add_neighbours(index, &t.text, 1.0, &mut alternatives);
+                add_neighbours(index, t.text, 1.0, &mut alternatives);
             }
             if let Some(term) = own {
                 seen_terms.push(term);
@@ -201,12 +199,12 @@ impl Query {
             let mut c = concept(
                 index,
                 question[t.start..t.end].to_string(),
-                t.text.clone(),
+                t.text.to_string(),
                 alternatives,
                 word,
-                looks_like_name(question, t) && !focus.contains(&t.start),
+                looks_like_name(question, t) && !focus.contains(&Some(t.start)),
             );
-            if focus.contains(&t.start) {
+            if focus.contains(&Some(t.start)) {
                 c.importance *= FOCUS_FACTOR;
             }
             concepts.push(c);
@@ -229,7 +227,7 @@ impl Query {
 /// a pair of neighbours are looked at by up to three concepts.
 struct Lookups<'a> {
     index: &'a Index,
-    words: &'a [&'a Token],
+    words: &'a [&'a Word<'a>],
     /// Word → its id in the vocabulary, once looked up.
     ids: Vec<Option<Option<u32>>>,
     /// Word `a` → the alternatives the joined form of words `a` and `a + 1` gives.
@@ -239,7 +237,7 @@ struct Lookups<'a> {
 }
 
 impl<'a> Lookups<'a> {
-    fn new(index: &'a Index, words: &'a [&'a Token]) -> Lookups<'a> {
+    fn new(index: &'a Index, words: &'a [&'a Word<'a>]) -> Lookups<'a> {
         Lookups {
             index,
             words,
@@ -252,7 +250,7 @@ impl<'a> Lookups<'a> {
     /// The vocabulary id of word `i`.
     fn word(&mut self, i: usize) -> Option<u32> {
         let (index, words) = (self.index, self.words);
-        *self.ids[i].get_or_insert_with(|| index.word(&words[i].text))
+        *self.ids[i].get_or_insert_with(|| index.word(words[i].text))
     }
 
     /// The alternatives of the joined form of words `a` and `a + 1`: the word it is, if the
@@ -263,8 +261,8 @@ impl<'a> Lookups<'a> {
             let (x, y) = (self.words[a], self.words[a + 1]);
             let mut joined = std::mem::take(&mut self.spelling);
             joined.clear();
-            joined.push_str(&x.text);
-            joined.push_str(&y.text);
+            joined.push_str(x.text);
+            joined.push_str(y.text);
             let mut alternatives = Vec::new();
             if let Some(id) = index.word(&joined) {
                 alternatives.push((index.word_term[id as usize], JOINED_WEIGHT));
@@ -340,25 +338,20 @@ fn add_neighbours(index: &Index, word: &str, weight: f32, out: &mut Vec<(u32, f3
 
 /// The words that name the kind of answer right after "which" or "what" ("which TV channel",
 /// "what year"): they describe the answer, and the passage that holds it seldom repeats them.
-/// Returns their byte offsets.
-fn focus_words(tokens: &[Token]) -> Vec<usize> {
-    let words: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
-    let Some(at) = words
-        .iter()
-        .position(|t| t.text == "which" || t.text == "what")
-    else {
-        return Vec::new();
-    };
-    words[at + 1..]
-        .iter()
-        .take_while(|t| !t.stop)
-        .take(2)
-        .map(|t| t.start)
-        .collect()
+/// Returns their byte offsets (none, one or two).
+fn focus_words(tokens: &[Word<'_>]) -> [Option<usize>; 2] {
+    let mut words = tokens.iter().filter(|t| !t.joined);
+    let mut focus = [None; 2];
+    if words.any(|t| t.text == "which" || t.text == "what") {
+        for (slot, t) in focus.iter_mut().zip(words.take_while(|t| !t.stop)) {
+            *slot = Some(t.start);
+        }
+    }
+    focus
 }
 
 /// Written as a name: an acronym, a number, or a capital letter not at the start of a sentence.
-fn looks_like_name(question: &str, t: &Token) -> bool {
+fn looks_like_name(question: &str, t: &Word<'_>) -> bool {
     if t.caps || t.text.chars().any(|c| c.is_ascii_digit()) {
         return true;
     }
@@ -375,6 +368,47 @@ mod tests {
     use super::*;
     use crate::corpus::{load_dir, LoadOptions};
     use crate::search::{index, Aliases};
+
+    /// A question's words, with the stems the index knows, are the tokens the index build
+    /// sees, and name the same aliases: over every passage and title of the bundled corpus,
+    /// and every word of its vocabulary as typed, capitalized and shouted.
+    #[test]
+    fn question_words_are_the_corpus_tokens() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let check = |text: &str| {
+            let mut buffer = String::new();
+            let words = text::question_words(text, |w| index.known_stem(w), &mut buffer);
+            let tokens = text::tokenize(text);
+            assert_eq!(words.len(), tokens.len(), "{text:?}");
+            for (w, t) in words.iter().zip(&tokens) {
+                assert_eq!(*w, text::AsWord::as_word(t), "{text:?}");
+            }
+            assert_eq!(
+                index.aliases.find(&words),
+                index.aliases.find(&tokens),
+                "{text:?}"
+            );
+        };
+        for passage in &corpus.passages {
+            check(&corpus.text_of(passage));
+        }
+        for document in &corpus.documents {
+            check(&document.title);
+        }
+        for word in index.words.iter() {
+            let mut capital = word.to_string();
+            if let Some(first) = capital.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            check(&format!(
+                "Who is {word} in {capital} of {}?",
+                word.to_uppercase()
+            ));
+            check(&format!("WHAT IS {}", word.to_uppercase()));
+        }
+    }
 
     /// Parsing skips the definition lookup for words that are not two to six letters: the index
     /// must record no other definitions.

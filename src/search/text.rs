@@ -270,16 +270,17 @@ fn packed(mut word: impl Iterator<Item = u8>) -> Option<u64> {
 /// and a comparison or two (`0`, no word's code, marks an empty slot).
 ///
 /// Beside it, by first letter, the lengths stop words starting with it have (bit `n` for `n`
-/// letters): most words are ruled out by these before being packed.
-struct StopCodes([u64; StopCodes::SLOTS], [u16; 32]);
+/// letters): most words are ruled out by these before being packed; and by slot, the word's
+/// place in [`STOP_WORDS`] (where its stem is).
+struct StopCodes([u64; StopCodes::SLOTS], [u16; 32], [u8; StopCodes::SLOTS]);
 
 impl StopCodes {
     const SLOTS: usize = 1 << 10;
 
     fn get() -> &'static StopCodes {
         static TABLE: LazyLock<StopCodes> = LazyLock::new(|| {
-            let mut table = StopCodes([0; StopCodes::SLOTS], [0; 32]);
-            for word in STOP_WORDS {
+            let mut table = StopCodes([0; StopCodes::SLOTS], [0; 32], [0; StopCodes::SLOTS]);
+            for (at, word) in STOP_WORDS.iter().enumerate() {
                 let Some(code) = packed(word.bytes()) else {
                     continue;
                 };
@@ -288,6 +289,7 @@ impl StopCodes {
                     i = (i + 1) % StopCodes::SLOTS;
                 }
                 table.0[i] = code;
+                table.2[i] = u8::try_from(at).expect("fewer than 256 stop words");
                 table.1[usize::from(word.as_bytes()[0] & 31)] |= 1 << word.len();
             }
             table
@@ -303,6 +305,18 @@ impl StopCodes {
 
     fn slot(code: u64) -> usize {
         (code.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize
+    }
+
+    /// The place in [`STOP_WORDS`] of the stop word with this code.
+    fn place(&self, code: u64) -> Option<usize> {
+        let mut i = StopCodes::slot(code);
+        loop {
+            match self.0[i] {
+                0 => return None,
+                c if c == code => return Some(usize::from(self.2[i])),
+                _ => i = (i + 1) % StopCodes::SLOTS,
+            }
+        }
     }
 
     fn contains(&self, code: u64) -> bool {
@@ -430,6 +444,27 @@ pub fn stem(word: &str) -> String {
     })
 }
 
+/// [`stem`] appended to `out`, from the cache without a `String` of its own when it is there.
+fn stem_into(word: &str, out: &mut String) {
+    if let Some(stem) = stop_word_stem(word) {
+        out.push_str(stem);
+        return;
+    }
+    STEMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(s) = cache.get(word) {
+            out.push_str(s);
+            return;
+        }
+        let s = stem_uncached(word);
+        if cache.len() >= STEM_CACHE_LIMIT {
+            cache.clear();
+        }
+        out.push_str(&s);
+        cache.insert(word.into(), s.into_boxed_str());
+    })
+}
+
 /// Empties this thread's stem cache and gives its memory back: an index build fills the
 /// caches of every thread that tokenized, which questions would otherwise keep for good.
 pub fn forget_stems() {
@@ -440,10 +475,10 @@ pub fn forget_stems() {
 fn stop_word_stem(word: &str) -> Option<&'static str> {
     static STEMS: LazyLock<Vec<String>> =
         LazyLock::new(|| STOP_WORDS.iter().map(|w| stem_uncached(w)).collect());
-    if !is_stop_word(word) {
+    if word.len() > LONGEST_STOP_WORD {
         return None;
     }
-    let at = STOP_WORDS.binary_search(&word).ok()?;
+    let at = StopCodes::get().place(packed(word.bytes())?)?;
     Some(&STEMS[at])
 }
 
@@ -524,8 +559,8 @@ pub fn for_each_piece(text: &str, emit: impl FnMut(&Piece<'_>)) {
     scan(text, emit);
 }
 
-/// [`tokenize`] with the stems `stem` gives: a question's caller knows most of them already.
-pub fn tokenize_with(text: &str, stem: impl Fn(&str) -> String) -> Vec<Token> {
+/// [`tokenize`] with the stems `stem` gives.
+fn tokenize_with(text: &str, stem: impl Fn(&str) -> String) -> Vec<Token> {
     // About a token every four bytes at most in prose: one allocation, seldom a second.
     let mut tokens = Vec::with_capacity(text.len() / 4 + 2);
     scan(text, |p| {
@@ -541,6 +576,150 @@ pub fn tokenize_with(text: &str, stem: impl Fn(&str) -> String) -> Vec<Token> {
         })
     });
     tokens
+}
+
+/// A question's token: a [`Token`] whose text and stem borrow from one buffer (see
+/// [`question_words`]); its fields mean the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word<'a> {
+    /// The normalized surface form (see [`Token::text`]).
+    pub text: &'a str,
+    /// Its Snowball stem.
+    pub stem: &'a str,
+    /// Byte range in the original text.
+    pub start: usize,
+    /// End of the byte range (exclusive).
+    pub end: usize,
+    /// Written in capitals (see [`Token::caps`]).
+    pub caps: bool,
+    /// An English stop word (see [`Token::stop`]).
+    pub stop: bool,
+    /// The joined form of a compound (see [`Token::joined`]).
+    pub joined: bool,
+    /// Word position (see [`Token::position`]).
+    pub position: u32,
+}
+
+/// A token of either kind, seen as a [`Word`]: what alias matching reads, so that an index
+/// build's [`Token`]s and a question's [`Word`]s go through the same matcher.
+pub trait AsWord {
+    /// This token's fields, borrowed.
+    fn as_word(&self) -> Word<'_>;
+}
+
+impl AsWord for Token {
+    #[inline]
+    fn as_word(&self) -> Word<'_> {
+        Word {
+            text: &self.text,
+            stem: &self.stem,
+            start: self.start,
+            end: self.end,
+            caps: self.caps,
+            stop: self.stop,
+            joined: self.joined,
+            position: self.position,
+        }
+    }
+}
+
+impl AsWord for Word<'_> {
+    #[inline]
+    fn as_word(&self) -> Word<'_> {
+        *self
+    }
+}
+
+/// The byte ranges of the joined forms among some tokens: a compound's parts count through
+/// its joined form. Most texts have few compounds (a question seldom one), so a token is
+/// checked against these rather than against every token.
+pub struct Compounds(Vec<(usize, usize)>);
+
+impl Compounds {
+    /// The joined forms of `tokens`.
+    pub fn of<T: AsWord>(tokens: &[T]) -> Compounds {
+        Compounds(
+            tokens
+                .iter()
+                .map(AsWord::as_word)
+                .filter(|t| t.joined)
+                .map(|t| (t.start, t.end))
+                .collect(),
+        )
+    }
+
+    /// Whether `t` stands for itself: a joined form, or a word no joined form covers.
+    #[inline]
+    pub fn whole(&self, t: &Word<'_>) -> bool {
+        t.joined || !self.0.iter().any(|&(s, e)| s <= t.start && e >= t.end)
+    }
+}
+
+/// The tokens of a question as [`Word`]s: [`tokenize`]'s tokens, in its order, with the same
+/// texts and stems, but all the strings written into `buffer` (cleared first) instead of two
+/// `String`s a token.
+///
+/// `known` gives the stem of a word the index holds ([`stem`]'s, or `None` when it does not
+/// know): a stop word's comes from its table first, any other from the stem cache.
+pub fn question_words<'b, 's>(
+    text: &str,
+    known: impl Fn(&str) -> Option<&'s str>,
+    buffer: &'b mut String,
+) -> Vec<Word<'b>> {
+    /// A [`Word`] whose strings are byte ranges of the buffer, while it grows.
+    struct Placed {
+        text: (u32, u32),
+        stem: (u32, u32),
+        start: usize,
+        end: usize,
+        caps: bool,
+        stop: bool,
+        joined: bool,
+        position: u32,
+    }
+    buffer.clear();
+    // A word's text and its stem, about twice the question with the joined forms.
+    buffer.reserve(text.len() * 4 + 16);
+    let mut placed = Vec::with_capacity(text.len() / 4 + 2);
+    scan(text, |p| {
+        let at = buffer.len() as u32;
+        buffer.push_str(p.word);
+        let mid = buffer.len() as u32;
+        // A stop word's stem is in its table; the index knows most of the others.
+        match if p.stop {
+            stop_word_stem(p.word)
+        } else {
+            known(p.word)
+        } {
+            Some(s) => buffer.push_str(s),
+            None => stem_into(p.word, buffer),
+        }
+        placed.push(Placed {
+            text: (at, mid),
+            stem: (mid, buffer.len() as u32),
+            start: p.start,
+            end: p.end,
+            caps: p.caps,
+            stop: p.stop,
+            joined: p.joined,
+            position: p.position,
+        });
+    });
+    let buffer: &'b str = buffer;
+    let at = |(s, e): (u32, u32)| &buffer[s as usize..e as usize];
+    placed
+        .into_iter()
+        .map(|p| Word {
+            text: at(p.text),
+            stem: at(p.stem),
+            start: p.start,
+            end: p.end,
+            caps: p.caps,
+            stop: p.stop,
+            joined: p.joined,
+            position: p.position,
+        })
+        .collect()
 }
 
 /// Where a token stands, without its text: what quoting needs to find the words the index
@@ -1207,6 +1386,104 @@ mod tests {
         fn spans_agree_with_the_tokenizer_on_any_text(text in "\\PC{0,200}") {
             proptest::prop_assert_eq!(spans(&text), scanned_spans(&text));
             proptest::prop_assert_eq!(SpanIter::new(&text).collect::<Vec<_>>(), spans(&text));
+        }
+    }
+
+    /// [`question_words`] as [`Token`]s, to compare with [`tokenize`]'s.
+    fn question_tokens<'s>(text: &str, known: impl Fn(&str) -> Option<&'s str>) -> Vec<Token> {
+        let mut buffer = String::from("left over");
+        question_words(text, known, &mut buffer)
+            .iter()
+            .map(|w| Token {
+                text: w.text.to_string(),
+                stem: w.stem.to_string(),
+                start: w.start,
+                end: w.end,
+                caps: w.caps,
+                stop: w.stop,
+                joined: w.joined,
+                position: w.position,
+            })
+            .collect()
+    }
+
+    /// Question words agree with the tokens whether the index knows no stem, or every stem
+    /// (as [`stem`] gives it), or a wrong one for stop words (which must not be asked).
+    fn assert_question_words_are_the_tokens(text: &str) {
+        let tokens = tokenize(text);
+        assert_eq!(question_tokens(text, |_| None), tokens, "{text:?}");
+        let stems: FxHashMap<String, String> = tokens
+            .iter()
+            .filter(|t| !t.stop)
+            .map(|t| (t.text.clone(), t.stem.clone()))
+            .collect();
+        let known = |w: &str| stems.get(w).map(String::as_str);
+        assert_eq!(question_tokens(text, known), tokens, "{text:?}");
+        assert!(question_tokens(text, |_| Some("wrong"))
+            .iter()
+            .zip(&tokens)
+            .all(|(q, t)| q.stem == t.stem || !t.stop));
+    }
+
+    #[test]
+    fn question_words_are_the_tokens_on_tricky_words() {
+        for text in [
+            "",
+            "the U.S. forces and the U.S",
+            "U.S.-led e.g. i.e. A.B.C.D. a.b-c",
+            "Taliban’s don't ISIS-K's Amir-Abdollahian/US_IS it's 's",
+            "WHO IS THE GOVERNOR OF KABUL",
+            "who is THE governor US",
+            "Who said what about IS and the US? Which TV channel?",
+            "Ṭālibān CAFÉ e\u{301} \u{301}\u{301} İS ß ﬁ ’s",
+            "3.5 2021/22 a--b a-'b x.-y ..a.. -a- _a_",
+            "“Daesh” leaders—moved. IS-K (ISKP) OTH",
+            "said came fought went thought understood themselves yourselves",
+        ] {
+            assert_question_words_are_the_tokens(text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn question_words_are_the_tokens_on_any_text(text in "\\PC{0,200}") {
+            assert_question_words_are_the_tokens(&text);
+        }
+
+        #[test]
+        fn question_words_are_the_tokens_on_wordy_text(
+            text in "([a-zA-Z0-9 '’\\-/._éÉṬ?]|is |IS |the |The |THE |U\\.S\\.|'s |said |US ){0,40}",
+        ) {
+            assert_question_words_are_the_tokens(&text);
+        }
+
+        #[test]
+        fn stop_word_stems_are_found_by_code_as_the_list_has_them(
+            word in "([a-z]{0,11}|[a-zA-Zé0-9’ ]{0,6})",
+            pick in 0usize..1000,
+            suffix in "[a-z]{0,2}",
+        ) {
+            let listed = |w: &str| STOP_WORDS.binary_search(&w).ok().map(|_| stem_uncached(w));
+            proptest::prop_assert_eq!(stop_word_stem(&word).map(str::to_string), listed(&word));
+            let near = format!("{}{suffix}", STOP_WORDS[pick % STOP_WORDS.len()]);
+            proptest::prop_assert_eq!(stop_word_stem(&near).map(str::to_string), listed(&near));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn compounds_tell_whole_words_as_a_search_of_every_token_does(
+            text in "([a-zA-Z '’\\-/._éU]|U\\.S\\.|-led |'s ){0,40}",
+        ) {
+            let tokens = tokenize(&text);
+            let compounds = Compounds::of(&tokens);
+            for t in &tokens {
+                let whole = t.joined
+                    || !tokens
+                        .iter()
+                        .any(|j| j.joined && j.start <= t.start && j.end >= t.end);
+                proptest::prop_assert_eq!(compounds.whole(&t.as_word()), whole, "{:?}", t);
+            }
         }
     }
 
