@@ -656,20 +656,27 @@ impl Compounds {
 }
 
 /// The tokens of a question as [`Word`]s: [`tokenize`]'s tokens, in its order, with the same
-/// texts and stems, but all the strings written into `buffer` (cleared first) instead of two
-/// `String`s a token.
+/// texts and stems, but no `String` a token: texts are written into `buffer` (cleared first),
+/// and stems are borrowed where they are kept (the index's, the stop words' table) or written
+/// there too.
 ///
 /// `known` gives the stem of a word the index holds ([`stem`]'s, or `None` when it does not
 /// know): a stop word's comes from its table first, any other from the stem cache.
-pub fn question_words<'b, 's>(
+pub fn question_words<'a>(
     text: &str,
-    known: impl Fn(&str) -> Option<&'s str>,
-    buffer: &'b mut String,
-) -> Vec<Word<'b>> {
-    /// A [`Word`] whose strings are byte ranges of the buffer, while it grows.
-    struct Placed {
+    known: impl Fn(&str) -> Option<&'a str>,
+    buffer: &'a mut String,
+) -> Vec<Word<'a>> {
+    /// Where a word's stem is: kept by the index or the stop-word table, or written in the
+    /// buffer (a byte range, while it grows).
+    enum Stem<'a> {
+        Kept(&'a str),
+        Written(u32, u32),
+    }
+    /// A [`Word`] whose text is a byte range of the buffer.
+    struct Placed<'a> {
         text: (u32, u32),
-        stem: (u32, u32),
+        stem: Stem<'a>,
         start: usize,
         end: usize,
         caps: bool,
@@ -678,25 +685,28 @@ pub fn question_words<'b, 's>(
         position: u32,
     }
     buffer.clear();
-    // A word's text and its stem, about twice the question with the joined forms.
-    buffer.reserve(text.len() * 4 + 16);
+    // A word's text, and the few stems neither the index nor the table has.
+    buffer.reserve(text.len() * 3 + 16);
     let mut placed = Vec::with_capacity(text.len() / 4 + 2);
     scan(text, |p| {
         let at = buffer.len() as u32;
         buffer.push_str(p.word);
         let mid = buffer.len() as u32;
         // A stop word's stem is in its table; the index knows most of the others.
-        match if p.stop {
+        let stem = match if p.stop {
             stop_word_stem(p.word)
         } else {
             known(p.word)
         } {
-            Some(s) => buffer.push_str(s),
-            None => stem_into(p.word, buffer),
-        }
+            Some(s) => Stem::Kept(s),
+            None => {
+                stem_into(p.word, buffer);
+                Stem::Written(mid, buffer.len() as u32)
+            }
+        };
         placed.push(Placed {
             text: (at, mid),
-            stem: (mid, buffer.len() as u32),
+            stem,
             start: p.start,
             end: p.end,
             caps: p.caps,
@@ -705,13 +715,16 @@ pub fn question_words<'b, 's>(
             position: p.position,
         });
     });
-    let buffer: &'b str = buffer;
+    let buffer: &'a str = buffer;
     let at = |(s, e): (u32, u32)| &buffer[s as usize..e as usize];
     placed
         .into_iter()
         .map(|p| Word {
             text: at(p.text),
-            stem: at(p.stem),
+            stem: match p.stem {
+                Stem::Kept(s) => s,
+                Stem::Written(s, e) => at((s, e)),
+            },
             start: p.start,
             end: p.end,
             caps: p.caps,
@@ -1392,7 +1405,7 @@ mod tests {
     /// [`question_words`] as [`Token`]s, to compare with [`tokenize`]'s.
     fn question_tokens<'s>(text: &str, known: impl Fn(&str) -> Option<&'s str>) -> Vec<Token> {
         let mut buffer = String::from("left over");
-        question_words(text, known, &mut buffer)
+        question_words(text, |w| known(w), &mut buffer)
             .iter()
             .map(|w| Token {
                 text: w.text.to_string(),
