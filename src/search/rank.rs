@@ -97,7 +97,7 @@ fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool)
     }
     let candidates = bm25::top(index, query, RERANK);
     let total = query.total_importance().max(f32::MIN_POSITIVE);
-    let term_concepts = term_concepts(query);
+    let term_concepts = term_concepts(index, query);
     let places = Places::new(index, query);
     let limits = Limits::new(query);
     let mut scratch = Scratch::default();
@@ -151,6 +151,8 @@ impl Bloom {
 /// Term id → the concepts it can stand for: a short sorted list, searched by bisection.
 struct TermConcepts {
     pairs: Vec<(u32, u32)>,
+    /// The terms of `pairs`, and those of the question's own words: a word whose term is not
+    /// in it neither matches nor is spelled as the question.
     bloom: Bloom,
     /// The question's own words (word id → concept bit), for the exact-spelling bonus.
     exact: Vec<(u32, usize)>,
@@ -181,6 +183,28 @@ impl TermConcepts {
             .map(|&(_, ci)| ci)
     }
 
+    /// What a passage's sequence entry matches: the concepts its term stands for, and the
+    /// concepts whose question word it is spelled as (none for an alias entry). One test of
+    /// the bloom decides most entries: their term is not the question's.
+    fn entry(&self, index: &Index, entry: u32) -> (Option<u32>, u32) {
+        let term = index.entry_term(entry);
+        if !self.bloom.may_contain(term) {
+            return (None, 0);
+        }
+        let concepts = self
+            .pairs
+            .binary_search_by_key(&term, |&(t, _)| t)
+            .ok()
+            .map(|i| self.pairs[i].1);
+        let exact = if entry & ALIAS_BIT == 0 {
+            self.exact(entry & ID_MASK)
+                .fold(0, |mask, ci| mask | 1 << ci)
+        } else {
+            0
+        };
+        (concepts, exact)
+    }
+
     /// The concepts with an alternative among `terms`.
     fn any_of(&self, terms: &[u32]) -> u32 {
         terms
@@ -190,7 +214,7 @@ impl TermConcepts {
     }
 }
 
-fn term_concepts(query: &Query) -> TermConcepts {
+fn term_concepts(index: &Index, query: &Query) -> TermConcepts {
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     for (ci, c) in query.concepts.iter().enumerate() {
         for &(term, _) in &c.alternatives {
@@ -213,7 +237,13 @@ fn term_concepts(query: &Query) -> TermConcepts {
         .iter()
         .enumerate()
         .filter_map(|(ci, c)| c.exact_word.map(|w| (w, ci)))
-        .inspect(|&(w, _)| exact_bloom.insert(w))
+        .inspect(|&(w, _)| {
+            exact_bloom.insert(w);
+            // A word outside the vocabulary is in no passage.
+            if let Some(&term) = index.word_term.get(w as usize) {
+                bloom.insert(term);
+            }
+        })
         .collect();
     TermConcepts {
         pairs: merged,
@@ -381,9 +411,8 @@ fn rerank(
         None => 0,
     };
     for (pos, &entry) in words.iter().enumerate() {
-        let w = entry & ID_MASK;
-        let matched = term_concepts.get(&index.entry_term(entry));
-        if let Some(&cm) = matched {
+        let (matched, spelled) = term_concepts.entry(index, entry);
+        if let Some(cm) = matched {
             positions.push((pos as u32, cm & mask));
         } else if entry & wanted_bit != 0 && !(in_name && entry & NAME_BIT != 0) {
             candidates.push(pos as u32);
@@ -394,13 +423,10 @@ fn rerank(
         } else {
             in_name && entry & NAME_BIT != 0
         };
-        if entry & ALIAS_BIT == 0 {
-            for ci in term_concepts.exact(w) {
-                if exact_seen & (1 << ci) == 0 {
-                    exact_seen |= 1 << ci;
-                    exact += 0.05 * query.concepts[ci].importance;
-                }
-            }
+        // In concept order, as the concepts' words were listed.
+        for ci in bits(spelled & !exact_seen) {
+            exact_seen |= 1 << ci;
+            exact += 0.05 * query.concepts[ci as usize].importance;
         }
     }
     let proximity = proximity(positions, mask);
@@ -579,6 +605,51 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// [`TermConcepts::entry`] as the re-ranking loop first asked it: the term's concepts by
+    /// [`TermConcepts::get`], then every word's spelling by [`TermConcepts::exact`].
+    fn entry_by_both_lists(tc: &TermConcepts, index: &Index, entry: u32) -> (Option<u32>, u32) {
+        let concepts = tc.get(&index.entry_term(entry)).copied();
+        let mut exact = 0u32;
+        if entry & ALIAS_BIT == 0 {
+            for ci in tc.exact(entry & ID_MASK) {
+                exact |= 1 << ci;
+            }
+        }
+        (concepts, exact)
+    }
+
+    #[test]
+    fn entries_tested_by_one_bloom_match_as_both_lists_say() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let mut checked = 0;
+        for question in std::fs::read_to_string("tests/fixtures/dev.jsonl")
+            .unwrap()
+            .lines()
+            .filter_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                Some(v["question"].as_str()?.to_string())
+            })
+        {
+            let query = Query::parse(&index, &question);
+            let tc = term_concepts(&index, &query);
+            for p in 0..index.passages.len() as u32 {
+                for entry in index.entries(p) {
+                    let fast = tc.entry(&index, entry);
+                    assert_eq!(
+                        fast,
+                        entry_by_both_lists(&tc, &index, entry),
+                        "{question:?}"
+                    );
+                    checked += usize::from(fast.1 != 0);
+                }
+            }
+        }
+        // Some words must be spelled as the question, or the test tests nothing.
+        assert!(checked > 0);
     }
 
     #[test]
