@@ -176,18 +176,15 @@ fn matched_ranges(
         bloom.insert(t);
     }
     let entries = index.entries(passage);
-    let wanted: Vec<bool> = entries
-        .iter()
-        .map(|&entry| {
-            let term = index.entry_term(entry);
-            bloom.may_contain(term) && terms.binary_search(&term).is_ok()
-        })
-        .collect();
-    // The last word (counting word entries) whose place matters: one that matched, or the last
-    // word of a name that did.
+    // Whether each entry matched, and the last word (counting word entries) whose place
+    // matters: one that matched, or the last word of a name that did.
+    let mut wanted: Vec<bool> = Vec::with_capacity(entries.len());
     let mut last_needed: Option<usize> = None;
     let mut count = 0;
-    for (&entry, &want) in entries.iter().zip(&wanted) {
+    for &entry in &entries {
+        let term = index.entry_term(entry);
+        let want = bloom.may_contain(term) && terms.binary_search(&term).is_ok();
+        wanted.push(want);
         if entry & index::ALIAS_BIT != 0 {
             let span = index::alias_span(entry);
             if want && span > 0 {
