@@ -64,7 +64,42 @@ pub struct Hit {
 ///
 /// Only the candidates that could still be quoted are re-ranked in full: see [`bound`].
 pub fn rank(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
-    cut(rerank_candidates(corpus, index, query, true))
+    rank_keeping_entries(corpus, index, query).0
+}
+
+/// [`rank`], with the sequence entries re-ranking decoded for the passages it re-ranked: every
+/// hit's are among them, and quoting need not decode them again.
+pub(super) fn rank_keeping_entries(
+    corpus: &Corpus,
+    index: &Index,
+    query: &Query,
+) -> (Vec<Hit>, Decoded) {
+    let (hits, decoded) = rerank_candidates(corpus, index, query, true);
+    (cut(hits), decoded)
+}
+
+/// The sequence entries of the passages re-ranked for a question, back to back.
+#[derive(Default)]
+pub(super) struct Decoded {
+    /// Every re-ranked passage's entries, in the order they were re-ranked.
+    entries: Vec<u32>,
+    /// Indexed passage, and where its entries end in `entries` (the one before's end starts
+    /// them).
+    ends: Vec<(u32, u32)>,
+}
+
+impl Decoded {
+    /// The entries of indexed passage `passage`, if it was re-ranked.
+    pub(super) fn get(&self, passage: u32) -> Option<&[u32]> {
+        let at = self.ends.iter().position(|&(p, _)| p == passage)?;
+        let start = at.checked_sub(1).map_or(0, |before| self.ends[before].1);
+        self.entries.get(start as usize..self.ends[at].1 as usize)
+    }
+
+    fn keep(&mut self, passage: u32, entries: &[u32]) {
+        self.entries.extend_from_slice(entries);
+        self.ends.push((passage, self.entries.len() as u32));
+    }
 }
 
 /// Abstention and cut-offs on re-ranked hits, best first: empty when the best covers too little
@@ -83,7 +118,7 @@ fn cut(mut hits: Vec<Hit>) -> Vec<Hit> {
 
 /// Every re-ranked candidate, best first, before abstention and cut-offs.
 pub fn rank_all(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
-    rerank_candidates(corpus, index, query, false)
+    rerank_candidates(corpus, index, query, false).0
 }
 
 /// Re-ranks the BM25 candidates, best first.
@@ -91,9 +126,15 @@ pub fn rank_all(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
 /// With `prune`, a candidate whose [`bound`] is below [`FOLLOWER_SHARE`] of the best final
 /// score so far is dropped before its words are read: the best only grows, so it could neither
 /// be the best nor pass [`rank`]'s cut-off, and what [`rank`] keeps is the same, to the bit.
-fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool) -> Vec<Hit> {
+fn rerank_candidates(
+    corpus: &Corpus,
+    index: &Index,
+    query: &Query,
+    prune: bool,
+) -> (Vec<Hit>, Decoded) {
+    let mut decoded = Decoded::default();
     if query.concepts.is_empty() || index.passages.is_empty() {
-        return Vec::new();
+        return (Vec::new(), decoded);
     }
     let candidates = bm25::top(index, query, RERANK);
     let total = query.total_importance().max(f32::MIN_POSITIVE);
@@ -124,11 +165,12 @@ fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool)
             (passage, bm25, mask),
             &cover,
         );
+        decoded.keep(passage, &scratch.words);
         best = best.max(hit.score);
         hits.push(hit);
     }
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
-    hits
+    (hits, decoded)
 }
 
 /// A set of ids that answers "surely not" in a few instructions: most words of a passage are
@@ -650,6 +692,38 @@ mod tests {
         }
         // Some words must be spelled as the question, or the test tests nothing.
         assert!(checked > 0);
+    }
+
+    #[test]
+    fn entries_kept_from_re_ranking_are_every_hits_decoded_entries() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let mut hits_seen = 0;
+        for question in std::fs::read_to_string("tests/fixtures/dev.jsonl")
+            .unwrap()
+            .lines()
+            .filter_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                Some(v["question"].as_str()?.to_string())
+            })
+        {
+            let query = Query::parse(&index, &question);
+            let (hits, decoded) = rank_keeping_entries(&corpus, &index, &query);
+            assert_eq!(key(&hits), key(&rank(&corpus, &index, &query)));
+            for hit in &hits {
+                assert_eq!(
+                    decoded.get(hit.passage),
+                    Some(index.entries(hit.passage).as_slice()),
+                    "{question:?}"
+                );
+                hits_seen += 1;
+            }
+            for &(p, _) in &decoded.ends {
+                assert_eq!(decoded.get(p), Some(index.entries(p).as_slice()));
+            }
+        }
+        assert!(hits_seen > 20);
     }
 
     #[test]
