@@ -136,10 +136,13 @@ fn rerank_candidates(
     if query.concepts.is_empty() || index.passages.is_empty() {
         return (Vec::new(), decoded);
     }
-    let candidates = bm25::top(index, query, RERANK);
+    let (candidates, found) = bm25::top_and_places(index, query, RERANK);
     let total = query.total_importance().max(f32::MIN_POSITIVE);
     let term_concepts = term_concepts(index, query);
-    let places = Places::new(index, query);
+    let places = match found {
+        Some(masks) => Places { masks },
+        None => Places::new(index, query),
+    };
     let limits = Limits::new(query);
     let mut scratch = Scratch::default();
     let mut titles = Titles::default();
@@ -724,6 +727,33 @@ mod tests {
             }
         }
         assert!(hits_seen > 20);
+    }
+
+    #[test]
+    fn places_found_while_scoring_are_the_places_of_a_walk_of_their_own() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let questions: Vec<String> = std::fs::read_to_string("tests/fixtures/dev.jsonl")
+            .unwrap()
+            .lines()
+            .filter_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                Some(v["question"].as_str()?.to_string())
+            })
+            .collect();
+        let (mut found_any, mut defined) = (false, false);
+        for question in &questions {
+            let query = Query::parse(&index, question);
+            let (top, found) = bm25::top_and_places(&index, &query, RERANK);
+            assert_eq!(top, bm25::top(&index, &query, RERANK), "{question:?}");
+            let found = found.expect("the bundled corpus is scored densely");
+            assert_eq!(found, Places::new(&index, &query).masks, "{question:?}");
+            found_any |= found.iter().any(|&m| m != 0);
+            // "What does OTH stand for?": a definition's term, left out of the places.
+            defined |= !query.definitions.is_empty();
+        }
+        assert!(found_any && defined);
     }
 
     #[test]
