@@ -143,16 +143,31 @@ pub const DENSE_PASSAGES: usize = 1 << 12;
 /// index of at most [`DENSE_PASSAGES`] passages.
 pub fn top(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
     if index.passages.len() <= DENSE_PASSAGES {
-        dense(index, query, k)
+        dense(index, query, k, None)
     } else {
         maxscore(index, query, k)
+    }
+}
+
+/// [`top`], and for an index of at most [`DENSE_PASSAGES`] passages the concepts found among
+/// each passage's words (indexed passage → bit per concept), from the same walk of the
+/// postings: a concept is found in a passage when one of its alternatives that is not an
+/// acronym's definition is in the passage's postings. `None` for a larger index (or `k` 0).
+pub fn top_and_places(index: &Index, query: &Query, k: usize) -> (Vec<Scored>, Option<Vec<u32>>) {
+    if k > 0 && index.passages.len() <= DENSE_PASSAGES {
+        let mut places = vec![0u32; index.passages.len()];
+        (dense(index, query, k, Some(&mut places)), Some(places))
+    } else {
+        (maxscore(index, query, k), None)
     }
 }
 
 /// The best `k` passages by BM25, best first, from every posting, term at a time: each concept's
 /// best alternative per passage, then added to the passage's score in concept order (as
 /// [`maxscore`] sums). Arrays as long as the index has passages, so for small indexes only.
-fn dense(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
+/// With `places` (as long as the index has passages, all 0), also fills [`top_and_places`]'
+/// places.
+fn dense(index: &Index, query: &Query, k: usize, mut places: Option<&mut [u32]>) -> Vec<Scored> {
     if k == 0 {
         return Vec::new();
     }
@@ -167,7 +182,14 @@ fn dense(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
         reached.clear();
         for &(term, weight) in &concept.alternatives {
             let weight = index.idf(term) * weight;
+            let mut found = match places.as_deref_mut() {
+                Some(found) if !query.definitions.contains(&term) => Some(found),
+                _ => None,
+            };
             index.postings(term).for_each(|p, f| {
+                if let Some(found) = found.as_deref_mut() {
+                    found[p as usize] |= 1 << ci;
+                }
                 let v = weight * tf_part(index, p, tf(f));
                 let slot = &mut best[p as usize];
                 if *slot == 0.0 {
@@ -534,7 +556,7 @@ mod tests {
                 let pruned = maxscore(&index, &query, k);
                 assert_eq!(pruned, full, "question {i} {question:?}, k {k}");
                 assert_eq!(
-                    dense(&index, &query, k),
+                    dense(&index, &query, k, None),
                     full,
                     "question {i} {question:?}, k {k}"
                 );

@@ -101,13 +101,15 @@ impl CharCount {
         if text.is_ascii() {
             return CharCount(None);
         }
-        let mut before = vec![0u32; text.len() + 1];
-        let mut n = 0;
-        for (i, c) in text.char_indices() {
-            before[i..i + c.len_utf8()].fill(n);
-            n += 1;
-        }
-        before[text.len()] = n;
+        // Byte by byte: the characters begun up to and including a byte, less one (every byte
+        // of a character then reads its number; the first byte of a text begins one).
+        let mut before = Vec::with_capacity(text.len() + 1);
+        let mut begun = 0u32;
+        before.extend(text.bytes().map(|b| {
+            begun += u32::from(b & 0xc0 != 0x80);
+            begun - 1
+        }));
+        before.push(begun);
         CharCount(Some(before))
     }
 
@@ -320,7 +322,30 @@ mod tests {
         merged
     }
 
+    /// [`CharCount::new`]'s table as it was first made: a walk of the characters.
+    fn table_by_walking(text: &str) -> Vec<u32> {
+        let mut before = vec![0u32; text.len() + 1];
+        let mut n = 0;
+        for (i, c) in text.char_indices() {
+            before[i..i + c.len_utf8()].fill(n);
+            n += 1;
+        }
+        before[text.len()] = n;
+        before
+    }
+
     proptest! {
+        #[test]
+        fn character_tables_made_from_bytes_are_the_tables_made_by_walking(
+            text in "([a-z .’é]|\\PC){0,60}",
+        ) {
+            let counter = CharCount::new(&text);
+            match counter.0 {
+                None => prop_assert!(text.is_ascii()),
+                Some(table) => prop_assert_eq!(table, table_by_walking(&text)),
+            }
+        }
+
         #[test]
         fn characters_are_found_by_count_as_walking_finds_them(
             text in "([a-z .’é]|\\PC){0,40}",

@@ -61,7 +61,7 @@ pub fn answer(corpus: &Corpus, index: &Index, question: &str, options: &AskOptio
         return answer;
     }
     let query = Query::parse(index, question);
-    let hits = rank::rank(corpus, index, &query);
+    let (hits, decoded) = rank::rank_keeping_entries(corpus, index, &query);
     if hits.is_empty() {
         answer.suggestions = suggestions(corpus, index, &query);
     } else {
@@ -71,7 +71,7 @@ pub fn answer(corpus: &Corpus, index: &Index, question: &str, options: &AskOptio
             .iter()
             .skip(options.offset)
             .take(options.top)
-            .map(|hit| quote(corpus, index, &query, hit))
+            .map(|hit| quote(corpus, index, &query, hit, decoded.get(hit.passage)))
             .collect();
     }
     answer.elapsed_us = started.elapsed().as_micros() as u64;
@@ -115,15 +115,36 @@ pub fn cut_question(question: &str) -> &str {
     }
 }
 
-fn quote(corpus: &Corpus, index: &Index, query: &Query, hit: &Hit) -> Quote {
+/// Quotes a hit; `entries` are its passage's sequence entries when they were decoded already.
+fn quote(
+    corpus: &Corpus,
+    index: &Index,
+    query: &Query,
+    hit: &Hit,
+    entries: Option<&[u32]>,
+) -> Quote {
     let id = index.passage_id(hit.passage);
     let passage = &corpus.passages[id as usize];
     let doc = &corpus.documents[passage.doc as usize];
     let text = corpus.text_of(passage);
-    let (matched, anchors) = matched_ranges(index, query, hit.mask, hit.passage, &text);
+    let decoded;
+    let entries = match entries {
+        Some(entries) => entries,
+        None => {
+            decoded = index.entries(hit.passage);
+            &decoded
+        }
+    };
+    let (matched, anchors) = matched_ranges(index, query, hit.mask, (hit.passage, entries), &text);
     let excerpt = excerpt::crop(&text, &matched, &anchors);
     let mut also_in: Vec<Citation> = Vec::new();
-    for &other in corpus.duplicates.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
+    // Most corpora have no duplicates: no need to hash the id to know it has none.
+    let duplicates = if corpus.duplicates.is_empty() {
+        None
+    } else {
+        corpus.duplicates.get(&id)
+    };
+    for &other in duplicates.map(Vec::as_slice).unwrap_or(&[]) {
         let p = &corpus.passages[other as usize];
         let c = Citation {
             source: corpus.documents[p.doc as usize].id.clone(),
@@ -148,9 +169,9 @@ fn quote(corpus: &Corpus, index: &Index, query: &Query, hit: &Hit) -> Quote {
 /// A byte range `(start, end)`.
 type Range = (usize, usize);
 
-/// Byte ranges in `text` (indexed passage `passage`) of the words that matched the concepts in
-/// `mask`, and of the words of the kind the question asks for that stand next to them (likely
-/// answers).
+/// Byte ranges in `text` (indexed passage `passage`, of sequence entries `entries`) of the
+/// words that matched the concepts in `mask`, and of the words of the kind the question asks
+/// for that stand next to them (likely answers).
 ///
 /// The index already holds the passage's words, in order, with their terms and answer flags;
 /// where each word stands is kept with the index for a small corpus ([`places`]), and otherwise
@@ -160,7 +181,7 @@ fn matched_ranges(
     index: &Index,
     query: &Query,
     mask: u32,
-    passage: u32,
+    (passage, entries): (u32, &[u32]),
     text: &str,
 ) -> (Vec<Range>, Vec<Range>) {
     let mut terms: Vec<u32> = query
@@ -175,19 +196,15 @@ fn matched_ranges(
     for &t in &terms {
         bloom.insert(t);
     }
-    let entries = index.entries(passage);
-    let wanted: Vec<bool> = entries
-        .iter()
-        .map(|&entry| {
-            let term = index.entry_term(entry);
-            bloom.may_contain(term) && terms.binary_search(&term).is_ok()
-        })
-        .collect();
-    // The last word (counting word entries) whose place matters: one that matched, or the last
-    // word of a name that did.
+    // Whether each entry matched, and the last word (counting word entries) whose place
+    // matters: one that matched, or the last word of a name that did.
+    let mut wanted: Vec<bool> = Vec::with_capacity(entries.len());
     let mut last_needed: Option<usize> = None;
     let mut count = 0;
-    for (&entry, &want) in entries.iter().zip(&wanted) {
+    for &entry in entries {
+        let term = index.entry_term(entry);
+        let want = bloom.may_contain(term) && terms.binary_search(&term).is_ok();
+        wanted.push(want);
         if entry & index::ALIAS_BIT != 0 {
             let span = index::alias_span(entry);
             if want && span > 0 {

@@ -64,7 +64,42 @@ pub struct Hit {
 ///
 /// Only the candidates that could still be quoted are re-ranked in full: see [`bound`].
 pub fn rank(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
-    cut(rerank_candidates(corpus, index, query, true))
+    rank_keeping_entries(corpus, index, query).0
+}
+
+/// [`rank`], with the sequence entries re-ranking decoded for the passages it re-ranked: every
+/// hit's are among them, and quoting need not decode them again.
+pub(super) fn rank_keeping_entries(
+    corpus: &Corpus,
+    index: &Index,
+    query: &Query,
+) -> (Vec<Hit>, Decoded) {
+    let (hits, decoded) = rerank_candidates(corpus, index, query, true);
+    (cut(hits), decoded)
+}
+
+/// The sequence entries of the passages re-ranked for a question, back to back.
+#[derive(Default)]
+pub(super) struct Decoded {
+    /// Every re-ranked passage's entries, in the order they were re-ranked.
+    entries: Vec<u32>,
+    /// Indexed passage, and where its entries end in `entries` (the one before's end starts
+    /// them).
+    ends: Vec<(u32, u32)>,
+}
+
+impl Decoded {
+    /// The entries of indexed passage `passage`, if it was re-ranked.
+    pub(super) fn get(&self, passage: u32) -> Option<&[u32]> {
+        let at = self.ends.iter().position(|&(p, _)| p == passage)?;
+        let start = at.checked_sub(1).map_or(0, |before| self.ends[before].1);
+        self.entries.get(start as usize..self.ends[at].1 as usize)
+    }
+
+    fn keep(&mut self, passage: u32, entries: &[u32]) {
+        self.entries.extend_from_slice(entries);
+        self.ends.push((passage, self.entries.len() as u32));
+    }
 }
 
 /// Abstention and cut-offs on re-ranked hits, best first: empty when the best covers too little
@@ -83,7 +118,7 @@ fn cut(mut hits: Vec<Hit>) -> Vec<Hit> {
 
 /// Every re-ranked candidate, best first, before abstention and cut-offs.
 pub fn rank_all(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
-    rerank_candidates(corpus, index, query, false)
+    rerank_candidates(corpus, index, query, false).0
 }
 
 /// Re-ranks the BM25 candidates, best first.
@@ -91,14 +126,23 @@ pub fn rank_all(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
 /// With `prune`, a candidate whose [`bound`] is below [`FOLLOWER_SHARE`] of the best final
 /// score so far is dropped before its words are read: the best only grows, so it could neither
 /// be the best nor pass [`rank`]'s cut-off, and what [`rank`] keeps is the same, to the bit.
-fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool) -> Vec<Hit> {
+fn rerank_candidates(
+    corpus: &Corpus,
+    index: &Index,
+    query: &Query,
+    prune: bool,
+) -> (Vec<Hit>, Decoded) {
+    let mut decoded = Decoded::default();
     if query.concepts.is_empty() || index.passages.is_empty() {
-        return Vec::new();
+        return (Vec::new(), decoded);
     }
-    let candidates = bm25::top(index, query, RERANK);
+    let (candidates, found) = bm25::top_and_places(index, query, RERANK);
     let total = query.total_importance().max(f32::MIN_POSITIVE);
-    let term_concepts = term_concepts(query);
-    let places = Places::new(index, query);
+    let term_concepts = term_concepts(index, query);
+    let places = match found {
+        Some(masks) => Places { masks },
+        None => Places::new(index, query),
+    };
     let limits = Limits::new(query);
     let mut scratch = Scratch::default();
     let mut titles = Titles::default();
@@ -124,11 +168,12 @@ fn rerank_candidates(corpus: &Corpus, index: &Index, query: &Query, prune: bool)
             (passage, bm25, mask),
             &cover,
         );
+        decoded.keep(passage, &scratch.words);
         best = best.max(hit.score);
         hits.push(hit);
     }
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
-    hits
+    (hits, decoded)
 }
 
 /// A set of ids that answers "surely not" in a few instructions: most words of a passage are
@@ -151,6 +196,8 @@ impl Bloom {
 /// Term id → the concepts it can stand for: a short sorted list, searched by bisection.
 struct TermConcepts {
     pairs: Vec<(u32, u32)>,
+    /// The terms of `pairs`, and those of the question's own words: a word whose term is not
+    /// in it neither matches nor is spelled as the question.
     bloom: Bloom,
     /// The question's own words (word id → concept bit), for the exact-spelling bonus.
     exact: Vec<(u32, usize)>,
@@ -181,6 +228,28 @@ impl TermConcepts {
             .map(|&(_, ci)| ci)
     }
 
+    /// What a passage's sequence entry matches: the concepts its term stands for, and the
+    /// concepts whose question word it is spelled as (none for an alias entry). One test of
+    /// the bloom decides most entries: their term is not the question's.
+    fn entry(&self, index: &Index, entry: u32) -> (Option<u32>, u32) {
+        let term = index.entry_term(entry);
+        if !self.bloom.may_contain(term) {
+            return (None, 0);
+        }
+        let concepts = self
+            .pairs
+            .binary_search_by_key(&term, |&(t, _)| t)
+            .ok()
+            .map(|i| self.pairs[i].1);
+        let exact = if entry & ALIAS_BIT == 0 {
+            self.exact(entry & ID_MASK)
+                .fold(0, |mask, ci| mask | 1 << ci)
+        } else {
+            0
+        };
+        (concepts, exact)
+    }
+
     /// The concepts with an alternative among `terms`.
     fn any_of(&self, terms: &[u32]) -> u32 {
         terms
@@ -190,7 +259,7 @@ impl TermConcepts {
     }
 }
 
-fn term_concepts(query: &Query) -> TermConcepts {
+fn term_concepts(index: &Index, query: &Query) -> TermConcepts {
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     for (ci, c) in query.concepts.iter().enumerate() {
         for &(term, _) in &c.alternatives {
@@ -213,7 +282,13 @@ fn term_concepts(query: &Query) -> TermConcepts {
         .iter()
         .enumerate()
         .filter_map(|(ci, c)| c.exact_word.map(|w| (w, ci)))
-        .inspect(|&(w, _)| exact_bloom.insert(w))
+        .inspect(|&(w, _)| {
+            exact_bloom.insert(w);
+            // A word outside the vocabulary is in no passage.
+            if let Some(&term) = index.word_term.get(w as usize) {
+                bloom.insert(term);
+            }
+        })
         .collect();
     TermConcepts {
         pairs: merged,
@@ -381,9 +456,8 @@ fn rerank(
         None => 0,
     };
     for (pos, &entry) in words.iter().enumerate() {
-        let w = entry & ID_MASK;
-        let matched = term_concepts.get(&index.entry_term(entry));
-        if let Some(&cm) = matched {
+        let (matched, spelled) = term_concepts.entry(index, entry);
+        if let Some(cm) = matched {
             positions.push((pos as u32, cm & mask));
         } else if entry & wanted_bit != 0 && !(in_name && entry & NAME_BIT != 0) {
             candidates.push(pos as u32);
@@ -394,13 +468,10 @@ fn rerank(
         } else {
             in_name && entry & NAME_BIT != 0
         };
-        if entry & ALIAS_BIT == 0 {
-            for ci in term_concepts.exact(w) {
-                if exact_seen & (1 << ci) == 0 {
-                    exact_seen |= 1 << ci;
-                    exact += 0.05 * query.concepts[ci].importance;
-                }
-            }
+        // In concept order, as the concepts' words were listed.
+        for ci in bits(spelled & !exact_seen) {
+            exact_seen |= 1 << ci;
+            exact += 0.05 * query.concepts[ci as usize].importance;
         }
     }
     let proximity = proximity(positions, mask);
@@ -579,6 +650,110 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// [`TermConcepts::entry`] as the re-ranking loop first asked it: the term's concepts by
+    /// [`TermConcepts::get`], then every word's spelling by [`TermConcepts::exact`].
+    fn entry_by_both_lists(tc: &TermConcepts, index: &Index, entry: u32) -> (Option<u32>, u32) {
+        let concepts = tc.get(&index.entry_term(entry)).copied();
+        let mut exact = 0u32;
+        if entry & ALIAS_BIT == 0 {
+            for ci in tc.exact(entry & ID_MASK) {
+                exact |= 1 << ci;
+            }
+        }
+        (concepts, exact)
+    }
+
+    #[test]
+    fn entries_tested_by_one_bloom_match_as_both_lists_say() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let mut checked = 0;
+        for question in std::fs::read_to_string("tests/fixtures/dev.jsonl")
+            .unwrap()
+            .lines()
+            .filter_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                Some(v["question"].as_str()?.to_string())
+            })
+        {
+            let query = Query::parse(&index, &question);
+            let tc = term_concepts(&index, &query);
+            for p in 0..index.passages.len() as u32 {
+                for entry in index.entries(p) {
+                    let fast = tc.entry(&index, entry);
+                    assert_eq!(
+                        fast,
+                        entry_by_both_lists(&tc, &index, entry),
+                        "{question:?}"
+                    );
+                    checked += usize::from(fast.1 != 0);
+                }
+            }
+        }
+        // Some words must be spelled as the question, or the test tests nothing.
+        assert!(checked > 0);
+    }
+
+    #[test]
+    fn entries_kept_from_re_ranking_are_every_hits_decoded_entries() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let mut hits_seen = 0;
+        for question in std::fs::read_to_string("tests/fixtures/dev.jsonl")
+            .unwrap()
+            .lines()
+            .filter_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                Some(v["question"].as_str()?.to_string())
+            })
+        {
+            let query = Query::parse(&index, &question);
+            let (hits, decoded) = rank_keeping_entries(&corpus, &index, &query);
+            assert_eq!(key(&hits), key(&rank(&corpus, &index, &query)));
+            for hit in &hits {
+                assert_eq!(
+                    decoded.get(hit.passage),
+                    Some(index.entries(hit.passage).as_slice()),
+                    "{question:?}"
+                );
+                hits_seen += 1;
+            }
+            for &(p, _) in &decoded.ends {
+                assert_eq!(decoded.get(p), Some(index.entries(p).as_slice()));
+            }
+        }
+        assert!(hits_seen > 20);
+    }
+
+    #[test]
+    fn places_found_while_scoring_are_the_places_of_a_walk_of_their_own() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let questions: Vec<String> = std::fs::read_to_string("tests/fixtures/dev.jsonl")
+            .unwrap()
+            .lines()
+            .filter_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                Some(v["question"].as_str()?.to_string())
+            })
+            .collect();
+        let (mut found_any, mut defined) = (false, false);
+        for question in &questions {
+            let query = Query::parse(&index, question);
+            let (top, found) = bm25::top_and_places(&index, &query, RERANK);
+            assert_eq!(top, bm25::top(&index, &query, RERANK), "{question:?}");
+            let found = found.expect("the bundled corpus is scored densely");
+            assert_eq!(found, Places::new(&index, &query).masks, "{question:?}");
+            found_any |= found.iter().any(|&m| m != 0);
+            // "What does OTH stand for?": a definition's term, left out of the places.
+            defined |= !query.definitions.is_empty();
+        }
+        assert!(found_any && defined);
     }
 
     #[test]
