@@ -632,6 +632,26 @@ mod tests {
     use crate::corpus::{load_dir, LoadOptions};
     use crate::search::Aliases;
 
+    /// The bundled corpus and its index.
+    fn bundled() -> (Corpus, Index) {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        (corpus, index)
+    }
+
+    /// The development questions.
+    fn dev_questions() -> Vec<String> {
+        std::fs::read_to_string("tests/fixtures/dev.jsonl")
+            .unwrap()
+            .lines()
+            .filter_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                Some(v["question"].as_str()?.to_string())
+            })
+            .collect()
+    }
+
     /// [`rank`] as it was before pruning: every candidate re-ranked, then the cut-offs.
     fn rank_exhaustively(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
         cut(rank_all(corpus, index, query))
@@ -667,18 +687,9 @@ mod tests {
 
     #[test]
     fn entries_tested_by_one_bloom_match_as_both_lists_say() {
-        let dir = std::path::Path::new("corpus");
-        let (corpus, _) = load_dir(dir, &LoadOptions::default());
-        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let (_, index) = bundled();
         let mut checked = 0;
-        for question in std::fs::read_to_string("tests/fixtures/dev.jsonl")
-            .unwrap()
-            .lines()
-            .filter_map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).ok()?;
-                Some(v["question"].as_str()?.to_string())
-            })
-        {
+        for question in dev_questions() {
             let query = Query::parse(&index, &question);
             let tc = term_concepts(&index, &query);
             for p in 0..index.passages.len() as u32 {
@@ -699,18 +710,9 @@ mod tests {
 
     #[test]
     fn entries_kept_from_re_ranking_are_every_hits_decoded_entries() {
-        let dir = std::path::Path::new("corpus");
-        let (corpus, _) = load_dir(dir, &LoadOptions::default());
-        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let (corpus, index) = bundled();
         let mut hits_seen = 0;
-        for question in std::fs::read_to_string("tests/fixtures/dev.jsonl")
-            .unwrap()
-            .lines()
-            .filter_map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).ok()?;
-                Some(v["question"].as_str()?.to_string())
-            })
-        {
+        for question in dev_questions() {
             let query = Query::parse(&index, &question);
             let (hits, decoded) = rank_keeping_entries(&corpus, &index, &query);
             assert_eq!(key(&hits), key(&rank(&corpus, &index, &query)));
@@ -731,17 +733,8 @@ mod tests {
 
     #[test]
     fn places_found_while_scoring_are_the_places_of_a_walk_of_their_own() {
-        let dir = std::path::Path::new("corpus");
-        let (corpus, _) = load_dir(dir, &LoadOptions::default());
-        let index = Index::build(&corpus, Aliases::load(dir).0);
-        let questions: Vec<String> = std::fs::read_to_string("tests/fixtures/dev.jsonl")
-            .unwrap()
-            .lines()
-            .filter_map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).ok()?;
-                Some(v["question"].as_str()?.to_string())
-            })
-            .collect();
+        let (_, index) = bundled();
+        let questions = dev_questions();
         let (mut found_any, mut defined) = (false, false);
         for question in &questions {
             let query = Query::parse(&index, question);
@@ -758,17 +751,8 @@ mod tests {
 
     #[test]
     fn pruned_re_ranking_keeps_exactly_what_exhaustive_re_ranking_keeps() {
-        let dir = std::path::Path::new("corpus");
-        let (corpus, _) = load_dir(dir, &LoadOptions::default());
-        let index = Index::build(&corpus, Aliases::load(dir).0);
-        let mut questions: Vec<String> = std::fs::read_to_string("tests/fixtures/dev.jsonl")
-            .unwrap()
-            .lines()
-            .filter_map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).ok()?;
-                Some(v["question"].as_str()?.to_string())
-            })
-            .collect();
+        let (corpus, index) = bundled();
+        let mut questions = dev_questions();
         assert!(questions.len() > 20);
         // Random questions: vocabulary words after a question word, some with a typo.
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
