@@ -138,13 +138,7 @@ fn quote(
     let (matched, anchors) = matched_ranges(index, query, hit.mask, (hit.passage, entries), &text);
     let excerpt = excerpt::crop(&text, &matched, &anchors);
     let mut also_in: Vec<Citation> = Vec::new();
-    // Most corpora have no duplicates: no need to hash the id to know it has none.
-    let duplicates = if corpus.duplicates.is_empty() {
-        None
-    } else {
-        corpus.duplicates.get(&id)
-    };
-    for &other in duplicates.map(Vec::as_slice).unwrap_or(&[]) {
+    for &other in corpus.duplicates.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
         let p = &corpus.passages[other as usize];
         let c = Citation {
             source: corpus.documents[p.doc as usize].id.clone(),

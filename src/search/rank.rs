@@ -139,9 +139,8 @@ fn rerank_candidates(
     let (candidates, found) = bm25::top_and_places(index, query, RERANK);
     let total = query.total_importance().max(f32::MIN_POSITIVE);
     let term_concepts = term_concepts(index, query);
-    let places = match found {
-        Some(masks) => Places { masks },
-        None => Places::new(index, query),
+    let places = Places {
+        masks: found.unwrap_or_default(),
     };
     let limits = Limits::new(query);
     let mut scratch = Scratch::default();
@@ -534,33 +533,14 @@ fn context_mask(
 /// postings when it is in its words, except the acronym-definition terms, which are left out.
 ///
 /// An index of at most [`bm25::DENSE_PASSAGES`] passages gets the mask of concepts of every
-/// passage, from one walk of the postings per question; a larger one is asked by binary
-/// search, each alternative of each concept.
+/// passage, from BM25's walk of the postings ([`bm25::top_and_places`]); a larger one is asked
+/// by binary search, each alternative of each concept.
 struct Places {
     /// Passage → the concepts found among its words; empty for a large index.
     masks: Vec<u32>,
 }
 
 impl Places {
-    fn new(index: &Index, query: &Query) -> Places {
-        let passages = index.passages.len();
-        if passages > bm25::DENSE_PASSAGES {
-            return Places { masks: Vec::new() };
-        }
-        let mut masks = vec![0u32; passages];
-        for (ci, c) in query.concepts.iter().enumerate() {
-            for &(term, _) in &c.alternatives {
-                if query.definitions.contains(&term) {
-                    continue;
-                }
-                index.postings(term).for_each(|p, _| {
-                    masks[p as usize] |= 1 << ci;
-                });
-            }
-        }
-        Places { masks }
-    }
-
     /// The concepts an alternative of which (not a definition) is among the words of `passage`.
     fn concepts_in(&self, index: &Index, query: &Query, passage: u32) -> u32 {
         if !self.masks.is_empty() {
@@ -731,6 +711,23 @@ mod tests {
         assert!(hits_seen > 20);
     }
 
+    /// Every passage's concept mask from a walk of the postings of its own, as re-ranking
+    /// first found them.
+    fn places_by_their_own_walk(index: &Index, query: &Query) -> Vec<u32> {
+        let mut masks = vec![0u32; index.passages.len()];
+        for (ci, c) in query.concepts.iter().enumerate() {
+            for &(term, _) in &c.alternatives {
+                if query.definitions.contains(&term) {
+                    continue;
+                }
+                index.postings(term).for_each(|p, _| {
+                    masks[p as usize] |= 1 << ci;
+                });
+            }
+        }
+        masks
+    }
+
     #[test]
     fn places_found_while_scoring_are_the_places_of_a_walk_of_their_own() {
         let (_, index) = bundled();
@@ -741,7 +738,11 @@ mod tests {
             let (top, found) = bm25::top_and_places(&index, &query, RERANK);
             assert_eq!(top, bm25::top(&index, &query, RERANK), "{question:?}");
             let found = found.expect("the bundled corpus is scored densely");
-            assert_eq!(found, Places::new(&index, &query).masks, "{question:?}");
+            assert_eq!(
+                found,
+                places_by_their_own_walk(&index, &query),
+                "{question:?}"
+            );
             found_any |= found.iter().any(|&m| m != 0);
             // "What does OTH stand for?": a definition's term, left out of the places.
             defined |= !query.definitions.is_empty();

@@ -308,6 +308,7 @@ impl StopCodes {
     }
 
     /// The place in [`STOP_WORDS`] of the stop word with this code.
+    #[inline]
     fn place(&self, code: u64) -> Option<usize> {
         let mut i = StopCodes::slot(code);
         loop {
@@ -320,14 +321,7 @@ impl StopCodes {
     }
 
     fn contains(&self, code: u64) -> bool {
-        let mut i = StopCodes::slot(code);
-        loop {
-            match self.0[i] {
-                0 => return false,
-                c if c == code => return true,
-                _ => i = (i + 1) % StopCodes::SLOTS,
-            }
-        }
+        self.place(code).is_some()
     }
 }
 
@@ -425,27 +419,14 @@ thread_local! {
 ///
 /// A corpus says the same words over and over, so stems are cached per thread.
 pub fn stem(word: &str) -> String {
-    // Every question has stop words, and alias names may: theirs are in a table of their own.
-    if let Some(stem) = stop_word_stem(word) {
-        return stem.to_string();
-    }
-    STEMS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(s) = cache.get(word) {
-            // `String::from`, not `to_string`: a `Box<str>` would go through `Display`.
-            return String::from(&**s);
-        }
-        let s = stem_uncached(word);
-        if cache.len() >= STEM_CACHE_LIMIT {
-            cache.clear();
-        }
-        cache.insert(word.into(), s.as_str().into());
-        s
-    })
+    let mut out = String::new();
+    stem_into(word, &mut out);
+    out
 }
 
 /// [`stem`] appended to `out`, from the cache without a `String` of its own when it is there.
 fn stem_into(word: &str, out: &mut String) {
+    // Every question has stop words, and alias names may: theirs are in a table of their own.
     if let Some(stem) = stop_word_stem(word) {
         out.push_str(stem);
         return;
