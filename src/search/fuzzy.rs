@@ -7,6 +7,12 @@
 //! then strsim's optimal
 //! string alignment distance (Damerau: a transposition is one typo) confirms each candidate.
 //! The budget follows the length of the word: 0 typos under 5 characters, 1 up to 8, 2 from 9.
+//!
+//! A small vocabulary also keeps its words by length. A word within `d` typos is at most `d`
+//! characters longer or shorter, so when the vocabulary has fewer words of those lengths than
+//! the lists hold ids (a long word, often a question's two words joined), those words are read
+//! instead, each kept only if it has one of the lists' trigrams: the same candidates, so the
+//! same neighbours, for a fraction of the reading.
 
 use std::cell::RefCell;
 
@@ -26,6 +32,20 @@ pub fn typo_budget(chars: usize) -> u8 {
 /// Candidates read per lookup at most: a bound on the work one word can cost.
 const MAX_CANDIDATES: usize = 20_000;
 
+/// A vocabulary of at most this many words is also kept by length ([`ByLength`]). No lookup
+/// of one reads more than [`MAX_CANDIDATES`], so reading a length window instead of the lists
+/// finds what the lists find.
+const BY_LENGTH_WORDS: usize = MAX_CANDIDATES;
+
+/// Reading one word of a length window costs about half what reading one id of a list does
+/// (no decoding, no marks).
+const WINDOW_COST: usize = 2;
+
+/// A length window of at most this many words is read without making the lists: a few
+/// instructions a word, where hashing a word's trigrams, finding each and sorting them costs
+/// a thousand or more.
+const DIRECT_WINDOW: usize = 128;
+
 /// Trigram postings of a vocabulary: sorted trigram keys, and for each its word ids, a
 /// compressed list ([`Lists`]).
 #[derive(Debug, Default)]
@@ -40,6 +60,46 @@ pub struct Trigrams {
     ids: Lists,
     /// Word id → [`letters`] of the word.
     letters: Vec<u64>,
+    /// A small vocabulary's words by length; empty for a large one.
+    by_length: ByLength,
+}
+
+/// Word ids in order of (length in characters, id), and where each length begins.
+#[derive(Debug, Default)]
+struct ByLength {
+    ids: Vec<u32>,
+    /// Length → where its ids begin in `ids` (one more entry than lengths: the end).
+    starts: Vec<u32>,
+}
+
+impl ByLength {
+    fn build(lengths: &[usize]) -> ByLength {
+        if lengths.len() > BY_LENGTH_WORDS {
+            return ByLength::default();
+        }
+        let longest = lengths.iter().copied().max().unwrap_or(0);
+        let mut starts = vec![0u32; longest + 2];
+        for &n in lengths {
+            starts[n + 1] += 1;
+        }
+        for n in 1..starts.len() {
+            starts[n] += starts[n - 1];
+        }
+        let mut next = starts.clone();
+        let mut ids = vec![0u32; lengths.len()];
+        for (id, &n) in lengths.iter().enumerate() {
+            ids[next[n] as usize] = id as u32;
+            next[n] += 1;
+        }
+        ByLength { ids, starts }
+    }
+
+    /// The ids of the words of `length - max` to `length + max` characters, if kept.
+    fn window(&self, length: usize, max: usize) -> Option<&[u32]> {
+        let last = self.starts.len().checked_sub(1)?;
+        let at = |n: usize| self.starts[n.min(last)] as usize;
+        Some(&self.ids[at(length.saturating_sub(max))..at(length + max + 1)])
+    }
 }
 
 /// The set of characters of a word as 64 bits (letters and digits one bit each, any other
@@ -92,6 +152,12 @@ impl Trigrams {
     /// Indexes words by their trigrams; a word's id is its position in `words`.
     pub fn build<'a>(words: impl IndexedParallelIterator<Item = &'a str> + Clone) -> Trigrams {
         let letters: Vec<u64> = words.clone().map(letters).collect();
+        let by_length = if letters.len() <= BY_LENGTH_WORDS {
+            let lengths: Vec<usize> = words.clone().map(|w| w.chars().count()).collect();
+            ByLength::build(&lengths)
+        } else {
+            ByLength::default()
+        };
         // Count, then fill: the ids are allocated once, at their exact size (grams are computed
         // twice rather than held for every word).
         let mut counts: rustc_hash::FxHashMap<u32, u32> = words
@@ -140,6 +206,7 @@ impl Trigrams {
             shift,
             ids,
             letters,
+            by_length,
         }
     }
 
@@ -157,6 +224,7 @@ impl Trigrams {
             + self.buckets.capacity() * 4
             + self.ids.memory_bytes()
             + self.letters.capacity() * 8
+            + (self.by_length.ids.capacity() + self.by_length.starts.capacity()) * 4
     }
 
     /// Vocabulary words within `max` typos of `word` (the word itself excluded), with their id
@@ -165,19 +233,29 @@ impl Trigrams {
         if max == 0 || word.is_empty() {
             return Vec::new();
         }
-        // A trigram no word has is an empty list: the shortest. Lists are sorted by length
-        // from their headers, ties by trigram (the order of a stable sort of the sorted
-        // grams), and only the ones read are opened.
-        let mut lists: Vec<(usize, u32, Option<usize>)> = windows(word)
-            .iter()
-            .map(|&g| {
-                let key = self.key(g);
-                (key.map_or(0, |k| self.ids.list_len(k)), g, key)
-            })
-            .collect();
-        lists.sort_unstable_by_key(|&(len, g, _)| (len, g));
-        lists.dedup_by_key(|&mut (_, g, _)| g);
-        lists.truncate(4 * max as usize + 1);
+        let length = word.chars().count();
+        let window = self.by_length.window(length, max as usize);
+        // Few words of the lengths it takes (a long word): read them, not the lists.
+        if let Some(window) = window.filter(|w| w.len() <= DIRECT_WINDOW) {
+            return self.scan(words, word, max, limit, window, None);
+        }
+        let lists = self.lists(word, max);
+        let listed: usize = lists.iter().map(|&(len, _, _)| len).sum();
+        if let Some(window) = window.filter(|w| w.len() * WINDOW_COST < listed) {
+            return self.scan(words, word, max, limit, window, Some(&lists));
+        }
+        self.read_lists(words, word, max, limit, &lists)
+    }
+
+    /// [`neighbours`](Trigrams::neighbours) from the candidates of the [`lists`](Trigrams::lists).
+    fn read_lists(
+        &self,
+        words: &Words,
+        word: &str,
+        max: u8,
+        limit: usize,
+        lists: &[(usize, u32, Option<usize>)],
+    ) -> Vec<(u32, u8)> {
         let length = word.chars().count();
         let set = letters(word);
         let counts = Histogram::of(word);
@@ -193,7 +271,7 @@ impl Trigrams {
                 *stamp = 1;
             }
             let mut read = 0;
-            'lists: for &(len, _, key) in &lists {
+            'lists: for &(len, _, key) in lists {
                 let Some(key) = key else { continue };
                 let list = self.ids.get(key);
                 debug_assert_eq!(list.len(), len);
@@ -221,11 +299,7 @@ impl Trigrams {
                     {
                         continue;
                     }
-                    let d = if max == 1 {
-                        within_one(word, candidate).map_or(2, usize::from)
-                    } else {
-                        osa_distance(word, candidate)
-                    };
+                    let d = distance(word, candidate, max);
                     if d > 0 && d <= max as usize {
                         found.push((id, d as u8));
                     }
@@ -235,6 +309,74 @@ impl Trigrams {
         found.sort_by_key(|&(id, d)| (d, id));
         found.truncate(limit);
         found
+    }
+
+    /// The lists a lookup reads: the `4 max + 1` shortest of the word's trigrams (fewer for a
+    /// short word), as (length, trigram, key). A trigram no word has is an empty list: the
+    /// shortest. Lists are sorted by length from their headers, ties by trigram (the order of
+    /// a stable sort of the sorted grams), and only the ones read are opened.
+    fn lists(&self, word: &str, max: u8) -> Vec<(usize, u32, Option<usize>)> {
+        let mut lists: Vec<(usize, u32, Option<usize>)> = windows(word)
+            .iter()
+            .map(|&g| {
+                let key = self.key(g);
+                (key.map_or(0, |k| self.ids.list_len(k)), g, key)
+            })
+            .collect();
+        lists.sort_unstable_by_key(|&(len, g, _)| (len, g));
+        lists.dedup_by_key(|&mut (_, g, _)| g);
+        lists.truncate(4 * max as usize + 1);
+        lists
+    }
+
+    /// [`neighbours`](Trigrams::neighbours) from the words of a length `window` (every word
+    /// within `max` typos of `word` is in it): the words the same tests keep, among those with
+    /// a trigram of the [`lists`](Trigrams::lists), which are made only if a word passes them.
+    fn scan(
+        &self,
+        words: &Words,
+        word: &str,
+        max: u8,
+        limit: usize,
+        window: &[u32],
+        lists: Option<&[(usize, u32, Option<usize>)]>,
+    ) -> Vec<(u32, u8)> {
+        let set = letters(word);
+        let mut counts = None;
+        let mut grams: Option<Vec<u32>> = lists.map(|l| l.iter().map(|&(_, g, _)| g).collect());
+        let mut found: Vec<(u32, u8)> = Vec::new();
+        for &id in window {
+            if more_bits_than(self.letters[id as usize] ^ set, 2 * max as u32) {
+                continue;
+            }
+            let candidate = &words[id as usize];
+            let counts = counts.get_or_insert_with(|| Histogram::of(word));
+            if counts.distance(candidate) > 2 * max as u32 {
+                continue;
+            }
+            let d = distance(word, candidate, max);
+            if d == 0 || d > max as usize {
+                continue;
+            }
+            let grams =
+                grams.get_or_insert_with(|| self.lists(word, max).iter().map(|l| l.1).collect());
+            if windows(candidate).iter().any(|g| grams.contains(g)) {
+                found.push((id, d as u8));
+            }
+        }
+        found.sort_by_key(|&(id, d)| (d, id));
+        found.truncate(limit);
+        found
+    }
+}
+
+/// The typos between two words, exact up to `max`: one pass for a budget of one, where any
+/// larger distance reads 2.
+fn distance(word: &str, candidate: &str, max: u8) -> usize {
+    if max == 1 {
+        within_one(word, candidate).map_or(2, usize::from)
+    } else {
+        osa_distance(word, candidate)
     }
 }
 
@@ -638,6 +780,60 @@ mod tests {
             assert!(Histogram::of(WORD).distance(&typo) <= 2, "{typo}");
         }
         assert_eq!(Histogram::of("abc").distance("xyz"), 6);
+    }
+
+    /// Reading a length window finds what reading the lists finds, for every word of the
+    /// bundled corpus's vocabulary, each with one and two typos, at both budgets.
+    #[test]
+    fn length_windows_find_what_the_lists_find() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = crate::corpus::load_dir(dir, &crate::corpus::LoadOptions::default());
+        let index = crate::search::Index::build(&corpus, crate::search::Aliases::default());
+        let (words, trigrams) = (&index.words, &index.trigrams);
+        assert!(
+            !trigrams.by_length.ids.is_empty(),
+            "a small vocabulary is kept by length"
+        );
+        let mut checked = 0;
+        for id in 0..words.len() {
+            let word = &words[id];
+            let mut typos = vec![word.to_string()];
+            if let Some((at, c)) = word.char_indices().nth(1) {
+                typos.push(format!("{}{}", &word[..at], &word[at + c.len_utf8()..]));
+                typos.push(format!("{}q{}x", &word[..at], &word[at..]));
+            }
+            for typo in &typos {
+                for max in [1, 2] {
+                    let lists = trigrams.lists(typo, max);
+                    let all = trigrams.by_length.window(typo.chars().count(), max.into());
+                    let all = all.expect("kept by length");
+                    let expected = trigrams.read_lists(words, typo, max, 8, &lists);
+                    assert_eq!(
+                        trigrams.scan(words, typo, max, 8, all, None),
+                        expected,
+                        "{typo}"
+                    );
+                    assert_eq!(
+                        trigrams.scan(words, typo, max, 8, all, Some(&lists)),
+                        expected,
+                        "{typo}"
+                    );
+                    assert_eq!(trigrams.neighbours(words, typo, max, 8), expected, "{typo}");
+                    checked += usize::from(!expected.is_empty());
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked} lookups found a neighbour");
+    }
+
+    #[test]
+    fn by_length_windows_hold_the_words_of_their_lengths() {
+        let by = ByLength::build(&[3, 1, 3, 5, 2]);
+        assert_eq!(by.window(3, 0), Some(&[0, 2][..]));
+        assert_eq!(by.window(2, 1), Some(&[1, 4, 0, 2][..]));
+        assert_eq!(by.window(9, 3), Some(&[][..]));
+        assert_eq!(by.window(0, 9), Some(&[1, 4, 0, 2, 3][..]));
+        assert_eq!(ByLength::default().window(3, 1), None);
     }
 
     #[test]
