@@ -1,27 +1,56 @@
 //! Every indexed passage's entries (word ids with their answer flags, and alias entries), in
-//! order, compressed: each distinct entry is ranked by how often it occurs, and each rank is
-//! written as a LEB128 varint. The 128 most frequent entries take one byte, the next 16,256
-//! two, so a passage costs under two bytes a word instead of four. Decoding a passage is a
-//! loop over its bytes and one table lookup a word.
+//! order. A large index compresses them: each distinct entry is ranked by how often it occurs,
+//! and each rank is written as a LEB128 varint. The 128 most frequent entries take one byte,
+//! the next 16,256 two, so a passage costs under two bytes a word instead of four. Decoding a
+//! passage is a loop over its bytes and one table lookup a word. A small index, where four
+//! bytes a word are a few KiB, keeps them plain: reading a passage is a copy.
 
 use rustc_hash::FxHashMap;
+
+/// An index of at most this many entries keeps them plain (4 MiB).
+const PLAIN_ENTRIES: usize = 1 << 20;
 
 /// Passages' entries, back to back.
 #[derive(Default)]
 pub(super) struct Sequences {
-    /// Every passage's ranks, varint-coded.
-    bytes: Vec<u8>,
-    /// Passage → where its bytes start (one more than passages: the next start ends them).
+    /// Passage → where its entries (plain) or its bytes (ranked) start (one more than
+    /// passages: the next start ends them).
     starts: Vec<u32>,
-    /// Rank → entry.
-    entries: Vec<u32>,
+    stored: Stored,
+}
+
+enum Stored {
+    /// The entries themselves.
+    Plain(Vec<u32>),
+    /// Every passage's ranks, varint-coded, and rank → entry.
+    Ranked { bytes: Vec<u8>, entries: Vec<u32> },
+}
+
+impl Default for Stored {
+    fn default() -> Stored {
+        Stored::Plain(Vec::new())
+    }
 }
 
 impl Sequences {
-    /// Compresses passages given as entries back to back, `ends[p]` ending passage `p`. The
-    /// entries are replaced by their ranks in place, so the only other buffer is the output,
-    /// allocated at its exact size.
-    pub(super) fn build(mut entries: Vec<u32>, ends: &[u32]) -> Sequences {
+    /// Stores passages given as entries back to back, `ends[p]` ending passage `p`. When
+    /// compressed, the entries are replaced by their ranks in place, so the only other buffer
+    /// is the output, allocated at its exact size.
+    pub(super) fn build(entries: Vec<u32>, ends: &[u32]) -> Sequences {
+        if entries.len() <= PLAIN_ENTRIES {
+            let mut starts = Vec::with_capacity(ends.len() + 1);
+            starts.push(0);
+            starts.extend_from_slice(ends);
+            return Sequences {
+                starts,
+                stored: Stored::Plain(entries),
+            };
+        }
+        Sequences::ranked(entries, ends)
+    }
+
+    /// [`build`](Sequences::build), compressed whatever the size.
+    fn ranked(mut entries: Vec<u32>, ends: &[u32]) -> Sequences {
         let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
         for &e in &entries {
             *counts.entry(e).or_default() += 1;
@@ -53,9 +82,11 @@ impl Sequences {
             starts.push(bytes.len() as u32);
         }
         Sequences {
-            bytes,
             starts,
-            entries: ranked.into_iter().map(|(e, _)| e).collect(),
+            stored: Stored::Ranked {
+                bytes,
+                entries: ranked.into_iter().map(|(e, _)| e).collect(),
+            },
         }
     }
 
@@ -72,14 +103,20 @@ impl Sequences {
         let (Some(&start), Some(&end)) = (self.starts.get(p), self.starts.get(p + 1)) else {
             return;
         };
-        let bytes = &self.bytes[start as usize..end as usize];
+        let (bytes, entries) = match &self.stored {
+            Stored::Plain(plain) => {
+                out.extend_from_slice(&plain[start as usize..end as usize]);
+                return;
+            }
+            Stored::Ranked { bytes, entries } => (&bytes[start as usize..end as usize], entries),
+        };
         out.reserve(bytes.len());
         let mut value = 0u32;
         let mut shift = 0;
         for &b in bytes {
             value |= u32::from(b & 0x7f) << shift;
             if b & 0x80 == 0 {
-                out.push(self.entries[value as usize]);
+                out.push(entries[value as usize]);
                 value = 0;
                 shift = 0;
             } else {
@@ -90,7 +127,11 @@ impl Sequences {
 
     /// Heap bytes.
     pub(super) fn memory_bytes(&self) -> usize {
-        self.bytes.capacity() + (self.starts.capacity() + self.entries.capacity()) * 4
+        self.starts.capacity() * 4
+            + match &self.stored {
+                Stored::Plain(plain) => plain.capacity() * 4,
+                Stored::Ranked { bytes, entries } => bytes.capacity() + entries.capacity() * 4,
+            }
     }
 }
 
@@ -124,17 +165,28 @@ mod tests {
                 *end += p.len() as u32;
                 Some(*end)
             }).collect();
-            let sequences = Sequences::build(flat, &ends);
-            prop_assert_eq!(sequences.bytes.len(), sequences.bytes.capacity());
-            prop_assert_eq!(sequences.len(), passages.len());
-            let mut out = Vec::new();
-            for (p, want) in passages.iter().enumerate() {
-                sequences.decode_into(p as u32, &mut out);
-                prop_assert_eq!(&out, want);
+            for sequences in [Sequences::build(flat.clone(), &ends), Sequences::ranked(flat, &ends)] {
+                if let Stored::Ranked { bytes, .. } = &sequences.stored {
+                    prop_assert_eq!(bytes.len(), bytes.capacity());
+                }
+                prop_assert_eq!(sequences.len(), passages.len());
+                let mut out = Vec::new();
+                for (p, want) in passages.iter().enumerate() {
+                    sequences.decode_into(p as u32, &mut out);
+                    prop_assert_eq!(&out, want);
+                }
+                sequences.decode_into(passages.len() as u32, &mut out);
+                prop_assert!(out.is_empty());
             }
-            sequences.decode_into(passages.len() as u32, &mut out);
-            prop_assert!(out.is_empty());
         }
+    }
+
+    #[test]
+    fn a_small_index_keeps_its_entries_plain_and_a_large_one_ranked() {
+        let plain = Sequences::build(vec![1, 2, 3], &[1, 3]);
+        assert!(matches!(plain.stored, Stored::Plain(_)));
+        let large = Sequences::build(vec![5; PLAIN_ENTRIES + 1], &[PLAIN_ENTRIES as u32 + 1]);
+        assert!(matches!(large.stored, Stored::Ranked { .. }));
     }
 
     #[test]
@@ -142,8 +194,11 @@ mod tests {
         let mut flat = vec![7u32; 1000];
         flat.extend(0..200u32);
         let end = flat.len() as u32;
-        let sequences = Sequences::build(flat, &[end]);
+        let sequences = Sequences::ranked(flat, &[end]);
+        let Stored::Ranked { bytes, .. } = &sequences.stored else {
+            panic!("ranked");
+        };
         // 7 occurs 1,001 times: rank 0, one byte; ranks up to 127 one byte, the rest two.
-        assert_eq!(sequences.bytes.len(), 1000 + 1 + 127 + (200 - 128) * 2);
+        assert_eq!(bytes.len(), 1000 + 1 + 127 + (200 - 128) * 2);
     }
 }
