@@ -95,7 +95,14 @@ pub struct Index {
     pub(super) title_terms: Vec<Vec<u32>>,
     /// Where each indexed passage's words stand in its text (small corpora only).
     pub(super) places: Places,
+    /// Indexed passage → which kinds of likely answer its words hold ([`NAME_BIT`] and
+    /// [`NUMBER_BIT`], shifted down to [`ANSWER_KINDS_SHIFT`]); kept for an index of at most
+    /// [`DENSE_PASSAGES`](super::bm25::DENSE_PASSAGES) passages only.
+    answer_kinds: Vec<u8>,
 }
+
+/// Where [`Index::answer_kinds`] keeps the answer bits of an entry.
+const ANSWER_KINDS_SHIFT: u32 = 29;
 
 /// Marks an entry of a passage's sequence that is an alias group, not a word.
 pub(crate) const ALIAS_BIT: u32 = 1 << 31;
@@ -110,6 +117,9 @@ const GROUP_MASK: u32 = (1 << 24) - 1;
 /// An alias entry's bits from here hold how many of the word entries after it the name covers.
 const ALIAS_SPAN_SHIFT: u32 = 24;
 const ALIAS_SPAN_MAX: u32 = 31;
+// An alias entry's span stays below the answer bits, so an alias is never a likely answer.
+const _: () = assert!(ALIAS_SPAN_MAX << ALIAS_SPAN_SHIFT < NUMBER_BIT);
+const _: () = assert!(NUMBER_BIT >> ANSWER_KINDS_SHIFT == 1 && NAME_BIT >> ANSWER_KINDS_SHIFT == 2);
 
 /// The sequence entry of an alias name covering `span` word entries.
 fn alias_entry(group: u32, span: u32) -> u32 {
@@ -390,6 +400,20 @@ impl Index {
         }
         // Compressed before the other tables are built: the plain sequence is the largest
         // buffer of the build.
+        let answer_kinds: Vec<u8> = if starts.len() <= super::bm25::DENSE_PASSAGES + 1 {
+            // Alias entries have neither bit: their span ends below them.
+            starts
+                .windows(2)
+                .map(|w| {
+                    let all = sequence[w[0] as usize..w[1] as usize]
+                        .iter()
+                        .fold(0, |kinds, &e| kinds | e);
+                    ((all & (NAME_BIT | NUMBER_BIT)) >> ANSWER_KINDS_SHIFT) as u8
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let sequences = Sequences::build(sequence, &starts[1..]);
         drop(starts);
         steps.done("sequences compressed");
@@ -599,6 +623,7 @@ impl Index {
             sequences,
             title_terms,
             places,
+            answer_kinds,
         }
     }
 
@@ -646,7 +671,10 @@ impl Index {
                 "word and term tables",
                 vec(&self.word_term) + vec(&self.word_count) + vec(&self.max_tf_part),
             ),
-            ("indexed passages", vec(&self.passages) + vec(&self.lengths)),
+            (
+                "indexed passages",
+                vec(&self.passages) + vec(&self.lengths) + self.answer_kinds.capacity(),
+            ),
             (
                 "titles",
                 self.title_terms
@@ -691,6 +719,13 @@ impl Index {
         let mut out = Vec::new();
         self.sequences.decode_into(passage, &mut out);
         out
+    }
+
+    /// Whether an indexed passage has a word marked `bit` ([`NAME_BIT`] or [`NUMBER_BIT`]),
+    /// if the index keeps it (a small index does).
+    pub(super) fn has_answer_kind(&self, passage: u32, bit: u32) -> Option<bool> {
+        let kinds = u32::from(*self.answer_kinds.get(passage as usize)?);
+        Some(kinds << ANSWER_KINDS_SHIFT & bit != 0)
     }
 
     /// An indexed passage's sequence entries, into a buffer that is reused.
@@ -819,6 +854,32 @@ mod tests {
                 "{probe:?}"
             );
         }
+    }
+
+    /// A small index knows which passages hold a name or a number, as their entries tell; a
+    /// passage it does not hold has no answer kinds to tell.
+    #[test]
+    fn answer_kinds_are_the_entries_bits() {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        let mut told = [0, 0];
+        for p in 0..index.passage_count() as u32 {
+            let entries = index.entries(p);
+            for (n, bit) in [NAME_BIT, NUMBER_BIT].into_iter().enumerate() {
+                let has = entries.iter().any(|&e| e & ALIAS_BIT == 0 && e & bit != 0);
+                assert_eq!(index.has_answer_kind(p, bit), Some(has), "passage {p}");
+                told[n] += usize::from(!has);
+            }
+        }
+        assert!(
+            told.iter().all(|&n| n > 0),
+            "some passages lack each kind: {told:?}"
+        );
+        assert_eq!(
+            index.has_answer_kind(index.passage_count() as u32, NAME_BIT),
+            None
+        );
     }
 
     /// The stems kept for a small vocabulary are the stemmer's, word for word, and a word the

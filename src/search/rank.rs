@@ -328,6 +328,9 @@ struct Cover {
     title_bonus: f32,
     /// The passage is a heading or a caption.
     heading: bool,
+    /// The largest answer factor its words allow: [`NO_ANSWER_FACTOR`] when none is of the
+    /// kind the question asks for, which the index knows for a small corpus.
+    answer: f32,
 }
 
 fn cover(
@@ -362,11 +365,26 @@ fn cover(
             title_bonus += 0.1 * c.importance;
         }
     }
+    let answer = match answer_bit(query) {
+        0 => 1.0,
+        bit if index.has_answer_kind(passage, bit) == Some(false) => NO_ANSWER_FACTOR,
+        _ => ANSWER_FACTOR_ADJACENT,
+    };
     Cover {
         coverage: (covered / total).min(1.0),
         context_score,
         title_bonus,
         heading: source.heading(),
+        answer,
+    }
+}
+
+/// The entry bit of the kind of word the question asks for (0 when it asks for none).
+fn answer_bit(query: &Query) -> u32 {
+    match query.answer_type {
+        Some(AnswerType::Name) => NAME_BIT,
+        Some(AnswerType::Number) => NUMBER_BIT,
+        None => 0,
     }
 }
 
@@ -374,8 +392,6 @@ fn cover(
 struct Limits {
     /// The largest exact-spelling bonus: every concept's question word present.
     exact: f32,
-    /// The largest answer factor: a word of the kind asked for right next to a match.
-    answer: f32,
 }
 
 impl Limits {
@@ -386,11 +402,6 @@ impl Limits {
                 .iter()
                 .filter(|c| c.exact_word.is_some())
                 .fold(0.0, |sum, c| sum + 0.05 * c.importance),
-            answer: if query.answer_type.is_some() {
-                ANSWER_FACTOR_ADJACENT
-            } else {
-                1.0
-            },
         }
     }
 }
@@ -401,15 +412,16 @@ const BOUND_MARGIN: f32 = 1.001;
 
 /// The most [`rerank`] can score a candidate, from its BM25 score, the concepts it matched
 /// and its [`Cover`]: [`rerank`]'s formula with proximity 1 (0 when fewer than two concepts
-/// matched, as [`proximity`] has it), the exact bonus and the answer factor at their
-/// [`Limits`]. Each operation is monotone in its operands, so this is at least the final score.
+/// matched, as [`proximity`] has it), the exact bonus at its [`Limits`] and the answer factor
+/// at the largest the passage's words allow. Each operation is monotone in its operands, so
+/// this is at least the final score.
 fn bound(limits: &Limits, (bm25, mask): (f32, u32), cover: &Cover) -> f32 {
     let coverage = cover.coverage;
     let spread = if mask.count_ones() >= 2 { 1.3 } else { 1.0 };
     let mut score = (bm25 + cover.context_score) * (0.25 + 0.75 * coverage * coverage) * spread
         + limits.exact
         + cover.title_bonus;
-    score *= limits.answer;
+    score *= cover.answer;
     if cover.heading {
         score *= HEADING_FACTOR;
     }
@@ -449,11 +461,7 @@ fn rerank(
     let mut exact = 0.0;
     let mut exact_seen = 0u32;
     let mut in_name = false;
-    let wanted_bit = match query.answer_type {
-        Some(AnswerType::Name) => NAME_BIT,
-        Some(AnswerType::Number) => NUMBER_BIT,
-        None => 0,
-    };
+    let wanted_bit = answer_bit(query);
     for (pos, &entry) in words.iter().enumerate() {
         let (matched, spelled) = term_concepts.entry(index, entry);
         if let Some(cm) = matched {
