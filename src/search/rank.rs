@@ -483,15 +483,10 @@ fn rerank(
     }
     let proximity = proximity(positions, mask);
     // The kind of word the question asks for (a name, a number) standing next to what matched.
-    let answer_distance = candidates
-        .iter()
-        .flat_map(|&c| {
-            positions
-                .iter()
-                .filter(|&&(_, m)| m != 0)
-                .map(move |&(p, _)| p.abs_diff(c))
-        })
-        .min();
+    let answer_distance = nearest(
+        candidates,
+        positions.iter().filter(|&&(_, m)| m != 0).map(|&(p, _)| p),
+    );
     let mut score = (bm25 + cover.context_score)
         * (0.25 + 0.75 * coverage * coverage)
         * (1.0 + 0.3 * proximity)
@@ -601,6 +596,27 @@ fn proximity(positions: &[(u32, u32)], mask: u32) -> f32 {
         return 0.0;
     }
     (wanted - 1) as f32 / (best - 1).max(wanted - 1) as f32
+}
+
+/// The smallest distance between a position of `a` and one of `b`, both ascending: one walk
+/// of the two, each of `a` measured against the positions of `b` on either side of it.
+fn nearest(a: &[u32], b: impl Iterator<Item = u32>) -> Option<u32> {
+    let mut best: Option<u32> = None;
+    let mut a = a.iter().copied().peekable();
+    let mut before: Option<u32> = None;
+    for y in b {
+        // Every position of `a` up to `y` lies between `before` and `y`.
+        while let Some(x) = a.next_if(|&x| x <= y) {
+            let d = before.map_or(y - x, |p| (y - x).min(x.abs_diff(p)));
+            best = Some(best.map_or(d, |b| b.min(d)));
+        }
+        before = Some(y);
+    }
+    if let (Some(p), Some(x)) = (before, a.next()) {
+        // The rest of `a` lies past the last of `b`: the first of them is the nearest.
+        best = Some(best.map_or(x - p, |b| b.min(x - p)));
+    }
+    best
 }
 
 /// The set bits of a mask, lowest first.
@@ -756,6 +772,18 @@ mod tests {
             defined |= !query.definitions.is_empty();
         }
         assert!(found_any && defined);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nearest_is_the_smallest_distance_of_any_pair(
+            a in proptest::collection::btree_set(0u32..200, 0..20),
+            b in proptest::collection::btree_set(0u32..200, 0..20),
+        ) {
+            let (a, b): (Vec<u32>, Vec<u32>) = (a.into_iter().collect(), b.into_iter().collect());
+            let every = a.iter().flat_map(|&x| b.iter().map(move |&y| x.abs_diff(y))).min();
+            proptest::prop_assert_eq!(nearest(&a, b.iter().copied()), every);
+        }
     }
 
     #[test]
