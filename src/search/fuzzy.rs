@@ -9,10 +9,10 @@
 //! The budget follows the length of the word: 0 typos under 5 characters, 1 up to 8, 2 from 9.
 //!
 //! A small vocabulary also keeps its words by length. A word within `d` typos is at most `d`
-//! characters longer or shorter, so when the vocabulary has fewer words of those lengths than
-//! the lists hold ids (a long word, often a question's two words joined), those words are read
-//! instead, each kept only if it has one of the lists' trigrams: the same candidates, so the
-//! same neighbours, for a fraction of the reading.
+//! characters longer or shorter, so when the vocabulary has few words of those lengths (a long
+//! word, often a question's two words joined), or fewer than half as many as the lists hold
+//! ids, those words are read instead, each kept only if it has one of the lists' trigrams: the
+//! same candidates, so the same neighbours, for a fraction of the reading.
 
 use std::cell::RefCell;
 
