@@ -86,6 +86,17 @@ impl Snapshot {
         crate::search::answer(&self.corpus, &self.index, question, options)
     }
 
+    /// A question's parse and its candidates' evidence before any weight (for tuning).
+    pub fn read(
+        &self,
+        question: &str,
+    ) -> (
+        crate::search::query::Query,
+        crate::search::evidence::Evidence,
+    ) {
+        crate::search::read(&self.corpus, &self.index, question)
+    }
+
     /// How a question is understood and ranked: concepts, alternatives, top candidates.
     pub fn explain(&self, question: &str) -> String {
         crate::search::explain(&self.corpus, &self.index, question)

@@ -33,8 +33,26 @@ enum Command {
     Sources(SourcesArgs),
     /// Load the corpus as the bot would and report every problem.
     Check(CorpusArgs),
+    /// Score the engine on a question file (the scorer's JSON lines format): hit@1, hit@3,
+    /// passage hits, declines, per kind.
+    Eval(EvalArgs),
     /// Run the Discord bot (configured from the environment and .env).
     Serve,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    #[command(flatten)]
+    corpus: CorpusArgs,
+    /// Print every question that missed: not quoted at rank 1, or not declined.
+    #[arg(long)]
+    misses: bool,
+    /// Print the figures as one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// The questions, one JSON object per line: {"question", "answerable", "sources",
+    /// "answers", "kind", "id"}.
+    questions: PathBuf,
 }
 
 #[derive(Args)]
@@ -91,8 +109,40 @@ fn try_main() -> anyhow::Result<ExitCode> {
         Command::Ask(args) => ask(args),
         Command::Sources(args) => sources(args),
         Command::Check(args) => check(args),
+        Command::Eval(args) => eval(args),
         Command::Serve => serve(),
     }
+}
+
+fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let cases = citebot::eval::read_cases(&args.questions)?;
+    let snapshot = load_serving(&args.corpus)?;
+    let report = citebot::eval::evaluate(&snapshot, &cases, Some(&args.corpus.corpus));
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        if !args.misses {
+            if let Some(object) = value.as_object_mut() {
+                object.remove("misses");
+            }
+        }
+        writeln!(stdout, "{value}")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.misses {
+        for miss in &report.misses {
+            let rank = miss.rank.map_or("none".to_string(), |k| k.to_string());
+            let top = miss.top.as_deref().unwrap_or("declined");
+            writeln!(
+                stdout,
+                "miss {} [{}] {:?}: rank {rank}; top {top}",
+                miss.id, miss.kind, miss.question
+            )?;
+        }
+    }
+    write!(stdout, "{}", report.table())?;
+    writeln!(stdout, "{}", report.summary())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn load(args: &CorpusArgs) -> Snapshot {

@@ -180,3 +180,65 @@ fn corpus_dir_comes_from_the_environment_when_not_given() {
         .unwrap();
     assert!(out.status.success());
 }
+
+/// `citebot eval` prints the scorer's figures: the same last line as `score.py` (without its
+/// wall-clock time) on both development sets.
+#[test]
+fn eval_agrees_with_the_scorer_on_both_dev_sets() {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval");
+    if !shared.join("score.py").is_file() {
+        println!("skipped: {} is absent (CI always has it)", shared.display());
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_citebot");
+    let squad = shared.join("squad-dev");
+    let sets = [
+        (shared.join("dev.jsonl"), std::path::PathBuf::from("corpus")),
+        (squad.join("questions.jsonl"), squad.join("corpus")),
+    ];
+    for (questions, corpus) in sets {
+        let (questions, corpus) = (questions.to_str().unwrap(), corpus.to_str().unwrap());
+        let scored = Command::new("python3")
+            .args([shared.join("score.py").to_str().unwrap(), questions])
+            .args(["--corpus", corpus, "--quiet", "--", bin, "ask", "--json"])
+            .args(["--corpus", corpus])
+            .env_remove("CORPUS_DIR")
+            .output()
+            .expect("python3 runs the scorer");
+        assert!(
+            scored.status.success(),
+            "{}",
+            String::from_utf8_lossy(&scored.stderr)
+        );
+        let scored = String::from_utf8(scored.stdout).unwrap();
+        let expected = scored.lines().last().unwrap();
+        let expected = expected.rsplit_once(" wall_s=").unwrap().0;
+        let ours = citebot(&["eval", "--corpus", corpus, questions]);
+        assert!(
+            ours.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ours.stderr)
+        );
+        let ours = String::from_utf8(ours.stdout).unwrap();
+        assert_eq!(ours.lines().last().unwrap(), expected, "{questions}");
+        // The table per kind too.
+        let table: Vec<&str> = scored.lines().filter(|l| !l.starts_with("hit@1")).collect();
+        let our_table: Vec<&str> = ours.lines().filter(|l| !l.starts_with("hit@1")).collect();
+        assert_eq!(our_table, table, "{questions}");
+    }
+}
+
+#[test]
+fn eval_explains_a_broken_question_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("q.jsonl");
+    std::fs::write(
+        &path,
+        "{\"question\": \"who?\", \"answerable\": true}\nnot json\n",
+    )
+    .unwrap();
+    let out = citebot(&["eval", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("q.jsonl:2"), "{err}");
+}

@@ -240,6 +240,69 @@ fn word_window(
     (start, end)
 }
 
+/// The excerpt `text[start..end]`, trimmed, with `…` where it cuts the text and the `matches`
+/// inside it highlighted.
+pub fn build_range(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Excerpt {
+    build(text, start, end, matches)
+}
+
+/// The end of the last whole word of `text[start..end]` within [`MAX_CHARS`] characters of
+/// `start` (`end` when the whole range fits).
+pub fn word_end_within(text: &str, start: usize, end: usize) -> usize {
+    let slice = &text[start..end];
+    let Some((limit, _)) = slice.char_indices().nth(MAX_CHARS) else {
+        return end;
+    };
+    // Cut at the last space before the limit; a single word longer than that is cut inside.
+    if slice[limit..].starts_with(char::is_whitespace) {
+        return start + slice[..limit].trim_end().len();
+    }
+    match slice[..limit].rfind(char::is_whitespace) {
+        Some(space) if space > 0 => start + slice[..space].trim_end().len(),
+        _ => start + limit,
+    }
+}
+
+/// The end of the last whole word of `text[end..limit]` that keeps it within `room` characters
+/// (counting the space that joins it): `end` when no word fits.
+pub fn word_end_after(text: &str, end: usize, limit: usize, room: usize) -> usize {
+    let slice = &text[end..limit];
+    let mut best = end;
+    for (count, (i, c)) in slice.char_indices().enumerate() {
+        if count >= room {
+            break;
+        }
+        let next = i + c.len_utf8();
+        let at_word_end =
+            !c.is_whitespace() && slice[next..].chars().next().is_none_or(char::is_whitespace);
+        if at_word_end {
+            best = end + next;
+        }
+    }
+    best
+}
+
+/// The start of the first whole word of `text[limit..start]` that keeps the text from it to
+/// `start` within `room` characters: `start` when no word fits.
+pub fn word_start_before(text: &str, limit: usize, start: usize, room: usize) -> usize {
+    let slice = &text[limit..start];
+    let mut best = start;
+    for (count, (i, c)) in slice.char_indices().rev().enumerate() {
+        if count >= room {
+            break;
+        }
+        let at_word_start = !c.is_whitespace()
+            && slice[..i]
+                .chars()
+                .next_back()
+                .is_none_or(char::is_whitespace);
+        if at_word_start {
+            best = limit + i;
+        }
+    }
+    best
+}
+
 fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Excerpt {
     let slice = &text[start..end];
     let lead_trim = slice.len() - slice.trim_start().len();

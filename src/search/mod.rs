@@ -10,7 +10,9 @@
 
 pub mod aliases;
 pub mod bm25;
+pub mod evidence;
 pub mod excerpt;
+pub mod fitted;
 pub mod fuzzy;
 pub mod index;
 mod lists;
@@ -29,7 +31,6 @@ pub use index::Index;
 use crate::answer::{Answer, AskOptions, Citation, Quote, Status};
 use crate::corpus::Corpus;
 use query::Query;
-use rank::Hit;
 
 /// Questions longer than this many characters are cut.
 pub const MAX_QUESTION_CHARS: usize = 1000;
@@ -60,18 +61,19 @@ pub fn answer(corpus: &Corpus, index: &Index, question: &str, options: &AskOptio
         answer.elapsed_us = started.elapsed().as_micros() as u64;
         return answer;
     }
-    let query = Query::parse(index, question);
-    let (hits, decoded) = rank::rank_keeping_entries(corpus, index, &query);
-    if hits.is_empty() {
+    let (query, evidence) = read(corpus, index, question);
+    let decision = evidence::decide(&evidence, query.answer_type.is_some(), &fitted::WEIGHTS);
+    if decision.quoted.is_empty() {
         answer.suggestions = suggestions(corpus, index, &query);
     } else {
         answer.status = Status::Answered;
-        answer.total = hits.len();
-        answer.quotes = hits
+        answer.total = decision.quoted.len();
+        answer.quotes = decision
+            .quoted
             .iter()
             .skip(options.offset)
             .take(options.top)
-            .map(|hit| quote(corpus, index, &query, hit, decoded.get(hit.passage)))
+            .map(|&(i, score, window)| quote(corpus, &evidence.candidates[i], score, window))
             .collect();
     }
     answer.elapsed_us = started.elapsed().as_micros() as u64;
@@ -115,36 +117,38 @@ pub fn cut_question(question: &str) -> &str {
     }
 }
 
-/// Quotes a hit; `entries` are its passage's sequence entries when they were decoded already.
+/// A question's parse and its candidates' evidence, before any weight: what
+/// [`evidence::decide`] and the tuning example read.
+pub fn read(corpus: &Corpus, index: &Index, question: &str) -> (Query, evidence::Evidence) {
+    let query = Query::parse(index, cut_question(question.trim()));
+    let (hits, decoded) = rank::candidates(corpus, index, &query);
+    let evidence = evidence::gather(corpus, index, &query, (&hits, &decoded));
+    (query, evidence)
+}
+
+/// Quotes sentences `window` of a candidate paragraph.
 fn quote(
     corpus: &Corpus,
-    index: &Index,
-    query: &Query,
-    hit: &Hit,
-    entries: Option<&[u32]>,
+    candidate: &evidence::Candidate,
+    score: f32,
+    window: evidence::Window,
 ) -> Quote {
-    let id = index.passage_id(hit.passage);
-    let passage = &corpus.passages[id as usize];
-    let doc = &corpus.documents[passage.doc as usize];
-    let text = corpus.text_of(passage);
-    let decoded;
-    let entries = match entries {
-        Some(entries) => entries,
-        None => {
-            decoded = index.entries(hit.passage);
-            &decoded
-        }
-    };
-    let (matched, anchors) = matched_ranges(index, query, hit.mask, (hit.passage, entries), &text);
-    let excerpt = excerpt::crop(&text, &matched, &anchors);
+    let doc = &corpus.documents[candidate.doc as usize];
+    let excerpt = evidence::quote_text(candidate, window);
     let mut also_in: Vec<Citation> = Vec::new();
-    for &other in corpus.duplicates.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
+    let found = candidate.found;
+    for &other in corpus
+        .duplicates
+        .get(&found)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
         let p = &corpus.passages[other as usize];
         let c = Citation {
             source: corpus.documents[p.doc as usize].id.clone(),
             paragraph: p.paragraph,
         };
-        let own = c.source == doc.id && c.paragraph == passage.paragraph;
+        let own = c.source == doc.id && c.paragraph == candidate.paragraph;
         if !own && !also_in.contains(&c) {
             also_in.push(c);
         }
@@ -152,132 +156,12 @@ fn quote(
     Quote {
         source: doc.id.clone(),
         title: doc.title.clone(),
-        paragraph: passage.paragraph,
+        paragraph: candidate.paragraph,
         text: excerpt.text,
-        score: (hit.score * 1000.0).round() / 1000.0,
+        score: (score * 1000.0).round() / 1000.0,
         also_in,
         highlights: excerpt.highlights,
     }
-}
-
-/// A byte range `(start, end)`.
-type Range = (usize, usize);
-
-/// Byte ranges in `text` (indexed passage `passage`, of sequence entries `entries`) of the
-/// words that matched the concepts in `mask`, and of the words of the kind the question asks
-/// for that stand next to them (likely answers).
-///
-/// The index already holds the passage's words, in order, with their terms and answer flags;
-/// where each word stands is kept with the index for a small corpus ([`places`]), and otherwise
-/// the text is scanned for it (no strings, no stemming, no lookups); either only as far as the
-/// last word that matched (and the word after it, for a likely answer).
-fn matched_ranges(
-    index: &Index,
-    query: &Query,
-    mask: u32,
-    (passage, entries): (u32, &[u32]),
-    text: &str,
-) -> (Vec<Range>, Vec<Range>) {
-    let mut terms: Vec<u32> = query
-        .concepts
-        .iter()
-        .enumerate()
-        .filter(|(ci, _)| mask & (1 << ci) != 0)
-        .flat_map(|(_, c)| c.alternatives.iter().map(|&(t, _)| t))
-        .collect();
-    terms.sort_unstable();
-    let mut bloom = rank::Bloom::default();
-    for &t in &terms {
-        bloom.insert(t);
-    }
-    // Whether each entry matched, and the last word (counting word entries) whose place
-    // matters: one that matched, or the last word of a name that did.
-    let mut wanted: Vec<bool> = Vec::with_capacity(entries.len());
-    let mut last_needed: Option<usize> = None;
-    let mut count = 0;
-    for &entry in entries {
-        let term = index.entry_term(entry);
-        let want = bloom.may_contain(term) && terms.binary_search(&term).is_ok();
-        wanted.push(want);
-        if entry & index::ALIAS_BIT != 0 {
-            let span = index::alias_span(entry);
-            if want && span > 0 {
-                last_needed = last_needed.max(Some(count + span - 1));
-            }
-        } else {
-            if want {
-                last_needed = last_needed.max(Some(count));
-            }
-            count += 1;
-        }
-    }
-    let answer_bit = match query.answer_type {
-        Some(query::AnswerType::Name) => index::NAME_BIT,
-        Some(query::AnswerType::Number) => index::NUMBER_BIT,
-        None => 0,
-    };
-    // The index's entries for this passage are its non-stop tokens, alias entries between.
-    // Kept with the index for a small corpus; scanned for otherwise.
-    let mut kept = index.places.get(passage).map(<[u32]>::iter);
-    let mut scanned = match kept {
-        Some(_) => None,
-        None => Some(text::SpanIter::new(text).filter(|s| !s.stop)),
-    };
-    let mut next_span = || match (&mut kept, &mut scanned) {
-        (Some(kept), _) => kept.next().map(|&place| places::span(place)),
-        (None, Some(scanned)) => scanned.next(),
-        (None, None) => None,
-    };
-    let mut words: Vec<(text::Span, u32, bool)> = Vec::with_capacity(entries.len());
-    let mut ranges: Vec<Range> = Vec::new();
-    let mut names: Vec<(usize, u32)> = Vec::new();
-    // A word not joined from parts seen past the last needed one: a likely answer's neighbour.
-    let mut plain_after = false;
-    for (&entry, &want) in entries.iter().zip(&wanted) {
-        let past = last_needed.is_none_or(|last| words.len() > last);
-        if past && (answer_bit == 0 || plain_after) {
-            break;
-        }
-        if entry & index::ALIAS_BIT != 0 {
-            if want {
-                names.push((words.len(), entry));
-            }
-        } else if let Some(span) = next_span() {
-            if want {
-                ranges.push((span.start, span.end));
-            }
-            plain_after |= past && !span.joined;
-            words.push((span, entry, want));
-        }
-    }
-    for (first, entry) in names {
-        let covered =
-            &words[first.min(words.len())..(first + index::alias_span(entry)).min(words.len())];
-        if let (Some(start), Some(end)) = (
-            covered.first().map(|(s, _, _)| s.start),
-            covered.iter().map(|(s, _, _)| s.end).max(),
-        ) {
-            ranges.push((start, end));
-        }
-    }
-    let mut anchors = Vec::new();
-    if answer_bit != 0 {
-        // The words not joined from parts, each with whether the one before it matched.
-        let mut plain = words.iter().filter(|(s, _, _)| !s.joined).peekable();
-        let mut after_match = false;
-        while let Some((span, entry, want)) = plain.next() {
-            // The cheap tests first: few words are of the kind asked for.
-            let next_to_match = after_match || plain.peek().is_some_and(|w| w.2);
-            after_match = *want;
-            if entry & answer_bit == 0 || !next_to_match {
-                continue;
-            }
-            if !ranges.iter().any(|r| r.0 <= span.start && span.end <= r.1) {
-                anchors.push((span.start, span.end));
-            }
-        }
-    }
-    (ranges, anchors)
 }
 
 /// "Did you mean" words for the question's unknown words, then the closest source titles.

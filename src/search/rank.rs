@@ -116,6 +116,13 @@ fn cut(mut hits: Vec<Hit>) -> Vec<Hit> {
     hits
 }
 
+/// The re-ranked candidates that could pass [`rank`]'s cut-offs on ranking's score alone, best
+/// first, before abstention: what [`super::evidence`] reads.
+/// The sequence entries re-ranking decoded come with them: quoting need not decode them again.
+pub(super) fn candidates(corpus: &Corpus, index: &Index, query: &Query) -> (Vec<Hit>, Decoded) {
+    rerank_candidates(corpus, index, query, true)
+}
+
 /// Every re-ranked candidate, best first, before abstention and cut-offs.
 pub fn rank_all(corpus: &Corpus, index: &Index, query: &Query) -> Vec<Hit> {
     rerank_candidates(corpus, index, query, false).0

@@ -1,0 +1,514 @@
+//! Fits every weight of the engine's last stage ([`citebot::search::evidence`]) over the
+//! development sets, prints the figures it reaches, and with `--write` writes them to
+//! `src/search/fitted.rs`.
+//!
+//! ```sh
+//! cargo run --release --example tune                 # fit, print, keep the file as it is
+//! cargo run --release --example tune -- --write      # fit and write src/search/fitted.rs
+//! cargo run --release --example tune -- --check      # only print the figures of fitted.rs
+//! ```
+//!
+//! Sets (questions and the corpus they are asked of), from `../shared/eval/`:
+//! - `squad-dev/questions.jsonl` on `squad-dev/corpus` (SQuAD v1.1 dev, one half: 4,882
+//!   answerable questions on 20 articles and 240 about 4 articles not loaded);
+//! - `dev.jsonl` on the bundled `corpus/` (25 news questions).
+//!
+//! The search is coordinate ascent from the weights in `fitted.rs`: each weight in turn is
+//! moved by a step in both directions and kept where the objective is best, the step halving
+//! after each round. The objective is hit@1 on SQuAD, plus smaller shares of hit@3 and of the
+//! paragraph hit, minus declined answerable questions, plus declined off-corpus questions, with
+//! the news set counted beside it (its hit@1, hit@3 and declines); every candidate's evidence
+//! is read once, so a round costs only the cheap last stage.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use citebot::eval::{fold, read_cases, Case};
+use citebot::search::evidence::{self, Evidence, Weights};
+use citebot::search::fitted;
+use citebot::{LoadOptions, Snapshot};
+use rayon::prelude::*;
+
+/// One question, its evidence and its gold.
+struct Item {
+    evidence: Evidence,
+    has_type: bool,
+    answerable: bool,
+    /// Documents (by number) a quote must come from.
+    docs: Vec<u32>,
+    answers: Vec<String>,
+}
+
+struct Set {
+    name: &'static str,
+    items: Vec<Item>,
+    /// Counted this much in the objective.
+    weight: f64,
+}
+
+#[derive(Default, Debug, Clone, Copy)]
+struct Figures {
+    hit1: f64,
+    hit3: f64,
+    passage1: f64,
+    declined: f64,
+    declined_none: f64,
+}
+
+fn load(name: &'static str, questions: &Path, corpus: &Path, weight: f64) -> Result<Set, String> {
+    let cases: Vec<Case> = read_cases(questions).map_err(|e| e.to_string())?;
+    let snapshot = Snapshot::load(corpus, &LoadOptions::default());
+    if snapshot.is_empty() {
+        return Err(format!("{} holds no document", corpus.display()));
+    }
+    let ids: Vec<String> = snapshot.documents().iter().map(|d| d.id.clone()).collect();
+    let items = cases
+        .par_iter()
+        .map(|case| {
+            let (query, evidence) = snapshot.read(&case.question);
+            Item {
+                evidence,
+                has_type: query.answer_type.is_some(),
+                answerable: case.answerable,
+                docs: case
+                    .sources
+                    .iter()
+                    .filter_map(|s| ids.iter().position(|id| id == s).map(|d| d as u32))
+                    .collect(),
+                answers: case.answers.iter().map(|a| fold(a)).collect(),
+            }
+        })
+        .collect();
+    Ok(Set {
+        name,
+        items,
+        weight,
+    })
+}
+
+fn figures(set: &Set, w: &Weights) -> Figures {
+    let mut f = Figures::default();
+    let (mut n, mut none) = (0usize, 0usize);
+    for item in &set.items {
+        let d = evidence::decide(&item.evidence, item.has_type, w);
+        if !item.answerable {
+            none += 1;
+            f.declined_none += f64::from(u8::from(d.quoted.is_empty()));
+            continue;
+        }
+        n += 1;
+        if d.quoted.is_empty() {
+            f.declined += 1.0;
+            continue;
+        }
+        let holds = |&(i, _, window): &(usize, f32, evidence::Window), whole: bool| {
+            let c = &item.evidence.candidates[i];
+            if !item.docs.contains(&c.doc) {
+                return false;
+            }
+            let text = if whole {
+                fold(&c.text)
+            } else {
+                fold(&evidence::quote_text(c, window).text)
+            };
+            item.answers.iter().any(|a| text.contains(a.as_str()))
+        };
+        let first = holds(&d.quoted[0], false);
+        f.hit1 += f64::from(u8::from(first));
+        f.hit3 += f64::from(u8::from(
+            first || d.quoted.iter().take(3).skip(1).any(|q| holds(q, false)),
+        ));
+        f.passage1 += f64::from(u8::from(holds(&d.quoted[0], true)));
+    }
+    let n = n.max(1) as f64;
+    Figures {
+        hit1: f.hit1 / n,
+        hit3: f.hit3 / n,
+        passage1: f.passage1 / n,
+        declined: f.declined / n,
+        declined_none: if none == 0 {
+            1.0
+        } else {
+            f.declined_none / none as f64
+        },
+    }
+}
+
+fn objective(sets: &[Set], w: &Weights) -> f64 {
+    sets.par_iter()
+        .map(|set| {
+            let f = figures(set, w);
+            set.weight * (f.hit1 + 0.3 * f.hit3 + 0.2 * f.passage1)
+        })
+        .sum()
+}
+
+fn print(sets: &[Set], w: &Weights) {
+    for set in sets {
+        let f = figures(set, w);
+        println!(
+            "{:<6} hit@1={:.3} hit@3={:.3} passage_hit@1={:.3} declined_answerable={:.3} declined_unanswerable={:.3}",
+            set.name, f.hit1, f.hit3, f.passage1, f.declined, f.declined_none
+        );
+    }
+}
+
+/// The weights as one vector, and back.
+fn flat(w: &Weights) -> Vec<f32> {
+    let mut v = Vec::new();
+    v.extend_from_slice(&w.paragraph);
+    v.extend_from_slice(&w.sentence);
+    v.extend_from_slice(&w.neighbour);
+    v.extend_from_slice(&w.answers);
+    v
+}
+
+fn unflat(v: &[f32]) -> Weights {
+    let mut w = fitted::WEIGHTS.clone();
+    let (a, rest) = v.split_at(w.paragraph.len());
+    w.paragraph.copy_from_slice(a);
+    let (b, rest) = rest.split_at(w.sentence.len());
+    w.sentence.copy_from_slice(b);
+    let (c, d) = rest.split_at(w.neighbour.len());
+    w.neighbour.copy_from_slice(c);
+    w.answers.copy_from_slice(d);
+    w
+}
+
+fn names() -> Vec<String> {
+    let mut out = Vec::new();
+    out.extend(
+        evidence::PARAGRAPH_FEATURES
+            .iter()
+            .map(|n| format!("paragraph: {n}")),
+    );
+    out.extend(
+        evidence::SENTENCE_FEATURES
+            .iter()
+            .map(|n| format!("sentence: {n}")),
+    );
+    out.extend(
+        evidence::NEIGHBOUR_FEATURES
+            .iter()
+            .map(|n| format!("neighbour: {n}")),
+    );
+    out.extend(
+        evidence::ANSWER_FEATURES
+            .iter()
+            .map(|n| format!("answers: {n}")),
+    );
+    out
+}
+
+/// Phase one: the ranking and quoting weights, every question answered.
+fn fit(sets: &[Set], start: &Weights, rounds: usize) -> Weights {
+    let mut start = start.clone();
+    start.answers = always_answer();
+    let mut v = flat(&start);
+    let tunable = v.len() - start.answers.len();
+    let mut best = objective(sets, &unflat(&v));
+    let mut step = 0.5f32;
+    for round in 0..rounds {
+        let mut moved = false;
+        for i in 0..tunable {
+            let original = v[i];
+            let mut kept = original;
+            for delta in [-2.0, -1.0, -0.5, 0.5, 1.0, 2.0] {
+                v[i] = original + delta * step;
+                let score = objective(sets, &unflat(&v));
+                if score > best + 1e-9 {
+                    best = score;
+                    kept = v[i];
+                    moved = true;
+                }
+            }
+            v[i] = kept;
+        }
+        println!("round {round}: step {step:.4} objective {best:.5}");
+        if !moved {
+            step /= 2.0;
+        }
+    }
+    unflat(&v)
+}
+
+/// Answer weights that answer every question (a positive constant).
+fn always_answer() -> [f32; evidence::ANSWER_FEATURES.len()] {
+    let mut a = [0.0; evidence::ANSWER_FEATURES.len()];
+    a[a.len() - 1] = 1.0;
+    a
+}
+
+/// Phase two: whether the best candidate answers, as a logistic regression on its features
+/// (both classes weighed equally), then the constant set so that `budget` of SQuAD's
+/// answerable questions are declined: the operating point on the trade-off it prints.
+fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER_FEATURES.len()] {
+    let n_features = evidence::ANSWER_FEATURES.len();
+    let skip = evidence::PARAGRAPH_FEATURES.len();
+    let mut rows: Vec<(Vec<f64>, f64, bool)> = Vec::new();
+    for set in sets {
+        for item in &set.items {
+            if let Some(f) = evidence::best_answer_features(&item.evidence, item.has_type, w) {
+                let x: Vec<f64> = f[skip..].iter().map(|&v| f64::from(v)).collect();
+                rows.push((x, f64::from(u8::from(item.answerable)), set.name == "squad"));
+            }
+        }
+    }
+    // Standardized features (the constant last stays 1).
+    let n = rows.len() as f64;
+    let mut mean = vec![0.0; n_features];
+    let mut sd = vec![1.0; n_features];
+    for j in 0..n_features - 1 {
+        mean[j] = rows.iter().map(|r| r.0[j]).sum::<f64>() / n;
+        let var = rows.iter().map(|r| (r.0[j] - mean[j]).powi(2)).sum::<f64>() / n;
+        sd[j] = var.sqrt().max(1e-6);
+    }
+    let z = |x: &[f64]| -> Vec<f64> {
+        (0..n_features)
+            .map(|j| {
+                if j == n_features - 1 {
+                    1.0
+                } else {
+                    (x[j] - mean[j]) / sd[j]
+                }
+            })
+            .collect()
+    };
+    let zs: Vec<Vec<f64>> = rows.iter().map(|r| z(&r.0)).collect();
+    let positives = rows.iter().filter(|r| r.1 > 0.5).count() as f64;
+    let class_weight = |y: f64| {
+        if y > 0.5 {
+            n / (2.0 * positives)
+        } else {
+            n / (2.0 * (n - positives))
+        }
+    };
+    let mut beta = vec![0.0f64; n_features];
+    for _ in 0..3000 {
+        let mut grad = vec![0.0; n_features];
+        for (x, r) in zs.iter().zip(&rows) {
+            let p = 1.0 / (1.0 + (-x.iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>()).exp());
+            let g = (p - r.1) * class_weight(r.1);
+            for j in 0..n_features {
+                grad[j] += g * x[j];
+            }
+        }
+        for j in 0..n_features {
+            // A little L2 keeps correlated features apart.
+            beta[j] -= 0.5 * (grad[j] / n + 1e-3 * beta[j]);
+        }
+    }
+    // Back to raw features.
+    let mut a = vec![0.0f64; n_features];
+    let mut constant = beta[n_features - 1];
+    for j in 0..n_features - 1 {
+        a[j] = beta[j] / sd[j];
+        constant -= beta[j] * mean[j] / sd[j];
+    }
+    // The constant: decline `budget` of SQuAD's answerable questions.
+    let mut margins: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.2 && r.1 > 0.5)
+        .map(|r| r.0.iter().zip(&a).map(|(x, w)| x * w).sum::<f64>())
+        .collect();
+    margins.sort_by(f64::total_cmp);
+    let off_corpus: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.2 && r.1 < 0.5)
+        .map(|r| r.0.iter().zip(&a).map(|(x, w)| x * w).sum::<f64>())
+        .collect();
+    println!("trade-off on SQuAD (answerable declined → off-corpus declined):");
+    for share in [0.005, 0.01, 0.02, 0.03, 0.05, 0.08] {
+        let t = margins[((share * margins.len() as f64) as usize).min(margins.len() - 1)];
+        let declined = off_corpus.iter().filter(|&&m| m < t).count() as f64;
+        println!(
+            "  {share:.3} → {:.3}",
+            declined / off_corpus.len().max(1) as f64
+        );
+    }
+    let at = ((budget * margins.len() as f64) as usize).min(margins.len().saturating_sub(1));
+    let threshold = margins.get(at).copied().unwrap_or(0.0);
+    let _ = constant;
+    a[n_features - 1] = -threshold;
+    let mut out = [0.0f32; evidence::ANSWER_FEATURES.len()];
+    for (o, v) in out.iter_mut().zip(&a) {
+        *o = *v as f32;
+    }
+    out
+}
+
+fn source(w: &Weights, sets: &[Set]) -> String {
+    let list = |v: &[f32]| {
+        v.iter()
+            .map(|x| format!("{x:.4}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let fitted_on: Vec<String> = sets
+        .iter()
+        .map(|s| format!("{} ({} questions)", s.name, s.items.len()))
+        .collect();
+    format!(
+        "//! The weights of [`super::evidence::decide`], as fitted by `cargo run --release --example tune\n\
+         //! -- --write` (which writes this file) on {}; the README's \"Quality\" section\n\
+         //! gives the figures they reach.\n\
+         \n\
+         use super::evidence::Weights;\n\
+         \n\
+         /// The fitted weights.\n\
+         pub const WEIGHTS: Weights = Weights {{\n    paragraph: [{}],\n    sentence: [{}],\n    neighbour: [{}],\n    answers: [{}],\n}};\n",
+        fitted_on.join(" and "),
+        list(&w.paragraph),
+        list(&w.sentence),
+        list(&w.neighbour),
+        list(&w.answers),
+    )
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let write = args.iter().any(|a| a == "--write");
+    let check = args.iter().any(|a| a == "--check");
+    let rounds = args
+        .iter()
+        .position(|a| a == "--rounds")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(12);
+    let shared =
+        PathBuf::from(std::env::var("CITEBOT_SHARED").unwrap_or_else(|_| "../shared".into()));
+    let eval = shared.join("eval");
+    let sets = [
+        load(
+            "squad",
+            &eval.join("squad-dev/questions.jsonl"),
+            &eval.join("squad-dev/corpus"),
+            1.0,
+        ),
+        load("news", &eval.join("dev.jsonl"), Path::new("corpus"), 0.5),
+    ];
+    let sets: Vec<Set> = match sets.into_iter().collect::<Result<_, _>>() {
+        Ok(sets) => sets,
+        Err(e) => {
+            eprintln!("tune: {e} (the sets are read from {})", eval.display());
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(path) = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|i| args.get(i + 1))
+    {
+        let mut out = String::new();
+        for set in &sets {
+            for item in &set.items {
+                let Some(f) =
+                    evidence::best_answer_features(&item.evidence, item.has_type, &fitted::WEIGHTS)
+                else {
+                    continue;
+                };
+                let f: Vec<String> = f.iter().map(|x| x.to_string()).collect();
+                out.push_str(&format!(
+                    "{},{},{}\n",
+                    set.name,
+                    u8::from(item.answerable),
+                    f.join(",")
+                ));
+            }
+        }
+        std::fs::write(path, out).unwrap();
+        return ExitCode::SUCCESS;
+    }
+    if args.iter().any(|a| a == "--crops") {
+        crops(&sets[0], &fitted::WEIGHTS);
+        return ExitCode::SUCCESS;
+    }
+    println!("fitted.rs now:");
+    print(&sets, &fitted::WEIGHTS);
+    if check {
+        return ExitCode::SUCCESS;
+    }
+    let budget = args
+        .iter()
+        .position(|a| a == "--budget")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0.03);
+    let mut w = if rounds == 0 {
+        fitted::WEIGHTS.clone()
+    } else {
+        fit(&sets, &fitted::WEIGHTS, rounds)
+    };
+    w.answers = fit_answers(&sets, &w, budget);
+    println!("fitted:");
+    print(&sets, &w);
+    for (name, value) in names().iter().zip(flat(&w)) {
+        println!("  {name:<48} {value:>8.4}");
+    }
+    if write {
+        let path = Path::new("src/search/fitted.rs");
+        if let Err(e) = std::fs::write(path, source(&w, &sets)) {
+            eprintln!("tune: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("wrote {}", path.display());
+    }
+    ExitCode::SUCCESS
+}
+
+/// Where the answer stands when the paragraph holds it and the quote does not: the sentence
+/// that holds it, counted from the quote's (a histogram), and a few examples.
+fn crops(set: &Set, w: &Weights) {
+    use std::collections::BTreeMap;
+    let mut offsets: BTreeMap<i64, usize> = BTreeMap::new();
+    let mut shown = 0;
+    for item in set.items.iter().filter(|i| i.answerable) {
+        let d = evidence::decide(&item.evidence, item.has_type, w);
+        let Some(&(i, _, window)) = d.quoted.first() else {
+            continue;
+        };
+        let c = &item.evidence.candidates[i];
+        if !item.docs.contains(&c.doc) {
+            continue;
+        }
+        let quote = evidence::quote_text(c, window).text;
+        let folded = fold(&quote);
+        if item.answers.iter().any(|a| folded.contains(a.as_str())) {
+            continue;
+        }
+        let sentence = c.sentences.iter().position(|s| {
+            let t = fold(&c.text[s.start..s.end]);
+            item.answers.iter().any(|a| t.contains(a.as_str()))
+        });
+        let Some(at) = sentence else {
+            if item
+                .answers
+                .iter()
+                .any(|a| fold(&c.text).contains(a.as_str()))
+            {
+                *offsets.entry(999).or_default() += 1;
+            }
+            continue;
+        };
+        let off = if at < window.first {
+            at as i64 - window.first as i64
+        } else if at > window.last {
+            (at - window.last) as i64
+        } else {
+            0
+        };
+        *offsets.entry(off).or_default() += 1;
+        if shown < 25 && off.abs() <= 1 {
+            shown += 1;
+            println!(
+                "--- offset {off}: answers {:?}\n quote: {}\n answer sentence: {}",
+                item.answers,
+                quote,
+                &c.text[c.sentences[at].start..c.sentences[at].end]
+            );
+        }
+    }
+    println!(
+        "offsets (0: inside the quoted sentences but cut; 999: across sentences): {offsets:?}"
+    );
+}

@@ -1,0 +1,766 @@
+//! Evidence: which paragraph answers, which of its sentences hold the answer, and whether the
+//! corpus answers at all.
+//!
+//! Ranking ([`super::rank`]) finds candidate passages with BM25, coverage and proximity. A
+//! passage is a paragraph or a window of a long one; a question is usually answered by one
+//! sentence of one paragraph, and often by the sentence beside the one that repeats the
+//! question's words. This stage reads each candidate's whole paragraph sentence by sentence:
+//!
+//! - [`gather`] (once per question, no weights): every candidate paragraph's sentences, with
+//!   the question's concepts each one matches (weighted by their importance and match
+//!   weight), how many of the question's neighbouring words stand together in it, and how many
+//!   words of the kind the question asks for it holds that the question does not;
+//! - [`decide`] (cheap, over those features): a linear score per paragraph, per sentence and
+//!   per neighbour sentence, and a linear test of whether the best paragraph answers at all.
+//!
+//! Every weight of [`decide`] is fitted by `cargo run --release --example tune` over the
+//! development sets and written to [`super::fitted`]; nothing here is tuned by hand.
+
+use std::borrow::Cow;
+
+use super::excerpt::{self, Excerpt};
+use super::index::{self, Index, ALIAS_BIT, NAME_BIT, NUMBER_BIT};
+use super::query::{AnswerType, Query};
+use super::rank::{Decoded, Hit};
+use super::{places, text};
+use crate::corpus::Corpus;
+
+/// Ranked passages whose paragraphs are read in full.
+pub const CANDIDATES: usize = 12;
+
+/// Paragraph features, in [`Weights::paragraph`]'s order.
+pub const PARAGRAPH_FEATURES: [&str; 10] = [
+    "rank score (share of the best)",
+    "coverage",
+    "proximity",
+    "best sentence",
+    "best two sentences",
+    "whole paragraph",
+    "question pairs together",
+    "likely answer in the best sentence",
+    "title",
+    "heading",
+];
+/// Sentence features, in [`Weights::sentence`]'s order.
+pub const SENTENCE_FEATURES: [&str; 7] = [
+    "matched weight",
+    "question pairs together",
+    "likely answer",
+    "first of the paragraph",
+    "concepts matched (share)",
+    "matched words (share of its words)",
+    "matched weight of the sentence before",
+];
+/// Neighbour features, in [`Weights::neighbour`]'s order.
+pub const NEIGHBOUR_FEATURES: [&str; 3] = ["matched weight", "likely answer", "follows"];
+/// Abstention features, in [`Weights::answers`]'s order (the last is a constant 1).
+pub const ANSWER_FEATURES: [&str; 12] = [
+    "best sentence",
+    "best two sentences",
+    "coverage",
+    "unknown share",
+    "largest unknown word",
+    "question pairs together",
+    "paragraph score",
+    "one over the concepts",
+    "rarest word in the best sentence",
+    "rarest word in the paragraph",
+    "ranking score over importance",
+    "bias",
+];
+
+/// The weights of [`decide`]: fitted, never set by hand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights {
+    /// Paragraph score: a weight per [`PARAGRAPH_FEATURES`].
+    pub paragraph: [f32; PARAGRAPH_FEATURES.len()],
+    /// Which sentence a quote is built around: a weight per [`SENTENCE_FEATURES`].
+    pub sentence: [f32; SENTENCE_FEATURES.len()],
+    /// Which neighbour joins it while the quote has room: a weight per [`NEIGHBOUR_FEATURES`].
+    pub neighbour: [f32; NEIGHBOUR_FEATURES.len()],
+    /// The best paragraph answers when this weighted sum of [`ANSWER_FEATURES`] is positive.
+    pub answers: [f32; ANSWER_FEATURES.len()],
+}
+
+/// What one question's candidates hold, before any weight.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    /// Candidate paragraphs, in ranking order.
+    pub candidates: Vec<Candidate>,
+    /// Share of the question's importance in words the corpus does not hold at all.
+    pub unknown_share: f32,
+    /// The largest share of the question's importance in one word the corpus does not hold.
+    pub largest_unknown: f32,
+    /// The question's concepts.
+    pub concepts: usize,
+    /// The concept of the largest importance (the rarest word, or a name).
+    pub rarest: Option<usize>,
+    /// Ranking's best score over the question's importance.
+    pub best_per_importance: f32,
+}
+
+/// A candidate paragraph.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Its document.
+    pub doc: u32,
+    /// Its paragraph number.
+    pub paragraph: u32,
+    /// The corpus passage ranking found (its duplicates are cited with it).
+    pub found: u32,
+    /// The paragraph's text: its windows, joined by a space.
+    pub text: String,
+    /// Ranking's features: score as a share of the best's, coverage, proximity.
+    pub ranked: [f32; 3],
+    /// Share of the question's importance in the document's title.
+    pub title: f32,
+    /// A heading or caption.
+    pub heading: bool,
+    /// Its sentences.
+    pub sentences: Vec<Sentence>,
+    /// Byte ranges of its matched words, in order.
+    pub matches: Vec<(usize, usize)>,
+    /// Byte ranges of its words of the kind asked for that the question does not hold.
+    pub anchors: Vec<(usize, usize)>,
+    /// Concept → share of the question's importance it carries (as matched at best).
+    weights: Vec<f32>,
+}
+
+/// A sentence of a candidate paragraph.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sentence {
+    /// Byte range in the paragraph's text.
+    pub start: usize,
+    /// End of the byte range (exclusive).
+    pub end: usize,
+    /// Characters.
+    pub chars: usize,
+    /// Concepts it matches (bit i: concept i).
+    pub mask: u32,
+    /// Share of the question's neighbouring concept pairs found within a few words, in order.
+    pub pairs: f32,
+    /// Its words of the kind asked for that the question does not hold.
+    pub answers: u32,
+    /// Its words (stop words aside).
+    pub words: u32,
+    /// Its words that match the question.
+    pub matched: u32,
+}
+
+/// What [`decide`] concluded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Decision {
+    /// Candidates worth quoting, best first, each with its score and its quote's sentences
+    /// (first, last). Empty to decline.
+    pub quoted: Vec<(usize, f32, Window)>,
+}
+
+impl Candidate {
+    /// Share of the question's importance the concepts in `mask` carry.
+    fn weight(&self, mask: u32) -> f32 {
+        self.weights
+            .iter()
+            .enumerate()
+            .filter(|(ci, _)| mask & (1 << ci) != 0)
+            .map(|(_, w)| w)
+            .sum()
+    }
+
+    /// The paragraph's features, in [`PARAGRAPH_FEATURES`]'s order, and its best sentence.
+    fn features(&self, query_has_type: bool, w: &Weights) -> ([f32; 10], usize) {
+        let best = self.best_sentence(w);
+        let s = &self.sentences[best];
+        let best_weight = self.weight(s.mask);
+        let two = self
+            .sentences
+            .windows(2)
+            .map(|p| self.weight(p[0].mask | p[1].mask))
+            .fold(best_weight, f32::max);
+        let all = self.weight(self.sentences.iter().fold(0, |m, s| m | s.mask));
+        let pairs = self.sentences.iter().map(|s| s.pairs).fold(0.0, f32::max);
+        let answer = f32::from(query_has_type && s.answers > 0);
+        (
+            [
+                self.ranked[0],
+                self.ranked[1],
+                self.ranked[2],
+                best_weight,
+                two,
+                all,
+                pairs,
+                answer,
+                self.title,
+                f32::from(u8::from(self.heading)),
+            ],
+            best,
+        )
+    }
+
+    /// The sentence a quote is built around.
+    fn best_sentence(&self, w: &Weights) -> usize {
+        let mut best = (0, f32::NEG_INFINITY);
+        let concepts = self.weights.len().max(1) as f32;
+        for (i, s) in self.sentences.iter().enumerate() {
+            let before = i
+                .checked_sub(1)
+                .map_or(0.0, |b| self.weight(self.sentences[b].mask));
+            let f = [
+                self.weight(s.mask),
+                s.pairs,
+                f32::from(s.answers > 0),
+                f32::from(u8::from(i == 0)),
+                s.mask.count_ones() as f32 / concepts,
+                s.matched as f32 / s.words.max(1) as f32,
+                before,
+            ];
+            let score = dot(&w.sentence, &f);
+            if score > best.1 {
+                best = (i, score);
+            }
+        }
+        best.0
+    }
+
+    /// The run of sentences a quote holds: the best, then while they fit the neighbour that
+    /// weighs most; and the side whose next sentence fills what room is left.
+    fn window(&self, best: usize, w: &Weights) -> Window {
+        let (mut first, mut last) = (best, best);
+        let value = |i: usize, follows: bool| {
+            let s = &self.sentences[i];
+            dot(
+                &w.neighbour,
+                &[
+                    self.weight(s.mask),
+                    f32::from(s.answers > 0),
+                    f32::from(u8::from(follows)),
+                ],
+            )
+        };
+        loop {
+            let chars = self.chars(first, last);
+            let fits = |i: usize| chars + 1 + self.sentences[i].chars <= excerpt::MAX_CHARS;
+            let before = first.checked_sub(1).filter(|&i| fits(i));
+            let after = Some(last + 1).filter(|&i| i < self.sentences.len() && fits(i));
+            match (before, after) {
+                (Some(b), Some(a)) if value(a, true) >= value(b, false) => last = a,
+                (Some(b), _) => first = b,
+                (None, Some(a)) => last = a,
+                (None, None) => break,
+            }
+        }
+        let before = first.checked_sub(1);
+        let after = Some(last + 1).filter(|&i| i < self.sentences.len());
+        let fill_after = match (before, after) {
+            (Some(b), Some(a)) => Some(value(a, true) >= value(b, false)),
+            (Some(_), None) => Some(false),
+            (None, Some(_)) => Some(true),
+            (None, None) => None,
+        };
+        Window {
+            first,
+            last,
+            fill_after,
+        }
+    }
+
+    /// Characters from the start of sentence `first` to the end of sentence `last`.
+    fn chars(&self, first: usize, last: usize) -> usize {
+        if first == last {
+            return self.sentences[first].chars;
+        }
+        let (start, end) = (self.sentences[first].start, self.sentences[last].end);
+        self.text[start..end].chars().count()
+    }
+}
+
+/// The sentences a quote holds, `first..=last`, and which side's neighbour fills the room left
+/// (after: true; before: false; none: the paragraph is quoted whole).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// The first sentence quoted.
+    pub first: usize,
+    /// The last sentence quoted.
+    pub last: usize,
+    /// Which neighbour fills the room left, as far as whole words fit.
+    pub fill_after: Option<bool>,
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Scores the candidates, decides whether the best answers, and picks each quote's sentences.
+pub fn decide(evidence: &Evidence, query_has_type: bool, w: &Weights) -> Decision {
+    let mut scored: Vec<(usize, f32, [f32; 10], usize)> = evidence
+        .candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.sentences.is_empty())
+        .map(|(i, c)| {
+            let (f, best) = c.features(query_has_type, w);
+            (i, dot(&w.paragraph, &f), f, best)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let answers = |i: usize, f: &[f32; 10], score: f32, best: usize| {
+        dot(
+            &w.answers,
+            &answer_features(evidence, &evidence.candidates[i], f, score, best),
+        ) > 0.0
+    };
+    let mut quoted = Vec::new();
+    for (rank, &(i, score, ref f, best)) in scored.iter().enumerate() {
+        // The best must answer for the question to be answered; each later quote too.
+        if !answers(i, f, score, best) {
+            if rank == 0 {
+                break;
+            }
+            continue;
+        }
+        let c = &evidence.candidates[i];
+        quoted.push((i, score, c.window(best, w)));
+    }
+    Decision { quoted }
+}
+
+/// What decides whether a candidate answers, in [`ANSWER_FEATURES`]'s order.
+fn answer_features(
+    evidence: &Evidence,
+    c: &Candidate,
+    f: &[f32; 10],
+    score: f32,
+    best: usize,
+) -> [f32; ANSWER_FEATURES.len()] {
+    let rarest = evidence.rarest.map_or(0, |r| 1u32 << r);
+    let paragraph_mask = c.sentences.iter().fold(0, |m, s| m | s.mask);
+    [
+        f[3],
+        f[4],
+        f[1],
+        evidence.unknown_share,
+        evidence.largest_unknown,
+        f[6],
+        score,
+        1.0 / evidence.concepts.max(1) as f32,
+        f32::from(u8::from(c.sentences[best].mask & rarest != 0)),
+        f32::from(u8::from(paragraph_mask & rarest != 0)),
+        evidence.best_per_importance,
+        1.0,
+    ]
+}
+
+/// The features [`decide`] weighs for the best candidate, and whether the question is answered
+/// (for fitting and for explanations).
+pub fn best_answer_features(
+    evidence: &Evidence,
+    query_has_type: bool,
+    w: &Weights,
+) -> Option<Vec<f32>> {
+    let (i, score, f, best) = evidence
+        .candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.sentences.is_empty())
+        .map(|(i, c)| {
+            let (f, best) = c.features(query_has_type, w);
+            (i, dot(&w.paragraph, &f), f, best)
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    let mut out = f.to_vec();
+    out.extend(answer_features(
+        evidence,
+        &evidence.candidates[i],
+        &f,
+        score,
+        best,
+    ));
+    Some(out)
+}
+
+/// The excerpt of a candidate's sentences in `window`, with the room left filled by whole words
+/// of the neighbour it names.
+pub fn quote_text(candidate: &Candidate, window: Window) -> Excerpt {
+    let Window {
+        first,
+        last,
+        fill_after,
+    } = window;
+    let (start, end) = (
+        candidate.sentences[first].start,
+        candidate.sentences[last].end,
+    );
+    let chars = candidate.text[start..end].chars().count();
+    if chars <= excerpt::MAX_CHARS {
+        let text = &candidate.text;
+        let (start, end) = match fill_after {
+            Some(true) => {
+                let limit = candidate.sentences[last + 1].end;
+                let room = excerpt::MAX_CHARS - chars;
+                (start, excerpt::word_end_after(text, end, limit, room))
+            }
+            Some(false) => {
+                let limit = candidate.sentences[first - 1].start;
+                let room = excerpt::MAX_CHARS - chars;
+                (excerpt::word_start_before(text, limit, start, room), end)
+            }
+            None => (start, end),
+        };
+        return excerpt::build_range(text, start, end, &candidate.matches);
+    }
+    // One sentence too long to quote whole: from its start when that keeps its matches and
+    // likely answers, else around them.
+    let inside = |r: &&(usize, usize)| r.0 >= start && r.1 <= end;
+    let needed = candidate
+        .matches
+        .iter()
+        .chain(&candidate.anchors)
+        .filter(inside)
+        .map(|r| r.1)
+        .max()
+        .unwrap_or(start);
+    if candidate.text[start..needed].chars().count() <= excerpt::MAX_CHARS {
+        return excerpt::build_range(
+            &candidate.text,
+            start,
+            excerpt::word_end_within(&candidate.text, start, end),
+            &candidate.matches,
+        );
+    }
+    let matches: Vec<(usize, usize)> = candidate
+        .matches
+        .iter()
+        .filter(inside)
+        .map(|r| (r.0 - start, r.1 - start))
+        .collect();
+    let anchors: Vec<(usize, usize)> = candidate
+        .anchors
+        .iter()
+        .filter(inside)
+        .map(|r| (r.0 - start, r.1 - start))
+        .collect();
+    let inner = excerpt::crop(&candidate.text[start..end], &matches, &anchors);
+    // The crop marks its own cuts; the text around the sentence is cut too.
+    let mut out = String::new();
+    let lead = start > 0 && !inner.text.starts_with('…');
+    if lead {
+        out.push('…');
+    }
+    let shift = out.len();
+    out.push_str(&inner.text);
+    if end < candidate.text.len() && !out.ends_with('…') {
+        out.push('…');
+    }
+    Excerpt {
+        text: out,
+        highlights: inner
+            .highlights
+            .iter()
+            .map(|h| [h[0] + shift, h[1] + shift])
+            .collect(),
+    }
+}
+
+/// Term → (concepts it stands for, best match weight), sorted by term.
+fn term_table(query: &Query) -> Vec<(u32, u32, f32)> {
+    let mut pairs: Vec<(u32, u32, f32)> = Vec::new();
+    for (ci, c) in query.concepts.iter().enumerate() {
+        for &(term, weight) in &c.alternatives {
+            pairs.push((term, 1 << ci, weight));
+        }
+    }
+    pairs.sort_by_key(|p| p.0);
+    let mut merged: Vec<(u32, u32, f32)> = Vec::with_capacity(pairs.len());
+    for (t, m, w) in pairs {
+        match merged.last_mut() {
+            Some(last) if last.0 == t => {
+                last.1 |= m;
+                last.2 = last.2.max(w);
+            }
+            _ => merged.push((t, m, w)),
+        }
+    }
+    merged
+}
+
+/// A word of a paragraph, as the index holds it.
+struct Word {
+    start: usize,
+    end: usize,
+    /// Counts words not joined from parts.
+    position: u32,
+    mask: u32,
+    weight: f32,
+    kind: u32,
+}
+
+/// Reads the candidates' paragraphs: the first [`CANDIDATES`] hits' paragraphs, once each.
+pub(super) fn gather(
+    corpus: &Corpus,
+    index: &Index,
+    query: &Query,
+    (hits, decoded): (&[Hit], &Decoded),
+) -> Evidence {
+    let total = query.total_importance().max(f32::MIN_POSITIVE);
+    let unknown: Vec<f32> = query
+        .concepts
+        .iter()
+        .filter(|c| !c.known)
+        .map(|c| c.importance / total)
+        .collect();
+    let best = hits.first().map_or(1.0, |h| h.score).max(f32::MIN_POSITIVE);
+    let mut evidence = Evidence {
+        candidates: Vec::new(),
+        unknown_share: unknown.iter().sum(),
+        largest_unknown: unknown.iter().copied().fold(0.0, f32::max),
+        concepts: query.concepts.len(),
+        rarest: query
+            .concepts
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.importance.total_cmp(&b.1.importance))
+            .map(|(i, _)| i),
+        best_per_importance: hits.first().map_or(0.0, |h| h.score) / total,
+    };
+    let table = term_table(query);
+    let answer_bit = match query.answer_type {
+        Some(AnswerType::Name) => NAME_BIT,
+        Some(AnswerType::Number) => NUMBER_BIT,
+        None => 0,
+    };
+    let mut texts: Vec<(u32, Cow<'_, str>)> = Vec::new();
+    for hit in hits {
+        if evidence.candidates.len() >= CANDIDATES {
+            break;
+        }
+        let id = index.passage_id(hit.passage);
+        let passage = &corpus.passages[id as usize];
+        if evidence
+            .candidates
+            .iter()
+            .any(|c| c.doc == passage.doc && c.paragraph == passage.paragraph)
+        {
+            continue;
+        }
+        // A packed document is unpacked once per question: candidates share documents.
+        let at = match texts.iter().position(|(d, _)| *d == passage.doc) {
+            Some(at) => at,
+            None => {
+                texts.push((passage.doc, corpus.texts[passage.doc as usize].unpack()));
+                texts.len() - 1
+            }
+        };
+        let doc_text: &str = &texts[at].1;
+        let mut candidate = paragraph(
+            (corpus, index, decoded),
+            query,
+            (&table, answer_bit),
+            (id, doc_text),
+        );
+        candidate.ranked = [hit.score / best, hit.coverage, hit.proximity];
+        candidate.title = {
+            let terms = &index.title_terms[passage.doc as usize];
+            let mask = table
+                .iter()
+                .filter(|t| terms.binary_search(&t.0).is_ok())
+                .fold(0, |m, t| m | t.1);
+            candidate.weight(mask)
+        };
+        evidence.candidates.push(candidate);
+    }
+    evidence
+}
+
+/// The candidate paragraph of corpus passage `id`: every window of its paragraph.
+fn paragraph(
+    (corpus, index, decoded): (&Corpus, &Index, &Decoded),
+    query: &Query,
+    (table, answer_bit): (&[(u32, u32, f32)], u32),
+    (id, doc_text): (u32, &str),
+) -> Candidate {
+    let passage = &corpus.passages[id as usize];
+    let same =
+        |p: &crate::corpus::Passage| p.doc == passage.doc && p.paragraph == passage.paragraph;
+    let mut first = id as usize;
+    while first > 0 && same(&corpus.passages[first - 1]) {
+        first -= 1;
+    }
+    let mut last = id as usize;
+    while last + 1 < corpus.passages.len() && same(&corpus.passages[last + 1]) {
+        last += 1;
+    }
+    let total = query.total_importance().max(f32::MIN_POSITIVE);
+    let mut candidate = Candidate {
+        doc: passage.doc,
+        paragraph: passage.paragraph,
+        found: id,
+        text: String::new(),
+        ranked: [0.0; 3],
+        title: 0.0,
+        heading: passage.heading(),
+        sentences: Vec::new(),
+        matches: Vec::new(),
+        anchors: Vec::new(),
+        weights: query
+            .concepts
+            .iter()
+            .map(|c| c.importance / total)
+            .collect(),
+    };
+    let mut words: Vec<Word> = Vec::new();
+    let mut position = 0u32;
+    for p in first..=last {
+        let range = corpus.passages[p].range();
+        let Some(window) = doc_text.get(range) else {
+            continue;
+        };
+        if !candidate.text.is_empty() {
+            candidate.text.push(' ');
+        }
+        let base = candidate.text.len();
+        candidate.text.push_str(window);
+        for (s, e) in text::sentences(window) {
+            let slice = &window[s..e];
+            let trimmed = slice.trim_end();
+            candidate.sentences.push(Sentence {
+                start: base + s,
+                end: base + s + trimmed.len(),
+                chars: trimmed.chars().count(),
+                ..Sentence::default()
+            });
+        }
+        if let Ok(indexed) = index.passages.binary_search(&(p as u32)) {
+            window_words(
+                (index, decoded),
+                table,
+                (indexed as u32, window, base),
+                &mut position,
+                &mut words,
+            );
+        }
+    }
+    // The question's weight of each match: its concepts', at the match's weight.
+    let mut match_weight = vec![0.0f32; query.concepts.len()];
+    for w in &words {
+        for (ci, slot) in match_weight.iter_mut().enumerate() {
+            if w.mask & (1 << ci) != 0 {
+                *slot = slot.max(w.weight);
+            }
+        }
+    }
+    for (ci, slot) in candidate.weights.iter_mut().enumerate() {
+        *slot *= match_weight[ci];
+    }
+    let mut at = 0;
+    for sentence in &mut candidate.sentences {
+        let mut found: Vec<(u32, usize)> = Vec::new();
+        while at < words.len() && words[at].start < sentence.end {
+            let w = &words[at];
+            at += 1;
+            sentence.words += 1;
+            if w.mask != 0 {
+                sentence.matched += 1;
+                sentence.mask |= w.mask;
+                candidate.matches.push((w.start, w.end));
+                for ci in 0..query.concepts.len() {
+                    if w.mask & (1 << ci) != 0 {
+                        found.push((w.position, ci));
+                    }
+                }
+            } else if answer_bit != 0 && w.kind & answer_bit != 0 {
+                sentence.answers += 1;
+                candidate.anchors.push((w.start, w.end));
+            }
+        }
+        sentence.pairs = pairs(&found, query.concepts.len());
+    }
+    candidate.sentences.retain(|s| s.end > s.start);
+    candidate
+}
+
+/// Share of the question's neighbouring concepts (i, i + 1) found in order within three words.
+fn pairs(found: &[(u32, usize)], concepts: usize) -> f32 {
+    if concepts < 2 {
+        return 0.0;
+    }
+    let together = (0..concepts - 1)
+        .filter(|&ci| {
+            found.iter().any(|&(p, c)| {
+                c == ci
+                    && found
+                        .iter()
+                        .any(|&(q, d)| d == ci + 1 && q > p && q - p <= 3)
+            })
+        })
+        .count();
+    together as f32 / (concepts - 1) as f32
+}
+
+/// The words of one window (indexed passage `indexed`, at byte `base` of the paragraph's text).
+fn window_words(
+    (index, decoded): (&Index, &Decoded),
+    table: &[(u32, u32, f32)],
+    (indexed, window, base): (u32, &str, usize),
+    position: &mut u32,
+    words: &mut Vec<Word>,
+) {
+    let lookup = |term: u32| {
+        table
+            .binary_search_by_key(&term, |t| t.0)
+            .ok()
+            .map(|i| (table[i].1, table[i].2))
+    };
+    let owned;
+    let entries = match decoded.get(indexed) {
+        Some(entries) => entries,
+        None => {
+            owned = index.entries(indexed);
+            &owned[..]
+        }
+    };
+    let mut kept = index.places.get(indexed).map(<[u32]>::iter);
+    let mut scanned = match kept {
+        Some(_) => None,
+        None => Some(text::SpanIter::new(window).filter(|s| !s.stop)),
+    };
+    let mut next_span = || match (&mut kept, &mut scanned) {
+        (Some(kept), _) => kept.next().map(|&place| places::span(place)),
+        (None, Some(scanned)) => scanned.next(),
+        (None, None) => None,
+    };
+    let first = words.len();
+    // Alias names: (word entries before it in this window, span, concepts, weight).
+    let mut names: Vec<(usize, usize, u32, f32)> = Vec::new();
+    for &entry in entries {
+        let found = lookup(index.entry_term(entry));
+        if entry & ALIAS_BIT != 0 {
+            if let Some((mask, weight)) = found {
+                names.push((words.len() - first, index::alias_span(entry), mask, weight));
+            }
+            continue;
+        }
+        let Some(span) = next_span() else { break };
+        if !span.joined {
+            *position += 1;
+        }
+        let (mask, weight) = found.unwrap_or((0, 0.0));
+        words.push(Word {
+            start: base + span.start,
+            end: base + span.end,
+            position: *position,
+            mask,
+            weight,
+            kind: if span.joined {
+                0
+            } else {
+                entry & (NAME_BIT | NUMBER_BIT)
+            },
+        });
+    }
+    // A name matches through the words it covers.
+    for (at, span, mask, weight) in names {
+        for w in words[first..].iter_mut().skip(at).take(span.max(1)) {
+            w.mask |= mask;
+            w.weight = w.weight.max(weight);
+        }
+    }
+}
