@@ -152,7 +152,11 @@ fn a_question_too_long_for_the_title_keeps_more_and_carries_the_whole_question_i
         .iter()
         .find(|b| b.label.starts_with("More"))
         .expect("More stays");
-    assert!(more.id.ends_with(":42"), "the asker is on the button: {}", more.id);
+    assert!(
+        more.id.ends_with(":42"),
+        "the asker is on the button: {}",
+        more.id
+    );
     assert_eq!(reply.buttons.len(), 3, "More, 👍 and 👎");
 }
 
@@ -165,7 +169,12 @@ fn a_citation_links_its_title_and_names_publisher_and_date_without_source_ids() 
             Some("Amu TV"),
             Some("2023-10-12"),
         ),
-        with_meta("004_20b7060dfb18cd1a", Some("javascript:alert(1)"), None, None),
+        with_meta(
+            "004_20b7060dfb18cd1a",
+            Some("javascript:alert(1)"),
+            None,
+            None,
+        ),
     ];
     let answer = answered(
         "Who is Balkhi?",
@@ -191,7 +200,10 @@ fn a_citation_links_its_title_and_names_publisher_and_date_without_source_ids() 
         description.contains("**[2]** Title of 004\\_20b7060dfb18cd1a ¶2"),
         "no link but http(s): {description}"
     );
-    assert!(!description.contains(" · 003"), "no source id: {description}");
+    assert!(
+        !description.contains(" · 003"),
+        "no source id: {description}"
+    );
 }
 
 #[test]
@@ -200,12 +212,18 @@ fn a_title_that_is_only_the_file_id_loses_its_hash() {
         render::display_title("003_5778a4211003ac1d", "003_5778a4211003ac1d"),
         "003"
     );
-    assert_eq!(render::display_title("f9e57255359d1c5f", "f9e57255359d1c5f"), "Untitled");
+    assert_eq!(
+        render::display_title("f9e57255359d1c5f", "f9e57255359d1c5f"),
+        "Untitled"
+    );
     assert_eq!(
         render::display_title("news/kabul-governor", "news/kabul-governor"),
         "kabul governor"
     );
-    assert_eq!(render::display_title("A real title", "003_x"), "A real title");
+    assert_eq!(
+        render::display_title("A real title", "003_x"),
+        "A real title"
+    );
 }
 
 #[test]

@@ -12,7 +12,16 @@ use serde::{Deserialize, Serialize};
 
 /// How the bot treats the messages of one channel.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, poise::ChoiceParameter,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    poise::ChoiceParameter,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelMode {

@@ -118,9 +118,7 @@ fn respond(
                 .iter()
                 .map(|p| p.describe(ids.iter().copied()))
                 .collect();
-            let ballot = data
-                .ballots
-                .cast(message.id.get(), click.user.id.get(), up);
+            let ballot = data.ballots.cast(message.id.get(), click.user.id.get(), up);
             let thanks = match ballot {
                 Ballot::Counted => {
                     tracing::info!(

@@ -307,9 +307,7 @@ pub fn source_choices(documents: &[crate::Document], partial: &str) -> Vec<(Stri
                 Some((1, d))
             } else if !typed.is_empty() && {
                 let words = words_of(&d.title);
-                typed
-                    .iter()
-                    .all(|t| words.iter().any(|w| w.starts_with(t)))
+                typed.iter().all(|t| words.iter().any(|w| w.starts_with(t)))
             } {
                 Some((2, d))
             } else {

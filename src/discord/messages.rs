@@ -85,14 +85,13 @@ pub fn reason_to_answer(
     if !(mode.answers_every_question() || by_bot) {
         return None;
     }
-    let replied_to = message.referenced_message.as_ref().map(|m| m.author.id.get());
+    let replied_to = message
+        .referenced_message
+        .as_ref()
+        .map(|m| m.author.id.get());
     let mentioned: Vec<u64> = message.mentions.iter().map(|u| u.id.get()).collect();
-    let theirs = quiet::talks_to_someone_else(
-        message.author.id.get(),
-        bot.get(),
-        replied_to,
-        &mentioned,
-    );
+    let theirs =
+        quiet::talks_to_someone_else(message.author.id.get(), bot.get(), replied_to, &mentioned);
     (!theirs && quiet::reads_as_question(&question_text(&message.content, bot)))
         .then_some(Reason::QaChannel)
 }
@@ -173,7 +172,10 @@ async fn handle(
     if let Some(remaining) = data.message_cooldown(cooldown) {
         if reason.is_quiet() {
             message
-                .react(&ctx.http, serenity::ReactionType::Unicode(quiet::COOLDOWN_REACTION.into()))
+                .react(
+                    &ctx.http,
+                    serenity::ReactionType::Unicode(quiet::COOLDOWN_REACTION.into()),
+                )
                 .await?;
         } else {
             send(ctx, message, &render::slow_down(remaining)).await?;
@@ -197,7 +199,10 @@ async fn handle(
     if outcome != Outcome::Answered {
         if reason.is_quiet() {
             message
-                .react(&ctx.http, serenity::ReactionType::Unicode(quiet::NO_MATCH_REACTION.into()))
+                .react(
+                    &ctx.http,
+                    serenity::ReactionType::Unicode(quiet::NO_MATCH_REACTION.into()),
+                )
                 .await?;
         } else {
             send(ctx, message, &reply).await?;
@@ -209,15 +214,14 @@ async fn handle(
         let name = render::cut(&question, THREAD_NAME);
         let thread = message
             .channel_id
-            .create_thread_from_message(
-                &ctx.http,
-                message.id,
-                serenity::CreateThread::new(name),
-            )
+            .create_thread_from_message(&ctx.http, message.id, serenity::CreateThread::new(name))
             .await?;
         data.threads
             .started(thread.id.get(), message.channel_id.get(), &question);
-        thread.id.send_message(&ctx.http, reply.to_new_message()).await?;
+        thread
+            .id
+            .send_message(&ctx.http, reply.to_new_message())
+            .await?;
         return Ok("answered_in_thread");
     }
     send(ctx, message, &reply).await?;
@@ -225,7 +229,11 @@ async fn handle(
 }
 
 /// Replies to `message` (sent even if it was deleted meanwhile).
-async fn send(ctx: &serenity::Context, message: &serenity::Message, reply: &Reply) -> Result<(), Error> {
+async fn send(
+    ctx: &serenity::Context,
+    message: &serenity::Message,
+    reply: &Reply,
+) -> Result<(), Error> {
     message
         .channel_id
         .send_message(&ctx.http, reply.to_message(message))
@@ -234,7 +242,10 @@ async fn send(ctx: &serenity::Context, message: &serenity::Message, reply: &Repl
 }
 
 /// The message `message` replies to: as Discord sent it along, else fetched.
-async fn replied_to(ctx: &serenity::Context, message: &serenity::Message) -> Option<serenity::Message> {
+async fn replied_to(
+    ctx: &serenity::Context,
+    message: &serenity::Message,
+) -> Option<serenity::Message> {
     if let Some(replied) = &message.referenced_message {
         return Some((**replied).clone());
     }
@@ -279,7 +290,10 @@ mod tests {
             reason_to_answer(&mention, bot, &here, MENTION),
             Some(Reason::Mention)
         );
-        assert_eq!(reason_to_answer(&mention, bot, &here, ChannelMode::Off), None);
+        assert_eq!(
+            reason_to_answer(&mention, bot, &here, ChannelMode::Off),
+            None
+        );
         let dm = message(7, None, 3);
         assert_eq!(
             reason_to_answer(&dm, bot, &Place::Private, MENTION),
@@ -340,7 +354,10 @@ mod tests {
         assert_eq!(reason_to_answer(&own, bot, &Place::Private, ASK), None);
         let mut other_bot = message(8, Some(1), 9);
         other_bot.author.bot = true;
-        assert_eq!(reason_to_answer(&other_bot, bot, &Place::Channel, ASK), None);
+        assert_eq!(
+            reason_to_answer(&other_bot, bot, &Place::Channel, ASK),
+            None
+        );
         let mut everyone = message(7, Some(1), 3);
         everyone.mention_everyone = true;
         everyone.content = "@everyone citebot who is Balkhi?".into();

@@ -144,7 +144,10 @@ async fn on_event(
             interaction: serenity::Interaction::Component(click),
         } => clicks::on_click(ctx, framework.user_data, click).await,
         serenity::FullEvent::ThreadCreate { thread } => {
-            framework.user_data.threads.learn(thread, framework.bot_id());
+            framework
+                .user_data
+                .threads
+                .learn(thread, framework.bot_id());
             Ok(())
         }
         serenity::FullEvent::Resume { .. } => {

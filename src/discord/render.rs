@@ -689,15 +689,18 @@ pub fn display_title(title: &str, id: &str) -> String {
     let stem = id.rsplit('/').next().unwrap_or(id);
     let kept: Vec<&str> = stem
         .split(['_', '-', ' '])
-        .filter(|part| {
-            !part.is_empty() && !(part.len() >= 8 && part.chars().all(|c| c.is_ascii_hexdigit()))
-        })
+        .filter(|part| !part.is_empty() && !looks_like_a_hash(part))
         .collect();
     if kept.is_empty() {
         "Untitled".to_string()
     } else {
         kept.join(" ")
     }
+}
+
+/// Eight or more hex digits: a content hash, not a word.
+fn looks_like_a_hash(part: &str) -> bool {
+    part.len() >= 8 && part.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 fn find<'a>(documents: &'a [Document], id: &str) -> Option<&'a Document> {
@@ -1254,9 +1257,7 @@ pub fn moderators_only(command: &str) -> Reply {
         _ => "reload the corpus",
     };
     Reply::text(
-        &format!(
-            "Only moderators can {what} (a moderator role, or the Manage Server permission)."
-        ),
+        &format!("Only moderators can {what} (a moderator role, or the Manage Server permission)."),
         true,
     )
 }

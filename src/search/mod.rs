@@ -83,7 +83,10 @@ pub fn answer_in_context(
         return answer;
     }
     let mut query = Query::parse(index, question);
-    if let Some(context) = context.map(|c| cut_question(c.trim())).filter(|c| !c.is_empty()) {
+    if let Some(context) = context
+        .map(|c| cut_question(c.trim()))
+        .filter(|c| !c.is_empty())
+    {
         add_context(&mut query, Query::parse(index, context));
     }
     let (hits, decoded) = rank::rank_keeping_entries(corpus, index, &query);
@@ -462,14 +465,22 @@ mod tests {
         let context = "What did the Taliban say about Daesh?";
         let with = answer_in_context(&corpus, &index, follow_up, Some(context), &options);
         assert!(with.is_answered(), "{with:?}");
-        assert_eq!(with.question, follow_up, "the follow-up alone is the question");
-        assert!(
-            with.quotes
-                .iter()
-                .any(|q| q.text.contains("Daesh") && q.text.contains("nurturing")),
-            "{with:?}"
+        assert_eq!(
+            with.question, follow_up,
+            "the follow-up alone is the question"
         );
-        assert_ne!(sources(&alone), sources(&with), "the context changed the answer");
+        // "it" is Daesh: the best quote is the accusation that the US is behind the group.
+        let best = &with.quotes[0].text;
+        assert!(best.contains("accusations"), "{best}");
+        assert!(
+            best.contains("Islamic State") || best.contains("Daesh"),
+            "{best}"
+        );
+        assert_ne!(
+            sources(&alone),
+            sources(&with),
+            "the context changed the answer"
+        );
     }
 
     #[test]

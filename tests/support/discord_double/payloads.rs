@@ -229,7 +229,10 @@ impl MessageSpec {
     /// This message as a reply to `to` (a message object): `message_reference` and
     /// `referenced_message` set, as Discord sends them.
     pub fn replying_to(mut self, to: Value) -> Self {
-        self.reply_to = to.get("id").and_then(Value::as_str).and_then(|id| id.parse().ok());
+        self.reply_to = to
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| id.parse().ok());
         self.referenced = Some(to);
         self
     }
@@ -404,7 +407,10 @@ fn resolved_for(env: &InteractionEnv, options: &[(&str, OptionValue)]) -> Option
     for (_, value) in options {
         match value {
             OptionValue::User(id) => {
-                users.insert(id.to_string(), user_object(*id, &format!("user{id}"), false));
+                users.insert(
+                    id.to_string(),
+                    user_object(*id, &format!("user{id}"), false),
+                );
                 if env.guild_id.is_some() {
                     members.insert(id.to_string(), partial_member_object(&[]));
                 }

@@ -355,7 +355,9 @@ fn start_thread(shared: &Shared, channel: &str, message: &str, body: Option<&Val
     if lock(&shared.threads).contains_key(&message) {
         return Answer {
             status: StatusCode::BAD_REQUEST,
-            body: Some(json!({"code": 160004, "message": "A thread has already been created for this message"})),
+            body: Some(
+                json!({"code": 160004, "message": "A thread has already been created for this message"}),
+            ),
             route: "threads.from_message",
             fallback: false,
         };
