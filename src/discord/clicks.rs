@@ -1,16 +1,21 @@
 //! Button clicks: "More" and "Back" under answers, 👍/👎 votes, and `/sources` pages. Every
 //! click is answered from its custom id and the message it is on, so buttons keep working after
 //! a restart or a reload; a page that no longer exists is said so plainly.
+//!
+//! [`turn_page`] is the one place a page of an answer is turned: the asker's click changes the
+//! shared message, anyone else's gets a copy of the page that only they see. Votes are counted
+//! in [`crate::discord::votes::Ballots::cast`], once per person per answer.
 
 use std::time::Instant;
 
 use poise::serenity_prelude as serenity;
 use tracing::Instrument;
 
-use crate::answer::AskOptions;
-use crate::discord::buttons::{question_key, ButtonId};
+use crate::discord::buttons::{answer_key, ButtonId};
+use crate::discord::commands::{self, Asked, Outcome};
 use crate::discord::render::{self, AnswerPage, CorpusSize, Reply};
 use crate::discord::types::{Data, Error};
+use crate::discord::votes::Ballot;
 
 /// How a click is answered: the message it is on updated, or a new (ephemeral) message.
 enum Response {
@@ -18,10 +23,22 @@ enum Response {
     New(Reply),
 }
 
-/// The question of an answer message, read back from its embed title.
-fn question_on(message: &serenity::Message) -> Option<String> {
-    let title = message.embeds.first()?.title.as_deref()?;
-    Some(render::unescape(title))
+/// The question of an answer message and the earlier question it followed up, read back from
+/// its embed: the footer's lines when they carry them, else the title.
+fn question_on(message: &serenity::Message) -> Option<(String, Option<String>)> {
+    let embed = message.embeds.first()?;
+    let footer = embed.footer.as_ref().map_or("", |f| f.text.as_str());
+    let line = |prefix: &str| {
+        footer
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(str::to_string)
+    };
+    let question = match line(render::FOOTER_QUESTION) {
+        Some(question) => question,
+        None => render::unescape(embed.title.as_deref()?),
+    };
+    Some((question, line(render::FOOTER_CONTEXT)))
 }
 
 /// Handles one component interaction.
@@ -40,7 +57,7 @@ pub async fn on_click(
     );
     let started = Instant::now();
     let result = async {
-        let (response, outcome) = respond(data, id, &click.message);
+        let (response, outcome) = respond(data, id, click);
         let builder = match response {
             Response::Update(reply) => {
                 serenity::CreateInteractionResponse::UpdateMessage(reply.to_interaction_message())
@@ -73,8 +90,9 @@ pub async fn on_click(
 fn respond(
     data: &Data,
     id: Option<ButtonId>,
-    message: &serenity::Message,
+    click: &serenity::ComponentInteraction,
 ) -> (Response, &'static str) {
+    let message = &click.message;
     match id {
         None => (
             Response::New(Reply::text(
@@ -83,33 +101,16 @@ fn respond(
             )),
             "unknown_button",
         ),
-        Some(ButtonId::AskPage { key, top, page }) => {
-            let Some(question) = question_on(message).filter(|q| question_key(q) == key) else {
-                return (
-                    Response::New(render::page_gone(page)),
-                    "question_unreadable",
-                );
-            };
-            let top = top.clamp(1, render::MAX_RESULTS);
-            let at = AnswerPage { top, page };
-            let snapshot = data.library.snapshot();
-            let answer = snapshot.ask(
-                &question,
-                &AskOptions {
-                    top,
-                    offset: at.offset(),
-                },
-            );
-            if !answer.is_answered() || answer.quotes.is_empty() {
-                tracing::info!(%question, page, "the page of this answer no longer exists");
-                return (Response::New(render::page_gone(page)), "page_gone");
-            }
-            let reply = render::answer(&answer, at, CorpusSize::from(&snapshot.stats()));
-            (Response::Update(reply), "page")
-        }
+        Some(ButtonId::AskPage {
+            key,
+            top,
+            page,
+            asker,
+        }) => turn_page(data, message, click.user.id.get(), (&key, top, page, asker)),
         Some(ButtonId::Vote { up, key, passages }) => {
             let question = question_on(message)
-                .filter(|q| question_key(q) == key)
+                .filter(|(q, c)| answer_key(q, c.as_deref()) == key)
+                .map(|(q, _)| q)
                 .unwrap_or_default();
             let snapshot = data.library.snapshot();
             let ids: Vec<&str> = snapshot.documents().iter().map(|d| d.id.as_str()).collect();
@@ -117,19 +118,36 @@ fn respond(
                 .iter()
                 .map(|p| p.describe(ids.iter().copied()))
                 .collect();
-            tracing::info!(
-                vote = if up { "up" } else { "down" },
-                %question,
-                question_key = %key,
-                passages = ?passages,
-                "feedback"
-            );
-            let thanks = if up {
-                "Thanks: noted that this answer helped."
-            } else {
-                "Thanks: noted that this answer did not help."
+            let ballot = data.ballots.cast(message.id.get(), click.user.id.get(), up);
+            let thanks = match ballot {
+                Ballot::Counted => {
+                    tracing::info!(
+                        vote = if up { "up" } else { "down" },
+                        %question,
+                        question_key = %key,
+                        passages = ?passages,
+                        "feedback"
+                    );
+                    if up {
+                        "Thanks: noted that this answer helped. Your vote counts once."
+                    } else {
+                        "Thanks: noted that this answer did not help. Your vote counts once."
+                    }
+                }
+                Ballot::AlreadyVoted { up: first } => {
+                    tracing::info!(question_key = %key, "vote repeated: not counted");
+                    if first {
+                        "You already voted on this answer (👍): a vote counts once per person."
+                    } else {
+                        "You already voted on this answer (👎): a vote counts once per person."
+                    }
+                }
             };
-            (Response::New(Reply::text(thanks, true)), "vote")
+            let outcome = match ballot {
+                Ballot::Counted => "vote",
+                Ballot::AlreadyVoted { .. } => "vote_repeated",
+            };
+            (Response::New(Reply::text(thanks, true)), outcome)
         }
         Some(ButtonId::SourcesPage { page }) => {
             let snapshot = data.library.snapshot();
@@ -148,5 +166,48 @@ fn respond(
                 ),
             }
         }
+    }
+}
+
+/// Turns the page of the answer on `message` for `clicker`: `(key, top, page, asker)` come
+/// from the button. The asker (or anyone, on an answer that names no asker) changes the shared
+/// message; anyone else gets a copy of the page only they see, whose buttons are theirs.
+fn turn_page(
+    data: &Data,
+    message: &serenity::Message,
+    clicker: u64,
+    (key, top, page, asker): (&str, usize, usize, Option<u64>),
+) -> (Response, &'static str) {
+    let Some((question, context)) =
+        question_on(message).filter(|(q, c)| answer_key(q, c.as_deref()) == key)
+    else {
+        return (
+            Response::New(render::page_gone(page)),
+            "question_unreadable",
+        );
+    };
+    let own = asker.is_none_or(|asker| asker == clicker);
+    let asked = Asked {
+        question: &question,
+        context: context.as_deref(),
+        at: AnswerPage {
+            top: top.clamp(1, render::MAX_RESULTS),
+            page,
+        },
+        asker: if own { asker } else { Some(clicker) },
+    };
+    let (mut reply, outcome) = commands::answer(&data.library, &asked);
+    if outcome != Outcome::Answered {
+        tracing::info!(%question, page, "the page of this answer no longer exists");
+        return (Response::New(render::page_gone(page)), "page_gone");
+    }
+    if own {
+        // The update replaces the content: keep what the message said ("For @bob:"), and
+        // since an edit pings nobody anyway, keep it pinging nobody.
+        reply.content = Some(message.content.clone()).filter(|c| !c.is_empty());
+        (Response::Update(reply), "page")
+    } else {
+        reply.ephemeral = true;
+        (Response::New(reply), "page_copy")
     }
 }
