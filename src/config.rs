@@ -28,6 +28,9 @@ pub struct Config {
     pub sharding: Sharding,
     /// `MAX_FILE_BYTES`: corpus files larger than this are skipped (as for the CLI).
     pub max_file_bytes: u64,
+    /// `INSIGHTS`, `DATABASE_URL`, `INSIGHTS_RETENTION_DAYS`, `RECORD_DM_QUESTIONS`: what is
+    /// recorded for `/gaps`, and where.
+    pub insights: crate::insights::Settings,
 }
 
 /// Which gateway shards this process runs.
@@ -79,6 +82,7 @@ impl fmt::Debug for Config {
             .field("answer_cooldown", &self.answer_cooldown)
             .field("sharding", &self.sharding)
             .field("max_file_bytes", &self.max_file_bytes)
+            .field("insights", &self.insights)
             .finish()
     }
 }
@@ -149,6 +153,7 @@ impl Config {
                 }
             },
         };
+        let insights = crate::insights::Settings::from_lookup(&get)?;
         Ok(Config {
             token,
             corpus_dir: PathBuf::from(corpus_dir),
@@ -159,6 +164,7 @@ impl Config {
             answer_cooldown,
             sharding,
             max_file_bytes,
+            insights,
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod answer;
 pub mod config;
 pub mod corpus;
 pub mod discord;
+pub mod insights;
 pub mod library;
 pub mod search;
 mod steps;

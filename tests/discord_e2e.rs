@@ -155,6 +155,7 @@ async fn the_commands_are_registered_with_their_options_and_permissions() {
             "Ask the corpus",
             "about",
             "ask",
+            "gaps",
             "help",
             "reload",
             "source",

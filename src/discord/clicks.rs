@@ -9,8 +9,11 @@ use tracing::Instrument;
 
 use crate::answer::AskOptions;
 use crate::discord::buttons::{question_key, ButtonId};
+use crate::discord::gaps;
 use crate::discord::render::{self, AnswerPage, CorpusSize, Reply};
 use crate::discord::types::{Data, Error};
+use crate::insights::store::now_ms;
+use crate::insights::{Direction, PageTurn, Vote};
 
 /// How a click is answered: the message it is on updated, or a new (ephemeral) message.
 enum Response {
@@ -40,7 +43,13 @@ pub async fn on_click(
     );
     let started = Instant::now();
     let result = async {
-        let (response, outcome) = respond(data, id, &click.message);
+        let (response, outcome) = match id {
+            Some(ButtonId::GapsPage { days, page }) => (
+                Response::Update(gaps::page(data, days, page).await),
+                "gaps_page",
+            ),
+            id => respond(data, id, click),
+        };
         let builder = match response {
             Response::Update(reply) => {
                 serenity::CreateInteractionResponse::UpdateMessage(reply.to_interaction_message())
@@ -70,11 +79,33 @@ pub async fn on_click(
     result.map(|_| ())
 }
 
+/// Which way the clicked page button goes, from its label on the message.
+fn direction(click: &serenity::ComponentInteraction) -> Direction {
+    let back = click
+        .message
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .any(|component| match component {
+            serenity::ActionRowComponent::Button(button) => {
+                let ours = matches!(&button.data, serenity::ButtonKind::NonLink { custom_id, .. } if *custom_id == click.data.custom_id);
+                ours && button.label.as_deref().is_some_and(|l| l.contains("Back"))
+            }
+            _ => false,
+        });
+    if back {
+        Direction::Back
+    } else {
+        Direction::More
+    }
+}
+
 fn respond(
     data: &Data,
     id: Option<ButtonId>,
-    message: &serenity::Message,
+    click: &serenity::ComponentInteraction,
 ) -> (Response, &'static str) {
+    let message = &click.message;
     match id {
         None => (
             Response::New(Reply::text(
@@ -105,6 +136,14 @@ fn respond(
                 return (Response::New(render::page_gone(page)), "page_gone");
             }
             let reply = render::answer(&answer, at, CorpusSize::from(&snapshot.stats()));
+            data.insights.page_turn(PageTurn {
+                turned_at: now_ms(),
+                guild: click.guild_id.map(serenity::GuildId::get),
+                message: message.id.get(),
+                user: click.user.id.get(),
+                direction: direction(click),
+                page,
+            });
             (Response::Update(reply), "page")
         }
         Some(ButtonId::Vote { up, key, passages }) => {
@@ -124,6 +163,15 @@ fn respond(
                 passages = ?passages,
                 "feedback"
             );
+            data.insights.vote(Vote {
+                voted_at: now_ms(),
+                guild: click.guild_id.map(serenity::GuildId::get),
+                message: message.id.get(),
+                user: click.user.id.get(),
+                up,
+                question: (!question.is_empty()).then_some(question),
+                passages,
+            });
             let thanks = if up {
                 "Thanks: noted that this answer helped."
             } else {
@@ -131,6 +179,11 @@ fn respond(
             };
             (Response::New(Reply::text(thanks, true)), "vote")
         }
+        // Answered in `on_click` (it reads the store); kept here so every id has an answer.
+        Some(ButtonId::GapsPage { .. }) => (
+            Response::New(Reply::text("Run /gaps again.", true)),
+            "gaps_page",
+        ),
         Some(ButtonId::SourcesPage { page }) => {
             let snapshot = data.library.snapshot();
             let size = CorpusSize::from(&snapshot.stats());

@@ -8,9 +8,10 @@ use std::time::Instant;
 use poise::serenity_prelude as serenity;
 use tracing::Instrument;
 
-use crate::answer::AskOptions;
+use crate::answer::{Answer, AskOptions};
 use crate::discord::render::{self, AnswerPage, CorpusSize, Reply};
 use crate::discord::types::{Context, Data, Error};
+use crate::insights::{AskedBy, ChannelKind, Question};
 use crate::library::Library;
 
 /// How a handled request ended, for the log.
@@ -47,6 +48,7 @@ pub fn all(cooldown: std::time::Duration) -> Vec<poise::Command<Data, Error>> {
         reload(),
         help(),
         about(),
+        crate::discord::gaps::gaps(),
     ];
     for command in &commands {
         if command.name == "ask" || command.context_menu_action.is_some() {
@@ -60,9 +62,91 @@ pub fn all(cooldown: std::time::Duration) -> Vec<poise::Command<Data, Error>> {
     commands
 }
 
+/// Who asked a question, where and how: what insights record beside the answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Asker {
+    /// The asker (stored only as a salted hash).
+    pub user: serenity::UserId,
+    /// The server, `None` in a DM.
+    pub guild: Option<serenity::GuildId>,
+    /// The kind of channel.
+    pub channel_kind: ChannelKind,
+    /// How the question was asked.
+    pub asked_by: AskedBy,
+}
+
+/// The insights kind of a channel: a DM outside servers, a thread, or a plain channel.
+pub fn channel_kind(
+    guild: Option<serenity::GuildId>,
+    kind: Option<serenity::ChannelType>,
+) -> ChannelKind {
+    match (guild, kind) {
+        (None, _) => ChannelKind::DirectMessage,
+        (
+            Some(_),
+            Some(
+                serenity::ChannelType::PublicThread
+                | serenity::ChannelType::PrivateThread
+                | serenity::ChannelType::NewsThread,
+            ),
+        ) => ChannelKind::Thread,
+        (Some(_), _) => ChannelKind::Channel,
+    }
+}
+
+/// The [`Asker`] of a command.
+fn asker(ctx: Context<'_>, asked_by: AskedBy) -> Asker {
+    let kind = match ctx {
+        poise::Context::Application(app) => app.interaction.channel.as_ref().map(|c| c.kind),
+        poise::Context::Prefix(_) => None,
+    };
+    Asker {
+        user: ctx.author().id,
+        guild: ctx.guild_id(),
+        channel_kind: channel_kind(ctx.guild_id(), kind),
+        asked_by,
+    }
+}
+
 /// Asks the serving corpus and renders the reply. The engine takes microseconds, so it runs
 /// before the interaction is acknowledged: the reply is public or ephemeral from the start.
 pub fn answer(library: &Library, question: &str, at: AnswerPage) -> (Reply, Outcome) {
+    let (reply, outcome, _) = ask_and_render(library, question, at);
+    (reply, outcome)
+}
+
+/// [`answer`], and the question recorded for insights (queued: this never waits for the store).
+pub fn answer_recorded(
+    data: &Data,
+    question: &str,
+    at: AnswerPage,
+    asker: Asker,
+) -> (Reply, Outcome) {
+    let (reply, outcome, answer) = ask_and_render(&data.library, question, at);
+    data.insights.question(Question {
+        asked_at: crate::insights::store::now_ms(),
+        guild: asker.guild.map(serenity::GuildId::get),
+        channel_kind: asker.channel_kind,
+        asked_by: asker.asked_by,
+        user: asker.user.get(),
+        question: Some(answer.question.clone()),
+        answered: outcome == Outcome::Answered,
+        passages: passage_ids(&answer),
+        elapsed_us: answer.elapsed_us,
+    });
+    (reply, outcome)
+}
+
+/// The quoted passages as `source#paragraph`.
+fn passage_ids(answer: &Answer) -> Vec<String> {
+    answer
+        .quotes
+        .iter()
+        .map(|q| format!("{}#{}", q.source, q.paragraph))
+        .collect()
+}
+
+fn ask_and_render(library: &Library, question: &str, at: AnswerPage) -> (Reply, Outcome, Answer) {
     let snapshot = library.snapshot();
     let answer = snapshot.ask(
         question,
@@ -73,16 +157,12 @@ pub fn answer(library: &Library, question: &str, at: AnswerPage) -> (Reply, Outc
     );
     let reply = render::answer(&answer, at, CorpusSize::from(&snapshot.stats()));
     if answer.is_answered() && !answer.quotes.is_empty() {
-        let passages: Vec<String> = answer
-            .quotes
-            .iter()
-            .map(|q| format!("{}#{}", q.source, q.paragraph))
-            .collect();
+        let passages = passage_ids(&answer);
         tracing::info!(question = %answer.question, passages = ?passages, elapsed_us = answer.elapsed_us, "answered");
-        (reply, Outcome::Answered)
+        (reply, Outcome::Answered, answer)
     } else {
         tracing::info!(question = %answer.question, suggestions = ?answer.suggestions, "question found nothing");
-        (reply, Outcome::NoMatch)
+        (reply, Outcome::NoMatch, answer)
     }
 }
 
@@ -129,7 +209,9 @@ pub async fn ask(
         let top = results.map_or(render::DEFAULT_RESULTS, |r| {
             usize::from(r).clamp(1, render::MAX_RESULTS)
         });
-        let (reply, outcome) = answer(&ctx.data().library, &question, AnswerPage { top, page: 0 });
+        let at = AnswerPage { top, page: 0 };
+        let (reply, outcome) =
+            answer_recorded(ctx.data(), &question, at, asker(ctx, AskedBy::Slash));
         ctx.send(reply.to_poise()).await?;
         Ok(outcome)
     })
@@ -149,7 +231,8 @@ pub async fn ask_message(ctx: Context<'_>, message: serenity::Message) -> Result
             top: render::DEFAULT_RESULTS,
             page: 0,
         };
-        let (reply, outcome) = answer(&ctx.data().library, &message.content, at);
+        let asker = asker(ctx, AskedBy::ContextMenu);
+        let (reply, outcome) = answer_recorded(ctx.data(), &message.content, at, asker);
         ctx.send(reply.to_poise()).await?;
         Ok(outcome)
     })
@@ -240,7 +323,7 @@ pub async fn source(
 ///
 /// Discord only applies `default_member_permissions` as a default that server admins can
 /// override per channel, and poise registers it without checking it, so it is checked here.
-async fn is_moderator(ctx: Context<'_>) -> Result<bool, Error> {
+pub async fn is_moderator(ctx: Context<'_>) -> Result<bool, Error> {
     let Some(member) = ctx.author_member().await else {
         return Ok(false);
     };

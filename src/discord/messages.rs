@@ -10,6 +10,7 @@ use tracing::Instrument;
 use crate::discord::commands::{self, Outcome};
 use crate::discord::render::{self, AnswerPage};
 use crate::discord::types::{Data, Error};
+use crate::insights::{AskedBy, ChannelKind};
 
 /// Why a message is a question, or `None` when it is not one.
 pub fn reason_to_answer(
@@ -47,6 +48,18 @@ pub fn question_text(content: &str, bot: serenity::UserId) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The insights kind of the channel of `message`: threads are known from the cache.
+fn channel_kind(ctx: &serenity::Context, message: &serenity::Message) -> ChannelKind {
+    let kind = message.guild_id.and_then(|guild| {
+        let guild = ctx.cache.guild(guild)?;
+        if guild.threads.iter().any(|t| t.id == message.channel_id) {
+            return Some(serenity::ChannelType::PublicThread);
+        }
+        guild.channels.get(&message.channel_id).map(|c| c.kind)
+    });
+    commands::channel_kind(message.guild_id, kind)
 }
 
 /// Handles one created message: answers it when it is a question, ignores it otherwise.
@@ -87,7 +100,17 @@ pub async fn on_message(
             top: render::DEFAULT_RESULTS,
             page: 0,
         };
-        let (reply, outcome) = commands::answer(&data.library, &question, at);
+        let asker = commands::Asker {
+            user: message.author.id,
+            guild: message.guild_id,
+            channel_kind: channel_kind(ctx, message),
+            asked_by: match reason {
+                "mention" => AskedBy::Mention,
+                "ask_channel" => AskedBy::AskChannel,
+                _ => AskedBy::DirectMessage,
+            },
+        };
+        let (reply, outcome) = commands::answer_recorded(data, &question, at, asker);
         message
             .channel_id
             .send_message(&ctx.http, reply.to_message(message))

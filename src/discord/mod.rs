@@ -7,6 +7,7 @@
 pub mod buttons;
 pub mod clicks;
 pub mod commands;
+pub mod gaps;
 pub mod messages;
 pub mod render;
 pub mod types;
@@ -163,7 +164,12 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 error = error.as_ref().map(ToString::to_string),
                 "refused: not a moderator (no moderator role, no Manage Server)"
             );
-            if let Err(send) = ctx.send(render::reload_refused().to_poise()).await {
+            let refusal = if ctx.command().name == "gaps" {
+                gaps::refused()
+            } else {
+                render::reload_refused()
+            };
+            if let Err(send) = ctx.send(refusal.to_poise()).await {
                 tracing::error!(%send, "could not send the refusal");
             }
         }
@@ -205,12 +211,14 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let guild = config.guild_id.map(serenity::GuildId::new);
+    let insights = crate::insights::Recorder::start(&config.insights);
     let data = Data {
         library,
         moderator_roles: config.moderator_role_ids.iter().copied().collect(),
         ask_channels: config.ask_channel_ids.iter().copied().collect(),
         cooldown: config.answer_cooldown,
         message_cooldowns: Mutex::new(poise::CooldownTracker::new()),
+        insights: insights.clone(),
     };
     let framework = poise::Framework::builder()
         .options(framework_options(&config))
@@ -249,6 +257,8 @@ pub async fn run(
         }
     };
     stopper.abort();
+    // Write what is queued before the process ends (bounded: a store that hangs loses it).
+    insights.close(std::time::Duration::from_secs(5)).await;
     result.map_err(explain)
 }
 
