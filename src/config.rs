@@ -153,7 +153,7 @@ impl Config {
                 }
             },
         };
-        let insights = crate::insights::Settings::from_lookup(&get)?;
+        let insights = crate::insights::Settings::from_lookup(get)?;
         Ok(Config {
             token,
             corpus_dir: PathBuf::from(corpus_dir),

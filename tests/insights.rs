@@ -76,14 +76,10 @@ async fn record_and_report(store: &Store) {
         .add_question(&question("who funds ISKP", false, ChannelKind::Channel))
         .await
         .unwrap();
-    store
-        .add_question(&question(
-            "Who is funding IS-K?",
-            false,
-            ChannelKind::Thread,
-        ))
-        .await
-        .unwrap();
+    // Asked a second later: the latest wording.
+    let mut later = question("Who is funding IS-K?", false, ChannelKind::Thread);
+    later.asked_at += 1000;
+    store.add_question(&later).await.unwrap();
     store
         .add_question(&question("Who is Balkhi?", true, ChannelKind::Channel))
         .await
