@@ -18,8 +18,11 @@ pub struct Config {
     pub guild_id: Option<u64>,
     /// `MODERATOR_ROLE_IDS`: members with one of these roles (or Manage Server) may reload.
     pub moderator_role_ids: Vec<u64>,
-    /// `ASK_CHANNEL_IDS`: channels where every message is taken as a question.
+    /// `ASK_CHANNEL_IDS`: channels in `auto` mode by default: every question there is answered.
     pub ask_channel_ids: Vec<u64>,
+    /// `THREAD_CHANNEL_IDS`: channels in `thread` mode by default: every question there is
+    /// answered in a new thread.
+    pub thread_channel_ids: Vec<u64>,
     /// `DISCORD_API_BASE_URL`: send every REST call here instead of `https://discord.com`.
     pub api_base_url: Option<String>,
     /// `ANSWER_COOLDOWN_SECS`: how long a user waits between two questions (default 3 s).
@@ -78,6 +81,7 @@ impl fmt::Debug for Config {
             .field("guild_id", &self.guild_id)
             .field("moderator_role_ids", &self.moderator_role_ids)
             .field("ask_channel_ids", &self.ask_channel_ids)
+            .field("thread_channel_ids", &self.thread_channel_ids)
             .field("api_base_url", &self.api_base_url)
             .field("answer_cooldown", &self.answer_cooldown)
             .field("sharding", &self.sharding)
@@ -128,6 +132,10 @@ impl Config {
             .map(|v| parse_ids("ASK_CHANNEL_IDS", &v))
             .transpose()?
             .unwrap_or_default();
+        let thread_channel_ids = get("THREAD_CHANNEL_IDS")
+            .map(|v| parse_ids("THREAD_CHANNEL_IDS", &v))
+            .transpose()?
+            .unwrap_or_default();
         let api_base_url = get("DISCORD_API_BASE_URL")
             .map(|v| parse_base_url(&v))
             .transpose()?;
@@ -160,6 +168,7 @@ impl Config {
             guild_id,
             moderator_role_ids,
             ask_channel_ids,
+            thread_channel_ids,
             api_base_url,
             answer_cooldown,
             sharding,

@@ -86,6 +86,17 @@ impl Snapshot {
         crate::search::answer(&self.corpus, &self.index, question, options)
     }
 
+    /// Answers a follow-up `question` with an earlier question of the same conversation as
+    /// lower-weight `context` (see [`crate::search::answer_in_context`]).
+    pub fn ask_in_context(
+        &self,
+        question: &str,
+        context: Option<&str>,
+        options: &AskOptions,
+    ) -> Answer {
+        crate::search::answer_in_context(&self.corpus, &self.index, question, context, options)
+    }
+
     /// How a question is understood and ranked: concepts, alternatives, top candidates.
     pub fn explain(&self, question: &str) -> String {
         crate::search::explain(&self.corpus, &self.index, question)

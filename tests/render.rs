@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use citebot::discord::render::{
-    self, cut, discord_len, escape, unescape, AnswerPage, CorpusSize, Reply,
+    self, cut, discord_len, escape, unescape, AnswerPage, AnswerView, CorpusSize, Reply,
 };
 use citebot::{Answer, Citation, Document, LoadWarning, Quote, ReloadReport, Status, WarningKind};
 use proptest::prelude::*;
@@ -72,6 +72,32 @@ const SIZE: CorpusSize = CorpusSize {
     passages: 1234,
 };
 
+/// A view with no documents known (titles from the quotes, no links), asked by user 42.
+fn plain() -> AnswerView<'static> {
+    AnswerView {
+        corpus: SIZE,
+        documents: &[],
+        context: None,
+        asker: Some(42),
+    }
+}
+
+/// A document `id` with the given front matter.
+fn with_meta(id: &str, url: Option<&str>, publisher: Option<&str>, date: Option<&str>) -> Document {
+    Document {
+        id: id.into(),
+        title: format!("Title of {id}"),
+        path: PathBuf::from(format!("{id}.txt")),
+        publisher: publisher.map(String::from),
+        url: url.map(String::from),
+        date: date.map(String::from),
+        paragraphs: 3,
+        words: 100,
+        content_hash: 0,
+        opening: String::new(),
+    }
+}
+
 #[test]
 fn an_answer_renders_quotes_in_bold_with_citations_and_buttons() {
     let mut first = quote(
@@ -96,27 +122,108 @@ fn an_answer_renders_quotes_in_bold_with_citations_and_buttons() {
         vec![first, second],
         5,
     );
-    let reply = render::answer(&answer, AnswerPage { top: 2, page: 0 }, SIZE);
+    let reply = render::answer(&answer, AnswerPage { top: 2, page: 0 }, &plain());
     assert!(reply.limit_violations().is_empty());
     insta::assert_snapshot!("answer_first_page", dump(&reply));
-    let later = render::answer(&answer, AnswerPage { top: 2, page: 2 }, SIZE);
+    let later = render::answer(&answer, AnswerPage { top: 2, page: 2 }, &plain());
     insta::assert_snapshot!("answer_later_page", dump(&later));
 }
 
 #[test]
-fn a_question_too_long_for_the_title_gets_no_paging_buttons_but_keeps_its_votes() {
+fn a_question_too_long_for_the_title_keeps_more_and_carries_the_whole_question_in_the_footer() {
     let question = "Who said that ".repeat(30);
     let answer = answered(
         &question,
         vec![quote("000_a", 1, "Balkhi said so.", &["Balkhi"])],
         9,
     );
-    let reply = render::answer(&answer, AnswerPage { top: 1, page: 0 }, SIZE);
+    let reply = render::answer(&answer, AnswerPage { top: 1, page: 0 }, &plain());
     assert!(reply.limit_violations().is_empty());
     let embed = reply.embed.as_ref().unwrap();
     assert!(embed.title.ends_with('…'));
-    assert!(reply.buttons.iter().all(|b| !b.id.starts_with("ask:")));
-    assert_eq!(reply.buttons.len(), 2, "👍 and 👎");
+    let footer = embed.footer.as_deref().unwrap();
+    assert!(footer.starts_with("Results 1–1 of 9"), "{footer}");
+    assert!(
+        footer.contains(&format!("{}{}", render::FOOTER_QUESTION, question.trim())),
+        "{footer}"
+    );
+    let more = reply
+        .buttons
+        .iter()
+        .find(|b| b.label.starts_with("More"))
+        .expect("More stays");
+    assert!(
+        more.id.ends_with(":42"),
+        "the asker is on the button: {}",
+        more.id
+    );
+    assert_eq!(reply.buttons.len(), 3, "More, 👍 and 👎");
+}
+
+#[test]
+fn a_citation_links_its_title_and_names_publisher_and_date_without_source_ids() {
+    let documents = [
+        with_meta(
+            "003_5778a4211003ac1d",
+            Some("https://example.org/news/a_(b)*c?x=1&y=<2>@3"),
+            Some("Amu TV"),
+            Some("2023-10-12"),
+        ),
+        with_meta(
+            "004_20b7060dfb18cd1a",
+            Some("javascript:alert(1)"),
+            None,
+            None,
+        ),
+    ];
+    let answer = answered(
+        "Who is Balkhi?",
+        vec![
+            quote("003_5778a4211003ac1d", 4, "Balkhi said so.", &["Balkhi"]),
+            quote("004_20b7060dfb18cd1a", 2, "Balkhi again.", &["Balkhi"]),
+        ],
+        2,
+    );
+    let view = AnswerView {
+        documents: &documents,
+        ..plain()
+    };
+    let reply = render::answer(&answer, AnswerPage { top: 2, page: 0 }, &view);
+    let description = &reply.embed.as_ref().unwrap().description;
+    assert!(
+        description.contains(
+            "**[1]** [Title of 003\\_5778a4211003ac1d](<https://example.org/news/a_%28b%29%2Ac?x=1&y=%3C2%3E%403>) · Amu TV, 2023\\-10\\-12 ¶4"
+        ),
+        "{description}"
+    );
+    assert!(
+        description.contains("**[2]** Title of 004\\_20b7060dfb18cd1a ¶2"),
+        "no link but http(s): {description}"
+    );
+    assert!(
+        !description.contains(" · 003"),
+        "no source id: {description}"
+    );
+}
+
+#[test]
+fn a_title_that_is_only_the_file_id_loses_its_hash() {
+    assert_eq!(
+        render::display_title("003_5778a4211003ac1d", "003_5778a4211003ac1d"),
+        "003"
+    );
+    assert_eq!(
+        render::display_title("f9e57255359d1c5f", "f9e57255359d1c5f"),
+        "Untitled"
+    );
+    assert_eq!(
+        render::display_title("news/kabul-governor", "news/kabul-governor"),
+        "kabul governor"
+    );
+    assert_eq!(
+        render::display_title("A real title", "003_x"),
+        "A real title"
+    );
 }
 
 #[test]
@@ -130,7 +237,7 @@ fn no_match_is_a_short_ephemeral_text_with_suggestions() {
         total: 0,
         error: None,
     };
-    let reply = render::answer(&answer, AnswerPage { top: 3, page: 0 }, SIZE);
+    let reply = render::answer(&answer, AnswerPage { top: 3, page: 0 }, &plain());
     assert!(reply.ephemeral);
     assert!(reply.embed.is_none() && reply.buttons.is_empty());
     insta::assert_snapshot!("no_match", dump(&reply));
@@ -223,11 +330,14 @@ fn any_quote() -> impl Strategy<Value = Quote> {
 }
 
 /// True when every `@` in `text` is defused (followed by a zero-width space) and no mention,
-/// role mention or channel link can parse.
+/// role mention or channel link can parse. A `<` may only open a link target (`(<http…>)`).
 fn pings_nobody(text: &str) -> bool {
-    let unescaped_angle = text
-        .char_indices()
-        .any(|(i, c)| c == '<' && !text[..i].ends_with('\\'));
+    let unescaped_angle = text.char_indices().any(|(i, c)| {
+        c == '<'
+            && !text[..i].ends_with('\\')
+            && !(text[..i].ends_with('(')
+                && (text[i + 1..].starts_with("https://") || text[i + 1..].starts_with("http://")))
+    });
     let bare_at = text
         .char_indices()
         .any(|(i, c)| c == '@' && !text[i + 1..].starts_with('\u{200B}'));
@@ -262,10 +372,40 @@ proptest! {
         quotes in prop::collection::vec(any_quote(), 1..=5),
         page in 0usize..50,
         total in 0usize..500,
+        meta in prop::collection::vec(
+            (
+                proptest::option::of(prop_oneof![
+                    text(60),
+                    text(60).prop_map(|t| format!("https://example.org/{t}")),
+                    "http://[a-z]{1,20}\\.org/[ -~]{0,400}",
+                ]),
+                proptest::option::of(text(30)),
+                proptest::option::of(text(10)),
+            ),
+            5,
+        ),
+        context in proptest::option::of(text(120)),
+        asker in proptest::option::of(any::<u64>()),
     ) {
         let top = quotes.len();
+        let documents: Vec<Document> = quotes
+            .iter()
+            .zip(&meta)
+            .map(|(q, (url, publisher, date))| {
+                let mut d = with_meta(&q.source, url.as_deref(), publisher.as_deref(), date.as_deref());
+                d.title = q.title.clone();
+                d
+            })
+            .collect();
         let answer = answered(&question, quotes, total);
-        let reply = render::answer(&answer, AnswerPage { top, page }, SIZE);
+        let view = AnswerView {
+            corpus: SIZE,
+            documents: &documents,
+            context: context.as_deref(),
+            asker,
+        };
+        let reply = render::answer(&answer, AnswerPage { top, page }, &view);
+        prop_assert!(reply.ping.is_none(), "an answer pings nobody");
         prop_assert!(reply.limit_violations().is_empty(), "{:?}", reply.limit_violations());
         let embed = reply.embed.as_ref().unwrap();
         prop_assert!(pings_nobody(&embed.description), "{}", embed.description);
@@ -289,7 +429,7 @@ proptest! {
             total: 0,
             error,
         };
-        let reply = render::answer(&answer, AnswerPage { top: 3, page: 0 }, SIZE);
+        let reply = render::answer(&answer, AnswerPage { top: 3, page: 0 }, &plain());
         prop_assert!(reply.limit_violations().is_empty());
         prop_assert!(reply.ephemeral);
         // Our own text uses back-ticks but never `<` or `@`.
@@ -356,7 +496,13 @@ fn real_answers_from_the_bundled_corpus_fit_and_ping_nobody() {
         for top in [1, 3, 5] {
             let answer = snapshot.ask(question, &citebot::AskOptions { top, offset: 0 });
             answered += usize::from(answer.is_answered());
-            let reply = render::answer(&answer, AnswerPage { top, page: 0 }, size);
+            let view = AnswerView {
+                corpus: size,
+                documents: snapshot.documents(),
+                context: None,
+                asker: Some(1),
+            };
+            let reply = render::answer(&answer, AnswerPage { top, page: 0 }, &view);
             assert!(
                 reply.limit_violations().is_empty(),
                 "{question}: {:?}",

@@ -1,9 +1,11 @@
 //! Buttons that carry their whole state in their `custom_id`, so they keep working after a
 //! restart or a reload: no in-memory collector waits for them.
 //!
-//! - `ask:<key>:<top>:<page>`: show page `page` (of `top` quotes) of the question whose
-//!   [`question_key`] is `key`; the question itself is read back from the embed title of the
-//!   message the button is on, and the key proves it is the same question.
+//! - `ask:<key>:<top>:<page>[:<asker>]`: show page `page` (of `top` quotes) of the question
+//!   whose [`answer_key`] is `key`; the question itself (and the earlier question of a
+//!   follow-up) is read back from the embed of the message the button is on, and the key proves
+//!   it is the same question. Only `asker` (a user id) turns the page of that message; anyone
+//!   else gets a copy of the page of their own.
 //! - `vote:<u|d>:<key>:<passages>`: a 👍/👎 on an answer; `passages` lists the quoted passages
 //!   as `source.paragraph` joined by `,`, or, when that would not fit in 100 characters or a
 //!   source id has unusual characters, `~hash.paragraph` (resolved against the corpus when logged).
@@ -24,6 +26,8 @@ pub enum ButtonId {
         top: usize,
         /// 0-based page to show.
         page: usize,
+        /// Who asked, when known: only they turn the pages of the shared answer.
+        asker: Option<u64>,
     },
     /// A vote on an answer.
     Vote {
@@ -93,6 +97,15 @@ pub fn question_key(question: &str) -> String {
     format!("{:010x}", fnv1a(question.trim()) >> 24)
 }
 
+/// The key of an answer: [`question_key`] of the question, or of the question and the earlier
+/// question it follows up.
+pub fn answer_key(question: &str, context: Option<&str>) -> String {
+    match context {
+        None => question_key(question),
+        Some(context) => question_key(&format!("{}\n{}", question.trim(), context.trim())),
+    }
+}
+
 /// A short, stable key for a source id: 6 hex digits of its hash.
 pub fn source_key(source: &str) -> String {
     format!("{:06x}", fnv1a(source) >> 40)
@@ -143,7 +156,15 @@ impl ButtonId {
     /// The custom id.
     pub fn encode(&self) -> String {
         match self {
-            ButtonId::AskPage { key, top, page } => format!("ask:{key}:{top}:{page}"),
+            ButtonId::AskPage {
+                key,
+                top,
+                page,
+                asker,
+            } => match asker {
+                Some(asker) => format!("ask:{key}:{top}:{page}:{asker}"),
+                None => format!("ask:{key}:{top}:{page}"),
+            },
             ButtonId::Vote { up, key, passages } => {
                 let list: Vec<String> = passages
                     .iter()
@@ -170,8 +191,17 @@ impl ButtonId {
             "ask" => {
                 let key = parts.next()?.to_string();
                 let top = parts.next()?.parse().ok()?;
-                let page = parts.next()?.parse().ok()?;
-                Some(ButtonId::AskPage { key, top, page })
+                let rest = parts.next()?;
+                let (page, asker) = match rest.split_once(':') {
+                    Some((page, asker)) => (page.parse().ok()?, Some(asker.parse().ok()?)),
+                    None => (rest.parse().ok()?, None),
+                };
+                Some(ButtonId::AskPage {
+                    key,
+                    top,
+                    page,
+                    asker,
+                })
             }
             "vote" => {
                 let up = match parts.next()? {
@@ -231,6 +261,13 @@ mod tests {
                 key: question_key("Who is Balkhi?"),
                 top: 3,
                 page: 2,
+                asker: None,
+            },
+            ButtonId::AskPage {
+                key: answer_key("and his deputy?", Some("Who is Balkhi?")),
+                top: 5,
+                page: 0,
+                asker: Some(u64::MAX),
             },
             ButtonId::vote(true, "abc", &[cite("000_f9e57255359d1c5f", 4)]),
             ButtonId::SourcesPage { page: 7 },

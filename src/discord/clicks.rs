@@ -1,17 +1,22 @@
 //! Button clicks: "More" and "Back" under answers, 👍/👎 votes, and `/sources` pages. Every
 //! click is answered from its custom id and the message it is on, so buttons keep working after
 //! a restart or a reload; a page that no longer exists is said so plainly.
+//!
+//! [`turn_page`] is the one place a page of an answer is turned: the asker's click changes the
+//! shared message, anyone else's gets a copy of the page that only they see. Votes are counted
+//! in [`crate::discord::votes::Ballots::cast`], once per person per answer.
 
 use std::time::Instant;
 
 use poise::serenity_prelude as serenity;
 use tracing::Instrument;
 
-use crate::answer::AskOptions;
-use crate::discord::buttons::{question_key, ButtonId};
+use crate::discord::buttons::{answer_key, ButtonId};
+use crate::discord::commands::{self, Asked, Outcome};
 use crate::discord::gaps;
 use crate::discord::render::{self, AnswerPage, CorpusSize, Reply};
 use crate::discord::types::{Data, Error};
+use crate::discord::votes::Ballot;
 use crate::insights::store::now_ms;
 use crate::insights::{Direction, PageTurn, Vote};
 
@@ -21,10 +26,22 @@ enum Response {
     New(Reply),
 }
 
-/// The question of an answer message, read back from its embed title.
-fn question_on(message: &serenity::Message) -> Option<String> {
-    let title = message.embeds.first()?.title.as_deref()?;
-    Some(render::unescape(title))
+/// The question of an answer message and the earlier question it followed up, read back from
+/// its embed: the footer's lines when they carry them, else the title.
+fn question_on(message: &serenity::Message) -> Option<(String, Option<String>)> {
+    let embed = message.embeds.first()?;
+    let footer = embed.footer.as_ref().map_or("", |f| f.text.as_str());
+    let line = |prefix: &str| {
+        footer
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(str::to_string)
+    };
+    let question = match line(render::FOOTER_QUESTION) {
+        Some(question) => question,
+        None => render::unescape(embed.title.as_deref()?),
+    };
+    Some((question, line(render::FOOTER_CONTEXT)))
 }
 
 /// Handles one component interaction.
@@ -79,27 +96,6 @@ pub async fn on_click(
     result.map(|_| ())
 }
 
-/// Which way the clicked page button goes, from its label on the message.
-fn direction(click: &serenity::ComponentInteraction) -> Direction {
-    let back = click
-        .message
-        .components
-        .iter()
-        .flat_map(|row| &row.components)
-        .any(|component| match component {
-            serenity::ActionRowComponent::Button(button) => {
-                let ours = matches!(&button.data, serenity::ButtonKind::NonLink { custom_id, .. } if *custom_id == click.data.custom_id);
-                ours && button.label.as_deref().is_some_and(|l| l.contains("Back"))
-            }
-            _ => false,
-        });
-    if back {
-        Direction::Back
-    } else {
-        Direction::More
-    }
-}
-
 fn respond(
     data: &Data,
     id: Option<ButtonId>,
@@ -114,41 +110,16 @@ fn respond(
             )),
             "unknown_button",
         ),
-        Some(ButtonId::AskPage { key, top, page }) => {
-            let Some(question) = question_on(message).filter(|q| question_key(q) == key) else {
-                return (
-                    Response::New(render::page_gone(page)),
-                    "question_unreadable",
-                );
-            };
-            let top = top.clamp(1, render::MAX_RESULTS);
-            let at = AnswerPage { top, page };
-            let snapshot = data.library.snapshot();
-            let answer = snapshot.ask(
-                &question,
-                &AskOptions {
-                    top,
-                    offset: at.offset(),
-                },
-            );
-            if !answer.is_answered() || answer.quotes.is_empty() {
-                tracing::info!(%question, page, "the page of this answer no longer exists");
-                return (Response::New(render::page_gone(page)), "page_gone");
-            }
-            let reply = render::answer(&answer, at, CorpusSize::from(&snapshot.stats()));
-            data.insights.page_turn(PageTurn {
-                turned_at: now_ms(),
-                guild: click.guild_id.map(serenity::GuildId::get),
-                message: message.id.get(),
-                user: click.user.id.get(),
-                direction: direction(click),
-                page,
-            });
-            (Response::Update(reply), "page")
-        }
+        Some(ButtonId::AskPage {
+            key,
+            top,
+            page,
+            asker,
+        }) => turn_page(data, click, (&key, top, page, asker)),
         Some(ButtonId::Vote { up, key, passages }) => {
             let question = question_on(message)
-                .filter(|q| question_key(q) == key)
+                .filter(|(q, c)| answer_key(q, c.as_deref()) == key)
+                .map(|(q, _)| q)
                 .unwrap_or_default();
             let snapshot = data.library.snapshot();
             let ids: Vec<&str> = snapshot.documents().iter().map(|d| d.id.as_str()).collect();
@@ -156,28 +127,47 @@ fn respond(
                 .iter()
                 .map(|p| p.describe(ids.iter().copied()))
                 .collect();
-            tracing::info!(
-                vote = if up { "up" } else { "down" },
-                %question,
-                question_key = %key,
-                passages = ?passages,
-                "feedback"
-            );
-            data.insights.vote(Vote {
-                voted_at: now_ms(),
-                guild: click.guild_id.map(serenity::GuildId::get),
-                message: message.id.get(),
-                user: click.user.id.get(),
-                up,
-                question: (!question.is_empty()).then_some(question),
-                passages,
-            });
-            let thanks = if up {
-                "Thanks: noted that this answer helped."
-            } else {
-                "Thanks: noted that this answer did not help."
+            let ballot = data.ballots.cast(message.id.get(), click.user.id.get(), up);
+            if ballot == Ballot::Counted {
+                data.insights.vote(Vote {
+                    voted_at: now_ms(),
+                    guild: click.guild_id.map(serenity::GuildId::get),
+                    message: message.id.get(),
+                    user: click.user.id.get(),
+                    up,
+                    question: (!question.is_empty()).then(|| question.clone()),
+                    passages: passages.clone(),
+                });
+            }
+            let thanks = match ballot {
+                Ballot::Counted => {
+                    tracing::info!(
+                        vote = if up { "up" } else { "down" },
+                        %question,
+                        question_key = %key,
+                        passages = ?passages,
+                        "feedback"
+                    );
+                    if up {
+                        "Thanks: noted that this answer helped. Your vote counts once."
+                    } else {
+                        "Thanks: noted that this answer did not help. Your vote counts once."
+                    }
+                }
+                Ballot::AlreadyVoted { up: first } => {
+                    tracing::info!(question_key = %key, "vote repeated: not counted");
+                    if first {
+                        "You already voted on this answer (👍): a vote counts once per person."
+                    } else {
+                        "You already voted on this answer (👎): a vote counts once per person."
+                    }
+                }
             };
-            (Response::New(Reply::text(thanks, true)), "vote")
+            let outcome = match ballot {
+                Ballot::Counted => "vote",
+                Ballot::AlreadyVoted { .. } => "vote_repeated",
+            };
+            (Response::New(Reply::text(thanks, true)), outcome)
         }
         // Answered in `on_click` (it reads the store); kept here so every id has an answer.
         Some(ButtonId::GapsPage { .. }) => (
@@ -201,5 +191,78 @@ fn respond(
                 ),
             }
         }
+    }
+}
+
+/// Which way the clicked page button goes, from its label on the message.
+fn direction(click: &serenity::ComponentInteraction) -> Direction {
+    let back = click
+        .message
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .any(|component| match component {
+            serenity::ActionRowComponent::Button(button) => {
+                let ours = matches!(&button.data, serenity::ButtonKind::NonLink { custom_id, .. } if *custom_id == click.data.custom_id);
+                ours && button.label.as_deref().is_some_and(|l| l.contains("Back"))
+            }
+            _ => false,
+        });
+    if back {
+        Direction::Back
+    } else {
+        Direction::More
+    }
+}
+
+/// Turns the page of the answer on `message` for `clicker`: `(key, top, page, asker)` come
+/// from the button. The asker (or anyone, on an answer that names no asker) changes the shared
+/// message; anyone else gets a copy of the page only they see, whose buttons are theirs.
+fn turn_page(
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+    (key, top, page, asker): (&str, usize, usize, Option<u64>),
+) -> (Response, &'static str) {
+    let message = &click.message;
+    let clicker = click.user.id.get();
+    let Some((question, context)) =
+        question_on(message).filter(|(q, c)| answer_key(q, c.as_deref()) == key)
+    else {
+        return (
+            Response::New(render::page_gone(page)),
+            "question_unreadable",
+        );
+    };
+    let own = asker.is_none_or(|asker| asker == clicker);
+    let asked = Asked {
+        question: &question,
+        context: context.as_deref(),
+        at: AnswerPage {
+            top: top.clamp(1, render::MAX_RESULTS),
+            page,
+        },
+        asker: if own { asker } else { Some(clicker) },
+    };
+    let (mut reply, outcome) = commands::answer(&data.library, &asked);
+    if outcome != Outcome::Answered {
+        tracing::info!(%question, page, "the page of this answer no longer exists");
+        return (Response::New(render::page_gone(page)), "page_gone");
+    }
+    data.insights.page_turn(PageTurn {
+        turned_at: now_ms(),
+        guild: click.guild_id.map(serenity::GuildId::get),
+        message: message.id.get(),
+        user: clicker,
+        direction: direction(click),
+        page,
+    });
+    if own {
+        // The update replaces the content: keep what the message said ("For @bob:"), and
+        // since an edit pings nobody anyway, keep it pinging nobody.
+        reply.content = Some(message.content.clone()).filter(|c| !c.is_empty());
+        (Response::Update(reply), "page")
+    } else {
+        reply.ephemeral = true;
+        (Response::New(reply), "page_copy")
     }
 }

@@ -1,6 +1,10 @@
-//! The application commands: `/ask`, `/sources`, `/source`, `/reload`, `/help`, `/about` and
-//! the "Ask the corpus" message context menu. Registration, option parsing, autocomplete,
-//! checks, cooldowns and error replies are poise's; each command only asks the engine and renders.
+//! The application commands: `/ask`, `/sources`, `/source`, `/reload`, `/config`, `/help`,
+//! `/about` and the "Ask the corpus" message context menu. Registration, option parsing,
+//! autocomplete, checks, cooldowns and error replies are poise's; each command only asks the
+//! engine and renders.
+//!
+//! Registered globally, every command but `/reload` and `/config` may also be installed by a
+//! user and used in DMs and private channels (`integration_types` and `contexts`).
 
 use std::future::Future;
 use std::time::Instant;
@@ -9,7 +13,8 @@ use poise::serenity_prelude as serenity;
 use tracing::Instrument;
 
 use crate::answer::{Answer, AskOptions};
-use crate::discord::render::{self, AnswerPage, CorpusSize, Reply};
+use crate::discord::channels::ChannelMode;
+use crate::discord::render::{self, AnswerPage, AnswerView, CorpusSize, Reply};
 use crate::discord::types::{Context, Data, Error};
 use crate::insights::{AskedBy, ChannelKind, Question};
 use crate::library::Library;
@@ -38,18 +43,39 @@ impl Outcome {
     }
 }
 
-/// Every command, with the per-user cooldown on the ones that ask.
-pub fn all(cooldown: std::time::Duration) -> Vec<poise::Command<Data, Error>> {
-    let commands = vec![
+/// Every command, with the per-user cooldown on the ones that ask. With `user_install` (global
+/// registration) the commands say where they may be installed and used: the guild-only ones
+/// (`/reload`, `/config`) in guilds only, the others by users too, in DMs and private channels.
+pub fn all(cooldown: std::time::Duration, user_install: bool) -> Vec<poise::Command<Data, Error>> {
+    let mut commands = vec![
         ask(),
         ask_message(),
         sources(),
         source(),
         reload(),
+        config(),
         help(),
         about(),
         crate::discord::gaps::gaps(),
     ];
+    if user_install {
+        for command in &mut commands {
+            if command.guild_only {
+                command.install_context = Some(vec![serenity::InstallationContext::Guild]);
+                command.interaction_context = Some(vec![serenity::InteractionContext::Guild]);
+            } else {
+                command.install_context = Some(vec![
+                    serenity::InstallationContext::Guild,
+                    serenity::InstallationContext::User,
+                ]);
+                command.interaction_context = Some(vec![
+                    serenity::InteractionContext::Guild,
+                    serenity::InteractionContext::BotDm,
+                    serenity::InteractionContext::PrivateChannel,
+                ]);
+            }
+        }
+    }
     for command in &commands {
         if command.name == "ask" || command.context_menu_action.is_some() {
             let mut config = command
@@ -60,6 +86,41 @@ pub fn all(cooldown: std::time::Duration) -> Vec<poise::Command<Data, Error>> {
         }
     }
     commands
+}
+
+/// A question as the Discord side asks it.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    /// The question.
+    pub question: &'a str,
+    /// The earlier question of the same thread, for a follow-up.
+    pub context: Option<&'a str>,
+    /// Which page.
+    pub at: AnswerPage,
+    /// Who asked (only they turn its pages).
+    pub asker: Option<u64>,
+}
+
+impl<'a> Asked<'a> {
+    /// The first page of `question`, asked by `asker`, without context.
+    pub fn new(question: &'a str, asker: u64) -> Asked<'a> {
+        Asked {
+            question,
+            context: None,
+            at: AnswerPage {
+                top: render::DEFAULT_RESULTS,
+                page: 0,
+            },
+            asker: Some(asker),
+        }
+    }
+}
+
+/// Asks the serving corpus and renders the reply. The engine takes microseconds, so it runs
+/// before the interaction is acknowledged: the reply is public or ephemeral from the start.
+pub fn answer(library: &Library, asked: &Asked<'_>) -> (Reply, Outcome) {
+    let (reply, outcome, _) = ask_and_render(library, asked);
+    (reply, outcome)
 }
 
 /// Who asked a question, where and how: what insights record beside the answer.
@@ -108,21 +169,9 @@ fn asker(ctx: Context<'_>, asked_by: AskedBy) -> Asker {
     }
 }
 
-/// Asks the serving corpus and renders the reply. The engine takes microseconds, so it runs
-/// before the interaction is acknowledged: the reply is public or ephemeral from the start.
-pub fn answer(library: &Library, question: &str, at: AnswerPage) -> (Reply, Outcome) {
-    let (reply, outcome, _) = ask_and_render(library, question, at);
-    (reply, outcome)
-}
-
 /// [`answer`], and the question recorded for insights (queued: this never waits for the store).
-pub fn answer_recorded(
-    data: &Data,
-    question: &str,
-    at: AnswerPage,
-    asker: Asker,
-) -> (Reply, Outcome) {
-    let (reply, outcome, answer) = ask_and_render(&data.library, question, at);
+pub fn answer_recorded(data: &Data, asked: &Asked<'_>, asker: Asker) -> (Reply, Outcome) {
+    let (reply, outcome, answer) = ask_and_render(&data.library, asked);
     data.insights.question(Question {
         asked_at: crate::insights::store::now_ms(),
         guild: asker.guild.map(serenity::GuildId::get),
@@ -131,37 +180,43 @@ pub fn answer_recorded(
         user: asker.user.get(),
         question: Some(answer.question.clone()),
         answered: outcome == Outcome::Answered,
-        passages: passage_ids(&answer),
+        passages: answer
+            .quotes
+            .iter()
+            .map(|q| format!("{}#{}", q.source, q.paragraph))
+            .collect(),
         elapsed_us: answer.elapsed_us,
     });
     (reply, outcome)
 }
 
-/// The quoted passages as `source#paragraph`.
-fn passage_ids(answer: &Answer) -> Vec<String> {
-    answer
-        .quotes
-        .iter()
-        .map(|q| format!("{}#{}", q.source, q.paragraph))
-        .collect()
-}
-
-fn ask_and_render(library: &Library, question: &str, at: AnswerPage) -> (Reply, Outcome, Answer) {
+fn ask_and_render(library: &Library, asked: &Asked<'_>) -> (Reply, Outcome, Answer) {
     let snapshot = library.snapshot();
-    let answer = snapshot.ask(
-        question,
+    let answer = snapshot.ask_in_context(
+        asked.question,
+        asked.context,
         &AskOptions {
-            top: at.top,
-            offset: at.offset(),
+            top: asked.at.top,
+            offset: asked.at.offset(),
         },
     );
-    let reply = render::answer(&answer, at, CorpusSize::from(&snapshot.stats()));
+    let view = AnswerView {
+        corpus: CorpusSize::from(&snapshot.stats()),
+        documents: snapshot.documents(),
+        context: asked.context,
+        asker: asked.asker,
+    };
+    let reply = render::answer(&answer, asked.at, &view);
     if answer.is_answered() && !answer.quotes.is_empty() {
-        let passages = passage_ids(&answer);
-        tracing::info!(question = %answer.question, passages = ?passages, elapsed_us = answer.elapsed_us, "answered");
+        let passages: Vec<String> = answer
+            .quotes
+            .iter()
+            .map(|q| format!("{}#{}", q.source, q.paragraph))
+            .collect();
+        tracing::info!(question = %answer.question, context = asked.context, passages = ?passages, elapsed_us = answer.elapsed_us, "answered");
         (reply, Outcome::Answered, answer)
     } else {
-        tracing::info!(question = %answer.question, suggestions = ?answer.suggestions, "question found nothing");
+        tracing::info!(question = %answer.question, context = asked.context, suggestions = ?answer.suggestions, "question found nothing");
         (reply, Outcome::NoMatch, answer)
     }
 }
@@ -204,21 +259,48 @@ pub async fn ask(
     #[min = 1]
     #[max = 5]
     results: Option<u8>,
+    #[description = "Only you see the answer"] private: Option<bool>,
+    #[description = "Answer for this member: they are pinged, nobody else"]
+    #[rename = "for"]
+    for_user: Option<serenity::User>,
 ) -> Result<(), Error> {
     traced(ctx, async {
+        let private = private.unwrap_or(false);
+        if private && for_user.is_some() {
+            let reply = Reply::text(
+                "A private answer is seen by you alone: choose `private` or `for`, not both.",
+                true,
+            );
+            ctx.send(reply.to_poise()).await?;
+            return Ok(Outcome::Refused);
+        }
         let top = results.map_or(render::DEFAULT_RESULTS, |r| {
             usize::from(r).clamp(1, render::MAX_RESULTS)
         });
-        let at = AnswerPage { top, page: 0 };
-        let (reply, outcome) =
-            answer_recorded(ctx.data(), &question, at, asker(ctx, AskedBy::Slash));
+        let mut asked = Asked::new(&question, ctx.author().id.get());
+        asked.at.top = top;
+        let (mut reply, outcome) = answer_recorded(ctx.data(), &asked, asker(ctx, AskedBy::Slash));
+        if outcome == Outcome::Answered {
+            if private {
+                reply.ephemeral = true;
+            } else if let Some(user) = for_user.filter(|u| u.id != ctx.author().id) {
+                reply = answered_for(reply, &format!("For <@{}>:", user.id), user.id.get());
+            }
+        }
         ctx.send(reply.to_poise()).await?;
         Ok(outcome)
     })
     .await
 }
 
-/// Asks the corpus the text of the message it is used on.
+/// An answer given for `user`: `content` names them, and they alone are pinged.
+fn answered_for(mut reply: Reply, content: &str, user: u64) -> Reply {
+    reply.content = Some(render::cut(content, render::limits::CONTENT));
+    reply.ping = Some(user);
+    reply
+}
+
+/// Asks the corpus the text of the message it is used on, and answers for its author.
 #[poise::command(context_menu_command = "Ask the corpus")]
 pub async fn ask_message(ctx: Context<'_>, message: serenity::Message) -> Result<(), Error> {
     traced(ctx, async {
@@ -227,12 +309,20 @@ pub async fn ask_message(ctx: Context<'_>, message: serenity::Message) -> Result
             ctx.send(reply.to_poise()).await?;
             return Ok(Outcome::NoMatch);
         }
-        let at = AnswerPage {
-            top: render::DEFAULT_RESULTS,
-            page: 0,
-        };
+        let asked = Asked::new(&message.content, ctx.author().id.get());
         let asker = asker(ctx, AskedBy::ContextMenu);
-        let (reply, outcome) = answer_recorded(ctx.data(), &message.content, at, asker);
+        let (mut reply, outcome) = answer_recorded(ctx.data(), &asked, asker);
+        if outcome == Outcome::Answered && !message.author.bot {
+            // A resolved message may come without its guild id: the interaction has it.
+            let link = message
+                .id
+                .link(message.channel_id, ctx.guild_id().or(message.guild_id));
+            reply = answered_for(
+                reply,
+                &format!("For <@{}>'s [message]({link}):", message.author.id),
+                message.author.id.get(),
+            );
+        }
         ctx.send(reply.to_poise()).await?;
         Ok(outcome)
     })
@@ -267,9 +357,20 @@ async fn autocomplete_source(
 }
 
 /// Autocomplete choices `(shown name, id)` for `partial`: ids that start with it first, then
-/// ids or titles that contain it, case-insensitively; at most 25, each within 100 characters.
+/// ids or titles that contain it, or titles with every typed word (case-insensitively, in any
+/// order, `taliban kabul` finds "Governor of Kabul blames the Taliban"); at most 25, each
+/// within 100 characters.
 pub fn source_choices(documents: &[crate::Document], partial: &str) -> Vec<(String, String)> {
     let needle = partial.trim().to_lowercase();
+    let typed: Vec<&str> = needle.split_whitespace().collect();
+    let words_of = |title: &str| -> Vec<String> {
+        title
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
     let mut ranked: Vec<(u8, &crate::Document)> = documents
         .iter()
         .filter(|d| d.id.chars().count() <= render::limits::CHOICE_NAME)
@@ -279,6 +380,11 @@ pub fn source_choices(documents: &[crate::Document], partial: &str) -> Vec<(Stri
                 Some((0, d))
             } else if id.contains(&needle) || d.title.to_lowercase().contains(&needle) {
                 Some((1, d))
+            } else if !typed.is_empty() && {
+                let words = words_of(&d.title);
+                typed.iter().all(|t| words.iter().any(|w| w.starts_with(t)))
+            } {
+                Some((2, d))
             } else {
                 None
             }
@@ -319,7 +425,8 @@ pub async fn source(
     .await
 }
 
-/// True when the author may reload: a moderator role (`MODERATOR_ROLE_IDS`) or Manage Server.
+/// True when the author is a moderator: a moderator role (`MODERATOR_ROLE_IDS`) or Manage
+/// Server. Outside a guild nobody is.
 ///
 /// Discord only applies `default_member_permissions` as a default that server admins can
 /// override per channel, and poise registers it without checking it, so it is checked here.
@@ -377,11 +484,40 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     .await
 }
 
+/// Set how the bot treats a channel's messages (moderators only).
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    check = "is_moderator"
+)]
+pub async fn config(
+    ctx: Context<'_>,
+    #[description = "The channel (a forum's posts and a channel's threads follow it)"]
+    #[channel_types("Text", "News", "Forum")]
+    channel: serenity::ChannelId,
+    #[description = "off: never · mention: when mentioned · auto: every question · thread: every question, in a thread"]
+    mode: ChannelMode,
+) -> Result<(), Error> {
+    traced(ctx, async {
+        let saved = ctx.data().channels.set(channel.get(), mode);
+        if let Err(error) = &saved {
+            tracing::error!(%error, "channel mode not saved");
+        }
+        tracing::info!(%channel, mode = mode.as_str(), "channel mode set");
+        let error = saved.err().map(|e| e.to_string());
+        ctx.send(render::configured(channel.get(), mode, error.as_deref()).to_poise())
+            .await?;
+        Ok(Outcome::Shown)
+    })
+    .await
+}
+
 /// What this bot does and how to ask it.
 #[poise::command(slash_command)]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
     traced(ctx, async {
-        let reply = render::help(!ctx.data().ask_channels.is_empty());
+        let reply = render::help(ctx.data().channels.any_answers_every_question());
         ctx.send(reply.to_poise()).await?;
         Ok(Outcome::Shown)
     })
@@ -393,7 +529,10 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
 pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     traced(ctx, async {
         let snapshot = ctx.data().library.snapshot();
-        ctx.send(render::about(&snapshot).to_poise()).await?;
+        let moderator = ctx.guild_id().is_some() && is_moderator(ctx).await.unwrap_or(false);
+        let modes = ctx.data().channels.all();
+        ctx.send(render::about(&snapshot, &modes, moderator).to_poise())
+            .await?;
         Ok(Outcome::Shown)
     })
     .await

@@ -37,14 +37,6 @@ pub async fn gaps(
     Ok(())
 }
 
-/// The answer to a member who is not a moderator.
-pub fn refused() -> Reply {
-    Reply::text(
-        "Only moderators can see /gaps (a moderator role, or the Manage Server permission).",
-        true,
-    )
-}
-
 /// Page `page` of the report over `days` days, read from the store now; a plain ephemeral note
 /// when insights are off or the store cannot be read.
 pub async fn page(data: &Data, days: u32, page: usize) -> Reply {
@@ -179,5 +171,6 @@ pub fn render(report: &Report, page: usize) -> Reply {
         }),
         buttons,
         ephemeral: true,
+        ..Reply::default()
     }
 }

@@ -5,12 +5,16 @@
 //! library and a shutdown signal supplied by the caller (the end-to-end tests use it).
 
 pub mod buttons;
+pub mod channels;
 pub mod clicks;
 pub mod commands;
 pub mod gaps;
 pub mod messages;
+pub mod quiet;
 pub mod render;
+pub mod threads;
 pub mod types;
+pub mod votes;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -107,7 +111,8 @@ pub fn http(config: &Config) -> serenity::Http {
 /// shown to the user.
 fn framework_options(config: &Config) -> poise::FrameworkOptions<Data, Error> {
     poise::FrameworkOptions {
-        commands: commands::all(config.answer_cooldown),
+        // Without a test guild the commands are global, and may then be installed by a user too.
+        commands: commands::all(config.answer_cooldown, config.guild_id.is_none()),
         on_error: |error| Box::pin(on_error(error)),
         // poise's default lets user mentions ping and pings the author of a replied-to message.
         // Quotes come from arbitrary corpus text and questions from anyone: nothing may ping.
@@ -139,6 +144,13 @@ async fn on_event(
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
         } => clicks::on_click(ctx, framework.user_data, click).await,
+        serenity::FullEvent::ThreadCreate { thread } => {
+            framework
+                .user_data
+                .threads
+                .learn(thread, framework.bot_id());
+            Ok(())
+        }
         serenity::FullEvent::Resume { .. } => {
             tracing::info!("gateway session resumed");
             Ok(())
@@ -164,11 +176,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 error = error.as_ref().map(ToString::to_string),
                 "refused: not a moderator (no moderator role, no Manage Server)"
             );
-            let refusal = if ctx.command().name == "gaps" {
-                gaps::refused()
-            } else {
-                render::reload_refused()
-            };
+            let refusal = render::moderators_only(&ctx.command().qualified_name);
             if let Err(send) = ctx.send(refusal.to_poise()).await {
                 tracing::error!(%send, "could not send the refusal");
             }
@@ -211,11 +219,22 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let guild = config.guild_id.map(serenity::GuildId::new);
+    let modes_file = channels::modes_file(&config.corpus_dir);
+    let (channel_modes, problem) = channels::ChannelModes::load(
+        &config.ask_channel_ids,
+        &config.thread_channel_ids,
+        Some(modes_file),
+    );
+    if let Some(problem) = problem {
+        tracing::warn!(%problem, "channel modes not restored");
+    }
     let insights = crate::insights::Recorder::start(&config.insights);
     let data = Data {
         library,
         moderator_roles: config.moderator_role_ids.iter().copied().collect(),
-        ask_channels: config.ask_channel_ids.iter().copied().collect(),
+        channels: channel_modes,
+        threads: threads::Threads::default(),
+        ballots: votes::Ballots::default(),
         cooldown: config.answer_cooldown,
         message_cooldowns: Mutex::new(poise::CooldownTracker::new()),
         insights: insights.clone(),

@@ -16,6 +16,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::answer::{Answer, Citation, Quote};
 use crate::discord::buttons::{self, ButtonId};
+use crate::discord::channels::ChannelMode;
 use crate::library::{ReloadError, ReloadReport, Snapshot, Stats};
 use crate::Document;
 
@@ -70,6 +71,12 @@ pub fn no_pings() -> serenity::CreateAllowedMentions {
         .empty_roles()
         .everyone(false)
         .replied_user(false)
+}
+
+/// Allowed mentions that ping `user` alone (named in the content as `<@user>`), nobody else,
+/// and not the author of a replied-to message.
+pub fn ping_only(user: u64) -> serenity::CreateAllowedMentions {
+    no_pings().users([serenity::UserId::new(user)])
 }
 
 /// Length as Discord may count it: UTF-16 code units (never less than the count of characters).
@@ -250,6 +257,9 @@ pub struct Reply {
     pub buttons: Vec<Button>,
     /// Only the person who asked sees it (interactions only).
     pub ephemeral: bool,
+    /// The one user this reply may ping (`/ask for:`, "Ask the corpus" on someone's message);
+    /// nobody else is ever pinged.
+    pub ping: Option<u64>,
 }
 
 impl Embed {
@@ -358,11 +368,16 @@ impl Reply {
             .collect()
     }
 
+    /// The allowed mentions of this reply: [`no_pings`], or [`ping_only`] its `ping`.
+    pub fn allowed_mentions(&self) -> serenity::CreateAllowedMentions {
+        self.ping.map_or_else(no_pings, ping_only)
+    }
+
     /// As a poise reply (slash and context-menu commands).
     pub fn to_poise(&self) -> poise::CreateReply {
         let mut reply = poise::CreateReply::default()
             .ephemeral(self.ephemeral)
-            .allowed_mentions(no_pings())
+            .allowed_mentions(self.allowed_mentions())
             .components(self.rows());
         if let Some(content) = &self.content {
             reply = reply.content(content);
@@ -373,11 +388,17 @@ impl Reply {
         reply
     }
 
-    /// As a channel message replying to `to` (mentions, Q&A channels, DMs).
+    /// As a channel message replying to `to` (mentions, Q&A channels, DMs). The reply is sent
+    /// even when `to` was deleted meanwhile (`fail_if_not_exists: false`).
     pub fn to_message(&self, to: &serenity::Message) -> serenity::CreateMessage {
+        self.to_new_message()
+            .reference_message(serenity::MessageReference::from(to).fail_if_not_exists(false))
+    }
+
+    /// As a channel message that replies to nothing (the first answer in a new thread).
+    pub fn to_new_message(&self) -> serenity::CreateMessage {
         let mut message = serenity::CreateMessage::new()
-            .reference_message(to)
-            .allowed_mentions(no_pings())
+            .allowed_mentions(self.allowed_mentions())
             .components(self.rows());
         if let Some(content) = &self.content {
             message = message.content(content);
@@ -391,7 +412,7 @@ impl Reply {
     /// As an interaction response message (button clicks: new or updated message).
     pub fn to_interaction_message(&self) -> serenity::CreateInteractionResponseMessage {
         let mut message = serenity::CreateInteractionResponseMessage::new()
-            .allowed_mentions(no_pings())
+            .allowed_mentions(self.allowed_mentions())
             .components(self.rows())
             // An update replaces content and embeds: say "none" explicitly.
             .content(self.content.clone().unwrap_or_default())
@@ -438,42 +459,80 @@ impl AnswerPage {
     }
 }
 
+/// What an answer is rendered with besides the engine's [`Answer`].
+#[derive(Debug, Clone, Copy)]
+pub struct AnswerView<'a> {
+    /// Corpus size, for the footer.
+    pub corpus: CorpusSize,
+    /// The documents, for each citation's title, link, publisher and date.
+    pub documents: &'a [Document],
+    /// The earlier question a follow-up was asked after (in a thread), if any.
+    pub context: Option<&'a str>,
+    /// Who asked: only they turn the pages of this answer (others get their own copy).
+    pub asker: Option<u64>,
+}
+
+/// The earlier question of a follow-up is cut to this many characters before it is asked with,
+/// so the footer can carry exactly what was asked.
+pub const CONTEXT_CHARS: usize = 400;
+
+/// Footer line that carries the whole question when the title had to cut it.
+pub const FOOTER_QUESTION: &str = "Question: ";
+/// Footer line that carries the earlier question a follow-up was answered with.
+pub const FOOTER_CONTEXT: &str = "Follow-up to: ";
+
 /// The reply to a question: a public embed with quotes and buttons when answered, a short
 /// ephemeral text with suggestions when not (interactions; a message gets the same text).
-pub fn answer(answer: &Answer, at: AnswerPage, corpus: CorpusSize) -> Reply {
+///
+/// The footer opens with the results shown; when the title cannot hold the whole question, or
+/// the answer is a follow-up, plain-text footer lines carry the question and its context, so
+/// "More" can ask again exactly what was asked.
+pub fn answer(answer: &Answer, at: AnswerPage, view: &AnswerView<'_>) -> Reply {
     if !answer.is_answered() || answer.quotes.is_empty() {
         return no_match(answer);
     }
     let title_fits = discord_len(&escape(&answer.question)) <= limits::TITLE;
     let title = cut(&escape(&answer.question), limits::TITLE);
-    let description = quotes(&answer.quotes, at.offset());
     let first = at.offset() + 1;
     let last = at.offset() + answer.quotes.len();
     let total = answer.total.max(last);
     let mut footer = format!(
-        "{} · {} · answered in {} · results {}–{} of {}",
-        count(corpus.documents, "document"),
-        count(corpus.passages, "passage"),
-        micros(answer.elapsed_us),
-        first,
-        last,
-        total
+        "Results {first}–{last} of {total} · quoted from {}",
+        count(view.corpus.documents, "document"),
     );
     // Footers show no markdown: the engine's note about the question goes in as it is.
     if let Some(note) = &answer.error {
         footer.push_str(" · ");
         footer.push_str(&cut(note, 300));
     }
-    let key = buttons::question_key(&answer.question);
+    if !title_fits {
+        footer.push('\n');
+        footer.push_str(FOOTER_QUESTION);
+        footer.push_str(&answer.question);
+    }
+    if let Some(context) = view.context {
+        footer.push('\n');
+        footer.push_str(FOOTER_CONTEXT);
+        footer.push_str(context);
+    }
+    // Paging reads the question (and context) back: only when the footer holds them whole.
+    let pages = discord_len(&footer) <= limits::FOOTER;
+    let footer = cut(&footer, limits::FOOTER);
+    // The quotes get what the title and footer leave of the embed's total.
+    let room = limits::EMBED_TOTAL
+        .saturating_sub(discord_len(&title) + discord_len(&footer))
+        .min(limits::DESCRIPTION);
+    let description = quotes(&answer.quotes, at.offset(), view.documents, room);
+    let key = buttons::answer_key(&answer.question, view.context);
     let mut buttons_row = Vec::new();
-    // Paging re-reads the question from the title, so it needs the whole question there.
-    if title_fits {
+    if pages {
         if at.page > 0 {
             buttons_row.push(Button::new(
                 &ButtonId::AskPage {
                     key: key.clone(),
                     top: at.top,
                     page: at.page - 1,
+                    asker: view.asker,
                 },
                 "◀ Back",
                 ButtonLook::Secondary,
@@ -485,6 +544,7 @@ pub fn answer(answer: &Answer, at: AnswerPage, corpus: CorpusSize) -> Reply {
                     key: key.clone(),
                     top: at.top,
                     page: at.page + 1,
+                    asker: view.asker,
                 },
                 "More ▶",
                 ButtonLook::Primary,
@@ -505,26 +565,30 @@ pub fn answer(answer: &Answer, at: AnswerPage, corpus: CorpusSize) -> Reply {
             title,
             description,
             fields: Vec::new(),
-            footer: Some(cut(&footer, limits::FOOTER)),
+            footer: Some(footer),
             colour: COLOUR_ANSWER,
         }),
         buttons: buttons_row,
         ephemeral: false,
+        ping: None,
     }
 }
 
-/// The honest "nothing found" reply, with the engine's suggestions.
+/// The one line a message with no question in it gets.
+pub const ASK_ME: &str = "Ask me a question about the corpus: mention me with it, or use `/ask question: Who is the Taliban's governor for Kabul?`";
+
+/// The honest "nothing found" reply, with the engine's suggestions; one helpful line for an
+/// empty question.
 pub fn no_match(answer: &Answer) -> Reply {
-    let mut text = String::new();
     if answer.question.trim().is_empty() {
-        text.push_str("Ask me a question about the corpus, e.g. `/ask question: Who is the Taliban's governor for Kabul?`");
-    } else {
-        let _ = write!(
-            text,
-            "Nothing in the corpus answers “{}”.",
-            escape(&cut(&answer.question, 300))
-        );
+        return Reply::text(ASK_ME, true);
     }
+    let mut text = String::new();
+    let _ = write!(
+        text,
+        "Nothing in the corpus answers “{}”.",
+        escape(&cut(&answer.question, 300))
+    );
     if let Some(error) = &answer.error {
         let _ = write!(text, "\n{}", escape(&cut(error, 300)));
     }
@@ -535,7 +599,7 @@ pub fn no_match(answer: &Answer) -> Reply {
             .take(3)
             .map(|s| format!("“{}”", escape(&cut(s, 100))))
             .collect();
-        let _ = write!(text, "\nPerhaps try: {}.", list.join(", "));
+        let _ = write!(text, "\nDid you mean {}?", list.join(", "));
     }
     text.push_str("\nOther words may help; `/sources` lists what the corpus covers.");
     Reply::text(&text, true)
@@ -553,16 +617,16 @@ pub fn page_gone(page: usize) -> Reply {
 }
 
 /// The quotes of one page, as a description: block quotes with bold matches, then citations.
-fn quotes(quotes: &[Quote], offset: usize) -> String {
+fn quotes(quotes: &[Quote], offset: usize, documents: &[Document], max: usize) -> String {
     let citations: Vec<String> = quotes
         .iter()
         .enumerate()
-        .map(|(i, q)| citation_line(offset + i + 1, q))
+        .map(|(i, q)| citation_line(offset + i + 1, q, documents))
         .collect();
     let n = quotes.len().max(1);
     // Separators between quotes and the line break before each citation.
     let fixed: usize = citations.iter().map(|c| discord_len(c) + 1).sum::<usize>() + 2 * (n - 1);
-    let per_quote = limits::DESCRIPTION.saturating_sub(fixed) / n;
+    let per_quote = max.saturating_sub(fixed) / n;
     let mut out = String::new();
     for (i, (quote, citation)) in quotes.iter().zip(&citations).enumerate() {
         if i > 0 {
@@ -573,30 +637,124 @@ fn quotes(quotes: &[Quote], offset: usize) -> String {
         out.push_str(citation);
     }
     // The arithmetic above keeps it inside; this is the belt to its braces.
-    cut_markup(&out, limits::DESCRIPTION)
+    cut_markup(&out, max)
 }
 
-/// `[1] Title · source ¶4 · also in other ¶2, …`, escaped, at most 400 units.
-fn citation_line(number: usize, quote: &Quote) -> String {
-    let mut line = format!(
-        "**[{number}]** {} · {} ¶{}",
-        escape(&cut(&quote.title, 150)),
-        escape(&cut(&quote.source, 80)),
-        quote.paragraph
+/// Longest URL linked from a citation; a longer one is left out.
+const MAX_LINK: usize = 300;
+
+/// A document's `url` as a link target, when it is an http(s) URL: the characters that would
+/// end or break a `[title](<url>)` link are percent-encoded, nothing is markdown-escaped (a
+/// backslash would break the link). `None` for anything else.
+pub fn link_target(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty()
+        || url.len() > MAX_LINK
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(url.len() + 8);
+    for c in url.chars() {
+        match c {
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '[' => out.push_str("%5B"),
+            ']' => out.push_str("%5D"),
+            '`' => out.push_str("%60"),
+            '|' => out.push_str("%7C"),
+            '\\' => out.push_str("%5C"),
+            '"' => out.push_str("%22"),
+            '@' => out.push_str("%40"),
+            // Unreserved in URLs but markup to Discord: never a `**` in a reply, even there.
+            '*' => out.push_str("%2A"),
+            _ => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// A title fit to show: a title that is only the file's id (no title in the file) loses the
+/// id's hash-like parts (`003_5778a4211003ac1d` → `003`), never shown as a name.
+pub fn display_title(title: &str, id: &str) -> String {
+    if title != id {
+        return title.to_string();
+    }
+    let stem = id.rsplit('/').next().unwrap_or(id);
+    let kept: Vec<&str> = stem
+        .split(['_', '-', ' '])
+        .filter(|part| {
+            let hash = part.len() >= 8 && part.chars().all(|c| c.is_ascii_hexdigit());
+            !part.is_empty() && !hash
+        })
+        .collect();
+    if kept.is_empty() {
+        "Untitled".to_string()
+    } else {
+        kept.join(" ")
+    }
+}
+
+fn find<'a>(documents: &'a [Document], id: &str) -> Option<&'a Document> {
+    documents.iter().find(|d| d.id == id)
+}
+
+/// `[1] [Title](<url>) · Publisher, 2023-10-12 ¶4 · also in Other title ¶2`: the title linked
+/// when the document has an http(s) url (angle brackets keep Discord from previewing it),
+/// publisher and date from its front matter when present; no source ids.
+fn citation_line(number: usize, quote: &Quote, documents: &[Document]) -> String {
+    let doc = find(documents, &quote.source);
+    let title = cut_markup(
+        &escape(&cut(&display_title(&quote.title, &quote.source), 120)),
+        200,
     );
+    let mut line = format!("**[{number}]** ");
+    match doc.and_then(|d| d.url.as_deref()).and_then(link_target) {
+        Some(url) => {
+            let _ = write!(line, "[{title}](<{url}>)");
+        }
+        None => line.push_str(&title),
+    }
+    let publisher = doc.and_then(|d| d.publisher.as_deref()).map(str::trim);
+    let date = doc.and_then(|d| d.date.as_deref()).map(str::trim);
+    let about: Vec<String> = [publisher, date]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .map(|s| cut_markup(&escape(&cut(s, 60)), 100))
+        .collect();
+    if !about.is_empty() {
+        let _ = write!(line, " · {}", about.join(", "));
+    }
+    let _ = write!(line, " ¶{}", quote.paragraph);
     if !quote.also_in.is_empty() {
         let shown: Vec<String> = quote
             .also_in
             .iter()
             .take(3)
-            .map(|c| format!("{} ¶{}", escape(&cut(&c.source, 60)), c.paragraph))
+            .map(|c| {
+                let title = find(documents, &c.source)
+                    .map_or_else(|| c.source.clone(), |d| display_title(&d.title, &d.id));
+                format!(
+                    "{} ¶{}",
+                    cut_markup(&escape(&cut(&title, 60)), 100),
+                    c.paragraph
+                )
+            })
             .collect();
         let _ = write!(line, " · also in {}", shown.join(", "));
         if quote.also_in.len() > 3 {
             let _ = write!(line, " and {} more", quote.also_in.len() - 3);
         }
     }
-    cut_markup(&line, 400)
+    // Every piece was cut above; the link is never cut through.
+    line
 }
 
 /// Cuts text that is already markup; drops a dangling backslash and keeps `**` balanced.
@@ -825,6 +983,7 @@ pub fn sources(documents: &[Document], page: usize, corpus: CorpusSize) -> Optio
         }),
         buttons: reply_buttons,
         ephemeral: false,
+        ping: None,
     })
 }
 
@@ -861,6 +1020,7 @@ pub fn source(doc: &Document) -> Reply {
         }),
         buttons: Vec::new(),
         ephemeral: false,
+        ping: None,
     }
 }
 
@@ -879,10 +1039,11 @@ pub fn unknown_source(id: &str) -> Reply {
 pub fn help(ask_in_channels: bool) -> Reply {
     let mut description = String::from(
         "I answer questions about a collection of news articles by **quoting them**: every answer is \
-         verbatim text from the corpus with its citation (`[1] Title · source ¶paragraph`). \
+         verbatim text from the corpus with its citation (`[1] Title · Publisher, date ¶paragraph`). \
          I never write an answer of my own; when nothing in the corpus fits, I say so.\n\n\
          **How to ask**\n\
-         • `/ask question: Who is the spokesman of the foreign ministry?` (add `results:` 1–5 for more quotes at once)\n\
+         • `/ask question: Who is the spokesman of the foreign ministry?` (add `results:` 1–5 for more quotes at once, \
+         `private: True` to see the answer alone, `for: @someone` to answer for them)\n\
          • mention me with your question, or send it to me in a direct message\n\
          • on any message: *Apps → Ask the corpus*\n\n\
          **Tips**\n\
@@ -891,7 +1052,10 @@ pub fn help(ask_in_channels: bool) -> Reply {
          • `/sources` lists the articles, `/source` shows one, `/about` tells the corpus size",
     );
     if ask_in_channels {
-        description.push_str("\n• in this server's Q&A channels, every message is a question");
+        description.push_str(
+            "\n• in this server's Q&A channels every question is answered without a mention \
+             (in a thread of its own where the channel says so), and follow-ups in the thread too",
+        );
     }
     Reply {
         content: None,
@@ -904,31 +1068,53 @@ pub fn help(ask_in_channels: bool) -> Reply {
         }),
         buttons: Vec::new(),
         ephemeral: true,
+        ping: None,
     }
 }
 
-/// `/about`: corpus size, when it was loaded, version.
-pub fn about(snapshot: &Snapshot) -> Reply {
+/// `/about`: corpus size, when it was loaded, version, and the channel modes; the engine's
+/// internals (passages, vocabulary, memory, load time) only for moderators.
+pub fn about(snapshot: &Snapshot, channel_modes: &[(u64, ChannelMode)], moderator: bool) -> Reply {
     let stats = snapshot.stats();
     let loaded = snapshot
         .loaded_at()
         .duration_since(UNIX_EPOCH)
         .map(|d| format!("<t:{}:R>", d.as_secs()))
         .unwrap_or_else(|_| "unknown".into());
-    let fields = vec![
+    let mut fields = vec![
         Field::new("Documents", &grouped(stats.documents), true),
-        Field::new("Passages", &grouped(stats.passages), true),
-        Field::new("Words", &grouped(stats.words), true),
-        Field::new("Vocabulary", &grouped(stats.vocabulary), true),
         Field::new("Loaded", &loaded, true),
-        Field::new("Load time", &duration(stats.load_time), true),
-        Field::new(
-            "Memory",
-            &format!("{:.1} MiB", stats.memory_bytes as f64 / (1024.0 * 1024.0)),
-            true,
-        ),
         Field::new("Version", env!("CARGO_PKG_VERSION"), true),
     ];
+    if moderator {
+        fields.extend([
+            Field::new("Passages", &grouped(stats.passages), true),
+            Field::new("Words", &grouped(stats.words), true),
+            Field::new("Vocabulary", &grouped(stats.vocabulary), true),
+            Field::new("Load time", &duration(stats.load_time), true),
+            Field::new(
+                "Memory",
+                &format!("{:.1} MiB", stats.memory_bytes as f64 / (1024.0 * 1024.0)),
+                true,
+            ),
+        ]);
+    }
+    let modes: Vec<String> = channel_modes
+        .iter()
+        .map(|(id, mode)| format!("<#{id}> {}", mode.as_str()))
+        .collect();
+    fields.push(Field::new(
+        "Channel modes",
+        &if modes.is_empty() {
+            "every channel: mention (answers when mentioned)".to_string()
+        } else {
+            cut_markup(
+                &format!("{}\nother channels: mention", modes.join("\n")),
+                limits::FIELD_VALUE,
+            )
+        },
+        false,
+    ));
     Reply {
         content: None,
         embed: Some(Embed {
@@ -942,7 +1128,27 @@ pub fn about(snapshot: &Snapshot) -> Reply {
         }),
         buttons: Vec::new(),
         ephemeral: true,
+        ping: None,
     }
+}
+
+/// `/config` set a channel's mode; `saved` is the error when it could not be saved.
+pub fn configured(channel: u64, mode: ChannelMode, saved: Option<&str>) -> Reply {
+    let what = match mode {
+        ChannelMode::Off => "I will not answer messages there (commands still work).",
+        ChannelMode::Mention => "I will answer messages there that mention me.",
+        ChannelMode::Auto => "I will answer every question there, and leave chatter alone.",
+        ChannelMode::Thread => "I will answer every question there in a thread of its own.",
+    };
+    let mut text = format!("<#{channel}> is now `{}`: {what}", mode.as_str());
+    if let Some(error) = saved {
+        let _ = write!(
+            text,
+            "\nIt could not be saved, so it lasts until the bot restarts: {}",
+            escape(&cut(error, 300))
+        );
+    }
+    Reply::text(&text, true)
 }
 
 /// `/reload` succeeded: what changed.
@@ -998,6 +1204,7 @@ pub fn reloaded(report: &ReloadReport) -> Reply {
         }),
         buttons: Vec::new(),
         ephemeral: true,
+        ping: None,
     }
 }
 
@@ -1036,22 +1243,36 @@ pub fn reload_failed(error: &ReloadError, documents_serving: usize) -> Reply {
         }),
         buttons: Vec::new(),
         ephemeral: true,
+        ping: None,
     }
 }
 
-/// The refusal a member without the moderator role or Manage Server gets from `/reload`.
-pub fn reload_refused() -> Reply {
+/// The refusal a member without the moderator role or Manage Server gets from `/reload` or
+/// `/config` (`command` names it).
+pub fn moderators_only(command: &str) -> Reply {
+    let what = match command {
+        "config" => "set a channel's mode",
+        "gaps" => "see what the corpus does not answer (/gaps)",
+        _ => "reload the corpus",
+    };
     Reply::text(
-        "Only moderators can reload the corpus (a moderator role, or the Manage Server permission).",
+        &format!("Only moderators can {what} (a moderator role, or the Manage Server permission)."),
         true,
     )
 }
 
-/// The per-user cooldown: a short "slow down".
+/// The per-user cooldown: a short "slow down" whose countdown Discord keeps current (a
+/// relative timestamp, `<t:…:R>`), so it never goes stale on screen.
 pub fn slow_down(remaining: Duration) -> Reply {
-    let secs = remaining.as_secs_f32().ceil().max(1.0);
+    let secs = remaining.as_secs_f32().ceil().max(1.0) as u64;
+    let now = std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     Reply::text(
-        &format!("Slow down a little: you can ask again in {secs:.0} s."),
+        &format!(
+            "Slow down a little: you can ask again <t:{}:R>.",
+            now + secs
+        ),
         true,
     )
 }

@@ -4,6 +4,9 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::discord::channels::ChannelModes;
+use crate::discord::threads::Threads;
+use crate::discord::votes::Ballots;
 use crate::library::Library;
 
 /// An error inside a handler: poise shows it to the user (ephemerally) and logs it.
@@ -18,8 +21,12 @@ pub struct Data {
     pub library: Arc<Library>,
     /// Roles whose members may reload (besides Manage Server).
     pub moderator_roles: HashSet<u64>,
-    /// Channels where every message is a question.
-    pub ask_channels: HashSet<u64>,
+    /// Each channel's mode (defaults from the environment, `/config` overrides).
+    pub channels: ChannelModes,
+    /// Threads and forum posts: their parents, and the first question asked in each.
+    pub threads: Threads,
+    /// Votes on answers, one per person per answer.
+    pub ballots: Ballots,
     /// Per-user pause between two questions.
     pub cooldown: Duration,
     /// Cooldowns of questions asked by message (commands use poise's own per-command tracker).

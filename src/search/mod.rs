@@ -44,6 +44,28 @@ const MAX_SUGGESTIONS: usize = 3;
 /// - A question over [`MAX_QUESTION_CHARS`] is cut (the answer's `question` shows the cut text).
 /// - `no_match` carries up to three suggestions.
 pub fn answer(corpus: &Corpus, index: &Index, question: &str, options: &AskOptions) -> Answer {
+    answer_in_context(corpus, index, question, None, options)
+}
+
+/// How much a concept of the earlier question counts beside the follow-up's own concepts, in
+/// importance (coverage) and in match weight (BM25).
+const CONTEXT_WEIGHT: f32 = 0.4;
+
+/// Answers a follow-up `question` asked after `context` (an earlier question of the same
+/// conversation): the earlier question's concepts join the follow-up's at
+/// [`CONTEXT_WEIGHT`], so "and who is behind them?" after a question about Daesh in
+/// Afghanistan still finds Daesh, while the follow-up's own words lead.
+///
+/// - `None` or an empty context is exactly [`answer`].
+/// - A concept of the context whose terms the follow-up already asks about is not added twice.
+/// - The answer's `question` is the follow-up alone.
+pub fn answer_in_context(
+    corpus: &Corpus,
+    index: &Index,
+    question: &str,
+    context: Option<&str>,
+    options: &AskOptions,
+) -> Answer {
     let started = Instant::now();
     let question = cut_question(question.trim());
     let mut answer = Answer {
@@ -60,10 +82,16 @@ pub fn answer(corpus: &Corpus, index: &Index, question: &str, options: &AskOptio
         answer.elapsed_us = started.elapsed().as_micros() as u64;
         return answer;
     }
-    let query = Query::parse(index, question);
+    let mut query = Query::parse(index, question);
+    if let Some(context) = context
+        .map(|c| cut_question(c.trim()))
+        .filter(|c| !c.is_empty())
+    {
+        add_context(&mut query, Query::parse(index, context));
+    }
     let (hits, decoded) = rank::rank_keeping_entries(corpus, index, &query);
     if hits.is_empty() {
-        answer.suggestions = suggestions(corpus, index, &query);
+        answer.suggestions = suggestions(index, &query);
     } else {
         answer.status = Status::Answered;
         answer.total = hits.len();
@@ -76,6 +104,40 @@ pub fn answer(corpus: &Corpus, index: &Index, question: &str, options: &AskOptio
     }
     answer.elapsed_us = started.elapsed().as_micros() as u64;
     answer
+}
+
+/// Adds the concepts of an earlier question to `query` at [`CONTEXT_WEIGHT`] (see
+/// [`answer_in_context`]); the follow-up's answer type wins when it has one.
+fn add_context(query: &mut Query, context: Query) {
+    for mut concept in context.concepts {
+        if query.concepts.len() >= query::MAX_CONCEPTS {
+            break;
+        }
+        let asked = concept.alternatives.iter().any(|&(t, _)| {
+            query
+                .concepts
+                .iter()
+                .any(|c| c.alternatives.iter().any(|&(u, _)| u == t))
+        });
+        if asked {
+            continue;
+        }
+        concept.importance *= CONTEXT_WEIGHT;
+        for alternative in &mut concept.alternatives {
+            alternative.1 *= CONTEXT_WEIGHT;
+        }
+        // An exact spelling in the earlier question earns the follow-up no exact-match bonus.
+        concept.exact_word = None;
+        query.concepts.push(concept);
+    }
+    for term in context.definitions {
+        if !query.definitions.contains(&term) {
+            query.definitions.push(term);
+        }
+    }
+    if query.answer_type.is_none() {
+        query.answer_type = context.answer_type;
+    }
 }
 
 /// Answers a question made of the corpus's own words, one of them misspelt, and forgets the
@@ -280,11 +342,19 @@ fn matched_ranges(
     (ranges, anchors)
 }
 
-/// "Did you mean" words for the question's unknown words, then the closest source titles.
-fn suggestions(corpus: &Corpus, index: &Index, query: &Query) -> Vec<String> {
+/// "Did you mean" words for the question's words that the vocabulary does not hold: never a
+/// neighbour of a word the corpus spells as typed, never a title (titles are not words).
+fn suggestions(index: &Index, query: &Query) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for concept in query.concepts.iter().filter(|c| !c.known) {
+    for concept in query
+        .concepts
+        .iter()
+        .filter(|c| !c.known && c.exact_word.is_none())
+    {
         let word = &concept.normalized;
+        if index.word(word).is_some() {
+            continue;
+        }
         let budget = fuzzy::typo_budget(word.chars().count()).max(1) + 1;
         let best = index
             .trigrams
@@ -307,34 +377,6 @@ fn suggestions(corpus: &Corpus, index: &Index, query: &Query) -> Vec<String> {
         }
     }
     out.truncate(MAX_SUGGESTIONS);
-    let known: Vec<u32> = query
-        .concepts
-        .iter()
-        .filter(|c| c.known)
-        .flat_map(|c| c.alternatives.iter().map(|&(t, _)| t))
-        .collect();
-    let mut titles: Vec<(usize, usize)> = index
-        .title_terms
-        .iter()
-        .enumerate()
-        .map(|(d, terms)| {
-            (
-                known
-                    .iter()
-                    .filter(|t| terms.binary_search(t).is_ok())
-                    .count(),
-                d,
-            )
-        })
-        .filter(|&(n, _)| n > 0)
-        .collect();
-    titles.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, d) in titles {
-        if out.len() >= MAX_SUGGESTIONS {
-            break;
-        }
-        out.push(corpus.documents[d].title.clone());
-    }
     out
 }
 
@@ -378,4 +420,131 @@ pub fn explain(corpus: &Corpus, index: &Index, question: &str) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{load_dir, LoadOptions};
+
+    /// The bundled corpus and its index.
+    fn bundled() -> (Corpus, Index) {
+        let dir = std::path::Path::new("corpus");
+        let (corpus, _) = load_dir(dir, &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::load(dir).0);
+        (corpus, index)
+    }
+
+    fn sources(answer: &Answer) -> Vec<String> {
+        answer
+            .quotes
+            .iter()
+            .map(|q| format!("{}#{}", q.source, q.paragraph))
+            .collect()
+    }
+
+    #[test]
+    fn no_context_answers_exactly_like_a_plain_question() {
+        let (corpus, index) = bundled();
+        let question = "Who is the spokesman of the Taliban's foreign ministry?";
+        let options = AskOptions::default();
+        let plain = answer(&corpus, &index, question, &options);
+        for context in [None, Some(""), Some("   ")] {
+            let with = answer_in_context(&corpus, &index, question, context, &options);
+            assert_eq!(sources(&with), sources(&plain));
+            assert_eq!(with.question, plain.question);
+        }
+    }
+
+    #[test]
+    fn a_follow_up_takes_the_subject_of_the_earlier_question() {
+        let (corpus, index) = bundled();
+        let options = AskOptions { top: 5, offset: 0 };
+        let follow_up = "and who is accused of nurturing it?";
+        let alone = answer(&corpus, &index, follow_up, &options);
+        let context = "What did the Taliban say about Daesh?";
+        let with = answer_in_context(&corpus, &index, follow_up, Some(context), &options);
+        assert!(with.is_answered(), "{with:?}");
+        assert_eq!(
+            with.question, follow_up,
+            "the follow-up alone is the question"
+        );
+        assert!(
+            with.quotes
+                .iter()
+                .any(|q| q.text.contains("Daesh") && q.text.contains("nurturing")),
+            "{with:?}"
+        );
+        assert_ne!(
+            sources(&alone),
+            sources(&with),
+            "the context changed the answer"
+        );
+    }
+
+    #[test]
+    fn the_earlier_question_weighs_less_than_the_follow_up() {
+        let (corpus, index) = bundled();
+        let mut query = Query::parse(&index, "Who is the spokesman?");
+        let own: Vec<f32> = query.concepts.iter().map(|c| c.importance).collect();
+        let context = Query::parse(&index, "What about Daesh leaders and the spokesman?");
+        let daesh = context
+            .concepts
+            .iter()
+            .find(|c| c.normalized == "daesh")
+            .expect("daesh is a concept")
+            .clone();
+        add_context(&mut query, context);
+        let added = query
+            .concepts
+            .iter()
+            .find(|c| c.normalized == "daesh")
+            .expect("daesh was added");
+        assert!((added.importance - daesh.importance * CONTEXT_WEIGHT).abs() < 1e-6);
+        assert!(added
+            .alternatives
+            .iter()
+            .zip(&daesh.alternatives)
+            .all(|(a, d)| (a.1 - d.1 * CONTEXT_WEIGHT).abs() < 1e-6));
+        // The follow-up's own concepts are unchanged, and "spokesman" is not added twice.
+        let importances: Vec<f32> = query.concepts[..own.len()]
+            .iter()
+            .map(|c| c.importance)
+            .collect();
+        assert_eq!(importances, own);
+        let spokesman = query
+            .concepts
+            .iter()
+            .filter(|c| c.normalized == "spokesman")
+            .count();
+        assert_eq!(spokesman, 1);
+        assert!(query.concepts.len() <= query::MAX_CONCEPTS);
+        let _ = corpus;
+    }
+
+    #[test]
+    fn suggestions_are_only_for_unknown_words_and_never_titles() {
+        let (corpus, index) = bundled();
+        let options = AskOptions::default();
+        let answer = answer(
+            &corpus,
+            &index,
+            "What is the capital of France according to the Talibann foreign ministry?",
+            &options,
+        );
+        for suggestion in &answer.suggestions {
+            assert!(
+                !suggestion.contains(' '),
+                "a suggestion is one word: {suggestion}"
+            );
+            assert!(
+                corpus.documents.iter().all(|d| &d.title != suggestion),
+                "{suggestion}"
+            );
+        }
+        let typo = super::answer(&corpus, &index, "Who is Balkhhi zzqx?", &options);
+        for suggestion in &typo.suggestions {
+            assert!(index.word(suggestion).is_some(), "{suggestion}");
+        }
+    }
 }

@@ -42,7 +42,8 @@ pub fn copy_corpus(to: &Path) {
 
 impl Bot {
     /// Starts the bot against `double` with `token`; `env` adds or overrides configuration
-    /// keys, `files` are written into the corpus copy before it loads. Returns once the bot
+    /// keys, `files` (paths relative to the corpus folder) are written into the corpus copy
+    /// before it loads. Returns once the bot
     /// registered its commands.
     pub async fn launch(
         double: DiscordDouble,
@@ -53,7 +54,11 @@ impl Bot {
         let corpus = tempfile::tempdir().expect("a temporary folder");
         copy_corpus(corpus.path());
         for (name, text) in files {
-            std::fs::write(corpus.path().join(name), text).expect("written");
+            let path = corpus.path().join(name);
+            if let Some(folder) = path.parent() {
+                std::fs::create_dir_all(folder).expect("a folder");
+            }
+            std::fs::write(path, text).expect("written");
         }
         let data = tempfile::tempdir().expect("a temporary folder");
         let store = format!("sqlite://{}", data.path().join("citebot.db").display());

@@ -147,6 +147,7 @@ fn identify(shared: &Shared, conn_id: u64, d: Value) {
         guild_id: cfg.guild_id,
         name: "Test Guild".to_string(),
         channel_id: cfg.channel_id,
+        forum_channel_id: cfg.forum_channel_id,
         moderator_role_id: cfg.moderator_role_id,
         owner_id: cfg.owner_id,
         bot_user_id: cfg.bot_user_id,

@@ -39,8 +39,10 @@ pub struct Config {
     pub bot_username: String,
     /// Test guild id, also its @everyone role id (default 2000).
     pub guild_id: u64,
-    /// The guild's one text channel (default 3000).
+    /// The guild's text channel (default 3000).
     pub channel_id: u64,
+    /// The guild's forum channel (default 3100).
+    pub forum_channel_id: u64,
     /// The guild's moderator role (default 4000).
     pub moderator_role_id: u64,
     /// Guild and application owner (default 5000).
@@ -57,6 +59,7 @@ impl Default for Config {
             bot_username: "citebot".to_string(),
             guild_id: 2000,
             channel_id: 3000,
+            forum_channel_id: 3100,
             moderator_role_id: 4000,
             owner_id: 5000,
             heartbeat_interval_ms: 41_250,
@@ -174,6 +177,10 @@ pub(crate) struct Shared {
     pub(crate) messages: Mutex<HashMap<String, Value>>,
     /// Registered commands: key "global" or the guild id, value the echoed commands.
     pub(crate) commands: Mutex<HashMap<String, Vec<Value>>>,
+    /// Threads (and forum posts) by id, as channel objects.
+    pub(crate) threads: Mutex<HashMap<u64, Value>>,
+    /// Reactions the bot added: (channel, message, emoji), in order.
+    pub(crate) reactions: Mutex<Vec<(u64, u64, String)>>,
     pub(crate) next_id: AtomicU64,
     pub(crate) changed: Notify,
     pub(crate) shutdown: watch::Receiver<bool>,
@@ -298,6 +305,8 @@ impl DiscordDouble {
             session: Mutex::new(Session::default()),
             messages: Mutex::new(HashMap::new()),
             commands: Mutex::new(HashMap::new()),
+            threads: Mutex::new(HashMap::new()),
+            reactions: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(10_000_000),
             changed: Notify::new(),
             shutdown: shutdown_rx.clone(),
@@ -413,6 +422,57 @@ impl DiscordDouble {
             author,
             content,
         )
+    }
+
+    /// The forum channel's id.
+    pub fn forum_channel_id(&self) -> u64 {
+        self.shared.config.forum_channel_id
+    }
+
+    /// A message from `author` in thread `thread` (a thread is a channel of the guild).
+    pub fn thread_message(&self, thread: u64, author: Actor, content: &str) -> MessageSpec {
+        MessageSpec::new(
+            self.new_id(),
+            thread,
+            Some(self.shared.config.guild_id),
+            author,
+            content,
+        )
+    }
+
+    /// Opens a thread under `parent` started by `owner` (a member's thread, or a forum post):
+    /// stores it and pushes THREAD_CREATE as Discord does. Returns the thread's id.
+    pub fn open_thread(&self, parent: u64, owner: u64, name: &str) -> u64 {
+        let id = self.new_id();
+        let thread = payloads::thread_channel(id, self.shared.config.guild_id, parent, owner, name);
+        lock(&self.shared.threads).insert(id, thread.clone());
+        self.push_dispatch("THREAD_CREATE", thread);
+        id
+    }
+
+    /// Posts in the forum as `author`: THREAD_CREATE for the post, then the MESSAGE_CREATE of
+    /// its starter message, whose id is the thread's id (as Discord does). Returns the message.
+    pub fn post_in_forum(&self, author: Actor, title: &str, content: &str) -> MessageSpec {
+        let thread = self.open_thread(self.forum_channel_id(), author.user_id, title);
+        let spec = MessageSpec::new(
+            thread,
+            thread,
+            Some(self.shared.config.guild_id),
+            author,
+            content,
+        );
+        self.push_message(&spec);
+        spec
+    }
+
+    /// Every thread the double knows (started by a test or through REST), by id.
+    pub fn threads(&self) -> HashMap<u64, Value> {
+        lock(&self.shared.threads).clone()
+    }
+
+    /// Reactions added through REST: `(channel, message, emoji)`, in order.
+    pub fn reactions(&self) -> Vec<(u64, u64, String)> {
+        lock(&self.shared.reactions).clone()
     }
 
     /// The id the double gave to registered command `name` (global or guild), if registered.

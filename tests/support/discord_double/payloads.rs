@@ -194,6 +194,9 @@ pub struct MessageSpec {
     pub application_id: Option<u64>,
     /// Webhook id (interaction responses are webhook messages).
     pub webhook_id: Option<u64>,
+    /// The replied-to message object, sent along as `referenced_message` (Discord includes it
+    /// in MESSAGE_CREATE for replies, type 19).
+    pub referenced: Option<Value>,
 }
 
 impl MessageSpec {
@@ -219,7 +222,19 @@ impl MessageSpec {
             reply_to: None,
             application_id: None,
             webhook_id: None,
+            referenced: None,
         }
+    }
+
+    /// This message as a reply to `to` (a message object): `message_reference` and
+    /// `referenced_message` set, as Discord sends them.
+    pub fn replying_to(mut self, to: Value) -> Self {
+        self.reply_to = to
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| id.parse().ok());
+        self.referenced = Some(to);
+        self
     }
 }
 
@@ -257,6 +272,9 @@ pub fn message_object(spec: &MessageSpec) -> Value {
             "guild_id": spec.guild_id.map(|g| g.to_string()),
         });
     }
+    if let Some(referenced) = &spec.referenced {
+        m["referenced_message"] = referenced.clone();
+    }
     if let Some(a) = spec.application_id {
         m["application_id"] = Value::String(a.to_string());
     }
@@ -290,6 +308,12 @@ pub struct InteractionEnv {
     pub app_permissions: u64,
     /// The user's locale.
     pub locale: String,
+    /// Where the interaction happened (`context`): 0 guild, 1 the bot's DM, 2 a private
+    /// channel (group DM or a DM between other users). Default: 0 in a guild, 1 otherwise.
+    pub context: Option<u8>,
+    /// The command is the user's install (`authorizing_integration_owners` keyed "1"), not the
+    /// guild's.
+    pub user_installed: bool,
 }
 
 impl InteractionEnv {
@@ -310,7 +334,18 @@ impl InteractionEnv {
             actor,
             app_permissions: PERMS_BOT,
             locale: "en-US".to_string(),
+            context: None,
+            user_installed: false,
         }
+    }
+
+    /// The same envelope for a command the user installed, used in a private channel (a group
+    /// DM or someone else's DM: context 2, channel type 3, no guild).
+    pub fn in_private_channel(mut self) -> Self {
+        self.guild_id = None;
+        self.context = Some(2);
+        self.user_installed = true;
+        self
     }
 }
 
@@ -324,7 +359,11 @@ fn interaction_envelope(env: &InteractionEnv, kind: u8, data: Value) -> Value {
         "channel_id": env.channel_id.to_string(),
         "channel": {
             "id": env.channel_id.to_string(),
-            "type": if env.guild_id.is_some() { 0 } else { 1 },
+            "type": match (env.guild_id, env.context) {
+                (Some(_), _) => 0,
+                (None, Some(2)) => 3,
+                (None, _) => 1,
+            },
             "name": if env.guild_id.is_some() { Value::from("general") } else { Value::Null },
             "permissions": env.actor.permissions.to_string(),
         },
@@ -334,7 +373,7 @@ fn interaction_envelope(env: &InteractionEnv, kind: u8, data: Value) -> Value {
         "locale": env.locale,
         "entitlements": [],
         "authorizing_integration_owners": {},
-        "context": if env.guild_id.is_some() { 0 } else { 1 },
+        "context": env.context.unwrap_or(if env.guild_id.is_some() { 0 } else { 1 }),
         "attachment_size_limit": 26_214_400,
     });
     match env.guild_id {
@@ -353,7 +392,57 @@ fn interaction_envelope(env: &InteractionEnv, kind: u8, data: Value) -> Value {
             i["authorizing_integration_owners"] = json!({ "1": env.actor.user_id.to_string() });
         }
     }
+    if env.user_installed {
+        i["authorizing_integration_owners"] = json!({ "1": env.actor.user_id.to_string() });
+    }
     i
+}
+
+/// The `resolved` data Discord sends with user and channel options: `users` (and, in a guild,
+/// `members` without their `user`), `channels` as partial channels.
+fn resolved_for(env: &InteractionEnv, options: &[(&str, OptionValue)]) -> Option<Value> {
+    let mut users = Map::new();
+    let mut members = Map::new();
+    let mut channels = Map::new();
+    for (_, value) in options {
+        match value {
+            OptionValue::User(id) => {
+                users.insert(
+                    id.to_string(),
+                    user_object(*id, &format!("user{id}"), false),
+                );
+                if env.guild_id.is_some() {
+                    members.insert(id.to_string(), partial_member_object(&[]));
+                }
+            }
+            OptionValue::Channel(id) => {
+                channels.insert(
+                    id.to_string(),
+                    json!({
+                        "id": id.to_string(),
+                        "name": format!("channel{id}"),
+                        "type": 0,
+                        "permissions": PERMS_MEMBER.to_string(),
+                    }),
+                );
+            }
+            _ => {}
+        }
+    }
+    if users.is_empty() && channels.is_empty() {
+        return None;
+    }
+    let mut resolved = Map::new();
+    if !users.is_empty() {
+        resolved.insert("users".into(), Value::Object(users));
+    }
+    if !members.is_empty() {
+        resolved.insert("members".into(), Value::Object(members));
+    }
+    if !channels.is_empty() {
+        resolved.insert("channels".into(), Value::Object(channels));
+    }
+    Some(Value::Object(resolved))
 }
 
 /// The value of one slash-command option.
@@ -416,13 +505,16 @@ pub fn slash_command(
     name: &str,
     options: &[(&str, OptionValue)],
 ) -> Value {
-    let data = json!({
+    let mut data = json!({
         "id": command_id.to_string(),
         "name": name,
         "type": 1,
         "options": options.iter().map(|(n, v)| option_object(n, v)).collect::<Vec<_>>(),
         "guild_id": env.guild_id.map(|g| g.to_string()),
     });
+    if let Some(resolved) = resolved_for(env, options) {
+        data["resolved"] = resolved;
+    }
     interaction_envelope(env, 2, data)
 }
 
@@ -526,6 +618,56 @@ pub fn text_channel(id: u64, guild_id: u64, name: &str) -> Value {
     })
 }
 
+/// A public thread (type 11) in `parent`, started by `owner`, as Discord returns it from
+/// "Start Thread from Message" and sends it in THREAD_CREATE (`newly_created`).
+pub fn thread_channel(id: u64, guild_id: u64, parent: u64, owner: u64, name: &str) -> Value {
+    json!({
+        "id": id.to_string(),
+        "type": 11,
+        "guild_id": guild_id.to_string(),
+        "name": name,
+        "parent_id": parent.to_string(),
+        "owner_id": owner.to_string(),
+        "last_message_id": null,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "total_message_sent": 0,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": false,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": TIMESTAMP,
+            "locked": false,
+            "create_timestamp": TIMESTAMP,
+        },
+        "newly_created": true,
+    })
+}
+
+/// A forum channel (type 15): every post in it is a thread whose `parent_id` is the forum.
+pub fn forum_channel(id: u64, guild_id: u64, name: &str) -> Value {
+    json!({
+        "id": id.to_string(),
+        "type": 15,
+        "guild_id": guild_id.to_string(),
+        "name": name,
+        "position": 1,
+        "permission_overwrites": [],
+        "topic": null,
+        "nsfw": false,
+        "last_message_id": null,
+        "rate_limit_per_user": 0,
+        "parent_id": null,
+        "flags": 0,
+        "available_tags": [],
+        "default_reaction_emoji": null,
+        "default_thread_rate_limit_per_user": 0,
+        "default_sort_order": null,
+        "default_forum_layout": 0,
+    })
+}
+
 /// A DM channel object (type 1) with one recipient.
 pub fn dm_channel(id: u64, recipient: Value) -> Value {
     json!({
@@ -564,6 +706,8 @@ pub struct GuildSpec {
     pub name: String,
     /// The one text channel.
     pub channel_id: u64,
+    /// The forum channel.
+    pub forum_channel_id: u64,
     /// The moderator role.
     pub moderator_role_id: u64,
     /// The guild owner.
@@ -634,7 +778,10 @@ pub fn guild_create(spec: &GuildSpec) -> Value {
         "member_count": 1,
         "voice_states": [],
         "members": [bot_member],
-        "channels": [text_channel(spec.channel_id, spec.guild_id, "general")],
+        "channels": [
+            text_channel(spec.channel_id, spec.guild_id, "general"),
+            forum_channel(spec.forum_channel_id, spec.guild_id, "questions"),
+        ],
         "threads": [],
         "presences": [],
         "stage_instances": [],

@@ -279,12 +279,29 @@ fn route(shared: &Shared, method: &Method, path: &str, body: Option<&Value>) -> 
             lock(&shared.messages).remove(*id);
             Answer::no_content("messages.delete")
         }
-        ("PUT", ["channels", _c, "messages", _m, "reactions", _e, "@me"]) => {
+        ("PUT", ["channels", c, "messages", m, "reactions", emoji, "@me"]) => {
+            let (Ok(c), Ok(m)) = (c.parse::<u64>(), m.parse::<u64>()) else {
+                return Answer::not_found("reactions.add", 10003, "Unknown Channel");
+            };
+            lock(&shared.reactions).push((c, m, percent_decode(emoji)));
+            shared.notify();
             Answer::no_content("reactions.add")
+        }
+        ("POST", ["channels", channel, "messages", message, "threads"]) => {
+            start_thread(shared, channel, message, body)
         }
         ("POST", ["channels", _channel, "typing"]) => Answer::no_content("channels.typing"),
         ("GET", ["channels", channel]) => {
             let id: u64 = channel.parse().unwrap_or(cfg.channel_id);
+            if let Some(thread) = lock(&shared.threads).get(&id) {
+                return Answer::json("channels.get", thread.clone());
+            }
+            if id == cfg.forum_channel_id {
+                return Answer::json(
+                    "channels.get",
+                    payloads::forum_channel(id, cfg.guild_id, "questions"),
+                );
+            }
             Answer::json(
                 "channels.get",
                 payloads::text_channel(
@@ -309,6 +326,67 @@ fn route(shared: &Shared, method: &Method, path: &str, body: Option<&Value>) -> 
         }
         _ => fallback(method),
     }
+}
+
+/// Start Thread from Message (`POST /channels/{c}/messages/{m}/threads`): Discord checks the
+/// name (1–100 characters), makes a public thread whose id is the message's, answers with the
+/// channel and sends THREAD_CREATE.
+fn start_thread(shared: &Shared, channel: &str, message: &str, body: Option<&Value>) -> Answer {
+    let (Ok(channel), Ok(message)) = (channel.parse::<u64>(), message.parse::<u64>()) else {
+        return Answer::not_found("threads.from_message", 10003, "Unknown Channel");
+    };
+    let name = body
+        .and_then(|b| b.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let length = name.chars().count();
+    if !(1..=100).contains(&length) {
+        return Answer {
+            status: StatusCode::BAD_REQUEST,
+            body: Some(json!({
+                "code": 50035,
+                "message": "Invalid Form Body",
+                "errors": {"name": {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be between 1 and 100 in length."}]}},
+            })),
+            route: "threads.from_message",
+            fallback: false,
+        };
+    }
+    if lock(&shared.threads).contains_key(&message) {
+        return Answer {
+            status: StatusCode::BAD_REQUEST,
+            body: Some(
+                json!({"code": 160004, "message": "A thread has already been created for this message"}),
+            ),
+            route: "threads.from_message",
+            fallback: false,
+        };
+    }
+    let cfg = &shared.config;
+    let thread = payloads::thread_channel(message, cfg.guild_id, channel, cfg.bot_user_id, name);
+    lock(&shared.threads).insert(message, thread.clone());
+    shared.dispatch("THREAD_CREATE", thread.clone());
+    Answer::json("threads.from_message", thread)
+}
+
+/// Decodes `%XX` escapes (an emoji in a reaction path).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(b) = u8::from_str_radix(hex, 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The generic answer for routes the double does not model.
@@ -461,7 +539,10 @@ fn bot_message(shared: &Shared, channel: u64, body: Option<&Value>, webhook: boo
     let mut spec = payloads::MessageSpec::new(
         shared.new_id(),
         channel,
-        (channel == cfg.channel_id).then_some(cfg.guild_id),
+        (channel == cfg.channel_id
+            || channel == cfg.forum_channel_id
+            || lock(&shared.threads).contains_key(&channel))
+        .then_some(cfg.guild_id),
         payloads::Actor::new(
             cfg.bot_user_id,
             &cfg.bot_username,
