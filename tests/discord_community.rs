@@ -204,10 +204,17 @@ async fn a_follow_up_in_the_bots_thread_is_answered_with_the_first_question_as_c
         footer.contains(&format!("Follow-up to: {DAESH}")),
         "{footer}"
     );
-    let text = description(&answer);
+    // "it" is Daesh: the quotes (not only their citations) speak of the group and the
+    // accusation.
+    let quoted: String = description(&answer)
+        .lines()
+        .filter(|l| l.starts_with("> "))
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(
-        text.contains("Daesh") && text.contains("nurturing"),
-        "the follow-up found Daesh through its context: {text}"
+        (quoted.contains("Islamic State") || quoted.contains("Daesh"))
+            && quoted.contains("accusations"),
+        "the follow-up found Daesh through its context: {quoted}"
     );
 
     // Paging the follow-up asks again with the same context, read back from the footer: a

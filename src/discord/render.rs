@@ -17,6 +17,8 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::answer::{Answer, Citation, Quote};
 use crate::discord::buttons::{self, ButtonId};
 use crate::discord::channels::ChannelMode;
+use crate::discord::citations;
+pub use crate::discord::citations::{display_title, link_target};
 use crate::library::{ReloadError, ReloadReport, Snapshot, Stats};
 use crate::Document;
 
@@ -621,7 +623,7 @@ fn quotes(quotes: &[Quote], offset: usize, documents: &[Document], max: usize) -
     let citations: Vec<String> = quotes
         .iter()
         .enumerate()
-        .map(|(i, q)| citation_line(offset + i + 1, q, documents))
+        .map(|(i, q)| citations::citation_line(offset + i + 1, q, documents))
         .collect();
     let n = quotes.len().max(1);
     // Separators between quotes and the line break before each citation.
@@ -640,125 +642,8 @@ fn quotes(quotes: &[Quote], offset: usize, documents: &[Document], max: usize) -
     cut_markup(&out, max)
 }
 
-/// Longest URL linked from a citation; a longer one is left out.
-const MAX_LINK: usize = 300;
-
-/// A document's `url` as a link target, when it is an http(s) URL: the characters that would
-/// end or break a `[title](<url>)` link are percent-encoded, nothing is markdown-escaped (a
-/// backslash would break the link). `None` for anything else.
-pub fn link_target(url: &str) -> Option<String> {
-    let url = url.trim();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if host.is_empty()
-        || url.len() > MAX_LINK
-        || url.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
-        return None;
-    }
-    let mut out = String::with_capacity(url.len() + 8);
-    for c in url.chars() {
-        match c {
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            '(' => out.push_str("%28"),
-            ')' => out.push_str("%29"),
-            '[' => out.push_str("%5B"),
-            ']' => out.push_str("%5D"),
-            '`' => out.push_str("%60"),
-            '|' => out.push_str("%7C"),
-            '\\' => out.push_str("%5C"),
-            '"' => out.push_str("%22"),
-            '@' => out.push_str("%40"),
-            // Unreserved in URLs but markup to Discord: never a `**` in a reply, even there.
-            '*' => out.push_str("%2A"),
-            _ => out.push(c),
-        }
-    }
-    Some(out)
-}
-
-/// A title fit to show: a title that is only the file's id (no title in the file) loses the
-/// id's hash-like parts (`003_5778a4211003ac1d` → `003`), never shown as a name.
-pub fn display_title(title: &str, id: &str) -> String {
-    if title != id {
-        return title.to_string();
-    }
-    let stem = id.rsplit('/').next().unwrap_or(id);
-    let kept: Vec<&str> = stem
-        .split(['_', '-', ' '])
-        .filter(|part| {
-            let hash = part.len() >= 8 && part.chars().all(|c| c.is_ascii_hexdigit());
-            !part.is_empty() && !hash
-        })
-        .collect();
-    if kept.is_empty() {
-        "Untitled".to_string()
-    } else {
-        kept.join(" ")
-    }
-}
-
-fn find<'a>(documents: &'a [Document], id: &str) -> Option<&'a Document> {
-    documents.iter().find(|d| d.id == id)
-}
-
-/// `[1] [Title](<url>) · Publisher, 2023-10-12 ¶4 · also in Other title ¶2`: the title linked
-/// when the document has an http(s) url (angle brackets keep Discord from previewing it),
-/// publisher and date from its front matter when present; no source ids.
-fn citation_line(number: usize, quote: &Quote, documents: &[Document]) -> String {
-    let doc = find(documents, &quote.source);
-    let title = cut_markup(
-        &escape(&cut(&display_title(&quote.title, &quote.source), 120)),
-        200,
-    );
-    let mut line = format!("**[{number}]** ");
-    match doc.and_then(|d| d.url.as_deref()).and_then(link_target) {
-        Some(url) => {
-            let _ = write!(line, "[{title}](<{url}>)");
-        }
-        None => line.push_str(&title),
-    }
-    let publisher = doc.and_then(|d| d.publisher.as_deref()).map(str::trim);
-    let date = doc.and_then(|d| d.date.as_deref()).map(str::trim);
-    let about: Vec<String> = [publisher, date]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .map(|s| cut_markup(&escape(&cut(s, 60)), 100))
-        .collect();
-    if !about.is_empty() {
-        let _ = write!(line, " · {}", about.join(", "));
-    }
-    let _ = write!(line, " ¶{}", quote.paragraph);
-    if !quote.also_in.is_empty() {
-        let shown: Vec<String> = quote
-            .also_in
-            .iter()
-            .take(3)
-            .map(|c| {
-                let title = find(documents, &c.source)
-                    .map_or_else(|| c.source.clone(), |d| display_title(&d.title, &d.id));
-                format!(
-                    "{} ¶{}",
-                    cut_markup(&escape(&cut(&title, 60)), 100),
-                    c.paragraph
-                )
-            })
-            .collect();
-        let _ = write!(line, " · also in {}", shown.join(", "));
-        if quote.also_in.len() > 3 {
-            let _ = write!(line, " and {} more", quote.also_in.len() - 3);
-        }
-    }
-    // Every piece was cut above; the link is never cut through.
-    line
-}
-
 /// Cuts text that is already markup; drops a dangling backslash and keeps `**` balanced.
-fn cut_markup(text: &str, max: usize) -> String {
+pub(crate) fn cut_markup(text: &str, max: usize) -> String {
     if discord_len(text) <= max {
         return text.to_string();
     }
