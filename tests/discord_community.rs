@@ -704,3 +704,36 @@ async fn global_registration_lets_users_install_the_bot_and_keeps_moderation_in_
     assert_pings_nobody(&answer["data"]);
     bot.shut_down().await;
 }
+
+#[tokio::test]
+async fn a_question_too_long_for_the_title_keeps_more_and_its_next_page_works() {
+    let bot = start(&[], &[]).await;
+    // 300 characters: past the title's 256, within /ask's 500.
+    let question = [SPOKESMAN; 5].join(" ");
+    assert!(question.len() > 256 && question.len() <= 500);
+    let token = push_command(
+        &bot,
+        alice(),
+        "ask",
+        &[
+            ("question", OptionValue::str(&question)),
+            ("results", OptionValue::Integer(1)),
+        ],
+    );
+    let answer = callback(&bot, &token).await;
+    let title = embed(&answer["data"])["title"].as_str().unwrap();
+    assert!(title.ends_with('…'), "{title}");
+    let more = custom_ids(&answer["data"])
+        .into_iter()
+        .find(|id| id.starts_with("ask:"))
+        .expect("a long question keeps More");
+    let message = bot.double.stored_message(&token).unwrap();
+    let env = bot.double.guild_interaction(alice());
+    bot.double
+        .push_interaction(payloads::button_click(&env, &more, message))
+        .expect("pushed");
+    let page = callback(&bot, &env.token).await;
+    assert_eq!(page["type"], 7);
+    assert!(description(&page["data"]).contains("**[2]**"));
+    bot.shut_down().await;
+}
