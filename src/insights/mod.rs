@@ -5,12 +5,13 @@
 //!   `DATABASE_URL=postgres://…`, one code path over both.
 //! - [`record`]: the records, and the [`Recorder`] the bot hands them to: a bounded queue and
 //!   one writer task, so recording never delays or stops an answer.
-//! - [`gaps`]: the report.
+//! - [`gaps`]: the report, from [`reads`].
 //!
 //! `INSIGHTS=off` turns all of it off; `INSIGHTS_RETENTION_DAYS` (default 90) prunes old rows;
 //! question text from direct messages is kept only with `RECORD_DM_QUESTIONS=true`.
 
 pub mod gaps;
+pub mod reads;
 pub mod record;
 pub mod store;
 
