@@ -31,6 +31,9 @@ pub struct Config {
     pub sharding: Sharding,
     /// `MAX_FILE_BYTES`: corpus files larger than this are skipped (as for the CLI).
     pub max_file_bytes: u64,
+    /// `INSIGHTS`, `DATABASE_URL`, `INSIGHTS_RETENTION_DAYS`, `RECORD_DM_QUESTIONS`: what is
+    /// recorded for `/gaps`, and where.
+    pub insights: crate::insights::Settings,
 }
 
 /// Which gateway shards this process runs.
@@ -83,6 +86,7 @@ impl fmt::Debug for Config {
             .field("answer_cooldown", &self.answer_cooldown)
             .field("sharding", &self.sharding)
             .field("max_file_bytes", &self.max_file_bytes)
+            .field("insights", &self.insights)
             .finish()
     }
 }
@@ -157,6 +161,7 @@ impl Config {
                 }
             },
         };
+        let insights = crate::insights::Settings::from_lookup(get)?;
         Ok(Config {
             token,
             corpus_dir: PathBuf::from(corpus_dir),
@@ -168,6 +173,7 @@ impl Config {
             answer_cooldown,
             sharding,
             max_file_bytes,
+            insights,
         })
     }
 }

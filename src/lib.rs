@@ -18,6 +18,7 @@ pub mod config;
 pub mod corpus;
 pub mod discord;
 pub mod eval;
+pub mod insights;
 pub mod library;
 pub mod search;
 mod steps;

@@ -38,6 +38,25 @@ enum Command {
     Eval(EvalArgs),
     /// Run the Discord bot (configured from the environment and .env).
     Serve,
+    /// What members asked that the corpus could not answer, the passages they voted down, and
+    /// the answer rate (read from the insights store, DATABASE_URL).
+    Gaps(GapsArgs),
+}
+
+#[derive(Args)]
+struct GapsArgs {
+    /// How many days back to look.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    days: u32,
+    /// One JSON object.
+    #[arg(long)]
+    json: bool,
+    /// The insights store (default: the bot's embedded SQLite file).
+    #[arg(long, env = "DATABASE_URL", default_value = citebot::insights::Settings::DEFAULT_DATABASE_URL)]
+    database_url: String,
+    /// The corpus folder (its aliases group questions; its titles name voted passages).
+    #[arg(long, env = "CORPUS_DIR", default_value = "corpus")]
+    corpus: PathBuf,
 }
 
 #[derive(Args)]
@@ -111,6 +130,7 @@ fn try_main() -> anyhow::Result<ExitCode> {
         Command::Check(args) => check(args),
         Command::Eval(args) => eval(args),
         Command::Serve => serve(),
+        Command::Gaps(args) => gaps(args),
     }
 }
 
@@ -313,8 +333,51 @@ fn serve() -> anyhow::Result<ExitCode> {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
+        // A log redirected to a file gets no colour codes.
+        .with_ansi(std::io::stdout().is_terminal())
         .init();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(citebot::discord::serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn gaps(args: GapsArgs) -> anyhow::Result<ExitCode> {
+    let _ = dotenvy::dotenv();
+    if citebot::insights::store::Backend::of(&args.database_url).is_none() {
+        bail!("DATABASE_URL must start with sqlite:// (a file) or postgres:// (a server)");
+    }
+    let (aliases, _) = citebot::search::aliases::Aliases::load(&args.corpus);
+    let snapshot = args
+        .corpus
+        .is_dir()
+        .then(|| Snapshot::load(&args.corpus, &LoadOptions::default()));
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let report = runtime.block_on(async {
+        let Some(store) = citebot::insights::Store::open_existing(&args.database_url).await?
+        else {
+            bail!(
+                "no insights recorded yet: {} does not exist (the bot creates it when it first runs)",
+                args.database_url
+            );
+        };
+        let title = |source: &str| {
+            snapshot
+                .as_ref()
+                .and_then(|s| s.document(source))
+                .map(|d| d.title.clone())
+        };
+        let report = citebot::insights::Report::build(&store, args.days, &aliases, title).await;
+        store.close().await;
+        Ok(report?)
+    })?;
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["answer_rate"] = serde_json::json!(report.answer_rate());
+        serde_json::to_writer(&mut stdout, &value)?;
+        writeln!(stdout)?;
+    } else {
+        write!(stdout, "{}", report.to_text())?;
+    }
     Ok(ExitCode::SUCCESS)
 }

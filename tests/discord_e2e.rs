@@ -156,6 +156,7 @@ async fn the_commands_are_registered_with_their_options_and_permissions() {
             "about",
             "ask",
             "config",
+            "gaps",
             "help",
             "reload",
             "source",

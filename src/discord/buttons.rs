@@ -10,6 +10,7 @@
 //!   as `source.paragraph` joined by `,`, or, when that would not fit in 100 characters or a
 //!   source id has unusual characters, `~hash.paragraph` (resolved against the corpus when logged).
 //! - `src:<page>`: page `page` of `/sources`.
+//! - `gaps:<days>:<page>`: page `page` of the `/gaps` report over `days` days.
 
 use crate::answer::Citation;
 use crate::discord::render::limits;
@@ -39,6 +40,13 @@ pub enum ButtonId {
     },
     /// Another page of `/sources`.
     SourcesPage {
+        /// 0-based page to show.
+        page: usize,
+    },
+    /// Another page of `/gaps`.
+    GapsPage {
+        /// The report's window in days.
+        days: u32,
         /// 0-based page to show.
         page: usize,
     },
@@ -172,6 +180,7 @@ impl ButtonId {
                 )
             }
             ButtonId::SourcesPage { page } => format!("src:{page}"),
+            ButtonId::GapsPage { days, page } => format!("gaps:{days}:{page}"),
         }
     }
 
@@ -225,6 +234,10 @@ impl ButtonId {
             "src" => Some(ButtonId::SourcesPage {
                 page: parts.next()?.parse().ok()?,
             }),
+            "gaps" => Some(ButtonId::GapsPage {
+                days: parts.next()?.parse().ok()?,
+                page: parts.next()?.parse().ok()?,
+            }),
             _ => None,
         }
     }
@@ -258,6 +271,7 @@ mod tests {
             },
             ButtonId::vote(true, "abc", &[cite("000_f9e57255359d1c5f", 4)]),
             ButtonId::SourcesPage { page: 7 },
+            ButtonId::GapsPage { days: 30, page: 2 },
         ];
         for id in ids {
             assert_eq!(ButtonId::decode(&id.encode()), Some(id));

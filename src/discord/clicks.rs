@@ -13,9 +13,12 @@ use tracing::Instrument;
 
 use crate::discord::buttons::{answer_key, ButtonId};
 use crate::discord::commands::{self, Asked, Outcome};
+use crate::discord::gaps;
 use crate::discord::render::{self, AnswerPage, CorpusSize, Reply};
 use crate::discord::types::{Data, Error};
 use crate::discord::votes::Ballot;
+use crate::insights::store::now_ms;
+use crate::insights::{Direction, PageTurn, Vote};
 
 /// How a click is answered: the message it is on updated, or a new (ephemeral) message.
 enum Response {
@@ -57,7 +60,13 @@ pub async fn on_click(
     );
     let started = Instant::now();
     let result = async {
-        let (response, outcome) = respond(data, id, click);
+        let (response, outcome) = match id {
+            Some(ButtonId::GapsPage { days, page }) => (
+                Response::Update(gaps::page(data, days, page).await),
+                "gaps_page",
+            ),
+            id => respond(data, id, click),
+        };
         let builder = match response {
             Response::Update(reply) => {
                 serenity::CreateInteractionResponse::UpdateMessage(reply.to_interaction_message())
@@ -106,7 +115,7 @@ fn respond(
             top,
             page,
             asker,
-        }) => turn_page(data, message, click.user.id.get(), (&key, top, page, asker)),
+        }) => turn_page(data, click, (&key, top, page, asker)),
         Some(ButtonId::Vote { up, key, passages }) => {
             let question = question_on(message)
                 .filter(|(q, c)| answer_key(q, c.as_deref()) == key)
@@ -119,6 +128,17 @@ fn respond(
                 .map(|p| p.describe(ids.iter().copied()))
                 .collect();
             let ballot = data.ballots.cast(message.id.get(), click.user.id.get(), up);
+            if ballot == Ballot::Counted {
+                data.insights.vote(Vote {
+                    voted_at: now_ms(),
+                    guild: click.guild_id.map(serenity::GuildId::get),
+                    message: message.id.get(),
+                    user: click.user.id.get(),
+                    up,
+                    question: (!question.is_empty()).then(|| question.clone()),
+                    passages: passages.clone(),
+                });
+            }
             let thanks = match ballot {
                 Ballot::Counted => {
                     tracing::info!(
@@ -149,6 +169,11 @@ fn respond(
             };
             (Response::New(Reply::text(thanks, true)), outcome)
         }
+        // Answered in `on_click` (it reads the store); kept here so every id has an answer.
+        Some(ButtonId::GapsPage { .. }) => (
+            Response::New(Reply::text("Run /gaps again.", true)),
+            "gaps_page",
+        ),
         Some(ButtonId::SourcesPage { page }) => {
             let snapshot = data.library.snapshot();
             let size = CorpusSize::from(&snapshot.stats());
@@ -169,15 +194,37 @@ fn respond(
     }
 }
 
+/// Which way the clicked page button goes, from its label on the message.
+fn direction(click: &serenity::ComponentInteraction) -> Direction {
+    let back = click
+        .message
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .any(|component| match component {
+            serenity::ActionRowComponent::Button(button) => {
+                let ours = matches!(&button.data, serenity::ButtonKind::NonLink { custom_id, .. } if *custom_id == click.data.custom_id);
+                ours && button.label.as_deref().is_some_and(|l| l.contains("Back"))
+            }
+            _ => false,
+        });
+    if back {
+        Direction::Back
+    } else {
+        Direction::More
+    }
+}
+
 /// Turns the page of the answer on `message` for `clicker`: `(key, top, page, asker)` come
 /// from the button. The asker (or anyone, on an answer that names no asker) changes the shared
 /// message; anyone else gets a copy of the page only they see, whose buttons are theirs.
 fn turn_page(
     data: &Data,
-    message: &serenity::Message,
-    clicker: u64,
+    click: &serenity::ComponentInteraction,
     (key, top, page, asker): (&str, usize, usize, Option<u64>),
 ) -> (Response, &'static str) {
+    let message = &click.message;
+    let clicker = click.user.id.get();
     let Some((question, context)) =
         question_on(message).filter(|(q, c)| answer_key(q, c.as_deref()) == key)
     else {
@@ -201,6 +248,14 @@ fn turn_page(
         tracing::info!(%question, page, "the page of this answer no longer exists");
         return (Response::New(render::page_gone(page)), "page_gone");
     }
+    data.insights.page_turn(PageTurn {
+        turned_at: now_ms(),
+        guild: click.guild_id.map(serenity::GuildId::get),
+        message: message.id.get(),
+        user: clicker,
+        direction: direction(click),
+        page,
+    });
     if own {
         // The update replaces the content: keep what the message said ("For @bob:"), and
         // since an edit pings nobody anyway, keep it pinging nobody.

@@ -12,10 +12,11 @@ use std::time::Instant;
 use poise::serenity_prelude as serenity;
 use tracing::Instrument;
 
-use crate::answer::AskOptions;
+use crate::answer::{Answer, AskOptions};
 use crate::discord::channels::ChannelMode;
 use crate::discord::render::{self, AnswerPage, AnswerView, CorpusSize, Reply};
 use crate::discord::types::{Context, Data, Error};
+use crate::insights::{AskedBy, ChannelKind, Question};
 use crate::library::Library;
 
 /// How a handled request ended, for the log.
@@ -55,6 +56,7 @@ pub fn all(cooldown: std::time::Duration, user_install: bool) -> Vec<poise::Comm
         config(),
         help(),
         about(),
+        crate::discord::gaps::gaps(),
     ];
     if user_install {
         for command in &mut commands {
@@ -117,6 +119,78 @@ impl<'a> Asked<'a> {
 /// Asks the serving corpus and renders the reply. The engine takes microseconds, so it runs
 /// before the interaction is acknowledged: the reply is public or ephemeral from the start.
 pub fn answer(library: &Library, asked: &Asked<'_>) -> (Reply, Outcome) {
+    let (reply, outcome, _) = ask_and_render(library, asked);
+    (reply, outcome)
+}
+
+/// Who asked a question, where and how: what insights record beside the answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Asker {
+    /// The asker (stored only as a salted hash).
+    pub user: serenity::UserId,
+    /// The server, `None` in a DM.
+    pub guild: Option<serenity::GuildId>,
+    /// The kind of channel.
+    pub channel_kind: ChannelKind,
+    /// How the question was asked.
+    pub asked_by: AskedBy,
+}
+
+/// The insights kind of a channel: a DM outside servers, a thread, or a plain channel.
+pub fn channel_kind(
+    guild: Option<serenity::GuildId>,
+    kind: Option<serenity::ChannelType>,
+) -> ChannelKind {
+    match (guild, kind) {
+        (None, _) => ChannelKind::DirectMessage,
+        (
+            Some(_),
+            Some(
+                serenity::ChannelType::PublicThread
+                | serenity::ChannelType::PrivateThread
+                | serenity::ChannelType::NewsThread,
+            ),
+        ) => ChannelKind::Thread,
+        (Some(_), _) => ChannelKind::Channel,
+    }
+}
+
+/// The [`Asker`] of a command.
+fn asker(ctx: Context<'_>, asked_by: AskedBy) -> Asker {
+    let kind = match ctx {
+        poise::Context::Application(app) => app.interaction.channel.as_ref().map(|c| c.kind),
+        poise::Context::Prefix(_) => None,
+    };
+    Asker {
+        user: ctx.author().id,
+        guild: ctx.guild_id(),
+        channel_kind: channel_kind(ctx.guild_id(), kind),
+        asked_by,
+    }
+}
+
+/// [`answer`], and the question recorded for insights (queued: this never waits for the store).
+pub fn answer_recorded(data: &Data, asked: &Asked<'_>, asker: Asker) -> (Reply, Outcome) {
+    let (reply, outcome, answer) = ask_and_render(&data.library, asked);
+    data.insights.question(Question {
+        asked_at: crate::insights::store::now_ms(),
+        guild: asker.guild.map(serenity::GuildId::get),
+        channel_kind: asker.channel_kind,
+        asked_by: asker.asked_by,
+        user: asker.user.get(),
+        question: Some(answer.question.clone()),
+        answered: outcome == Outcome::Answered,
+        passages: answer
+            .quotes
+            .iter()
+            .map(|q| format!("{}#{}", q.source, q.paragraph))
+            .collect(),
+        elapsed_us: answer.elapsed_us,
+    });
+    (reply, outcome)
+}
+
+fn ask_and_render(library: &Library, asked: &Asked<'_>) -> (Reply, Outcome, Answer) {
     let snapshot = library.snapshot();
     let answer = snapshot.ask_in_context(
         asked.question,
@@ -140,10 +214,10 @@ pub fn answer(library: &Library, asked: &Asked<'_>) -> (Reply, Outcome) {
             .map(|q| format!("{}#{}", q.source, q.paragraph))
             .collect();
         tracing::info!(question = %answer.question, context = asked.context, passages = ?passages, elapsed_us = answer.elapsed_us, "answered");
-        (reply, Outcome::Answered)
+        (reply, Outcome::Answered, answer)
     } else {
         tracing::info!(question = %answer.question, context = asked.context, suggestions = ?answer.suggestions, "question found nothing");
-        (reply, Outcome::NoMatch)
+        (reply, Outcome::NoMatch, answer)
     }
 }
 
@@ -205,7 +279,7 @@ pub async fn ask(
         });
         let mut asked = Asked::new(&question, ctx.author().id.get());
         asked.at.top = top;
-        let (mut reply, outcome) = answer(&ctx.data().library, &asked);
+        let (mut reply, outcome) = answer_recorded(ctx.data(), &asked, asker(ctx, AskedBy::Slash));
         if outcome == Outcome::Answered {
             if private {
                 reply.ephemeral = true;
@@ -236,7 +310,8 @@ pub async fn ask_message(ctx: Context<'_>, message: serenity::Message) -> Result
             return Ok(Outcome::NoMatch);
         }
         let asked = Asked::new(&message.content, ctx.author().id.get());
-        let (mut reply, outcome) = answer(&ctx.data().library, &asked);
+        let asker = asker(ctx, AskedBy::ContextMenu);
+        let (mut reply, outcome) = answer_recorded(ctx.data(), &asked, asker);
         if outcome == Outcome::Answered && !message.author.bot {
             // A resolved message may come without its guild id: the interaction has it.
             let link = message
@@ -355,7 +430,7 @@ pub async fn source(
 ///
 /// Discord only applies `default_member_permissions` as a default that server admins can
 /// override per channel, and poise registers it without checking it, so it is checked here.
-async fn is_moderator(ctx: Context<'_>) -> Result<bool, Error> {
+pub async fn is_moderator(ctx: Context<'_>) -> Result<bool, Error> {
     let Some(member) = ctx.author_member().await else {
         return Ok(false);
     };

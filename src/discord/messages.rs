@@ -20,6 +20,7 @@ use crate::discord::quiet;
 use crate::discord::render::{self, Reply};
 use crate::discord::threads::Place;
 use crate::discord::types::{Data, Error};
+use crate::insights::{AskedBy, ChannelKind};
 
 /// Longest thread name Discord accepts.
 const THREAD_NAME: usize = 100;
@@ -195,7 +196,21 @@ async fn handle(
     let context = context.map(|c| render::cut(&c, render::CONTEXT_CHARS));
     let mut asked = Asked::new(&question, message.author.id.get());
     asked.context = context.as_deref();
-    let (reply, outcome) = commands::answer(&data.library, &asked);
+    let asker = commands::Asker {
+        user: message.author.id,
+        guild: message.guild_id,
+        channel_kind: match place {
+            Place::Private => ChannelKind::DirectMessage,
+            Place::Channel => ChannelKind::Channel,
+            Place::Thread(_) => ChannelKind::Thread,
+        },
+        asked_by: match reason {
+            Reason::Mention => AskedBy::Mention,
+            Reason::DirectMessage => AskedBy::DirectMessage,
+            Reason::QaChannel => AskedBy::AskChannel,
+        },
+    };
+    let (reply, outcome) = commands::answer_recorded(data, &asked, asker);
     if outcome != Outcome::Answered {
         if reason.is_quiet() {
             message

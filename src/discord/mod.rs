@@ -9,6 +9,7 @@ pub mod channels;
 pub mod citations;
 pub mod clicks;
 pub mod commands;
+pub mod gaps;
 pub mod messages;
 pub mod quiet;
 pub mod render;
@@ -228,6 +229,7 @@ pub async fn run(
     if let Some(problem) = problem {
         tracing::warn!(%problem, "channel modes not restored");
     }
+    let insights = crate::insights::Recorder::start(&config.insights);
     let data = Data {
         library,
         moderator_roles: config.moderator_role_ids.iter().copied().collect(),
@@ -236,6 +238,7 @@ pub async fn run(
         ballots: votes::Ballots::default(),
         cooldown: config.answer_cooldown,
         message_cooldowns: Mutex::new(poise::CooldownTracker::new()),
+        insights: insights.clone(),
     };
     let framework = poise::Framework::builder()
         .options(framework_options(&config))
@@ -274,6 +277,8 @@ pub async fn run(
         }
     };
     stopper.abort();
+    // Write what is queued before the process ends (bounded: a store that hangs loses it).
+    insights.close(std::time::Duration::from_secs(5)).await;
     result.map_err(explain)
 }
 

@@ -1137,6 +1137,7 @@ pub fn reload_failed(error: &ReloadError, documents_serving: usize) -> Reply {
 pub fn moderators_only(command: &str) -> Reply {
     let what = match command {
         "config" => "set a channel's mode",
+        "gaps" => "see what the corpus does not answer (/gaps)",
         _ => "reload the corpus",
     };
     Reply::text(

@@ -31,6 +31,8 @@ pub struct Data {
     pub cooldown: Duration,
     /// Cooldowns of questions asked by message (commands use poise's own per-command tracker).
     pub message_cooldowns: Mutex<poise::CooldownTracker>,
+    /// Where questions, votes and page turns go for `/gaps` (never blocks).
+    pub insights: crate::insights::Recorder,
 }
 
 impl Data {

@@ -22,6 +22,8 @@ const WAIT: Duration = Duration::from_secs(20);
 pub struct Bot {
     pub double: DiscordDouble,
     pub corpus: tempfile::TempDir,
+    /// Holds the bot's own SQLite insights store unless `DATABASE_URL` was given.
+    pub data: tempfile::TempDir,
     token: String,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -58,7 +60,10 @@ impl Bot {
             }
             std::fs::write(path, text).expect("written");
         }
+        let data = tempfile::tempdir().expect("a temporary folder");
+        let store = format!("sqlite://{}", data.path().join("citebot.db").display());
         let mut vars: HashMap<String, String> = [
+            ("DATABASE_URL", store),
             ("DISCORD_TOKEN", token.to_string()),
             ("DISCORD_API_BASE_URL", double.base_url()),
             ("DISCORD_GUILD_ID", double.guild_id().to_string()),
@@ -82,6 +87,7 @@ impl Bot {
         let bot = Bot {
             double,
             corpus,
+            data,
             token: token.to_string(),
             stop: Some(stop),
             task,

@@ -3,3 +3,4 @@
 
 pub mod bot;
 pub mod discord_double;
+pub mod postgres;

@@ -1,0 +1,401 @@
+//! What is recorded, and the [`Recorder`] that gets it to the store without ever being in the
+//! way of an answer.
+//!
+//! Handlers hand a record to [`Recorder`], which puts it on a bounded queue with `try_send` (it
+//! never waits). One writer task drains the queue into the [`Store`]. When the queue is full
+//! (the store is slow) or a write fails (the store is down or refuses), the record is dropped and
+//! counted; the count is logged at once, then at most once a minute. The writer opens the store
+//! itself, retrying every half minute, so a store that is unreachable at start-up costs nothing
+//! but the records of that time.
+
+use std::fmt;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, Notify, OnceCell};
+
+use super::store::{now_ms, Store};
+use super::Settings;
+
+/// How many records may wait for the writer; more are dropped (and counted).
+pub const QUEUE: usize = 1024;
+/// The least time between two log lines about dropped records.
+const LOG_EVERY_MS: i64 = 60_000;
+/// How often the writer retries opening a store it could not open.
+const REOPEN_EVERY: Duration = Duration::from_secs(30);
+
+/// Where a question was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelKind {
+    /// A channel of a server.
+    Channel,
+    /// A thread (or forum post) of a server.
+    Thread,
+    /// A direct message with the bot.
+    DirectMessage,
+}
+
+impl fmt::Display for ChannelKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ChannelKind::Channel => "channel",
+            ChannelKind::Thread => "thread",
+            ChannelKind::DirectMessage => "dm",
+        })
+    }
+}
+
+/// How a question was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AskedBy {
+    /// `/ask`.
+    Slash,
+    /// The "Ask the corpus" context menu.
+    ContextMenu,
+    /// A message mentioning the bot.
+    Mention,
+    /// A message in a Q&A channel.
+    AskChannel,
+    /// A direct message.
+    DirectMessage,
+}
+
+impl fmt::Display for AskedBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AskedBy::Slash => "slash",
+            AskedBy::ContextMenu => "context_menu",
+            AskedBy::Mention => "mention",
+            AskedBy::AskChannel => "ask_channel",
+            AskedBy::DirectMessage => "direct_message",
+        })
+    }
+}
+
+/// Which way a page button went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// "More ▶".
+    More,
+    /// "◀ Back".
+    Back,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::More => "more",
+            Direction::Back => "back",
+        })
+    }
+}
+
+/// One question and how it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    /// When (Unix ms).
+    pub asked_at: i64,
+    /// The server, `None` in a DM.
+    pub guild: Option<u64>,
+    /// The kind of channel.
+    pub channel_kind: ChannelKind,
+    /// How it was asked.
+    pub asked_by: AskedBy,
+    /// The asker's Discord id (stored only as a salted hash).
+    pub user: u64,
+    /// The question text (`None` when not kept, as for DMs by default).
+    pub question: Option<String>,
+    /// Quotes were shown.
+    pub answered: bool,
+    /// The passages quoted, as `source#paragraph`.
+    pub passages: Vec<String>,
+    /// Time the engine took.
+    pub elapsed_us: u64,
+}
+
+/// One 👍/👎 on an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vote {
+    /// When (Unix ms).
+    pub voted_at: i64,
+    /// The server, `None` in a DM.
+    pub guild: Option<u64>,
+    /// The answer message voted on: one vote per user per message.
+    pub message: u64,
+    /// The voter's Discord id (stored only as a salted hash).
+    pub user: u64,
+    /// 👍 (true) or 👎.
+    pub up: bool,
+    /// The question answered (`None` when not kept).
+    pub question: Option<String>,
+    /// The passages of the answer, as `source#paragraph`.
+    pub passages: Vec<String>,
+}
+
+/// One More/Back click.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageTurn {
+    /// When (Unix ms).
+    pub turned_at: i64,
+    /// The server, `None` in a DM.
+    pub guild: Option<u64>,
+    /// The answer message.
+    pub message: u64,
+    /// Who clicked (stored only as a salted hash).
+    pub user: u64,
+    /// More or Back.
+    pub direction: Direction,
+    /// The page shown (0-based).
+    pub page: usize,
+}
+
+/// Anything the writer stores.
+#[derive(Debug, Clone)]
+enum Record {
+    Question(Question),
+    Vote(Vote),
+    PageTurn(PageTurn),
+}
+
+/// State shared by the handle and the writer.
+struct Shared {
+    store: OnceCell<Store>,
+    dropped: AtomicU64,
+    written: AtomicU64,
+    /// Dropped count at the last log line, and its time.
+    logged_dropped: AtomicU64,
+    logged_at: AtomicI64,
+    stop: Notify,
+}
+
+impl Shared {
+    /// Counts a dropped record and logs, at once or when a minute has passed since last time.
+    fn drop_record(&self, why: &str) {
+        let total = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+        let now = now_ms();
+        let last = self.logged_at.load(Ordering::Relaxed);
+        let due = last == 0 || now - last >= LOG_EVERY_MS;
+        if due
+            && self
+                .logged_at
+                .compare_exchange(last, now.max(1), Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            let before = self.logged_dropped.swap(total, Ordering::Relaxed);
+            tracing::warn!(
+                dropped = total - before,
+                dropped_total = total,
+                reason = why,
+                "insights records dropped: the store is slow or down; answers are not affected"
+            );
+        }
+    }
+}
+
+/// The handle the Discord layer records through: cheap to clone, never blocks, never fails.
+/// A disabled recorder (`INSIGHTS=off`) drops everything without counting.
+#[derive(Clone)]
+pub struct Recorder {
+    inner: Option<Arc<Inner>>,
+}
+
+struct Inner {
+    queue: mpsc::Sender<Record>,
+    shared: Arc<Shared>,
+    record_dm_questions: bool,
+    writer: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Recorder {
+    /// A recorder that records nothing.
+    pub fn disabled() -> Recorder {
+        Recorder { inner: None }
+    }
+
+    /// Starts the writer task on the current Tokio runtime (or returns a disabled recorder when
+    /// `settings` turn insights off). Returns at once: the store is opened by the writer.
+    pub fn start(settings: &Settings) -> Recorder {
+        if !settings.enabled {
+            tracing::info!("insights are off (INSIGHTS=off): nothing is recorded");
+            return Recorder::disabled();
+        }
+        let (queue, rx) = mpsc::channel(QUEUE);
+        let shared = Arc::new(Shared {
+            store: OnceCell::new(),
+            dropped: AtomicU64::new(0),
+            written: AtomicU64::new(0),
+            logged_dropped: AtomicU64::new(0),
+            logged_at: AtomicI64::new(0),
+            stop: Notify::new(),
+        });
+        let writer = tokio::spawn(write_all(settings.clone(), rx, shared.clone()));
+        Recorder {
+            inner: Some(Arc::new(Inner {
+                queue,
+                shared,
+                record_dm_questions: settings.record_dm_questions,
+                writer: Mutex::new(Some(writer)),
+            })),
+        }
+    }
+
+    /// True unless insights are off.
+    pub fn is_enabled(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// The open store, for reports; `None` while it is not (yet) open or when insights are off.
+    pub fn store(&self) -> Option<Store> {
+        self.inner.as_ref()?.shared.store.get().cloned()
+    }
+
+    /// Records dropped so far (queue full, store down or refusing).
+    pub fn dropped(&self) -> u64 {
+        self.inner
+            .as_ref()
+            .map_or(0, |i| i.shared.dropped.load(Ordering::Relaxed))
+    }
+
+    /// Records written so far.
+    pub fn written(&self) -> u64 {
+        self.inner
+            .as_ref()
+            .map_or(0, |i| i.shared.written.load(Ordering::Relaxed))
+    }
+
+    fn send(&self, record: Record) {
+        let Some(inner) = &self.inner else { return };
+        if let Err(error) = inner.queue.try_send(record) {
+            let why = match error {
+                mpsc::error::TrySendError::Full(_) => "queue full",
+                mpsc::error::TrySendError::Closed(_) => "writer stopped",
+            };
+            inner.shared.drop_record(why);
+        }
+    }
+
+    /// Records a question. Its text is not kept from a DM unless `RECORD_DM_QUESTIONS=true`.
+    pub fn question(&self, mut question: Question) {
+        let Some(inner) = &self.inner else { return };
+        if question.channel_kind == ChannelKind::DirectMessage && !inner.record_dm_questions {
+            question.question = None;
+        }
+        self.send(Record::Question(question));
+    }
+
+    /// Records a vote (the store keeps a user's last vote per answer).
+    pub fn vote(&self, mut vote: Vote) {
+        let Some(inner) = &self.inner else { return };
+        if vote.guild.is_none() && !inner.record_dm_questions {
+            vote.question = None;
+        }
+        self.send(Record::Vote(vote));
+    }
+
+    /// Records a More/Back click.
+    pub fn page_turn(&self, turn: PageTurn) {
+        self.send(Record::PageTurn(turn));
+    }
+
+    /// Stops the writer after it has written what is queued, waiting at most `limit`; what is
+    /// still queued then is lost. Later records are dropped and counted.
+    pub async fn close(&self, limit: Duration) {
+        let Some(inner) = &self.inner else { return };
+        let writer = inner
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        let Some(writer) = writer else { return };
+        inner.shared.stop.notify_one();
+        if tokio::time::timeout(limit, writer).await.is_err() {
+            tracing::warn!("the insights writer did not finish in time; queued records are lost");
+        }
+        if let Some(store) = inner.shared.store.get() {
+            store.close().await;
+        }
+    }
+}
+
+/// The writer task: opens the store, then writes records one by one until stopped.
+async fn write_all(settings: Settings, mut rx: mpsc::Receiver<Record>, shared: Arc<Shared>) {
+    let mut store: Option<Store> = None;
+    let mut next_open = tokio::time::Instant::now();
+    let mut last_prune = tokio::time::Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    let retention = Duration::from_secs(u64::from(settings.retention_days) * 86_400);
+    loop {
+        if store.is_none() && tokio::time::Instant::now() >= next_open {
+            store = open(&settings, &shared, retention).await;
+            next_open = tokio::time::Instant::now() + REOPEN_EVERY;
+            last_prune = tokio::time::Instant::now();
+        }
+        tokio::select! {
+            record = rx.recv() => match record {
+                Some(record) => write(store.as_ref(), &shared, &record).await,
+                None => break,
+            },
+            () = shared.stop.notified() => {
+                rx.close();
+                while let Some(record) = rx.recv().await {
+                    write(store.as_ref(), &shared, &record).await;
+                }
+                break;
+            }
+            _ = tick.tick() => {
+                if let Some(store) = &store {
+                    if last_prune.elapsed() >= Duration::from_secs(3600) {
+                        prune(store, retention).await;
+                        last_prune = tokio::time::Instant::now();
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn open(settings: &Settings, shared: &Shared, retention: Duration) -> Option<Store> {
+    match Store::open(&settings.database_url).await {
+        Ok(store) => {
+            tracing::info!(backend = ?store.backend(), retention_days = settings.retention_days, "insights store open");
+            prune(&store, retention).await;
+            let _ = shared.store.set(store.clone());
+            Some(store)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "the insights store cannot be opened: answering goes on, records are dropped until it can");
+            None
+        }
+    }
+}
+
+async fn prune(store: &Store, retention: Duration) {
+    let before = now_ms() - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+    match store.prune(before).await {
+        Ok(0) => {}
+        Ok(removed) => tracing::info!(removed, "old insights pruned"),
+        Err(error) => tracing::warn!(%error, "pruning old insights failed"),
+    }
+}
+
+async fn write(store: Option<&Store>, shared: &Shared, record: &Record) {
+    let Some(store) = store else {
+        shared.drop_record("store not open");
+        return;
+    };
+    let result = match record {
+        Record::Question(q) => store.add_question(q).await,
+        Record::Vote(v) => store.add_vote(v).await,
+        Record::PageTurn(p) => store.add_page_turn(p).await,
+    };
+    match result {
+        Ok(()) => {
+            shared.written.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(error) => {
+            tracing::debug!(%error, "insights record not written");
+            shared.drop_record("write failed");
+        }
+    }
+}
