@@ -554,6 +554,15 @@ async fn others_pressing_more_get_their_own_copy_and_a_vote_counts_once() {
         "{first}"
     );
     assert!(second.contains("already voted"), "{second}");
+    // The other button replaces the vote.
+    let down = ids.iter().find(|id| id.starts_with("vote:d:")).unwrap();
+    let env = bot.double.guild_interaction(bob());
+    bot.double
+        .push_interaction(payloads::button_click(&env, down, message.clone()))
+        .expect("pushed");
+    let changed = callback(&bot, &env.token).await;
+    let changed = changed["data"]["content"].as_str().unwrap();
+    assert!(changed.starts_with("Changed your vote to 👎"), "{changed}");
     bot.shut_down().await;
 }
 

@@ -149,7 +149,7 @@ async fn questions_votes_and_pages_are_recorded_and_gaps_shows_them_after_a_rest
     let data = tempfile::tempdir().unwrap();
     let url = sqlite_url(data.path());
     let bot = start(&[("DATABASE_URL", &url)]).await;
-    // Answered, with a More, two votes from one member (only the first counts) and a
+    // Answered, with a More, two votes from one member (the second replaces the first) and a
     // down-vote from another.
     let (token, callback) = ask(&bot, SPOKESMAN, Some(1)).await;
     let ids = custom_ids(&callback["data"]);
@@ -181,9 +181,9 @@ async fn questions_votes_and_pages_are_recorded_and_gaps_shows_them_after_a_rest
     );
     assert!(text.contains("2× “What is the capital of France"), "{text}");
     assert!(text.contains(&format!("“{FRANCE}”")), "{text}");
-    // The member's first vote counts, their second does not; the other member's does.
+    // The member's second vote replaced their first; the other member's counts too.
     assert!(
-        text.contains("👎 1 👍 1 003\\_5778a4211003ac1d ¶"),
+        text.contains("👎 2 👍 0 003\\_5778a4211003ac1d ¶"),
         "{text}"
     );
     assert_eq!(report["embeds"][0]["title"], "Gaps: the last 7 days");
@@ -194,7 +194,7 @@ async fn questions_votes_and_pages_are_recorded_and_gaps_shows_them_after_a_rest
     let report = gaps(&again, None).await;
     let text = description(&report);
     assert!(text.contains("2× “What is the capital of France"), "{text}");
-    assert!(text.contains("👎 1 👍 1"), "{text}");
+    assert!(text.contains("👎 2 👍 0"), "{text}");
     again.shut_down().await;
 }
 

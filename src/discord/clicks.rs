@@ -128,7 +128,7 @@ fn respond(
                 .map(|p| p.describe(ids.iter().copied()))
                 .collect();
             let ballot = data.ballots.cast(message.id.get(), click.user.id.get(), up);
-            if ballot == Ballot::Counted {
+            if matches!(ballot, Ballot::Counted | Ballot::Changed) {
                 data.insights.vote(Vote {
                     voted_at: now_ms(),
                     guild: click.guild_id.map(serenity::GuildId::get),
@@ -154,6 +154,18 @@ fn respond(
                         "Thanks: noted that this answer did not help. Your vote counts once."
                     }
                 }
+                Ballot::Changed => {
+                    tracing::info!(
+                        vote = if up { "up" } else { "down" },
+                        question_key = %key,
+                        "vote changed"
+                    );
+                    if up {
+                        "Changed your vote to 👍: your latest vote replaces the earlier one."
+                    } else {
+                        "Changed your vote to 👎: your latest vote replaces the earlier one."
+                    }
+                }
                 Ballot::AlreadyVoted { up: first } => {
                     tracing::info!(question_key = %key, "vote repeated: not counted");
                     if first {
@@ -165,6 +177,7 @@ fn respond(
             };
             let outcome = match ballot {
                 Ballot::Counted => "vote",
+                Ballot::Changed => "vote_changed",
                 Ballot::AlreadyVoted { .. } => "vote_repeated",
             };
             (Response::New(Reply::text(thanks, true)), outcome)

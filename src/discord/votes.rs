@@ -1,5 +1,6 @@
 //! 👍/👎 votes: one per person per answer. [`Ballots::cast`] is the one place a vote is
-//! counted; a second press by the same person on the same answer is not counted again.
+//! counted: a second press of the same button by the same person is not counted again, and a
+//! press of the other button replaces their vote (the store keeps the latest, too).
 //!
 //! Ballots live in memory, bounded: past [`Ballots::CAPACITY`] answers the oldest are forgotten
 //! (a vote on such an old answer would count once more, which is the honest failure).
@@ -12,9 +13,11 @@ use std::sync::Mutex;
 pub enum Ballot {
     /// The person's first vote on this answer: counted.
     Counted,
-    /// The person voted on this answer before (`up` says how): not counted again.
+    /// The person voted the other way before: this vote replaces theirs.
+    Changed,
+    /// The person voted this way before (`up` says how): not counted again.
     AlreadyVoted {
-        /// How they voted the first time.
+        /// How they voted.
         up: bool,
     },
 }
@@ -35,7 +38,7 @@ impl Ballots {
     /// Answers remembered at most.
     pub const CAPACITY: usize = 50_000;
 
-    /// Counts `user`'s vote on `answer` unless they voted on it before.
+    /// Counts `user`'s vote on `answer`: once, the latest direction replacing an earlier one.
     pub fn cast(&self, answer: u64, user: u64, up: bool) -> Ballot {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if !inner.by_answer.contains_key(&answer) {
@@ -47,12 +50,10 @@ impl Ballots {
             inner.order.push_back(answer);
         }
         let voters = inner.by_answer.entry(answer).or_default();
-        match voters.get(&user) {
-            Some(&first) => Ballot::AlreadyVoted { up: first },
-            None => {
-                voters.insert(user, up);
-                Ballot::Counted
-            }
+        match voters.insert(user, up) {
+            Some(before) if before == up => Ballot::AlreadyVoted { up },
+            Some(_) => Ballot::Changed,
+            None => Ballot::Counted,
         }
     }
 }
@@ -65,7 +66,12 @@ mod tests {
     fn a_vote_counts_once_per_person_per_answer() {
         let ballots = Ballots::default();
         assert_eq!(ballots.cast(1, 7, true), Ballot::Counted);
-        assert_eq!(ballots.cast(1, 7, false), Ballot::AlreadyVoted { up: true });
+        assert_eq!(ballots.cast(1, 7, true), Ballot::AlreadyVoted { up: true });
+        assert_eq!(ballots.cast(1, 7, false), Ballot::Changed);
+        assert_eq!(
+            ballots.cast(1, 7, false),
+            Ballot::AlreadyVoted { up: false }
+        );
         assert_eq!(ballots.cast(1, 8, false), Ballot::Counted);
         assert_eq!(ballots.cast(2, 7, false), Ballot::Counted);
     }
