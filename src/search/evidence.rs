@@ -167,7 +167,11 @@ impl Candidate {
     }
 
     /// The paragraph's features, in [`PARAGRAPH_FEATURES`]'s order, and its best sentence.
-    fn features(&self, query_has_type: bool, w: &Weights) -> ([f32; 10], usize) {
+    fn features(
+        &self,
+        query_has_type: bool,
+        w: &Weights,
+    ) -> ([f32; PARAGRAPH_FEATURES.len()], usize) {
         let best = self.best_sentence(w);
         let s = &self.sentences[best];
         let best_weight = self.weight(s.mask);
@@ -289,9 +293,13 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// Scores the candidates, decides whether the best answers, and picks each quote's sentences.
-pub fn decide(evidence: &Evidence, query_has_type: bool, w: &Weights) -> Decision {
-    let mut scored: Vec<(usize, f32, [f32; 10], usize)> = evidence
+/// Each candidate with sentences: its number, score, features and best sentence, best first.
+fn scored(
+    evidence: &Evidence,
+    query_has_type: bool,
+    w: &Weights,
+) -> Vec<(usize, f32, [f32; PARAGRAPH_FEATURES.len()], usize)> {
+    let mut scored: Vec<_> = evidence
         .candidates
         .iter()
         .enumerate()
@@ -302,7 +310,13 @@ pub fn decide(evidence: &Evidence, query_has_type: bool, w: &Weights) -> Decisio
         })
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let answers = |i: usize, f: &[f32; 10], score: f32, best: usize| {
+    scored
+}
+
+/// Scores the candidates, decides whether the best answers, and picks each quote's sentences.
+pub fn decide(evidence: &Evidence, query_has_type: bool, w: &Weights) -> Decision {
+    let scored = scored(evidence, query_has_type, w);
+    let answers = |i: usize, f: &[f32; PARAGRAPH_FEATURES.len()], score: f32, best: usize| {
         dot(
             &w.answers,
             &answer_features(evidence, &evidence.candidates[i], f, score, best),
@@ -327,7 +341,7 @@ pub fn decide(evidence: &Evidence, query_has_type: bool, w: &Weights) -> Decisio
 fn answer_features(
     evidence: &Evidence,
     c: &Candidate,
-    f: &[f32; 10],
+    f: &[f32; PARAGRAPH_FEATURES.len()],
     score: f32,
     best: usize,
 ) -> [f32; ANSWER_FEATURES.len()] {
@@ -356,16 +370,7 @@ pub fn best_answer_features(
     query_has_type: bool,
     w: &Weights,
 ) -> Option<Vec<f32>> {
-    let (i, score, f, best) = evidence
-        .candidates
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.sentences.is_empty())
-        .map(|(i, c)| {
-            let (f, best) = c.features(query_has_type, w);
-            (i, dot(&w.paragraph, &f), f, best)
-        })
-        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    let (i, score, f, best) = scored(evidence, query_has_type, w).into_iter().next()?;
     let mut out = f.to_vec();
     out.extend(answer_features(
         evidence,

@@ -318,16 +318,8 @@ pub fn explain(corpus: &Corpus, index: &Index, question: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::rank::tests::bundled;
     use super::*;
-    use crate::corpus::{load_dir, LoadOptions};
-
-    /// The bundled corpus and its index.
-    fn bundled() -> (Corpus, Index) {
-        let dir = std::path::Path::new("corpus");
-        let (corpus, _) = load_dir(dir, &LoadOptions::default());
-        let index = Index::build(&corpus, Aliases::load(dir).0);
-        (corpus, index)
-    }
 
     fn sources(answer: &Answer) -> Vec<String> {
         answer

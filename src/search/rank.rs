@@ -638,13 +638,13 @@ fn bits(mut mask: u32) -> impl Iterator<Item = u32> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::corpus::{load_dir, LoadOptions};
     use crate::search::Aliases;
 
     /// The bundled corpus and its index.
-    fn bundled() -> (Corpus, Index) {
+    pub(in crate::search) fn bundled() -> (Corpus, Index) {
         let dir = std::path::Path::new("corpus");
         let (corpus, _) = load_dir(dir, &LoadOptions::default());
         let index = Index::build(&corpus, Aliases::load(dir).0);
