@@ -66,11 +66,17 @@ impl AnswerType {
         while let Some(w) = words.next() {
             let next = words.peek().copied().unwrap_or("");
             match (w, next) {
+                // "which year", "what percentage": a number, whatever the question word.
+                (
+                    "which" | "what",
+                    "year" | "years" | "date" | "century" | "decade" | "percentage" | "percent"
+                    | "temperature" | "age" | "number" | "amount",
+                ) => return Some(AnswerType::Number),
                 ("who" | "whom" | "whose" | "which", _) => return Some(AnswerType::Name),
-                ("how", "many" | "much" | "long" | "old" | "often") => {
+                ("how", "many" | "much" | "long" | "old" | "often" | "far" | "large" | "big") => {
                     return Some(AnswerType::Number)
                 }
-                ("when", _) | ("what", "year" | "date") => return Some(AnswerType::Number),
+                ("when", _) => return Some(AnswerType::Number),
                 _ => {}
             }
         }
@@ -368,6 +374,27 @@ mod tests {
     use super::*;
     use crate::corpus::{load_dir, LoadOptions};
     use crate::search::{index, Aliases};
+
+    fn answer_type(question: &str) -> Option<AnswerType> {
+        let mut buffer = String::new();
+        AnswerType::of(&text::question_words(question, |_| None, &mut buffer))
+    }
+
+    #[test]
+    fn the_question_word_and_the_word_after_it_say_what_kind_of_answer_is_wanted() {
+        use AnswerType::{Name, Number};
+        for (question, kind) in [
+            ("Who is the spokesman?", Some(Name)),
+            ("Which group claimed the attack?", Some(Name)),
+            ("In which year did the crisis begin?", Some(Number)),
+            ("What percentage of stations ran dry?", Some(Number)),
+            ("How far is Kabul from Herat?", Some(Number)),
+            ("When did the embargo end?", Some(Number)),
+            ("What did the Taliban say?", None),
+        ] {
+            assert_eq!(answer_type(question), kind, "{question}");
+        }
+    }
 
     /// A question's words, with the stems the index knows, are the tokens the index build
     /// sees, and name the same aliases: over every passage and title of the bundled corpus,
