@@ -11,7 +11,9 @@
 //! - **exact words**: the question's own spelling beats a stem or a typo neighbour;
 //! - headings and captions rank below body text.
 //!
-//! The question is declined when the best passage covers less than [`MIN_COVERAGE`] of it.
+//! Whether the question is answered at all, and from which sentences, is decided after this by
+//! [`super::evidence`] over [`candidates`]. [`rank`] keeps a plain coverage cut
+//! ([`MIN_COVERAGE`]) as the reference the pruning is tested against.
 //!
 //! [`rank`] reads the words of a candidate only when a bound on its final score (from its BM25
 //! score and coverage) can still reach the cut-off set by the best score so far; [`rank_all`]
