@@ -858,25 +858,10 @@ async fn serve_shuts_down_cleanly_on_sigterm_and_never_prints_the_token() {
         .wait_for_request(|r| r.route == "commands.overwrite", T)
         .await;
     let identified = double.wait_identified(T).await;
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let waited = tokio::task::spawn_blocking(move || child.wait_with_output());
-    let output = tokio::time::timeout(T, waited)
-        .await
-        .expect("the bot exits in time after SIGTERM")
-        .unwrap()
-        .unwrap();
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let (status, printed) = support::bot::terminate(child, T).await;
     assert!(registered.is_some(), "{printed}\n{}", double.request_log());
     assert!(identified.is_some(), "{printed}");
-    assert!(output.status.success(), "{:?}\n{printed}", output.status);
+    assert!(status.success(), "{status:?}\n{printed}");
     assert!(printed.contains("SIGTERM"), "{printed}");
     assert!(!printed.contains(TOKEN), "the token was printed");
 }

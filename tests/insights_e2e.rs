@@ -412,23 +412,8 @@ async fn serve_creates_the_default_store_logs_without_colour_and_citebot_gaps_re
         )
         .await
         .expect("answered");
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let waited = tokio::task::spawn_blocking(move || child.wait_with_output());
-    let output = tokio::time::timeout(T, waited)
-        .await
-        .expect("exits in time")
-        .unwrap()
-        .unwrap();
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "{printed}");
+    let (status, printed) = support::bot::terminate(child, T).await;
+    assert!(status.success(), "{printed}");
     assert!(printed.contains("insights store open"), "{printed}");
     assert!(
         !printed.contains('\u{1b}'),

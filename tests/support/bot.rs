@@ -123,3 +123,28 @@ impl Bot {
         self.double
     }
 }
+
+/// Stops a `citebot serve` process with SIGTERM and returns how it exited and what it printed
+/// (standard output, then standard error), waiting at most `wait` for it to exit.
+pub async fn terminate(
+    child: std::process::Child,
+    wait: Duration,
+) -> (std::process::ExitStatus, String) {
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let waited = tokio::task::spawn_blocking(move || child.wait_with_output());
+    let output = tokio::time::timeout(wait, waited)
+        .await
+        .expect("the bot exits in time after SIGTERM")
+        .expect("the waiting task ends")
+        .expect("the bot's output is read");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status, printed)
+}
