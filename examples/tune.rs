@@ -298,12 +298,10 @@ fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER
             beta[j] -= 0.5 * (grad[j] / n + 1e-3 * beta[j]);
         }
     }
-    // Back to raw features.
+    // Back to raw features; the constant is set below from the budget, not from the fit.
     let mut a = vec![0.0f64; n_features];
-    let mut constant = beta[n_features - 1];
     for j in 0..n_features - 1 {
         a[j] = beta[j] / sd[j];
-        constant -= beta[j] * mean[j] / sd[j];
     }
     // The constant: decline `budget` of SQuAD's answerable questions.
     let mut margins: Vec<f64> = rows
@@ -328,7 +326,6 @@ fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER
     }
     let at = ((budget * margins.len() as f64) as usize).min(margins.len().saturating_sub(1));
     let threshold = margins.get(at).copied().unwrap_or(0.0);
-    let _ = constant;
     a[n_features - 1] = -threshold;
     let mut out = [0.0f32; evidence::ANSWER_FEATURES.len()];
     for (o, v) in out.iter_mut().zip(&a) {

@@ -3,6 +3,7 @@
 //! one of its answers (case, quote marks and spacing folded). These questions are a sample; the
 //! engine holds no rule for any of them.
 
+use citebot::eval::fold;
 use citebot::{AskOptions, LoadOptions, Snapshot, Status};
 use serde::Deserialize;
 
@@ -13,17 +14,6 @@ struct Case {
     answerable: bool,
     sources: Vec<String>,
     answers: Vec<String>,
-}
-
-fn fold(s: &str) -> String {
-    let s = s
-        .replace(['\u{2019}', '\u{2018}'], "'")
-        .replace(['\u{201c}', '\u{201d}'], "\"")
-        .replace(['*', '`'], "");
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 #[test]

@@ -410,7 +410,7 @@ pub fn quote_text(candidate: &Candidate, window: Window) -> Excerpt {
             }
             None => (start, end),
         };
-        return excerpt::build_range(text, start, end, &candidate.matches);
+        return excerpt::build(text, start, end, &candidate.matches);
     }
     // One sentence too long to quote whole: from its start when that keeps its matches and
     // likely answers, else around them.
@@ -424,7 +424,7 @@ pub fn quote_text(candidate: &Candidate, window: Window) -> Excerpt {
         .max()
         .unwrap_or(start);
     if candidate.text[start..needed].chars().count() <= excerpt::MAX_CHARS {
-        return excerpt::build_range(
+        return excerpt::build(
             &candidate.text,
             start,
             excerpt::word_end_within(&candidate.text, start, end),

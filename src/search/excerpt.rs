@@ -240,12 +240,6 @@ fn word_window(
     (start, end)
 }
 
-/// The excerpt `text[start..end]`, trimmed, with `…` where it cuts the text and the `matches`
-/// inside it highlighted.
-pub fn build_range(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Excerpt {
-    build(text, start, end, matches)
-}
-
 /// The end of the last whole word of `text[start..end]` within [`MAX_CHARS`] characters of
 /// `start` (`end` when the whole range fits).
 pub fn word_end_within(text: &str, start: usize, end: usize) -> usize {
@@ -303,7 +297,9 @@ pub fn word_start_before(text: &str, limit: usize, start: usize, room: usize) ->
     best
 }
 
-fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Excerpt {
+/// The excerpt `text[start..end]`, trimmed, with `…` where it cuts the text and the `matches`
+/// inside it highlighted.
+pub fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Excerpt {
     let slice = &text[start..end];
     let lead_trim = slice.len() - slice.trim_start().len();
     let body = slice.trim();
