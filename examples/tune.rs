@@ -26,6 +26,7 @@ use std::process::ExitCode;
 use citebot::eval::{fold, read_cases, Case};
 use citebot::search::evidence::{self, Evidence, Weights};
 use citebot::search::fitted;
+use citebot::search::query::AnswerType;
 use citebot::{LoadOptions, Snapshot};
 use rayon::prelude::*;
 
@@ -200,6 +201,9 @@ fn names() -> Vec<String> {
     out
 }
 
+/// How much a news question counts in phase two (see [`fit_answers`]).
+const NEWS_ROW_WEIGHT: f64 = 10.0;
+
 /// Phase one: the ranking and quoting weights, every question answered.
 fn fit(sets: &[Set], start: &Weights, rounds: usize) -> Weights {
     let mut start = start.clone();
@@ -242,6 +246,10 @@ fn always_answer() -> [f32; evidence::ANSWER_FEATURES.len()] {
 /// Phase two: whether the best candidate answers, as a logistic regression on its features
 /// (both classes weighed equally), then the constant set so that `budget` of SQuAD's
 /// answerable questions are declined: the operating point on the trade-off it prints.
+///
+/// A news question counts [`NEWS_ROW_WEIGHT`] times: the news corpus is the only one of one
+/// theme, where a question's candidates spread over documents that all tell the same story,
+/// and so the only example of that shape the fit sees.
 fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER_FEATURES.len()] {
     let n_features = evidence::ANSWER_FEATURES.len();
     let skip = evidence::PARAGRAPH_FEATURES.len();
@@ -254,13 +262,14 @@ fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER
             }
         }
     }
+    let row_weight = |squad: bool| if squad { 1.0 } else { NEWS_ROW_WEIGHT };
     // Standardized features (the constant last stays 1).
-    let n = rows.len() as f64;
+    let n: f64 = rows.iter().map(|r| row_weight(r.2)).sum();
     let mut mean = vec![0.0; n_features];
     let mut sd = vec![1.0; n_features];
     for j in 0..n_features - 1 {
-        mean[j] = rows.iter().map(|r| r.0[j]).sum::<f64>() / n;
-        let var = rows.iter().map(|r| (r.0[j] - mean[j]).powi(2)).sum::<f64>() / n;
+        mean[j] = rows.iter().map(|r| r.0[j]).sum::<f64>() / rows.len() as f64;
+        let var = rows.iter().map(|r| (r.0[j] - mean[j]).powi(2)).sum::<f64>() / rows.len() as f64;
         sd[j] = var.sqrt().max(1e-6);
     }
     let z = |x: &[f64]| -> Vec<f64> {
@@ -275,7 +284,11 @@ fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER
             .collect()
     };
     let zs: Vec<Vec<f64>> = rows.iter().map(|r| z(&r.0)).collect();
-    let positives = rows.iter().filter(|r| r.1 > 0.5).count() as f64;
+    let positives: f64 = rows
+        .iter()
+        .filter(|r| r.1 > 0.5)
+        .map(|r| row_weight(r.2))
+        .sum();
     let class_weight = |y: f64| {
         if y > 0.5 {
             n / (2.0 * positives)
@@ -288,7 +301,7 @@ fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER
         let mut grad = vec![0.0; n_features];
         for (x, r) in zs.iter().zip(&rows) {
             let p = 1.0 / (1.0 + (-x.iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>()).exp());
-            let g = (p - r.1) * class_weight(r.1);
+            let g = (p - r.1) * class_weight(r.1) * row_weight(r.2);
             for j in 0..n_features {
                 grad[j] += g * x[j];
             }
@@ -416,6 +429,14 @@ fn main() -> ExitCode {
         std::fs::write(path, out).unwrap();
         return ExitCode::SUCCESS;
     }
+    if let Some(path) = args
+        .iter()
+        .position(|a| a == "--sentences")
+        .and_then(|i| args.get(i + 1))
+    {
+        dump_sentences(&sets, &fitted::WEIGHTS, Path::new(path));
+        return ExitCode::SUCCESS;
+    }
     if args.iter().any(|a| a == "--crops") {
         crops(&sets[0], &fitted::WEIGHTS);
         return ExitCode::SUCCESS;
@@ -508,4 +529,86 @@ fn crops(set: &Set, w: &Weights) {
     println!(
         "offsets (0: inside the quoted sentences but cut; 999: across sentences): {offsets:?}"
     );
+}
+
+/// Every sentence of every candidate whose paragraph holds an answer, with what it holds.
+fn dump_sentences(sets: &[Set], w: &Weights, path: &Path) {
+    let mut out = String::new();
+    for set in sets {
+        for (q, item) in set.items.iter().enumerate() {
+            if !item.answerable {
+                continue;
+            }
+            let d = evidence::decide(&item.evidence, item.has_type, w);
+            let chosen = d.quoted.first().map(|q| (q.0, q.2));
+            let rarest = item.evidence.rarest.map_or(0, |r| 1u32 << r);
+            for (ci, c) in item.evidence.candidates.iter().enumerate() {
+                if !item.docs.contains(&c.doc) {
+                    continue;
+                }
+                let labels: Vec<bool> = c
+                    .sentences
+                    .iter()
+                    .map(|s| {
+                        let t = fold(&c.text[s.start..s.end]);
+                        item.answers.iter().any(|a| t.contains(a.as_str()))
+                    })
+                    .collect();
+                if !labels.iter().any(|&l| l) {
+                    continue;
+                }
+                let wmax = c
+                    .sentences
+                    .iter()
+                    .map(|s| c.weight(s.mask))
+                    .fold(0.0, f32::max);
+                let n = c.sentences.len();
+                for (i, s) in c.sentences.iter().enumerate() {
+                    let wt = |j: Option<usize>| {
+                        j.filter(|&j| j < n)
+                            .map_or(0.0, |j| c.weight(c.sentences[j].mask))
+                    };
+                    let prev = wt(i.checked_sub(1));
+                    let next = wt(Some(i + 1));
+                    let (win, first, last) = match chosen {
+                        Some((k, win)) if k == ci => (1, win.first, win.last),
+                        _ => (0, 0, 0),
+                    };
+                    out.push_str(&format!(
+                        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                        set.name,
+                        q,
+                        ci,
+                        i,
+                        n,
+                        u8::from(labels[i]),
+                        win,
+                        first,
+                        last,
+                        match item.evidence.answer_type {
+                            None => 0,
+                            Some(AnswerType::Name) => 1,
+                            Some(AnswerType::Number) => 2,
+                        },
+                        s.chars,
+                        c.weight(s.mask),
+                        s.pairs,
+                        s.answers,
+                        s.words,
+                        s.matched,
+                        s.mask.count_ones(),
+                        item.evidence.concepts,
+                        prev,
+                        next,
+                        wmax,
+                        u8::from(s.mask & rarest != 0),
+                        c.weight(
+                            s.mask & !c.sentences.get(i.wrapping_sub(1)).map_or(0, |p| p.mask)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    std::fs::write(path, out).unwrap();
 }

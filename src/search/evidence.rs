@@ -54,7 +54,7 @@ pub const SENTENCE_FEATURES: [&str; 7] = [
 /// Neighbour features, in [`Weights::neighbour`]'s order.
 pub const NEIGHBOUR_FEATURES: [&str; 3] = ["matched weight", "likely answer", "follows"];
 /// Abstention features, in [`Weights::answers`]'s order (the last is a constant 1).
-pub const ANSWER_FEATURES: [&str; 12] = [
+pub const ANSWER_FEATURES: [&str; 14] = [
     "best sentence",
     "best two sentences",
     "coverage",
@@ -66,6 +66,8 @@ pub const ANSWER_FEATURES: [&str; 12] = [
     "rarest word in the best sentence",
     "rarest word in the paragraph",
     "ranking score over importance",
+    "candidates from its document (share of what it could give)",
+    "names missing from the paragraph",
     "bias",
 ];
 
@@ -97,6 +99,8 @@ pub struct Evidence {
     pub rarest: Option<usize>,
     /// Ranking's best score over the question's importance.
     pub best_per_importance: f32,
+    /// The kind of answer the question asks for, if it says.
+    pub answer_type: Option<AnswerType>,
 }
 
 /// A candidate paragraph.
@@ -124,6 +128,12 @@ pub struct Candidate {
     pub anchors: Vec<(usize, usize)>,
     /// Concept → share of the question's importance it carries (as matched at best).
     weights: Vec<f32>,
+    /// Share of the question's importance in names the paragraph does not hold.
+    pub names_missing: f32,
+    /// Candidates from its document, as a share of what the document could give (all of
+    /// them, or all its paragraphs when it has fewer): questions about a topic the corpus holds
+    /// find its document again and again, others find scattered words.
+    pub same_doc: f32,
 }
 
 /// A sentence of a candidate paragraph.
@@ -156,8 +166,13 @@ pub struct Decision {
 }
 
 impl Candidate {
+    /// The concepts the paragraph matches.
+    fn mask(&self) -> u32 {
+        self.sentences.iter().fold(0, |m, s| m | s.mask)
+    }
+
     /// Share of the question's importance the concepts in `mask` carry.
-    fn weight(&self, mask: u32) -> f32 {
+    pub fn weight(&self, mask: u32) -> f32 {
         self.weights
             .iter()
             .enumerate()
@@ -316,16 +331,24 @@ fn scored(
 /// Scores the candidates, decides whether the best answers, and picks each quote's sentences.
 pub fn decide(evidence: &Evidence, query_has_type: bool, w: &Weights) -> Decision {
     let scored = scored(evidence, query_has_type, w);
-    let answers = |i: usize, f: &[f32; PARAGRAPH_FEATURES.len()], score: f32, best: usize| {
-        dot(
-            &w.answers,
-            &answer_features(evidence, &evidence.candidates[i], f, score, best),
-        ) > 0.0
-    };
+    let answers =
+        |i: usize, f: &[f32; PARAGRAPH_FEATURES.len()], score: f32, best: usize, topic| {
+            let c = &evidence.candidates[i];
+            dot(
+                &w.answers,
+                &answer_features(evidence, (c, f, score, best), topic),
+            ) > 0.0
+        };
     let mut quoted = Vec::new();
     for (rank, &(i, score, ref f, best)) in scored.iter().enumerate() {
-        // The best must answer for the question to be answered; each later quote too.
-        if !answers(i, f, score, best) {
+        // The best must answer for the question to be answered, its document telling whether
+        // the corpus holds the question's topic; each later quote too, the topic then held.
+        let topic = if rank == 0 {
+            evidence.candidates[i].same_doc
+        } else {
+            1.0
+        };
+        if !answers(i, f, score, best, topic) {
             if rank == 0 {
                 break;
             }
@@ -340,13 +363,11 @@ pub fn decide(evidence: &Evidence, query_has_type: bool, w: &Weights) -> Decisio
 /// What decides whether a candidate answers, in [`ANSWER_FEATURES`]'s order.
 fn answer_features(
     evidence: &Evidence,
-    c: &Candidate,
-    f: &[f32; PARAGRAPH_FEATURES.len()],
-    score: f32,
-    best: usize,
+    (c, f, score, best): (&Candidate, &[f32; PARAGRAPH_FEATURES.len()], f32, usize),
+    topic: f32,
 ) -> [f32; ANSWER_FEATURES.len()] {
     let rarest = evidence.rarest.map_or(0, |r| 1u32 << r);
-    let paragraph_mask = c.sentences.iter().fold(0, |m, s| m | s.mask);
+    let paragraph_mask = c.mask();
     [
         f[3],
         f[4],
@@ -359,6 +380,8 @@ fn answer_features(
         f32::from(u8::from(c.sentences[best].mask & rarest != 0)),
         f32::from(u8::from(paragraph_mask & rarest != 0)),
         evidence.best_per_importance,
+        topic,
+        c.names_missing,
         1.0,
     ]
 }
@@ -370,15 +393,11 @@ pub fn best_answer_features(
     query_has_type: bool,
     w: &Weights,
 ) -> Option<Vec<f32>> {
-    let (i, score, f, best) = scored(evidence, query_has_type, w).into_iter().next()?;
+    let scored = scored(evidence, query_has_type, w);
+    let &(i, score, f, best) = scored.first()?;
+    let c = &evidence.candidates[i];
     let mut out = f.to_vec();
-    out.extend(answer_features(
-        evidence,
-        &evidence.candidates[i],
-        &f,
-        score,
-        best,
-    ));
+    out.extend(answer_features(evidence, (c, &f, score, best), c.same_doc));
     Some(out)
 }
 
@@ -525,6 +544,7 @@ pub(super) fn gather(
             .max_by(|a, b| a.1.importance.total_cmp(&b.1.importance))
             .map(|(i, _)| i),
         best_per_importance: hits.first().map_or(0.0, |h| h.score) / total,
+        answer_type: query.answer_type,
     };
     let table = term_table(query);
     let answer_bit = match query.answer_type {
@@ -572,7 +592,27 @@ pub(super) fn gather(
         };
         evidence.candidates.push(candidate);
     }
+    let found = evidence.candidates.len();
+    let docs: Vec<u32> = evidence.candidates.iter().map(|c| c.doc).collect();
+    for c in &mut evidence.candidates {
+        let same = docs.iter().filter(|&&d| d == c.doc).count();
+        let could = found.min(paragraphs(corpus, c.doc)).max(1);
+        c.same_doc = same as f32 / could as f32;
+    }
     evidence
+}
+
+/// How many paragraphs document `doc` has (passages are in document order).
+fn paragraphs(corpus: &Corpus, doc: u32) -> usize {
+    let first = corpus.passages.partition_point(|p| p.doc < doc);
+    let end = corpus.passages.partition_point(|p| p.doc <= doc);
+    match (
+        corpus.passages.get(first),
+        end.checked_sub(1).and_then(|l| corpus.passages.get(l)),
+    ) {
+        (Some(a), Some(b)) if end > first => (b.paragraph - a.paragraph) as usize + 1,
+        _ => 1,
+    }
 }
 
 /// The candidate paragraph of corpus passage `id`: every window of its paragraph.
@@ -605,6 +645,8 @@ fn paragraph(
         sentences: Vec::new(),
         matches: Vec::new(),
         anchors: Vec::new(),
+        names_missing: 0.0,
+        same_doc: 0.0,
         weights: query
             .concepts
             .iter()
@@ -656,6 +698,7 @@ fn paragraph(
         *slot *= match_weight[ci];
     }
     let mut at = 0;
+    let mut everywhere: Vec<(u32, usize)> = Vec::new();
     for sentence in &mut candidate.sentences {
         let mut found: Vec<(u32, usize)> = Vec::new();
         while at < words.len() && words[at].start < sentence.end {
@@ -677,7 +720,16 @@ fn paragraph(
             }
         }
         sentence.pairs = pairs(&found, query.concepts.len());
+        everywhere.extend(found);
     }
+    let held = everywhere.iter().fold(0u32, |m, &(_, c)| m | 1 << c);
+    candidate.names_missing = query
+        .concepts
+        .iter()
+        .enumerate()
+        .filter(|(ci, c)| c.named && held & (1 << ci) == 0)
+        .map(|(_, c)| c.importance / total)
+        .sum();
     candidate.sentences.retain(|s| s.end > s.start);
     candidate
 }
@@ -687,17 +739,18 @@ fn pairs(found: &[(u32, usize)], concepts: usize) -> f32 {
     if concepts < 2 {
         return 0.0;
     }
-    let together = (0..concepts - 1)
-        .filter(|&ci| {
-            found.iter().any(|&(p, c)| {
-                c == ci
-                    && found
-                        .iter()
-                        .any(|&(q, d)| d == ci + 1 && q > p && q - p <= 3)
-            })
-        })
-        .count();
+    let together = (0..concepts - 1).filter(|&ci| together(found, ci)).count();
     together as f32 / (concepts - 1) as f32
+}
+
+/// Whether concepts `ci` and `ci + 1` are found in order within three words.
+fn together(found: &[(u32, usize)], ci: usize) -> bool {
+    found.iter().any(|&(p, c)| {
+        c == ci
+            && found
+                .iter()
+                .any(|&(q, d)| d == ci + 1 && q > p && q - p <= 3)
+    })
 }
 
 /// The words of one window (indexed passage `indexed`, at byte `base` of the paragraph's text).

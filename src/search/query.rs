@@ -44,6 +44,8 @@ pub struct Concept {
     pub importance: f32,
     /// True when at least one alternative occurs in the corpus.
     pub known: bool,
+    /// Written as a name (capitals mid-sentence, an acronym, a number).
+    pub named: bool,
 }
 
 /// The kind of words that would answer the question, from its question word.
@@ -326,6 +328,7 @@ fn concept(
         exact_word,
         importance,
         known,
+        named,
     }
 }
 
