@@ -86,6 +86,11 @@ impl Snapshot {
         crate::search::answer(&self.corpus, &self.index, question, options)
     }
 
+    /// Reads questions and ranks passages with `ranking` from now on (for fitting it).
+    pub fn set_ranking(&mut self, ranking: crate::search::tuning::Ranking) {
+        self.index.set_ranking(ranking);
+    }
+
     /// A question's parse and its candidates' evidence before any weight (for tuning).
     pub fn read(
         &self,

@@ -11,7 +11,7 @@ use std::time::Duration;
 use citebot::insights::{Report, Store};
 use citebot::search::aliases::Aliases;
 use serde_json::Value;
-use support::bot::{copy_corpus, Bot};
+use support::bot::{copy_corpus, first_citation, Bot};
 use support::discord_double::payloads;
 use support::discord_double::{Actor, DiscordDouble, MessageSpec, OptionValue};
 use support::postgres::Postgres;
@@ -182,10 +182,9 @@ async fn questions_votes_and_pages_are_recorded_and_gaps_shows_them_after_a_rest
     assert!(text.contains("2× “What is the capital of France"), "{text}");
     assert!(text.contains(&format!("“{FRANCE}”")), "{text}");
     // The member's second vote replaced their first; the other member's counts too.
-    assert!(
-        text.contains("👎 2 👍 0 003\\_5778a4211003ac1d ¶"),
-        "{text}"
-    );
+    let (source, paragraph) = first_citation(SPOKESMAN);
+    let cited = format!("👎 2 👍 0 {} ¶{paragraph}", source.replace('_', "\\_"));
+    assert!(text.contains(&cited), "{cited} in {text}");
     assert_eq!(report["embeds"][0]["title"], "Gaps: the last 7 days");
     bot.shut_down().await;
 

@@ -29,7 +29,7 @@ use crate::corpus::Corpus;
 pub const CANDIDATES: usize = 12;
 
 /// Paragraph features, in [`Weights::paragraph`]'s order.
-pub const PARAGRAPH_FEATURES: [&str; 10] = [
+pub const PARAGRAPH_FEATURES: [&str; 11] = [
     "rank score (share of the best)",
     "coverage",
     "proximity",
@@ -40,6 +40,7 @@ pub const PARAGRAPH_FEATURES: [&str; 10] = [
     "likely answer in the best sentence",
     "title",
     "heading",
+    "candidates from its document (share of what it could give)",
 ];
 /// Sentence features, in [`Weights::sentence`]'s order.
 pub const SENTENCE_FEATURES: [&str; 7] = [
@@ -182,7 +183,7 @@ impl Candidate {
     }
 
     /// The paragraph's features, in [`PARAGRAPH_FEATURES`]'s order, and its best sentence.
-    fn features(
+    pub fn features(
         &self,
         query_has_type: bool,
         w: &Weights,
@@ -210,6 +211,7 @@ impl Candidate {
                 answer,
                 self.title,
                 f32::from(u8::from(self.heading)),
+                self.same_doc,
             ],
             best,
         )
@@ -525,10 +527,12 @@ pub(super) fn gather(
     (hits, decoded): (&[Hit], &Decoded),
 ) -> Evidence {
     let total = query.total_importance().max(f32::MIN_POSITIVE);
+    // A word naming the kind of answer ("which TV channel") says what the answer is, not what
+    // the question is about: the corpus may never use it and still answer.
     let unknown: Vec<f32> = query
         .concepts
         .iter()
-        .filter(|c| !c.known)
+        .filter(|c| !c.known && !c.focus)
         .map(|c| c.importance / total)
         .collect();
     let best = hits.first().map_or(1.0, |h| h.score).max(f32::MIN_POSITIVE);

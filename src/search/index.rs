@@ -20,6 +20,7 @@ use super::lists::{List, Lists};
 use super::places::Places;
 use super::sequence::Sequences;
 use super::text::{self, Token};
+use super::tuning::Ranking;
 use super::words::{SharedInterner, Words};
 use crate::corpus::Corpus;
 
@@ -55,6 +56,8 @@ pub(super) fn tf(payload: u8) -> u32 {
 
 /// The searchable form of a corpus.
 pub struct Index {
+    /// The weights questions are read and passages ranked with.
+    pub(super) ranking: Ranking,
     pub(super) aliases: Aliases,
     /// Surface word → word id (ids follow sorted order).
     pub(super) vocabulary: Map<Vec<u8>>,
@@ -306,6 +309,12 @@ fn fst_map<K: AsRef<[u8]>>(entries: impl Iterator<Item = (K, u64)>) -> Map<Vec<u
 }
 
 impl Index {
+    /// Reads questions and ranks passages with `ranking` from now on (for fitting it; the
+    /// index is built with [`super::fitted::RANKING`]).
+    pub fn set_ranking(&mut self, ranking: Ranking) {
+        self.ranking = ranking;
+    }
+
     /// Indexes the canonical passages of a corpus.
     pub fn build(corpus: &Corpus, aliases: Aliases) -> Index {
         let mut steps = crate::steps::Steps::start("index");
@@ -604,6 +613,7 @@ impl Index {
         let places = Places::build(corpus, &passages);
         steps.done("word places");
         Index {
+            ranking: super::fitted::RANKING,
             aliases,
             vocabulary,
             trigrams,

@@ -14,18 +14,8 @@ use super::fuzzy;
 use super::index::Index;
 use super::text::{self, Compounds, Word};
 
-/// Weight of a match through the joined form of two adjacent words.
-const JOINED_WEIGHT: f32 = 0.9;
-/// Weight of a stem match for a word the vocabulary does not hold as typed.
-const STEM_ONLY_WEIGHT: f32 = 0.8;
-/// Weight of a match one typo away, and two typos away.
-const TYPO_WEIGHTS: [f32; 2] = [0.8, 0.6];
 /// At most this many typo neighbours per word.
 const MAX_NEIGHBOURS: usize = 8;
-/// Importance multiplier for the words that describe the answer ("which TV channel").
-const FOCUS_FACTOR: f32 = 0.4;
-/// Importance multiplier for words written as names.
-const NAME_FACTOR: f32 = 1.5;
 /// Concepts beyond this many are dropped (a question is short; the bitmasks are 32 bits).
 pub const MAX_CONCEPTS: usize = 24;
 
@@ -46,6 +36,8 @@ pub struct Concept {
     pub known: bool,
     /// Written as a name (capitals mid-sentence, an acronym, a number).
     pub named: bool,
+    /// Names the kind of answer ("which TV channel"): the passage seldom repeats it.
+    pub focus: bool,
 }
 
 /// The kind of words that would answer the question, from its question word.
@@ -176,7 +168,14 @@ impl Query {
                 }
                 // A word the corpus never spells this way shares its stem only by chance as
                 // often as not (`governer` → `govern`): no better than a typo neighbour.
-                alternatives.push((term, if spelled { 1.0 } else { STEM_ONLY_WEIGHT }));
+                alternatives.push((
+                    term,
+                    if spelled {
+                        1.0
+                    } else {
+                        index.ranking.stem_only
+                    },
+                ));
             }
             // The joined form with the previous or the next word.
             for (a, b) in [(i.checked_sub(1), Some(i)), (Some(i), Some(i + 1))] {
@@ -213,7 +212,8 @@ impl Query {
                 looks_like_name(question, t) && !focus.contains(&Some(t.start)),
             );
             if focus.contains(&Some(t.start)) {
-                c.importance *= FOCUS_FACTOR;
+                c.importance *= index.ranking.focus;
+                c.focus = true;
             }
             concepts.push(c);
         }
@@ -273,11 +273,11 @@ impl<'a> Lookups<'a> {
             joined.push_str(y.text);
             let mut alternatives = Vec::new();
             if let Some(id) = index.word(&joined) {
-                alternatives.push((index.word_term[id as usize], JOINED_WEIGHT));
+                alternatives.push((index.word_term[id as usize], index.ranking.joined));
             } else if self.word(a).is_none() || self.word(a + 1).is_none() {
                 // A misspelt name split in two (`amir abdolahian`); two common words are not
                 // worth a typo search of their join.
-                add_neighbours(index, &joined, JOINED_WEIGHT, &mut alternatives);
+                add_neighbours(index, &joined, index.ranking.joined, &mut alternatives);
             }
             self.joined[a] = Some(alternatives);
             self.spelling = joined;
@@ -320,7 +320,7 @@ fn concept(
             Some(best.map_or(x, |b| b.max(x)))
         })
         .unwrap_or(index.max_idf());
-    let importance = idf * if named { NAME_FACTOR } else { 1.0 };
+    let importance = idf * if named { index.ranking.name } else { 1.0 };
     Concept {
         label,
         normalized,
@@ -329,6 +329,7 @@ fn concept(
         importance,
         known,
         named,
+        focus: false,
     }
 }
 
@@ -340,7 +341,8 @@ fn add_neighbours(index: &Index, word: &str, weight: f32, out: &mut Vec<(u32, f3
         .neighbours(&index.words, word, budget, MAX_NEIGHBOURS)
     {
         let likeness = fuzzy::likeness(word, &index.words[id as usize]);
-        let w = weight * TYPO_WEIGHTS[(distance as usize - 1).min(1)] * (0.75 + 0.25 * likeness);
+        let w =
+            weight * index.ranking.typo[(distance as usize - 1).min(1)] * (0.75 + 0.25 * likeness);
         out.push((index.word_term[id as usize], w));
     }
 }

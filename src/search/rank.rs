@@ -23,27 +23,19 @@ use super::bm25;
 use super::index::{Index, ALIAS_BIT, ID_MASK, NAME_BIT, NUMBER_BIT};
 use super::query::AnswerType;
 use super::query::Query;
+use super::tuning::Ranking;
 use crate::corpus::Corpus;
 
 /// Candidates re-ranked in stage two.
 pub const RERANK: usize = 64;
 /// The best passage must cover this share of the question's importance.
 pub const MIN_COVERAGE: f32 = 0.5;
-/// Quotes after the first must score at least this share of the best.
+/// Quotes after the first must score at least this share of the best (also the pruning
+/// bound: what scores less is never read in full).
 const FOLLOWER_SHARE: f32 = 0.3;
-/// A concept found only in the document's title counts for this share of its importance.
-const TITLE_SHARE: f32 = 0.3;
-/// A concept found only in the passage before counts for this share of its importance.
-const CONTEXT_SHARE: f32 = 0.7;
-const HEADING_FACTOR: f32 = 0.7;
 /// A word of the kind asked for (a name for "who", a number for "how many") within this many
-/// words of a match multiplies the score by [`ANSWER_FACTOR`].
+/// words of a match is near it ([`Ranking::answer_near`]).
 const ANSWER_DISTANCE: u32 = 3;
-const ANSWER_FACTOR: f32 = 1.25;
-/// The same, for a word of the kind asked for right next to a match ("224 attacks").
-const ANSWER_FACTOR_ADJACENT: f32 = 1.5;
-/// A passage with no word at all of the kind asked for can hardly answer.
-const NO_ANSWER_FACTOR: f32 = 0.5;
 
 /// A ranked passage.
 #[derive(Debug, Clone)]
@@ -151,7 +143,7 @@ fn rerank_candidates(
     let places = Places {
         masks: found.unwrap_or_default(),
     };
-    let limits = Limits::new(query);
+    let limits = Limits::new(query, index.ranking);
     let mut scratch = Scratch::default();
     let mut titles = Titles::default();
     let mut hits: Vec<Hit> = Vec::with_capacity(candidates.len());
@@ -337,7 +329,7 @@ struct Cover {
     title_bonus: f32,
     /// The passage is a heading or a caption.
     heading: bool,
-    /// The largest answer factor its words allow: [`NO_ANSWER_FACTOR`] when none is of the
+    /// The largest answer factor its words allow: [`Ranking::no_answer`] when none is of the
     /// kind the question asks for, which the index knows for a small corpus.
     answer: f32,
 }
@@ -360,6 +352,7 @@ fn cover(
     } else {
         0
     };
+    let r = &index.ranking;
     let mut covered = 0.0;
     let mut title_bonus = 0.0;
     let mut context_score = 0.0;
@@ -367,17 +360,17 @@ fn cover(
         if mask & (1 << ci) != 0 {
             covered += c.importance;
         } else if context & (1 << ci) != 0 {
-            covered += c.importance * CONTEXT_SHARE;
-            context_score += c.importance * CONTEXT_SHARE * 0.5;
+            covered += c.importance * r.context_share;
+            context_score += c.importance * r.context_share * 0.5;
         } else if title & (1 << ci) != 0 {
-            covered += c.importance * TITLE_SHARE;
-            title_bonus += 0.1 * c.importance;
+            covered += c.importance * r.title_share;
+            title_bonus += r.title_bonus * c.importance;
         }
     }
     let answer = match answer_bit(query) {
         0 => 1.0,
-        bit if index.has_answer_kind(passage, bit) == Some(false) => NO_ANSWER_FACTOR,
-        _ => ANSWER_FACTOR_ADJACENT,
+        bit if index.has_answer_kind(passage, bit) == Some(false) => r.no_answer,
+        _ => r.answer_max(),
     };
     Cover {
         coverage: (covered / total).min(1.0),
@@ -401,18 +394,26 @@ fn answer_bit(query: &Query) -> u32 {
 struct Limits {
     /// The largest exact-spelling bonus: every concept's question word present.
     exact: f32,
+    /// The weights the scores are made with.
+    ranking: Ranking,
 }
 
 impl Limits {
-    fn new(query: &Query) -> Limits {
+    fn new(query: &Query, ranking: Ranking) -> Limits {
         Limits {
             exact: query
                 .concepts
                 .iter()
                 .filter(|c| c.exact_word.is_some())
-                .fold(0.0, |sum, c| sum + 0.05 * c.importance),
+                .fold(0.0, |sum, c| sum + ranking.exact * c.importance),
+            ranking,
         }
     }
+}
+
+/// The score's factor for coverage: from the floor at none to 1 at all of the question.
+fn coverage_factor(r: &Ranking, coverage: f32) -> f32 {
+    r.coverage_floor + (1.0 - r.coverage_floor) * coverage * coverage
 }
 
 /// Relative margin for rounding: the exact bonus of [`Limits`] is summed in another order than
@@ -425,14 +426,18 @@ const BOUND_MARGIN: f32 = 1.001;
 /// at the largest the passage's words allow. Each operation is monotone in its operands, so
 /// this is at least the final score.
 fn bound(limits: &Limits, (bm25, mask): (f32, u32), cover: &Cover) -> f32 {
-    let coverage = cover.coverage;
-    let spread = if mask.count_ones() >= 2 { 1.3 } else { 1.0 };
-    let mut score = (bm25 + cover.context_score) * (0.25 + 0.75 * coverage * coverage) * spread
+    let r = &limits.ranking;
+    let spread = if mask.count_ones() >= 2 {
+        1.0 + r.proximity
+    } else {
+        1.0
+    };
+    let mut score = (bm25 + cover.context_score) * coverage_factor(r, cover.coverage) * spread
         + limits.exact
         + cover.title_bonus;
     score *= cover.answer;
     if cover.heading {
-        score *= HEADING_FACTOR;
+        score *= r.heading;
     }
     score * BOUND_MARGIN
 }
@@ -458,6 +463,7 @@ fn rerank(
     cover: &Cover,
 ) -> Hit {
     let coverage = cover.coverage;
+    let r = &index.ranking;
     // Where each matched concept occurs, in word positions.
     let Scratch {
         positions,
@@ -487,7 +493,7 @@ fn rerank(
         // In concept order, as the concepts' words were listed.
         for ci in bits(spelled & !exact_seen) {
             exact_seen |= 1 << ci;
-            exact += 0.05 * query.concepts[ci as usize].importance;
+            exact += r.exact * query.concepts[ci as usize].importance;
         }
     }
     let proximity = proximity(positions, mask);
@@ -497,20 +503,20 @@ fn rerank(
         positions.iter().filter(|&&(_, m)| m != 0).map(|&(p, _)| p),
     );
     let mut score = (bm25 + cover.context_score)
-        * (0.25 + 0.75 * coverage * coverage)
-        * (1.0 + 0.3 * proximity)
+        * coverage_factor(r, coverage)
+        * (1.0 + r.proximity * proximity)
         + exact
         + cover.title_bonus;
     if query.answer_type.is_some() {
         score *= match answer_distance {
-            Some(1) => ANSWER_FACTOR_ADJACENT,
-            Some(d) if d <= ANSWER_DISTANCE => ANSWER_FACTOR,
+            Some(1) => r.answer_adjacent,
+            Some(d) if d <= ANSWER_DISTANCE => r.answer_near,
             Some(_) => 1.0,
-            None => NO_ANSWER_FACTOR,
+            None => r.no_answer,
         };
     }
     if cover.heading {
-        score *= HEADING_FACTOR;
+        score *= r.heading;
     }
     Hit {
         passage,

@@ -40,6 +40,18 @@ pub fn copy_corpus(to: &Path) {
     }
 }
 
+/// Where the engine's first quote for `question` on the bundled corpus comes from: source and
+/// paragraph. The bot must cite what the engine answers, whatever the fitted weights choose.
+pub fn first_citation(question: &str) -> (String, u32) {
+    let snapshot = Snapshot::load(Path::new("corpus"), &LoadOptions::default());
+    let answer = snapshot.ask(question, &citebot::answer::AskOptions { top: 1, offset: 0 });
+    let quote = answer
+        .quotes
+        .first()
+        .expect("the bundled corpus answers it");
+    (quote.source.clone(), quote.paragraph)
+}
+
 impl Bot {
     /// Starts the bot against `double` with `token`; `env` adds or overrides configuration
     /// keys, `files` (paths relative to the corpus folder) are written into the corpus copy

@@ -1,0 +1,137 @@
+//! The weights of reading a question and of ranking passages (stages one and two), fitted with
+//! the last stage's by `cargo run --release --example tune` and written to
+//! [`super::fitted::RANKING`].
+//!
+//! The index carries the weights it is searched with ([`super::index::Index::set_ranking`]), so
+//! that the fit can try others on one index without rebuilding it.
+
+/// Ranking's weights. Every factor is positive; match weights are at most 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranking {
+    /// Weight of a match through the joined form of two adjacent words.
+    pub joined: f32,
+    /// Weight of a stem match for a word the vocabulary does not hold as typed.
+    pub stem_only: f32,
+    /// Weight of a match one typo away, and two typos away.
+    pub typo: [f32; 2],
+    /// Importance multiplier for the words that describe the answer ("which TV channel").
+    pub focus: f32,
+    /// Importance multiplier for words written as names.
+    pub name: f32,
+    /// A concept found only in the document's title counts for this share of its importance.
+    pub title_share: f32,
+    /// A concept found only in the document's title adds this share of its importance to the
+    /// score.
+    pub title_bonus: f32,
+    /// A concept found only in the passage before counts for this share of its importance.
+    pub context_share: f32,
+    /// Score multiplier for headings and captions.
+    pub heading: f32,
+    /// Score multiplier for a word of the kind asked for within three words of a match.
+    pub answer_near: f32,
+    /// The same, right next to a match ("224 attacks").
+    pub answer_adjacent: f32,
+    /// Score multiplier for a passage with no word of the kind asked for.
+    pub no_answer: f32,
+    /// Score raised by this share at full proximity.
+    pub proximity: f32,
+    /// Share of a concept's importance added when the passage spells it as the question does.
+    pub exact: f32,
+    /// The coverage factor is `floor + (1 - floor) · coverage²`.
+    pub coverage_floor: f32,
+}
+
+/// [`Ranking`]'s fields, in the order of [`Ranking::to_vec`].
+pub const FIELDS: [&str; 16] = [
+    "joined",
+    "stem only",
+    "one typo",
+    "two typos",
+    "focus",
+    "name",
+    "title share",
+    "title bonus",
+    "context share",
+    "heading",
+    "answer near",
+    "answer adjacent",
+    "no answer",
+    "proximity",
+    "exact",
+    "coverage floor",
+];
+
+impl Ranking {
+    /// The weights as one vector ([`FIELDS`]' order).
+    pub fn to_vec(&self) -> Vec<f32> {
+        vec![
+            self.joined,
+            self.stem_only,
+            self.typo[0],
+            self.typo[1],
+            self.focus,
+            self.name,
+            self.title_share,
+            self.title_bonus,
+            self.context_share,
+            self.heading,
+            self.answer_near,
+            self.answer_adjacent,
+            self.no_answer,
+            self.proximity,
+            self.exact,
+            self.coverage_floor,
+        ]
+    }
+
+    /// The weights of a vector in [`FIELDS`]' order, each brought into its range: match
+    /// weights, shares and the coverage floor into [0, 1], factors above 0.
+    pub fn from_vec(v: &[f32]) -> Ranking {
+        let at = |i: usize| v.get(i).copied().unwrap_or(0.0);
+        let unit = |i: usize| at(i).clamp(0.0, 1.0);
+        let positive = |i: usize| at(i).max(0.01);
+        Ranking {
+            joined: unit(0),
+            stem_only: unit(1),
+            typo: [unit(2), unit(3)],
+            focus: positive(4),
+            name: positive(5),
+            title_share: unit(6),
+            title_bonus: at(7).max(0.0),
+            context_share: unit(8),
+            heading: positive(9),
+            answer_near: positive(10),
+            answer_adjacent: positive(11),
+            no_answer: positive(12),
+            proximity: at(13).max(0.0),
+            exact: at(14).max(0.0),
+            coverage_floor: unit(15),
+        }
+    }
+
+    /// The largest answer factor a passage can get.
+    pub fn answer_max(&self) -> f32 {
+        self.answer_near
+            .max(self.answer_adjacent)
+            .max(self.no_answer)
+            .max(1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vector_round_trips_and_is_brought_into_range() {
+        let r = crate::search::fitted::RANKING;
+        assert_eq!(Ranking::from_vec(&r.to_vec()), r);
+        assert_eq!(r.to_vec().len(), FIELDS.len());
+        let wild = Ranking::from_vec(&[-1.0; FIELDS.len()]);
+        assert!(wild.to_vec().iter().all(|&x| x >= 0.0));
+        assert!(wild.heading > 0.0 && wild.answer_near > 0.0);
+        let big = Ranking::from_vec(&[5.0; FIELDS.len()]);
+        assert_eq!(big.joined, 1.0);
+        assert_eq!(big.coverage_floor, 1.0);
+    }
+}
