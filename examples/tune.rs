@@ -524,19 +524,49 @@ fn ranking_source(r: &Ranking) -> String {
     out
 }
 
+/// Fits the engine's weights over the development sets (see the module documentation).
+#[derive(clap::Parser)]
+#[command(
+    name = "tune",
+    about = "Fits every weight of citebot's engine over the development sets (../shared/eval) \
+             and prints the figures it reaches"
+)]
+struct Args {
+    /// Write the fitted weights to src/search/fitted.rs
+    #[arg(long)]
+    write: bool,
+    /// Only print the figures of the weights in src/search/fitted.rs
+    #[arg(long)]
+    check: bool,
+    /// Rounds of phase zero (ranking's weights; 0 keeps the file's)
+    #[arg(long, default_value_t = 3)]
+    ranking_rounds: usize,
+    /// Rounds of phase one (the last stage's weights; 0 keeps the file's)
+    #[arg(long, default_value_t = 12)]
+    rounds: usize,
+    /// Phase two: the largest share of each set's answerable questions declined
+    #[arg(long, default_value_t = 0.03)]
+    budget: f64,
+    /// Where the evaluation sets are (their eval/ folder is read)
+    #[arg(long, env = "CITEBOT_SHARED", default_value = "../shared")]
+    shared: PathBuf,
+    /// Show where answers stood when the quote lost them, and stop
+    #[arg(long)]
+    crops: bool,
+    /// Write the abstention features as CSV to this file, and stop
+    #[arg(long, value_name = "FILE")]
+    dump: Option<PathBuf>,
+    /// Write the sentence features as CSV to this file, and stop
+    #[arg(long, value_name = "FILE")]
+    sentences: Option<PathBuf>,
+    /// Write the paragraph features as CSV to this file, and stop
+    #[arg(long, value_name = "FILE")]
+    paragraphs: Option<PathBuf>,
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let write = args.iter().any(|a| a == "--write");
-    let check = args.iter().any(|a| a == "--check");
-    let rounds = args
-        .iter()
-        .position(|a| a == "--rounds")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(12);
-    let shared =
-        PathBuf::from(std::env::var("CITEBOT_SHARED").unwrap_or_else(|_| "../shared".into()));
-    let eval = shared.join("eval");
+    let args = <Args as clap::Parser>::parse();
+    let eval = args.shared.join("eval");
     let sets = [
         load(
             "squad",
@@ -553,11 +583,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(path) = args
-        .iter()
-        .position(|a| a == "--dump")
-        .and_then(|i| args.get(i + 1))
-    {
+    if let Some(path) = &args.dump {
         let mut out = String::new();
         for set in &sets {
             for item in &set.items {
@@ -575,57 +601,37 @@ fn main() -> ExitCode {
                 ));
             }
         }
-        std::fs::write(path, out).unwrap();
+        write_or_exit(path, &out);
         return ExitCode::SUCCESS;
     }
-    if let Some(path) = args
-        .iter()
-        .position(|a| a == "--sentences")
-        .and_then(|i| args.get(i + 1))
-    {
-        dump_sentences(&sets, &fitted::WEIGHTS, Path::new(path));
+    if let Some(path) = &args.sentences {
+        dump_sentences(&sets, &fitted::WEIGHTS, path);
         return ExitCode::SUCCESS;
     }
-    if let Some(path) = args
-        .iter()
-        .position(|a| a == "--paragraphs")
-        .and_then(|i| args.get(i + 1))
-    {
-        dump_paragraphs(&sets, &fitted::WEIGHTS, Path::new(path));
+    if let Some(path) = &args.paragraphs {
+        dump_paragraphs(&sets, &fitted::WEIGHTS, path);
         return ExitCode::SUCCESS;
     }
-    if args.iter().any(|a| a == "--crops") {
+    if args.crops {
         crops(&sets[0], &fitted::WEIGHTS);
         return ExitCode::SUCCESS;
     }
     println!("fitted.rs now:");
     print(&sets, &fitted::WEIGHTS);
-    if check {
+    if args.check {
         return ExitCode::SUCCESS;
     }
-    let budget = args
-        .iter()
-        .position(|a| a == "--budget")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(0.03);
-    let ranking_rounds = args
-        .iter()
-        .position(|a| a == "--ranking-rounds")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(3);
-    let ranking = if ranking_rounds == 0 {
+    let ranking = if args.ranking_rounds == 0 {
         fitted::RANKING
     } else {
-        fit_ranking(&mut sets, &fitted::WEIGHTS, ranking_rounds)
+        fit_ranking(&mut sets, &fitted::WEIGHTS, args.ranking_rounds)
     };
-    let mut w = if rounds == 0 {
+    let mut w = if args.rounds == 0 {
         fitted::WEIGHTS.clone()
     } else {
-        fit(&sets, &fitted::WEIGHTS, rounds)
+        fit(&sets, &fitted::WEIGHTS, args.rounds)
     };
-    w.answers = fit_answers(&sets, &w, budget);
+    w.answers = fit_answers(&sets, &w, args.budget);
     println!("fitted:");
     print(&sets, &w);
     for (name, value) in tuning::FIELDS.iter().zip(ranking.to_vec()) {
@@ -634,7 +640,7 @@ fn main() -> ExitCode {
     for (name, value) in names().iter().zip(flat(&w)) {
         println!("  {name:<48} {value:>8.4}");
     }
-    if write {
+    if args.write {
         let path = Path::new("src/search/fitted.rs");
         if let Err(e) = std::fs::write(path, source(&w, &ranking, &sets)) {
             eprintln!("tune: cannot write {}: {e}", path.display());
@@ -643,6 +649,14 @@ fn main() -> ExitCode {
         println!("wrote {}", path.display());
     }
     ExitCode::SUCCESS
+}
+
+/// Writes a CSV file, or stops with a message naming it.
+fn write_or_exit(path: &Path, out: &str) {
+    if let Err(e) = std::fs::write(path, out) {
+        eprintln!("tune: cannot write {}: {e}", path.display());
+        std::process::exit(1);
+    }
 }
 
 /// Where the answer stands when the paragraph holds it and the quote does not: the sentence
@@ -781,7 +795,7 @@ fn dump_sentences(sets: &[Set], w: &Weights, path: &Path) {
             }
         }
     }
-    std::fs::write(path, out).unwrap();
+    write_or_exit(path, &out);
 }
 
 /// Every candidate paragraph of every answerable question, with its features and whether it
@@ -823,5 +837,5 @@ fn dump_paragraphs(sets: &[Set], w: &Weights, path: &Path) {
             }
         }
     }
-    std::fs::write(path, out).unwrap();
+    write_or_exit(path, &out);
 }
