@@ -469,9 +469,10 @@ fn source(w: &Weights, r: &Ranking, sets: &[Set]) -> String {
         .map(|s| format!("{} ({} questions)", s.name, s.items.len()))
         .collect();
     format!(
-        "//! The weights of [`super::evidence::decide`], as fitted by `cargo run --release --example tune\n\
-         //! -- --write` (which writes this file) on {}; the README's \"Quality\" section\n\
-         //! gives the figures they reach.\n\
+        "//! The engine's weights: ranking's ([`super::tuning::Ranking`]) and the last stage's\n\
+         //! ([`super::evidence::decide`]), as fitted by `cargo run --release --example tune --\n\
+         //! --write` (which writes this file) on {}.\n\
+         //! The README's \"Quality\" section gives the figures they reach.\n\
          \n\
          use super::evidence::Weights;\n\
          use super::tuning::Ranking;\n\

@@ -1,6 +1,7 @@
-//! The weights of [`super::evidence::decide`], as fitted by `cargo run --release --example tune
-//! -- --write` (which writes this file) on squad (5122 questions) and news (25 questions); the README's "Quality" section
-//! gives the figures they reach.
+//! The engine's weights: ranking's ([`super::tuning::Ranking`]) and the last stage's
+//! ([`super::evidence::decide`]), as fitted by `cargo run --release --example tune --
+//! --write` (which writes this file) on squad (5122 questions) and news (25 questions).
+//! The README's "Quality" section gives the figures they reach.
 
 use super::evidence::Weights;
 use super::tuning::Ranking;
