@@ -512,6 +512,8 @@ fn ranking_source(r: &Ranking) -> String {
         ("proximity", 1),
         ("exact", 1),
         ("coverage_floor", 1),
+        ("k1", 1),
+        ("b", 1),
     ] {
         let values: Vec<String> = v[at..at + len].iter().map(|x| format!("{x:.4}")).collect();
         if len == 1 {

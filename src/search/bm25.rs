@@ -27,23 +27,24 @@ use super::index::{tf, Index};
 use super::lists;
 use super::query::Query;
 
-/// BM25 parameters.
-pub const K1: f32 = 1.2;
-/// BM25 length normalization.
-pub const B: f32 = 0.75;
-
 /// A passage's stage-one result: indexed passage, BM25 score, bit per matched concept.
 pub type Scored = (u32, f32, u32);
 
-/// The term-frequency factor of BM25 (at most `K1 + 1`) for a passage of `length` words.
-pub fn tf_factor(tf: u32, length: u32, average_length: f32) -> f32 {
+/// The term-frequency factor of BM25 (at most `k1 + 1`) for a passage of `length` words, with
+/// ranking's saturation `k1` and length normalization `b`.
+pub fn tf_factor(tf: u32, length: u32, average_length: f32, (k1, b): (f32, f32)) -> f32 {
     let tf = tf as f32;
-    let norm = 1.0 - B + B * length as f32 / average_length;
-    tf * (K1 + 1.0) / (tf + K1 * norm)
+    let norm = 1.0 - b + b * length as f32 / average_length;
+    tf * (k1 + 1.0) / (tf + k1 * norm)
 }
 
 fn tf_part(index: &Index, passage: u32, tf: u32) -> f32 {
-    tf_factor(tf, index.lengths[passage as usize], index.average_length)
+    tf_factor(
+        tf,
+        index.lengths[passage as usize],
+        index.average_length,
+        index.ranking.bm25(),
+    )
 }
 
 /// Best first: higher score, then lower passage id.
@@ -545,10 +546,19 @@ mod tests {
             .collect()
     }
 
-    fn agree_on(dir: &std::path::Path, seed: u64) {
+    /// Pruned and exhaustive scoring agree on `dir`'s corpus, with BM25's `(k1, b)` set after
+    /// the index is built when given.
+    fn agree_on(dir: &std::path::Path, seed: u64, bm25: Option<(f32, f32)>) {
         let (corpus, _) = load_dir(dir, &LoadOptions::default());
         let (aliases, _) = Aliases::load(dir);
-        let index = Index::build(&corpus, aliases);
+        let mut index = Index::build(&corpus, aliases);
+        if let Some((k1, b)) = bm25 {
+            index.set_ranking(crate::search::tuning::Ranking {
+                k1,
+                b,
+                ..index.ranking
+            });
+        }
         for (i, question) in questions(&index, seed, 300).iter().enumerate() {
             let query = Query::parse(&index, question);
             for k in [1, 3, 64] {
@@ -633,13 +643,22 @@ mod tests {
 
     #[test]
     fn pruning_returns_the_same_top_passages_as_exhaustive_scoring_on_the_bundled_corpus() {
-        agree_on(std::path::Path::new("corpus"), 7);
+        agree_on(std::path::Path::new("corpus"), 7, None);
+    }
+
+    /// The pruning bounds follow BM25's parameters when the fit changes them.
+    #[test]
+    fn pruning_agrees_with_exhaustive_scoring_after_bm25_parameters_change() {
+        let dir = tempfile::tempdir().unwrap();
+        generated_corpus(dir.path(), 300, 0x5eed);
+        agree_on(dir.path(), 13, Some((2.5, 0.2)));
+        agree_on(std::path::Path::new("corpus"), 17, Some((0.6, 1.0)));
     }
 
     #[test]
     fn pruning_returns_the_same_top_passages_as_exhaustive_scoring_on_a_generated_corpus() {
         let dir = tempfile::tempdir().unwrap();
         generated_corpus(dir.path(), 300, 0x5eed);
-        agree_on(dir.path(), 11);
+        agree_on(dir.path(), 11, None);
     }
 }

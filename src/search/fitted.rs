@@ -8,7 +8,7 @@ use super::tuning::Ranking;
 
 /// The fitted weights of reading questions and ranking passages.
 pub const RANKING: Ranking = Ranking {
-    joined: 0.8000,
+    joined: 0.8250,
     stem_only: 1.0000,
     typo: [0.8500, 0.6000],
     focus: 0.8000,
@@ -17,12 +17,14 @@ pub const RANKING: Ranking = Ranking {
     title_bonus: 0.4000,
     context_share: 0.6000,
     heading: 0.7000,
-    answer_near: 1.1500,
+    answer_near: 1.1750,
     answer_adjacent: 1.5000,
     no_answer: 0.5000,
     proximity: 0.2000,
     exact: 0.0500,
     coverage_floor: 0.2500,
+    k1: 1.2000,
+    b: 0.7500,
 };
 
 /// The fitted weights of the last stage.
@@ -33,7 +35,7 @@ pub const WEIGHTS: Weights = Weights {
     sentence: [2.9062, -0.3250, 0.7312, -0.0156, 0.2656, 1.6250, 0.5156],
     neighbour: [3.3750, 0.5000, 0.2000],
     answers: [
-        2.8167, 0.0525, 7.4846, -6.3900, 6.3297, 2.3302, -0.6645, -4.5532, 0.9417, -0.6719, 0.3102,
-        5.0855, -4.4684, -0.0611,
+        1.8071, -0.0082, 8.6904, -6.3221, 6.3820, 1.9702, -0.6203, -4.6697, 1.1174, -0.8543,
+        0.2513, 4.9621, -4.5582, -0.3236,
     ],
 };

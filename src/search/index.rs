@@ -107,6 +107,25 @@ pub struct Index {
 /// Where [`Index::answer_kinds`] keeps the answer bits of an entry.
 const ANSWER_KINDS_SHIFT: u32 = 29;
 
+/// Each term's largest BM25 term-frequency factor among its postings (for pruning).
+fn max_tf_parts(
+    postings: &Lists,
+    lengths: &[u32],
+    average_length: f32,
+    bm25: (f32, f32),
+) -> Vec<f32> {
+    (0..postings.len())
+        .into_par_iter()
+        .map(|t| {
+            let mut most: f32 = 0.0;
+            postings.get(t).for_each(|p, f| {
+                most = most.max(tf_factor(tf(f), lengths[p as usize], average_length, bm25));
+            });
+            most
+        })
+        .collect()
+}
+
 /// Marks an entry of a passage's sequence that is an alias group, not a word.
 pub(crate) const ALIAS_BIT: u32 = 1 << 31;
 /// Marks a word written with a capital inside a sentence: part of a name.
@@ -312,6 +331,14 @@ impl Index {
     /// Reads questions and ranks passages with `ranking` from now on (for fitting it; the
     /// index is built with [`super::fitted::RANKING`]).
     pub fn set_ranking(&mut self, ranking: Ranking) {
+        if ranking.bm25() != self.ranking.bm25() {
+            self.max_tf_part = max_tf_parts(
+                &self.postings,
+                &self.lengths,
+                self.average_length,
+                ranking.bm25(),
+            );
+        }
         self.ranking = ranking;
     }
 
@@ -590,16 +617,8 @@ impl Index {
         steps.done("postings");
         let average_length =
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
-        let max_tf_part: Vec<f32> = (0..term_count)
-            .into_par_iter()
-            .map(|t| {
-                let mut most: f32 = 0.0;
-                postings.get(t).for_each(|p, f| {
-                    most = most.max(tf_factor(tf(f), lengths[p as usize], average_length));
-                });
-                most
-            })
-            .collect();
+        let ranking = super::fitted::RANKING;
+        let max_tf_part = max_tf_parts(&postings, &lengths, average_length, ranking.bm25());
         let title_terms = title_words
             .into_iter()
             .map(|words| {
@@ -613,7 +632,7 @@ impl Index {
         let places = Places::build(corpus, &passages);
         steps.done("word places");
         Index {
-            ranking: super::fitted::RANKING,
+            ranking,
             aliases,
             vocabulary,
             trigrams,

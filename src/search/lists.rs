@@ -205,8 +205,7 @@ impl Lists {
     }
 
     /// Lists held.
-    #[cfg(test)]
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.starts.len() - 1
     }
 

@@ -39,10 +39,14 @@ pub struct Ranking {
     pub exact: f32,
     /// The coverage factor is `floor + (1 - floor) · coverage²`.
     pub coverage_floor: f32,
+    /// BM25's term-frequency saturation.
+    pub k1: f32,
+    /// BM25's length normalization (0: none, 1: full).
+    pub b: f32,
 }
 
 /// [`Ranking`]'s fields, in the order of [`Ranking::to_vec`].
-pub const FIELDS: [&str; 16] = [
+pub const FIELDS: [&str; 18] = [
     "joined",
     "stem only",
     "one typo",
@@ -59,6 +63,8 @@ pub const FIELDS: [&str; 16] = [
     "proximity",
     "exact",
     "coverage floor",
+    "bm25 k1",
+    "bm25 b",
 ];
 
 impl Ranking {
@@ -81,6 +87,8 @@ impl Ranking {
             self.proximity,
             self.exact,
             self.coverage_floor,
+            self.k1,
+            self.b,
         ]
     }
 
@@ -106,7 +114,14 @@ impl Ranking {
             proximity: at(13).max(0.0),
             exact: at(14).max(0.0),
             coverage_floor: unit(15),
+            k1: positive(16),
+            b: unit(17),
         }
+    }
+
+    /// BM25's parameters: `(k1, b)`.
+    pub fn bm25(&self) -> (f32, f32) {
+        (self.k1, self.b)
     }
 
     /// The largest answer factor a passage can get.
