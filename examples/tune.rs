@@ -1,7 +1,7 @@
 //! Fits every weight of the engine over the development sets: ranking's
-//! ([`citebot::search::tuning::Ranking`]: match weights, coverage, title, answer-kind and
-//! heading factors) and the last stage's ([`citebot::search::evidence`]). It prints the
-//! figures it reaches, and with `--write` writes them to `src/search/fitted.rs`.
+//! ([`citebot::search::tuning::Ranking`]: match weights, BM25's k1 and b, coverage, title,
+//! answer-kind and heading factors) and the last stage's ([`citebot::search::evidence`]). It
+//! prints the figures it reaches, and with `--write` writes them to `src/search/fitted.rs`.
 //!
 //! ```sh
 //! cargo run --release --example tune                 # fit, print, keep the file as it is

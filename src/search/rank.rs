@@ -1,8 +1,9 @@
 //! Ranking: BM25 over passages, then coverage, proximity, title and exact-match re-ranking,
 //! and the decision to abstain.
 //!
-//! Stage one ([`bm25::top`]) finds the passages with the best BM25 scores (k1 1.2, b 0.75; a
-//! concept counts once per passage, through its best alternative) with MaxScore pruning.
+//! Stage one ([`bm25::top`]) finds the passages with the best BM25 scores (k1 and b fitted,
+//! as every weight of both stages is: [`super::tuning::Ranking`]; a concept counts once per
+//! passage, through its best alternative) with MaxScore pruning.
 //! Stage two re-ranks the best [`RERANK`] with what BM25 does not see:
 //!
 //! - **coverage**: the share of the question's importance the passage matches (its document's
