@@ -129,38 +129,19 @@ fn fit_ranking(sets: &mut [Set], w: &Weights, rounds: usize) -> Ranking {
     let mut w = w.clone();
     w.answers = always_answer();
     let mut v = fitted::RANKING.to_vec();
-    rank_with(sets, Ranking::from_vec(&v));
-    let mut best = objective(sets, &w);
-    let mut step = 0.2f32;
-    for round in 0..rounds {
-        let mut moved = false;
-        for i in 0..v.len() {
-            let original = v[i];
-            let mut kept = original;
-            for delta in [-1.0, -0.5, 0.5, 1.0] {
-                v[i] = original + delta * step;
-                let tried = Ranking::from_vec(&v);
-                // A try the ranges bring back to where it stands is no try.
-                let mut standing = v.clone();
-                standing[i] = kept;
-                if tried == Ranking::from_vec(&standing) {
-                    continue;
-                }
-                rank_with(sets, tried);
-                let score = objective(sets, &w);
-                if score > best + 1e-9 {
-                    best = score;
-                    kept = v[i];
-                    moved = true;
-                }
-            }
-            v[i] = kept;
-        }
-        println!("ranking round {round}: step {step:.4} objective {best:.5}");
-        if !moved {
-            step /= 2.0;
-        }
-    }
+    let tunable = v.len();
+    ascend(
+        &mut v,
+        tunable,
+        (&[-1.0, -0.5, 0.5, 1.0], 0.2),
+        (rounds, "ranking round"),
+        // A try the ranges bring back to where it stands is no try.
+        |tried, standing| Ranking::from_vec(tried) == Ranking::from_vec(standing),
+        |v| {
+            rank_with(sets, Ranking::from_vec(v));
+            objective(sets, &w)
+        },
+    );
     let ranking = Ranking::from_vec(&v);
     rank_with(sets, ranking);
     ranking
@@ -294,30 +275,55 @@ fn fit(sets: &[Set], start: &Weights, rounds: usize) -> Weights {
     start.answers = always_answer();
     let mut v = flat(&start);
     let tunable = v.len() - start.answers.len();
-    let mut best = objective(sets, &unflat(&v));
-    let mut step = 0.5f32;
+    ascend(
+        &mut v,
+        tunable,
+        (&[-2.0, -1.0, -0.5, 0.5, 1.0, 2.0], 0.5),
+        (rounds, "round"),
+        |_, _| false,
+        |v| objective(sets, &unflat(v)),
+    );
+    unflat(&v)
+}
+
+/// Coordinate ascent over `v[..tunable]`: each value in turn moved by the step times each
+/// delta and kept where `score` is highest; the step halves after a round that moves nothing.
+/// `same(tried, standing)` says a try is no try (it scores as the values standing do).
+fn ascend(
+    v: &mut [f32],
+    tunable: usize,
+    (deltas, mut step): (&[f32], f32),
+    (rounds, label): (usize, &str),
+    same: impl Fn(&[f32], &[f32]) -> bool,
+    mut score: impl FnMut(&[f32]) -> f64,
+) {
+    let mut best = score(v);
     for round in 0..rounds {
         let mut moved = false;
         for i in 0..tunable {
             let original = v[i];
             let mut kept = original;
-            for delta in [-2.0, -1.0, -0.5, 0.5, 1.0, 2.0] {
+            for &delta in deltas {
                 v[i] = original + delta * step;
-                let score = objective(sets, &unflat(&v));
-                if score > best + 1e-9 {
-                    best = score;
+                let mut standing = v.to_vec();
+                standing[i] = kept;
+                if same(v, &standing) {
+                    continue;
+                }
+                let s = score(v);
+                if s > best + 1e-9 {
+                    best = s;
                     kept = v[i];
                     moved = true;
                 }
             }
             v[i] = kept;
         }
-        println!("round {round}: step {step:.4} objective {best:.5}");
+        println!("{label} {round}: step {step:.4} objective {best:.5}");
         if !moved {
             step /= 2.0;
         }
     }
-    unflat(&v)
 }
 
 /// Answer weights that answer every question (a positive constant).
