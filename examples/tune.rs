@@ -725,82 +725,86 @@ fn crops(set: &Set, w: &Weights) {
     );
 }
 
+/// The answerable questions of every set, with their set and their number in it.
+fn answerable(sets: &[Set]) -> impl Iterator<Item = (&Set, usize, &Item)> {
+    sets.iter().flat_map(|set| {
+        set.items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| item.answerable)
+            .map(move |(q, item)| (set, q, item))
+    })
+}
+
 /// Every sentence of every candidate whose paragraph holds an answer, with what it holds.
 fn dump_sentences(sets: &[Set], w: &Weights, path: &Path) {
     let mut out = String::new();
-    for set in sets {
-        for (q, item) in set.items.iter().enumerate() {
-            if !item.answerable {
+    for (set, q, item) in answerable(sets) {
+        let d = evidence::decide(&item.evidence, item.has_type, w);
+        let chosen = d.quoted.first().map(|q| (q.0, q.2));
+        let rarest = item.evidence.rarest.map_or(0, |r| 1u32 << r);
+        for (ci, c) in item.evidence.candidates.iter().enumerate() {
+            if !item.docs.contains(&c.doc) {
                 continue;
             }
-            let d = evidence::decide(&item.evidence, item.has_type, w);
-            let chosen = d.quoted.first().map(|q| (q.0, q.2));
-            let rarest = item.evidence.rarest.map_or(0, |r| 1u32 << r);
-            for (ci, c) in item.evidence.candidates.iter().enumerate() {
-                if !item.docs.contains(&c.doc) {
-                    continue;
-                }
-                let labels: Vec<bool> = c
-                    .sentences
-                    .iter()
-                    .map(|s| {
-                        let t = fold(&c.text[s.start..s.end]);
-                        item.answers.iter().any(|a| t.contains(a.as_str()))
-                    })
-                    .collect();
-                if !labels.iter().any(|&l| l) {
-                    continue;
-                }
-                let wmax = c
-                    .sentences
-                    .iter()
-                    .map(|s| c.weight(s.mask))
-                    .fold(0.0, f32::max);
-                let n = c.sentences.len();
-                for (i, s) in c.sentences.iter().enumerate() {
-                    let wt = |j: Option<usize>| {
-                        j.filter(|&j| j < n)
-                            .map_or(0.0, |j| c.weight(c.sentences[j].mask))
-                    };
-                    let prev = wt(i.checked_sub(1));
-                    let next = wt(Some(i + 1));
-                    let (win, first, last) = match chosen {
-                        Some((k, win)) if k == ci => (1, win.first, win.last),
-                        _ => (0, 0, 0),
-                    };
-                    out.push_str(&format!(
-                        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                        set.name,
-                        q,
-                        ci,
-                        i,
-                        n,
-                        u8::from(labels[i]),
-                        win,
-                        first,
-                        last,
-                        match item.evidence.answer_type {
-                            None => 0,
-                            Some(AnswerType::Name) => 1,
-                            Some(AnswerType::Number) => 2,
-                        },
-                        s.chars,
-                        c.weight(s.mask),
-                        s.pairs,
-                        s.answers,
-                        s.words,
-                        s.matched,
-                        s.mask.count_ones(),
-                        item.evidence.concepts,
-                        prev,
-                        next,
-                        wmax,
-                        u8::from(s.mask & rarest != 0),
-                        c.weight(
-                            s.mask & !c.sentences.get(i.wrapping_sub(1)).map_or(0, |p| p.mask)
-                        ),
-                    ));
-                }
+            let labels: Vec<bool> = c
+                .sentences
+                .iter()
+                .map(|s| {
+                    let t = fold(&c.text[s.start..s.end]);
+                    item.answers.iter().any(|a| t.contains(a.as_str()))
+                })
+                .collect();
+            if !labels.iter().any(|&l| l) {
+                continue;
+            }
+            let wmax = c
+                .sentences
+                .iter()
+                .map(|s| c.weight(s.mask))
+                .fold(0.0, f32::max);
+            let n = c.sentences.len();
+            for (i, s) in c.sentences.iter().enumerate() {
+                let wt = |j: Option<usize>| {
+                    j.filter(|&j| j < n)
+                        .map_or(0.0, |j| c.weight(c.sentences[j].mask))
+                };
+                let prev = wt(i.checked_sub(1));
+                let next = wt(Some(i + 1));
+                let (win, first, last) = match chosen {
+                    Some((k, win)) if k == ci => (1, win.first, win.last),
+                    _ => (0, 0, 0),
+                };
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    set.name,
+                    q,
+                    ci,
+                    i,
+                    n,
+                    u8::from(labels[i]),
+                    win,
+                    first,
+                    last,
+                    match item.evidence.answer_type {
+                        None => 0,
+                        Some(AnswerType::Name) => 1,
+                        Some(AnswerType::Number) => 2,
+                    },
+                    s.chars,
+                    c.weight(s.mask),
+                    s.pairs,
+                    s.answers,
+                    s.words,
+                    s.matched,
+                    s.mask.count_ones(),
+                    item.evidence.concepts,
+                    prev,
+                    next,
+                    wmax,
+                    u8::from(s.mask & rarest != 0),
+                    c.weight(s.mask & !c.sentences.get(i.wrapping_sub(1)).map_or(0, |p| p.mask)),
+                ));
             }
         }
     }
@@ -811,39 +815,34 @@ fn dump_sentences(sets: &[Set], w: &Weights, path: &Path) {
 /// holds an answer.
 fn dump_paragraphs(sets: &[Set], w: &Weights, path: &Path) {
     let mut out = String::new();
-    for set in sets {
-        for (q, item) in set.items.iter().enumerate() {
-            if !item.answerable {
+    for (set, q, item) in answerable(sets) {
+        for (ci, c) in item.evidence.candidates.iter().enumerate() {
+            if c.sentences.is_empty() {
                 continue;
             }
-            for (ci, c) in item.evidence.candidates.iter().enumerate() {
-                if c.sentences.is_empty() {
-                    continue;
-                }
-                let holds = item.docs.contains(&c.doc) && {
-                    let t = fold(&c.text);
-                    item.answers.iter().any(|a| t.contains(a.as_str()))
-                };
-                let (f, best) = c.features(item.has_type, w);
-                let f: Vec<String> = f.iter().map(|x| x.to_string()).collect();
-                let matched: u32 = c.sentences.iter().map(|s| s.matched).sum();
-                let words: u32 = c.sentences.iter().map(|s| s.words).sum();
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{},{},{},{}\n",
-                    set.name,
-                    q,
-                    ci,
-                    u8::from(holds),
-                    f.join(","),
-                    c.same_doc,
-                    c.names_missing,
-                    c.sentences.len(),
-                    matched,
-                    words,
-                    c.anchors.len(),
-                ));
-                let _ = best;
-            }
+            let holds = item.docs.contains(&c.doc) && {
+                let t = fold(&c.text);
+                item.answers.iter().any(|a| t.contains(a.as_str()))
+            };
+            let (f, best) = c.features(item.has_type, w);
+            let f: Vec<String> = f.iter().map(|x| x.to_string()).collect();
+            let matched: u32 = c.sentences.iter().map(|s| s.matched).sum();
+            let words: u32 = c.sentences.iter().map(|s| s.words).sum();
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{},{}\n",
+                set.name,
+                q,
+                ci,
+                u8::from(holds),
+                f.join(","),
+                c.same_doc,
+                c.names_missing,
+                c.sentences.len(),
+                matched,
+                words,
+                c.anchors.len(),
+            ));
+            let _ = best;
         }
     }
     write_or_exit(path, &out);
