@@ -77,6 +77,9 @@ pub struct Index {
     stems: Words,
     /// Word id → occurrences in the corpus.
     pub(super) word_count: Vec<u32>,
+    /// Word ids the corpus writes as a name (a capital inside a sentence) in most of their
+    /// occurrences, as a bit set: a question typed in lower case names them too.
+    name_words: Vec<u64>,
     /// Stem → term id. Alias groups and acronym definitions have terms of their own, with
     /// internal names ([`definition_term`]).
     terms: Map<Vec<u8>>,
@@ -429,11 +432,21 @@ impl Index {
         drop(titles);
         steps.done("vocabulary sorted, sequence renumbered");
         let mut word_count = vec![0u32; surfaces.len()];
+        let mut named = vec![0u32; surfaces.len()];
         for &entry in &sequence {
             if entry & ALIAS_BIT == 0 {
-                word_count[(entry & ID_MASK) as usize] += 1;
+                let id = (entry & ID_MASK) as usize;
+                word_count[id] += 1;
+                named[id] += u32::from(entry & NAME_BIT != 0);
             }
         }
+        let mut name_words = vec![0u64; surfaces.len().div_ceil(64)];
+        for (id, (&n, &count)) in named.iter().zip(&word_count).enumerate() {
+            if 2 * n > count {
+                name_words[id / 64] |= 1 << (id % 64);
+            }
+        }
+        drop(named);
         // Compressed before the other tables are built: the plain sequence is the largest
         // buffer of the build.
         let answer_kinds: Vec<u8> = if starts.len() <= super::bm25::DENSE_PASSAGES + 1 {
@@ -642,6 +655,7 @@ impl Index {
             word_term,
             stems: stems_kept,
             word_count,
+            name_words,
             terms,
             alias_terms,
             postings,
@@ -698,7 +712,10 @@ impl Index {
             ),
             (
                 "word and term tables",
-                vec(&self.word_term) + vec(&self.word_count) + vec(&self.max_tf_part),
+                vec(&self.word_term)
+                    + vec(&self.word_count)
+                    + vec(&self.name_words)
+                    + vec(&self.max_tf_part),
             ),
             (
                 "indexed passages",
@@ -777,6 +794,14 @@ impl Index {
             }
         }
         None
+    }
+
+    /// Whether the corpus writes word `id` as a name in most of its occurrences.
+    pub(super) fn is_name_word(&self, id: u32) -> bool {
+        let id = id as usize;
+        self.name_words
+            .get(id / 64)
+            .is_some_and(|bits| bits & (1 << (id % 64)) != 0)
     }
 
     /// Word id of a surface form, if in the vocabulary. A small vocabulary is looked up in

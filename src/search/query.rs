@@ -98,6 +98,16 @@ impl Query {
         let mut buffer = String::new();
         let tokens = text::question_words(question, |word| index.known_stem(word), &mut buffer);
         let alias_matches = index.aliases.find(&tokens);
+        // A question typed in lower case shows no names by its capitals: its words are names
+        // when the corpus mostly writes them so.
+        let uncased = !question
+            .trim_start()
+            .chars()
+            .skip(1)
+            .any(char::is_uppercase);
+        let named_word = |t: &Word<'_>, id: Option<u32>| {
+            looks_like_name(question, t) || (uncased && id.is_some_and(|id| index.is_name_word(id)))
+        };
         // A concept per alias name and per word at most: sized once.
         let mut concepts: Vec<Concept> = Vec::with_capacity(tokens.len());
         let mut seen_terms: Vec<u32> = Vec::with_capacity(tokens.len());
@@ -119,7 +129,7 @@ impl Query {
                     normalized.push(' ');
                 }
                 normalized.push_str(t.text);
-                named |= looks_like_name(question, t);
+                named |= named_word(t, index.word(t.text));
                 only = Some(t.text);
                 count += 1;
             }
@@ -209,7 +219,7 @@ impl Query {
                 t.text.to_string(),
                 alternatives,
                 word,
-                looks_like_name(question, t) && !focus.contains(&Some(t.start)),
+                named_word(t, word) && !focus.contains(&Some(t.start)),
             );
             if focus.contains(&Some(t.start)) {
                 c.importance *= index.ranking.focus;
@@ -463,5 +473,32 @@ mod tests {
         assert!(may_be_defined("oth") && !may_be_defined("2021") && !may_be_defined("abcdefg"));
         let query = Query::parse(&index, "What does OTH stand for?");
         assert_eq!(query.definitions.len(), 1);
+    }
+    /// A question with no capital past its first letter names what the corpus writes as a
+    /// name; a question with capitals is taken at its word.
+    #[test]
+    fn a_lower_case_question_names_what_the_corpus_writes_as_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "Reports\n\n\
+            The governor met Tesla in Herat. The governor and Tesla spoke of tesla coils.\n\n\
+            Then Tesla left Herat for Kabul, and the governor stayed.\n";
+        std::fs::write(dir.path().join("reports.txt"), text).unwrap();
+        let (corpus, _) = load_dir(dir.path(), &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::default());
+        let named = |question: &str| -> Vec<String> {
+            Query::parse(&index, question)
+                .concepts
+                .into_iter()
+                .filter(|c| c.named)
+                .map(|c| c.normalized)
+                .collect()
+        };
+        assert_eq!(named("where did tesla meet the governor"), ["tesla"]);
+        assert_eq!(
+            named("where did tesla meet the governor in herat?"),
+            ["tesla", "herat"]
+        );
+        assert_eq!(named("Where did tesla meet the governor?"), ["tesla"]);
+        assert_eq!(named("Where did the Governor meet tesla?"), ["governor"]);
     }
 }
