@@ -55,7 +55,7 @@ pub const SENTENCE_FEATURES: [&str; 7] = [
 /// Neighbour features, in [`Weights::neighbour`]'s order.
 pub const NEIGHBOUR_FEATURES: [&str; 3] = ["matched weight", "likely answer", "follows"];
 /// Abstention features, in [`Weights::answers`]'s order (the last is a constant 1).
-pub const ANSWER_FEATURES: [&str; 14] = [
+pub const ANSWER_FEATURES: [&str; 15] = [
     "best sentence",
     "best two sentences",
     "coverage",
@@ -69,6 +69,7 @@ pub const ANSWER_FEATURES: [&str; 14] = [
     "ranking score over importance",
     "candidates from its document (share of what it could give)",
     "names missing from the paragraph",
+    "names written together in the question, apart in the paragraph",
     "bias",
 ];
 
@@ -131,6 +132,9 @@ pub struct Candidate {
     weights: Vec<f32>,
     /// Share of the question's importance in names the paragraph does not hold.
     pub names_missing: f32,
+    /// Share of the question's importance in names it writes side by side that the paragraph
+    /// holds, but never side by side ("Public School" against "School of Public Health").
+    pub names_apart: f32,
     /// Candidates from its document, as a share of what the document could give (all of
     /// them, or all its paragraphs when it has fewer): questions about a topic the corpus holds
     /// find its document again and again, others find scattered words.
@@ -384,6 +388,7 @@ fn answer_features(
         evidence.best_per_importance,
         topic,
         c.names_missing,
+        c.names_apart,
         1.0,
     ]
 }
@@ -650,6 +655,7 @@ fn paragraph(
         matches: Vec::new(),
         anchors: Vec::new(),
         names_missing: 0.0,
+        names_apart: 0.0,
         same_doc: 0.0,
         weights: query
             .concepts
@@ -734,6 +740,13 @@ fn paragraph(
         .filter(|(ci, c)| c.named && held & (1 << ci) == 0)
         .map(|(_, c)| c.importance / total)
         .sum();
+    let apart = query
+        .name_pairs
+        .iter()
+        .filter(|&&(a, b)| held & (1 << a) != 0 && held & (1 << b) != 0)
+        .filter(|&&(a, b)| !side_by_side(&everywhere, a, b))
+        .fold(0u32, |m, &(a, b)| m | 1 << a | 1 << b);
+    candidate.names_apart = candidate_share(query, apart, total);
     candidate.sentences.retain(|s| s.end > s.start);
     candidate
 }
@@ -749,12 +762,34 @@ fn pairs(found: &[(u32, usize)], concepts: usize) -> f32 {
 
 /// Whether concepts `ci` and `ci + 1` are found in order within three words.
 fn together(found: &[(u32, usize)], ci: usize) -> bool {
+    within(found, (ci, ci + 1), 3)
+}
+
+/// Whether concept `b` is found right after concept `a` (a word may stand between them:
+/// "Harvard University" for "Harvard's University").
+fn side_by_side(found: &[(u32, usize)], a: usize, b: usize) -> bool {
+    within(found, (a, b), 2)
+}
+
+/// Whether concept `b` is found after concept `a`, at most `distance` words on.
+fn within(found: &[(u32, usize)], (a, b): (usize, usize), distance: u32) -> bool {
     found.iter().any(|&(p, c)| {
-        c == ci
+        c == a
             && found
                 .iter()
-                .any(|&(q, d)| d == ci + 1 && q > p && q - p <= 3)
+                .any(|&(q, d)| d == b && q > p && q - p <= distance)
     })
+}
+
+/// Share of the question's importance in the concepts of `mask`.
+fn candidate_share(query: &Query, mask: u32, total: f32) -> f32 {
+    query
+        .concepts
+        .iter()
+        .enumerate()
+        .filter(|(ci, _)| mask & (1 << ci) != 0)
+        .map(|(_, c)| c.importance / total)
+        .sum()
 }
 
 /// The words of one window (indexed passage `indexed`, at byte `base` of the paragraph's text).
@@ -824,5 +859,39 @@ fn window_words(
             w.mask |= mask;
             w.weight = w.weight.max(weight);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::corpus::{load_dir, LoadOptions};
+    use crate::search::{Aliases, Index};
+
+    /// Names the question writes side by side count against a paragraph that holds their
+    /// words only apart or out of order, not against one that holds the name.
+    #[test]
+    fn names_written_together_must_stand_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "Schools\n\n\
+            The School of Public Health opened in Boston in 1913.\n\n\
+            The Public School opened in Leeds in 1870.\n\n\
+            Public money paid for a new wing of the School in 1990.\n";
+        std::fs::write(dir.path().join("schools.txt"), text).unwrap();
+        let (corpus, _) = load_dir(dir.path(), &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::default());
+        let (query, evidence) =
+            super::super::read(&corpus, &index, "When did the Public School open?");
+        assert_eq!(query.name_pairs.len(), 1, "{:?}", query.concepts);
+        let apart = |needle: &str| {
+            let c = evidence
+                .candidates
+                .iter()
+                .find(|c| c.text.contains(needle))
+                .unwrap_or_else(|| panic!("no candidate holds {needle:?}"));
+            c.names_apart
+        };
+        assert_eq!(apart("Leeds"), 0.0);
+        assert!(apart("Boston") > 0.0);
+        assert!(apart("1990") > 0.0);
     }
 }

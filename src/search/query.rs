@@ -88,6 +88,9 @@ pub struct Query {
     /// The terms among the alternatives that stand for passages defining an acronym: unlike
     /// words and alias names, they are in the postings but not in the passages' sequences.
     pub definitions: Vec<u32>,
+    /// Pairs of named concepts written side by side in the question ("Public School"), in
+    /// question order: a passage about that name holds them side by side too.
+    pub name_pairs: Vec<(usize, usize)>,
 }
 
 impl Query {
@@ -112,6 +115,8 @@ impl Query {
         let mut concepts: Vec<Concept> = Vec::with_capacity(tokens.len());
         let mut seen_terms: Vec<u32> = Vec::with_capacity(tokens.len());
         let mut definitions: Vec<u32> = Vec::new();
+        // Where each concept is written in the question.
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(tokens.len());
 
         for m in &alias_matches {
             let term = index.alias_terms[m.group as usize];
@@ -137,6 +142,7 @@ impl Query {
                 (1, Some(one)) => index.word(one),
                 _ => None,
             };
+            spans.push((m.start, m.end));
             concepts.push(concept(
                 index,
                 question[m.start..m.end].to_string(),
@@ -225,13 +231,16 @@ impl Query {
                 c.importance *= index.ranking.focus;
                 c.focus = true;
             }
+            spans.push((t.start, t.end));
             concepts.push(c);
         }
         concepts.truncate(MAX_CONCEPTS);
+        let name_pairs = name_pairs(question, &concepts, &spans);
         Query {
             concepts,
             answer_type: AnswerType::of(&tokens),
             definitions,
+            name_pairs,
         }
     }
 
@@ -307,6 +316,25 @@ fn may_be_defined(word: &str) -> bool {
         letters += 1;
     }
     (2..=6).contains(&letters)
+}
+
+/// Named concepts written side by side (only spaces between them), in question order.
+fn name_pairs(
+    question: &str,
+    concepts: &[Concept],
+    spans: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let named: Vec<usize> = (0..concepts.len()).filter(|&i| concepts[i].named).collect();
+    let mut pairs = Vec::new();
+    for &a in &named {
+        for &b in &named {
+            let between = question.get(spans[a].1..spans[b].0);
+            if between.is_some_and(|g| !g.is_empty() && g.trim().is_empty()) {
+                pairs.push((a, b));
+            }
+        }
+    }
+    pairs
 }
 
 fn concept(
