@@ -379,8 +379,10 @@ fn add_neighbours(index: &Index, word: &str, weight: f32, out: &mut Vec<(u32, f3
         .neighbours(&index.words, word, budget, MAX_NEIGHBOURS)
     {
         let likeness = fuzzy::likeness(word, &index.words[id as usize]);
-        let w =
-            weight * index.ranking.typo[(distance as usize - 1).min(1)] * (0.75 + 0.25 * likeness);
+        let r = &index.ranking;
+        let w = weight
+            * r.typo[(distance as usize - 1).min(1)]
+            * (1.0 - r.typo_likeness + r.typo_likeness * likeness);
         out.push((index.word_term[id as usize], w));
     }
 }

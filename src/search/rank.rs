@@ -362,7 +362,7 @@ fn cover(
             covered += c.importance;
         } else if context & (1 << ci) != 0 {
             covered += c.importance * r.context_share;
-            context_score += c.importance * r.context_share * 0.5;
+            context_score += c.importance * r.context_bonus;
         } else if title & (1 << ci) != 0 {
             covered += c.importance * r.title_share;
             title_bonus += r.title_bonus * c.importance;

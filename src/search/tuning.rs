@@ -14,6 +14,9 @@ pub struct Ranking {
     pub stem_only: f32,
     /// Weight of a match one typo away, and two typos away.
     pub typo: [f32; 2],
+    /// Share of a typo match's weight that follows how alike the two words look
+    /// ([`super::fuzzy::likeness`]): the weight is `typo · (1 − share + share · likeness)`.
+    pub typo_likeness: f32,
     /// Importance multiplier for the words that describe the answer ("which TV channel").
     pub focus: f32,
     /// Importance multiplier for words written as names.
@@ -25,6 +28,9 @@ pub struct Ranking {
     pub title_bonus: f32,
     /// A concept found only in the passage before counts for this share of its importance.
     pub context_share: f32,
+    /// A concept found only in the passage before adds this share of its importance to the
+    /// score (before the coverage factor).
+    pub context_bonus: f32,
     /// Score multiplier for headings and captions.
     pub heading: f32,
     /// Score multiplier for a word of the kind asked for within three words of a match.
@@ -46,16 +52,18 @@ pub struct Ranking {
 }
 
 /// [`Ranking`]'s fields, in the order of [`Ranking::to_vec`].
-pub const FIELDS: [&str; 18] = [
+pub const FIELDS: [&str; 20] = [
     "joined",
     "stem only",
     "one typo",
     "two typos",
+    "typo likeness",
     "focus",
     "name",
     "title share",
     "title bonus",
     "context share",
+    "context bonus",
     "heading",
     "answer near",
     "answer adjacent",
@@ -75,11 +83,13 @@ impl Ranking {
             self.stem_only,
             self.typo[0],
             self.typo[1],
+            self.typo_likeness,
             self.focus,
             self.name,
             self.title_share,
             self.title_bonus,
             self.context_share,
+            self.context_bonus,
             self.heading,
             self.answer_near,
             self.answer_adjacent,
@@ -102,20 +112,22 @@ impl Ranking {
             joined: unit(0),
             stem_only: unit(1),
             typo: [unit(2), unit(3)],
-            focus: positive(4),
-            name: positive(5),
-            title_share: unit(6),
-            title_bonus: at(7).max(0.0),
-            context_share: unit(8),
-            heading: positive(9),
-            answer_near: positive(10),
-            answer_adjacent: positive(11),
-            no_answer: positive(12),
-            proximity: at(13).max(0.0),
-            exact: at(14).max(0.0),
-            coverage_floor: unit(15),
-            k1: positive(16),
-            b: unit(17),
+            typo_likeness: unit(4),
+            focus: positive(5),
+            name: positive(6),
+            title_share: unit(7),
+            title_bonus: at(8).max(0.0),
+            context_share: unit(9),
+            context_bonus: at(10).max(0.0),
+            heading: positive(11),
+            answer_near: positive(12),
+            answer_adjacent: positive(13),
+            no_answer: positive(14),
+            proximity: at(15).max(0.0),
+            exact: at(16).max(0.0),
+            coverage_floor: unit(17),
+            k1: positive(18),
+            b: unit(19),
         }
     }
 
