@@ -102,6 +102,18 @@ impl Snapshot {
         crate::search::read(&self.corpus, &self.index, question)
     }
 
+    /// [`Snapshot::read`] for a follow-up asked after `context` (for tuning).
+    pub fn read_in_context(
+        &self,
+        question: &str,
+        context: Option<&str>,
+    ) -> (
+        crate::search::query::Query,
+        crate::search::evidence::Evidence,
+    ) {
+        crate::search::read_in_context(&self.corpus, &self.index, question, context)
+    }
+
     /// Answers a follow-up `question` with an earlier question of the same conversation as
     /// lower-weight `context` (see [`crate::search::answer_in_context`]).
     pub fn ask_in_context(

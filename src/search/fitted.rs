@@ -27,6 +27,7 @@ pub const RANKING: Ranking = Ranking {
     coverage_floor: 0.2500,
     k1: 1.2000,
     b: 0.7500,
+    context_weight: 0.1500,
 };
 
 /// The fitted weights of the last stage.

@@ -49,13 +49,9 @@ pub fn answer(corpus: &Corpus, index: &Index, question: &str, options: &AskOptio
     answer_in_context(corpus, index, question, None, options)
 }
 
-/// How much a concept of the earlier question counts beside the follow-up's own concepts, in
-/// importance (coverage) and in match weight (BM25).
-const CONTEXT_WEIGHT: f32 = 0.4;
-
 /// Answers a follow-up `question` asked after `context` (an earlier question of the same
-/// conversation): the earlier question's concepts join the follow-up's at
-/// [`CONTEXT_WEIGHT`], so "and who is behind them?" after a question about Daesh in
+/// conversation): the earlier question's concepts join the follow-up's at the fitted
+/// [`tuning::Ranking::context_weight`], so "and who is behind them?" after a question about Daesh in
 /// Afghanistan still finds Daesh, while the follow-up's own words lead.
 ///
 /// - `None` or an empty context is exactly [`answer`].
@@ -103,9 +99,9 @@ pub fn answer_in_context(
     answer
 }
 
-/// Adds the concepts of an earlier question to `query` at [`CONTEXT_WEIGHT`] (see
+/// Adds the concepts of an earlier question to `query` at `weight` (see
 /// [`answer_in_context`]); the follow-up's answer type wins when it has one.
-fn add_context(query: &mut Query, context: Query) {
+fn add_context(query: &mut Query, context: Query, weight: f32) {
     for mut concept in context.concepts {
         if query.concepts.len() >= query::MAX_CONCEPTS {
             break;
@@ -119,9 +115,9 @@ fn add_context(query: &mut Query, context: Query) {
         if asked {
             continue;
         }
-        concept.importance *= CONTEXT_WEIGHT;
+        concept.importance *= weight;
         for alternative in &mut concept.alternatives {
-            alternative.1 *= CONTEXT_WEIGHT;
+            alternative.1 *= weight;
         }
         // An exact spelling in the earlier question earns the follow-up no exact-match bonus.
         concept.exact_word = None;
@@ -181,7 +177,7 @@ pub fn read(corpus: &Corpus, index: &Index, question: &str) -> (Query, evidence:
 }
 
 /// [`read`] for a follow-up asked after `context` (see [`answer_in_context`]).
-fn read_in_context(
+pub fn read_in_context(
     corpus: &Corpus,
     index: &Index,
     question: &str,
@@ -192,7 +188,11 @@ fn read_in_context(
         .map(|c| cut_question(c.trim()))
         .filter(|c| !c.is_empty())
     {
-        add_context(&mut query, Query::parse(index, context));
+        add_context(
+            &mut query,
+            Query::parse(index, context),
+            index.ranking.context_weight,
+        );
     }
     let (hits, decoded) = rank::candidates(corpus, index, &query);
     let evidence = evidence::gather(corpus, index, &query, (&hits, &decoded));
@@ -382,18 +382,19 @@ mod tests {
             .find(|c| c.normalized == "daesh")
             .expect("daesh is a concept")
             .clone();
-        add_context(&mut query, context);
+        let weight = index.ranking.context_weight;
+        add_context(&mut query, context, weight);
         let added = query
             .concepts
             .iter()
             .find(|c| c.normalized == "daesh")
             .expect("daesh was added");
-        assert!((added.importance - daesh.importance * CONTEXT_WEIGHT).abs() < 1e-6);
+        assert!((added.importance - daesh.importance * weight).abs() < 1e-6);
         assert!(added
             .alternatives
             .iter()
             .zip(&daesh.alternatives)
-            .all(|(a, d)| (a.1 - d.1 * CONTEXT_WEIGHT).abs() < 1e-6));
+            .all(|(a, d)| (a.1 - d.1 * weight).abs() < 1e-6));
         // The follow-up's own concepts are unchanged, and "spokesman" is not added twice.
         let importances: Vec<f32> = query.concepts[..own.len()]
             .iter()

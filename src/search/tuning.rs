@@ -49,10 +49,14 @@ pub struct Ranking {
     pub k1: f32,
     /// BM25's length normalization (0: none, 1: full).
     pub b: f32,
+    /// How much a concept of the earlier question counts beside a follow-up's own concepts, in
+    /// importance and in match weight ([`crate::search::answer_in_context`]). Fitted on its
+    /// own, on follow-ups (the last of [`FIELDS`]: ranking's ascent leaves it alone).
+    pub context_weight: f32,
 }
 
 /// [`Ranking`]'s fields, in the order of [`Ranking::to_vec`].
-pub const FIELDS: [&str; 20] = [
+pub const FIELDS: [&str; 21] = [
     "joined",
     "stem only",
     "one typo",
@@ -73,6 +77,7 @@ pub const FIELDS: [&str; 20] = [
     "coverage floor",
     "bm25 k1",
     "bm25 b",
+    "context weight",
 ];
 
 impl Ranking {
@@ -99,6 +104,7 @@ impl Ranking {
             self.coverage_floor,
             self.k1,
             self.b,
+            self.context_weight,
         ]
     }
 
@@ -128,6 +134,7 @@ impl Ranking {
             coverage_floor: unit(17),
             k1: positive(18),
             b: unit(19),
+            context_weight: unit(20),
         }
     }
 
