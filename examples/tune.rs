@@ -228,6 +228,7 @@ fn flat(w: &Weights) -> Vec<f32> {
     v.extend_from_slice(&w.paragraph);
     v.extend_from_slice(&w.sentence);
     v.extend_from_slice(&w.neighbour);
+    v.push(w.second);
     v.extend_from_slice(&w.answers);
     v
 }
@@ -238,8 +239,10 @@ fn unflat(v: &[f32]) -> Weights {
     w.paragraph.copy_from_slice(a);
     let (b, rest) = rest.split_at(w.sentence.len());
     w.sentence.copy_from_slice(b);
-    let (c, d) = rest.split_at(w.neighbour.len());
+    let (c, rest) = rest.split_at(w.neighbour.len());
     w.neighbour.copy_from_slice(c);
+    let (e, d) = rest.split_at(1);
+    w.second = e[0];
     w.answers.copy_from_slice(d);
     w
 }
@@ -261,6 +264,7 @@ fn names() -> Vec<String> {
             .iter()
             .map(|n| format!("neighbour: {n}")),
     );
+    out.push("second quote of the best paragraph: margin over the third".to_string());
     out.extend(
         evidence::ANSWER_FEATURES
             .iter()
@@ -495,12 +499,13 @@ fn source(w: &Weights, r: &Ranking, sets: &[Set]) -> String {
          pub const RANKING: Ranking = Ranking {{\n{}}};\n\
          \n\
          /// The fitted weights of the last stage.\n\
-         pub const WEIGHTS: Weights = Weights {{\n    paragraph: [{}],\n    sentence: [{}],\n    neighbour: [{}],\n    answers: [{}],\n}};\n",
+         pub const WEIGHTS: Weights = Weights {{\n    paragraph: [{}],\n    sentence: [{}],\n    neighbour: [{}],\n    second: {:.4},\n    answers: [{}],\n}};\n",
         fitted_on.join(" and "),
         ranking_source(r),
         list(&w.paragraph),
         list(&w.sentence),
         list(&w.neighbour),
+        w.second,
         list(&w.answers),
     )
 }

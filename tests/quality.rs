@@ -214,4 +214,4 @@ fn squad_dev_questions_hold_the_figures_the_engine_reached() {
 
 /// hit@1, hit@3, passage hit@1 at least; answerable declined at most; off-corpus declined at
 /// least: a little under the figures reached on this machine.
-const FLOOR: (f64, f64, f64, f64, f64) = (0.75, 0.83, 0.82, 0.03, 0.80);
+const FLOOR: (f64, f64, f64, f64, f64) = (0.75, 0.86, 0.82, 0.03, 0.81);

@@ -82,6 +82,11 @@ pub struct Weights {
     pub sentence: [f32; SENTENCE_FEATURES.len()],
     /// Which neighbour joins it while the quote has room: a weight per [`NEIGHBOUR_FEATURES`].
     pub neighbour: [f32; NEIGHBOUR_FEATURES.len()],
+    /// A second quote of the best paragraph, from the sentences its first leaves, takes the
+    /// third place when the best paragraph outscores the third by more than this: a long
+    /// paragraph that answers holds the answer in another sentence more often than a weaker
+    /// paragraph holds it at all.
+    pub second: f32,
     /// The best paragraph answers when this weighted sum of [`ANSWER_FEATURES`] is positive.
     pub answers: [f32; ANSWER_FEATURES.len()],
 }
@@ -223,22 +228,14 @@ impl Candidate {
 
     /// The sentence a quote is built around.
     fn best_sentence(&self, w: &Weights) -> usize {
-        let mut best = (0, f32::NEG_INFINITY);
-        let concepts = self.weights.len().max(1) as f32;
-        for (i, s) in self.sentences.iter().enumerate() {
-            let before = i
-                .checked_sub(1)
-                .map_or(0.0, |b| self.weight(self.sentences[b].mask));
-            let f = [
-                self.weight(s.mask),
-                s.pairs,
-                f32::from(s.answers > 0),
-                f32::from(u8::from(i == 0)),
-                s.mask.count_ones() as f32 / concepts,
-                s.matched as f32 / s.words.max(1) as f32,
-                before,
-            ];
-            let score = dot(&w.sentence, &f);
+        self.best_sentence_in(0..self.sentences.len(), w)
+    }
+
+    /// The sentence a quote is built around, among sentences `range` (its start when empty).
+    fn best_sentence_in(&self, range: std::ops::Range<usize>, w: &Weights) -> usize {
+        let mut best = (range.start, f32::NEG_INFINITY);
+        for i in range {
+            let score = self.sentence_score(i, w);
             if score > best.1 {
                 best = (i, score);
             }
@@ -246,9 +243,33 @@ impl Candidate {
         best.0
     }
 
+    /// How well sentence `i` would carry a quote: [`SENTENCE_FEATURES`], weighed.
+    fn sentence_score(&self, i: usize, w: &Weights) -> f32 {
+        let s = &self.sentences[i];
+        let concepts = self.weights.len().max(1) as f32;
+        let before = i
+            .checked_sub(1)
+            .map_or(0.0, |b| self.weight(self.sentences[b].mask));
+        let f = [
+            self.weight(s.mask),
+            s.pairs,
+            f32::from(s.answers > 0),
+            f32::from(u8::from(i == 0)),
+            s.mask.count_ones() as f32 / concepts,
+            s.matched as f32 / s.words.max(1) as f32,
+            before,
+        ];
+        dot(&w.sentence, &f)
+    }
+
     /// The run of sentences a quote holds: the best, then while they fit the neighbour that
     /// weighs most; and the side whose next sentence fills what room is left.
     fn window(&self, best: usize, w: &Weights) -> Window {
+        self.window_in(best, 0..self.sentences.len(), w)
+    }
+
+    /// [`Candidate::window`] within sentences `range` (which holds `best`).
+    fn window_in(&self, best: usize, range: std::ops::Range<usize>, w: &Weights) -> Window {
         let (mut first, mut last) = (best, best);
         let value = |i: usize, follows: bool| {
             let s = &self.sentences[i];
@@ -264,8 +285,10 @@ impl Candidate {
         loop {
             let chars = self.chars(first, last);
             let fits = |i: usize| chars + 1 + self.sentences[i].chars <= excerpt::MAX_CHARS;
-            let before = first.checked_sub(1).filter(|&i| fits(i));
-            let after = Some(last + 1).filter(|&i| i < self.sentences.len() && fits(i));
+            let before = first
+                .checked_sub(1)
+                .filter(|&i| i >= range.start && fits(i));
+            let after = Some(last + 1).filter(|&i| i < range.end && fits(i));
             match (before, after) {
                 (Some(b), Some(a)) if value(a, true) >= value(b, false) => last = a,
                 (Some(b), _) => first = b,
@@ -273,8 +296,8 @@ impl Candidate {
                 (None, None) => break,
             }
         }
-        let before = first.checked_sub(1);
-        let after = Some(last + 1).filter(|&i| i < self.sentences.len());
+        let before = first.checked_sub(1).filter(|&i| i >= range.start);
+        let after = Some(last + 1).filter(|&i| i < range.end);
         let fill_after = match (before, after) {
             (Some(b), Some(a)) => Some(value(a, true) >= value(b, false)),
             (Some(_), None) => Some(false),
@@ -286,6 +309,19 @@ impl Candidate {
             last,
             fill_after,
         }
+    }
+
+    /// A second quote of the paragraph, from the sentences `taken` leaves before or after it
+    /// (whichever side holds the better sentence), or None when it leaves none.
+    pub fn another_window(&self, taken: Window, w: &Weights) -> Option<Window> {
+        let sides = [0..taken.first, taken.last + 1..self.sentences.len()];
+        let score = |i: usize| self.sentence_score(i, w);
+        sides
+            .into_iter()
+            .filter(|r| !r.is_empty())
+            .map(|r| (self.best_sentence_in(r.clone(), w), r))
+            .max_by(|a, b| score(a.0).total_cmp(&score(b.0)))
+            .map(|(best, r)| self.window_in(best, r, w))
     }
 
     /// Characters from the start of sentence `first` to the end of sentence `last`.
@@ -362,6 +398,14 @@ pub fn decide(evidence: &Evidence, query_has_type: bool, w: &Weights) -> Decisio
         }
         let c = &evidence.candidates[i];
         quoted.push((i, score, c.window(best, w)));
+    }
+    if let Some(&(i, score, window)) = quoted.first() {
+        let third = quoted.get(2).map(|q| q.1);
+        if third.is_none_or(|third| score - third > w.second) {
+            if let Some(another) = evidence.candidates[i].another_window(window, w) {
+                quoted.insert(quoted.len().min(2), (i, score, another));
+            }
+        }
     }
     Decision { quoted }
 }
@@ -864,6 +908,7 @@ fn window_words(
 
 #[cfg(test)]
 mod tests {
+    use super::{Weights, Window};
     use crate::corpus::{load_dir, LoadOptions};
     use crate::search::{Aliases, Index};
 
@@ -893,5 +938,48 @@ mod tests {
         assert_eq!(apart("Leeds"), 0.0);
         assert!(apart("Boston") > 0.0);
         assert!(apart("1990") > 0.0);
+    }
+    /// A second quote of the best paragraph holds none of the first's sentences, and comes
+    /// third when the best outscores the third quote by more than the fitted margin.
+    #[test]
+    fn a_second_quote_of_the_best_paragraph_leaves_the_first_quote_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = "The harbour commission met in Valletta on Monday to review the dredging \
+            contract signed last spring with the Rotterdam consortium. ";
+        let text = format!(
+            "Harbour\n\n{long}{long}It approved the dredging of the northern basin. \
+             {long}The dredging will be paid for by a levy on cruise ships, the commission \
+             said. {long}\n\nThe ferry to Gozo runs every hour.\n"
+        );
+        std::fs::write(dir.path().join("harbour.txt"), text).unwrap();
+        let (corpus, _) = load_dir(dir.path(), &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::default());
+        let (query, evidence) =
+            super::super::read(&corpus, &index, "How will the dredging be paid for?");
+        let w = crate::search::fitted::WEIGHTS;
+        let quoted = super::decide(&evidence, query.answer_type.is_some(), &w).quoted;
+        let first = quoted[0];
+        let c = &evidence.candidates[first.0];
+        let another = c
+            .another_window(first.2, &w)
+            .expect("the paragraph has more sentences");
+        assert!(another.last < first.2.first || another.first > first.2.last);
+        let shared = |a: Window, b: Window| a.first <= b.last && b.first <= a.last;
+        assert!(!shared(first.2, another));
+        // Fewer than three quotes: nothing is displaced, the second quote is added.
+        assert!(quoted
+            .iter()
+            .skip(1)
+            .any(|q| q.0 == first.0 && q.2 == another));
+        let never = Weights {
+            second: f32::INFINITY,
+            ..w.clone()
+        };
+        let alone = super::decide(&evidence, query.answer_type.is_some(), &never).quoted;
+        assert_eq!(
+            alone.len(),
+            quoted.len(),
+            "with fewer than three, the margin is not asked"
+        );
     }
 }
