@@ -10,9 +10,10 @@
 //! ```
 //!
 //! Options: `--ranking-rounds N` (phase zero, default 3), `--rounds N` (phase one, default
-//! 12), `--budget SHARE` (phase two, default 0.03), `--follow-ups BOOL` (phase three); `--crops` shows where answers stood when
-//! the quote lost them; `--dump FILE`, `--sentences FILE` and `--paragraphs FILE` write the
-//! abstention, sentence and paragraph features as CSV, for study outside.
+//! 12), `--budget SHARE` (phase two, default 0.03), `--follow-ups BOOL` (phase three);
+//! `--crops` shows where answers stood when the quote lost them; `--dump FILE`, `--sentences
+//! FILE` and `--paragraphs FILE` write the abstention, sentence and paragraph features as CSV,
+//! for study outside.
 //!
 //! Sets (questions and the corpus they are asked of), from `../shared/eval/`:
 //! - `squad-dev/questions.jsonl` on `squad-dev/corpus` (SQuAD v1.1 dev, one half: 4,882
@@ -166,7 +167,8 @@ fn figures(set: &Set, w: &Weights) -> Figures {
             f.declined += 1.0;
             continue;
         }
-        let holds = |q: &(usize, f32, evidence::Window), whole: bool| holds(item, q, whole);
+        let holds =
+            |q: &(usize, f32, evidence::Window), whole: bool| holds(item, &item.evidence, q, whole);
         let first = holds(&d.quoted[0], false);
         f.hit1 += f64::from(u8::from(first));
         f.hit3 += f64::from(u8::from(
@@ -188,10 +190,15 @@ fn figures(set: &Set, w: &Weights) -> Figures {
     }
 }
 
-/// Whether quote `q` of a decision on `item` holds one of its answers (`whole`: whether its
-/// whole paragraph does).
-fn holds(item: &Item, &(i, _, window): &(usize, f32, evidence::Window), whole: bool) -> bool {
-    let c = &item.evidence.candidates[i];
+/// Whether quote `q` of a decision on `evidence` (read for `item`'s question) holds one of its
+/// answers (`whole`: whether its whole paragraph does).
+fn holds(
+    item: &Item,
+    evidence: &Evidence,
+    &(i, _, window): &(usize, f32, evidence::Window),
+    whole: bool,
+) -> bool {
+    let c = &evidence.candidates[i];
     if !item.docs.contains(&c.doc) {
         return false;
     }
@@ -709,15 +716,10 @@ fn fit_context(set: &mut Set, w: &Weights, ranking: Ranking) -> Ranking {
             &set.cases[i].question,
             context.map(|j| set.cases[j].question.as_str()),
         );
-        let asked = Item {
-            evidence,
-            has_type: query.answer_type.is_some(),
-            answerable: true,
-            docs: item.docs.clone(),
-            answers: item.answers.clone(),
-        };
-        let d = evidence::decide(&asked.evidence, asked.has_type, w);
-        d.quoted.first().is_some_and(|q| holds(&asked, q, false))
+        let d = evidence::decide(&evidence, query.answer_type.is_some(), w);
+        d.quoted
+            .first()
+            .is_some_and(|q| holds(item, &evidence, q, false))
     };
     let share = |hits: usize| hits as f64 / pairs.len().max(1) as f64;
     let alone = pairs
