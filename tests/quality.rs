@@ -215,3 +215,104 @@ fn squad_dev_questions_hold_the_figures_the_engine_reached() {
 /// hit@1, hit@3, passage hit@1 at least; answerable declined at most; off-corpus declined at
 /// least: a little under the figures reached on this machine.
 const FLOOR: (f64, f64, f64, f64, f64) = (0.75, 0.86, 0.82, 0.03, 0.81);
+
+/// The same SQuAD questions as people type them into a search box: in lower case without a
+/// question mark, as bare keywords, and with two letters swapped in their longest word. Each
+/// variant keeps nearly the figures of the questions as written (README, "Robustness"): the
+/// engine may lean on capitals and question words, but must not depend on them.
+#[test]
+fn questions_typed_carelessly_find_nearly_what_questions_typed_well_find() {
+    let Some(eval) = shared_eval() else { return };
+    let corpus = eval.join("squad-dev/corpus");
+    let snapshot = Snapshot::load(&corpus, &LoadOptions::default());
+    let cases = citebot::eval::read_cases(&eval.join("squad-dev/questions.jsonl")).unwrap();
+    let variants: [Variant; 3] = [
+        ("lower case", lower_case, (0.75, 0.86, 0.82, 0.03, 0.72)),
+        ("keywords", keywords, (0.745, 0.855, 0.82, 0.03, 0.69)),
+        (
+            "swapped letters",
+            swapped_letters,
+            (0.735, 0.845, 0.81, 0.035, 0.80),
+        ),
+    ];
+    for (name, variant, floor) in variants {
+        let varied: Vec<citebot::eval::Case> = cases
+            .iter()
+            .map(|c| citebot::eval::Case {
+                question: variant(&c.question),
+                ..c.clone()
+            })
+            .collect();
+        assert!(
+            varied
+                .iter()
+                .zip(&cases)
+                .any(|(v, c)| v.question != c.question),
+            "{name}: the variant changed no question"
+        );
+        let report = citebot::eval::evaluate(&snapshot, &varied, Some(&corpus));
+        println!("{name}: {}", report.summary());
+        let p1 = report.passage_hit_at_1.unwrap();
+        let holds = report.hit_at_1 >= floor.0
+            && report.hit_at_3 >= floor.1
+            && p1 >= floor.2
+            && report.declined_answerable <= floor.3
+            && report.declined_unanswerable >= floor.4;
+        assert!(holds, "{name}: {} (floor {floor:?})", report.summary());
+    }
+}
+
+/// hit@1, hit@3, passage hit@1 at least; answerable declined at most; off-corpus declined at
+/// least.
+type Floor = (f64, f64, f64, f64, f64);
+
+/// A way of typing the questions: its name, how it rewrites one, and the floor it must hold.
+type Variant = (&'static str, fn(&str) -> String, Floor);
+
+/// "When did the 1973 oil crisis begin?" → "when did the 1973 oil crisis begin".
+fn lower_case(question: &str) -> String {
+    question.trim().trim_end_matches('?').trim().to_lowercase()
+}
+
+/// "When did the 1973 oil crisis begin?" → "1973 oil crisis begin": question words and the
+/// commonest function words dropped, as a search box gets them.
+fn keywords(question: &str) -> String {
+    const DROPPED: [&str; 44] = [
+        "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was",
+        "were", "do", "does", "did", "the", "a", "an", "of", "in", "on", "at", "to", "for", "by",
+        "with", "from", "and", "or", "that", "this", "these", "those", "it", "its", "as", "be",
+        "been", "has", "have", "had", "can", "would",
+    ];
+    let lower = question.to_lowercase();
+    let kept: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .filter(|w| !w.is_empty() && !DROPPED.contains(w))
+        .collect();
+    if kept.is_empty() {
+        lower
+    } else {
+        kept.join(" ")
+    }
+}
+
+/// "When did the 1973 oil crisis begin?" → "When did the 1973 oil crsiis begin?": the two
+/// middle letters of the longest word (of five letters or more) swapped, one typo.
+fn swapped_letters(question: &str) -> String {
+    let longest = question
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 5)
+        .max_by_key(|w| w.len());
+    let Some(word) = longest else {
+        return question.to_string();
+    };
+    let at = word.as_ptr() as usize - question.as_ptr() as usize;
+    let mut bytes = word.as_bytes().to_vec();
+    let middle = bytes.len() / 2;
+    bytes.swap(middle - 1, middle);
+    let swapped = String::from_utf8(bytes).expect("ASCII letters");
+    format!(
+        "{}{swapped}{}",
+        &question[..at],
+        &question[at + word.len()..]
+    )
+}
