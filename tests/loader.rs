@@ -119,6 +119,70 @@ fn front_matter_overrides_the_derived_title() {
     assert_eq!(doc.date.as_deref(), Some("2024-05-01"));
 }
 
+/// A README as crates publish them: badges, an HTML logo, link reference definitions.
+const README: &str = r#"[![Crates.io][crates-badge]][crates-url] [![Docs][docs-badge]][docs-url]
+
+# [Harvest](https://example.org/harvest) &emsp; [![Build Status]][actions]
+
+<div align="center">
+ <img src="https://example.org/logo.png" width="250">
+</div>
+
+Harvest counts the visitors of a festival and reports them by valley.
+
+[crates-badge]: https://img.shields.io/crates/v/harvest.svg
+[crates-url]: https://crates.io/crates/harvest
+[docs-badge]: https://docs.rs/harvest/badge.svg
+[docs-url]: https://docs.rs/harvest
+
+Usage
+-----
+
+Call `count_visitors` with the valley's name to get its visitors this year.
+"#;
+
+#[test]
+fn markdown_that_renders_as_nothing_is_never_quoted_and_the_opening_heading_is_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "README.md", README.as_bytes());
+    let snapshot = Snapshot::load(dir.path(), &LoadOptions::default());
+    let doc = &snapshot.documents()[0];
+    assert_eq!(doc.title, "Harvest");
+    let all = AskOptions { top: 50, offset: 0 };
+    for question in [
+        "crates badge docs url",
+        "shields harvest svg",
+        "logo png center",
+    ] {
+        let answer = snapshot.ask(question, &all);
+        assert!(
+            answer
+                .quotes
+                .iter()
+                .all(|q| !q.text.contains("https://") && !q.text.contains('<')),
+            "{question}: markup was quoted: {:?}",
+            answer.quotes
+        );
+    }
+    for (question, sentence) in [
+        (
+            "how are festival visitors reported",
+            "Harvest counts the visitors of a festival and reports them by valley.",
+        ),
+        (
+            "count_visitors",
+            "Call `count_visitors` with the valley's name to get its visitors this year.",
+        ),
+    ] {
+        let answer = snapshot.ask(question, &all);
+        assert!(
+            answer.quotes.iter().any(|q| q.text.contains(sentence)),
+            "{question}: {sentence} was lost: {:?}",
+            answer.quotes
+        );
+    }
+}
+
 #[test]
 fn scrape_debris_is_never_quoted_and_real_sentences_are() {
     let snapshot = Snapshot::load("corpus".as_ref(), &LoadOptions::default());

@@ -4,7 +4,8 @@
 //! the block is hard-wrapped prose, whose lines are joined). Each paragraph is then classified by
 //! general rules, never by lists of strings:
 //!
-//! - **debris**: navigation crumbs (`Home / Latest / …`), counter lines (`Total: 1, Members: 0`),
+//! - **debris**: lines a rendered page shows nothing of (Markdown badge rows, link reference
+//!   definitions, HTML wrappers: [`super::markup`]), navigation crumbs (`Home / Latest / …`), counter lines (`Total: 1, Members: 0`),
 //!   lines mostly of digits (dates, post counts), tag lists, and short lines (under four words)
 //!   that are not sentences (`Published`, `MOST READ`, forum member cards);
 //! - **headings**: short lines of words that do not end like sentences; quotable, ranked low;
@@ -14,6 +15,7 @@
 //! count every paragraph of the file, debris included, so they stay the same for the same file
 //! whatever else is in the corpus.
 
+use super::markup;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
@@ -114,7 +116,19 @@ fn flush(out: &mut Vec<Paragraph>, block: &mut Vec<&str>) {
     if block.is_empty() {
         return;
     }
-    if is_wrapped(block) {
+    // A Setext heading is a line of text over a line of `=` or `-`: line by line, the text a
+    // heading.
+    let underlined = |i: usize| {
+        block
+            .get(i + 1)
+            .is_some_and(|l| markup::is_title_underline(l) || markup::is_heading_underline(l))
+    };
+    if (0..block.len()).any(underlined) {
+        for (i, line) in block.iter().enumerate() {
+            let kind = (underlined(i) && word_count(line) > 0).then_some(Kind::Heading);
+            push(out, line.to_string(), kind);
+        }
+    } else if is_wrapped(block) {
         let mut current = String::new();
         for line in block.iter() {
             let line = trim(line);
@@ -148,10 +162,12 @@ fn is_wrapped(block: &[&str]) -> bool {
     width_ok && open * 2 > body.len()
 }
 
-/// A list item or heading that starts a new paragraph inside wrapped text.
+/// A list item, heading or link reference definition that starts a new paragraph inside
+/// wrapped text.
 fn starts_item(line: &str) -> bool {
     let t = line.trim_start();
-    t.starts_with("- ")
+    markup::is_reference_definition(line)
+        || t.starts_with("- ")
         || t.starts_with("* ")
         || t.starts_with("+ ")
         || t.starts_with('#')
@@ -274,6 +290,13 @@ fn classify_counted(text: &str, words: usize) -> Kind {
     if stripped.is_empty() || is_crumb(text) || counter_pairs(text) >= 2 {
         return Kind::Debris;
     }
+    // Markdown a page renders as nothing: a link reference definition, a row of badges, an
+    // HTML wrapper.
+    if markup::is_reference_definition(text)
+        || (text.contains(['[', '<']) && word_count(&markup::visible(text)) == 0)
+    {
+        return Kind::Debris;
+    }
     let sentence = ends_sentence(stripped);
     let (mut alnum, mut digits) = (0, 0);
     for c in stripped.chars().filter(|c| c.is_alphanumeric()) {
@@ -289,7 +312,7 @@ fn classify_counted(text: &str, words: usize) -> Kind {
     {
         return Kind::Debris;
     }
-    if text.starts_with('#') {
+    if text.starts_with('#') || markup::is_level_one(text) {
         return Kind::Heading;
     }
     if words < 4 && !sentence {
@@ -604,5 +627,42 @@ mod tests {
         let debris = &paragraphs("12 / 04 / 2021")[0];
         assert_eq!(debris.kind, Kind::Debris);
         assert_eq!(short_line(debris), None);
+    }
+
+    #[test]
+    fn badge_rows_link_definitions_and_html_wrappers_are_debris_and_prose_is_not() {
+        let text = "[![Crates.io][crates-badge]][crates-url]\n[![MIT licensed][mit-badge]][mit-url]\n\n<div align=\"center\">\n\nTokio is a runtime for writing reliable network applications.\n\n[crates-badge]: https://img.shields.io/crates/v/tokio.svg\n[crates-url]: https://crates.io/crates/tokio\n\nUsage\n-----\n\n[page needed] Most pages cite the [book](https://example.org) twice.";
+        let found = paragraphs(text);
+        let kinds: Vec<(Kind, &str)> = found.iter().map(|p| (p.kind, p.text.as_str())).collect();
+        let debris = |k: &Kind| *k == Kind::Debris;
+        assert!(
+            kinds
+                .iter()
+                .filter(|(_, t)| t.contains("badge") || t.starts_with('<'))
+                .all(|(k, _)| debris(k)),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds
+                .iter()
+                .filter(|(_, t)| t.starts_with("[crates"))
+                .count()
+                == 2,
+            "{kinds:?}"
+        );
+        assert!(
+            kinds
+                .iter()
+                .any(|&(k, t)| k == Kind::Heading && t == "Usage"),
+            "{kinds:?}"
+        );
+        for prose in ["Tokio is a runtime", "[page needed]"] {
+            assert!(
+                kinds
+                    .iter()
+                    .any(|&(k, t)| k == Kind::Body && t.starts_with(prose)),
+                "{prose}: {kinds:?}"
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! navigation crumb (`Home / Latest / …`), not a sentence run on past headline length.
 
 use super::clean::{self, Kind, Paragraph};
+use super::markup;
 
 /// Metadata given in front matter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -72,20 +73,53 @@ fn parse(block: &str) -> Result<FrontMatter, String> {
     Ok(front)
 }
 
-/// The first paragraph that reads like a headline; else the opening words of the first body
-/// paragraph; else the source id.
+/// The level-one heading (`# Title`, `<h1>`, a line over `===`) that opens the document, as
+/// Markdown documents name themselves; else the first paragraph that reads like a headline; else the opening words
+/// of the first body paragraph; else the source id. Each as the page shows it, markup gone.
 pub fn derive_title(paragraphs: &[Paragraph], id: &str) -> String {
-    if let Some(p) = paragraphs
-        .iter()
-        .find(|p| p.kind != Kind::Debris && is_headline(&p.text))
+    let level_one = |i: usize, p: &Paragraph| {
+        markup::is_level_one(&p.text)
+            || paragraphs.get(i + 1).is_some_and(|next| {
+                next.number == p.number + 1 && markup::is_title_underline(&next.text)
+            })
+    };
+    let kept = || {
+        paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind != Kind::Debris)
+    };
+    let words = |title: &String| clean::word_count(title) > 0;
+    // A level-one heading names the document when it opens it (before any body text): one
+    // further down is a README's way of starting a section.
+    if let Some(title) = kept()
+        .take_while(|(_, p)| p.kind != Kind::Body)
+        .filter(|&(i, p)| level_one(i, p))
+        .map(|(_, p)| markup::visible(&p.text))
+        .find(words)
     {
-        return p.text.trim_start_matches('#').trim().to_string();
+        return title;
     }
-    if let Some(p) = paragraphs.iter().find(|p| p.kind == Kind::Body) {
-        return clean::first_words(&p.text, 12);
+    // Markup aside, a headline is short: longer paragraphs are not read for one.
+    if let Some(title) = kept()
+        .filter(|(_, p)| p.text.len() <= HEADLINE_SOURCE_BYTES)
+        .map(|(_, p)| markup::visible(&p.text))
+        .find(|t| is_headline(t))
+    {
+        return title;
+    }
+    if let Some(text) = kept()
+        .filter(|(_, p)| p.kind == Kind::Body)
+        .map(|(_, p)| markup::visible(&p.text))
+        .find(words)
+    {
+        return clean::first_words(&text, 12);
     }
     id.to_string()
 }
+
+/// The longest paragraph read for a headline: 160 characters shown, with room for markup.
+const HEADLINE_SOURCE_BYTES: usize = 1024;
 
 /// A headline: 3 to 16 words, at most 160 characters, not ending like a sentence, not a crumb.
 fn is_headline(text: &str) -> bool {
@@ -100,6 +134,43 @@ fn is_headline(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn title_of(text: &str) -> String {
+        derive_title(&clean::paragraphs(text), "id")
+    }
+
+    #[test]
+    fn a_markdown_document_is_named_by_the_heading_that_opens_it() {
+        assert_eq!(
+            title_of("[![ci][ci-badge]][ci]\n\n# Tokio\n\nA runtime for writing apps."),
+            "Tokio"
+        );
+        assert_eq!(
+            title_of("regex\n=====\n\nThis crate searches strings."),
+            "regex"
+        );
+        assert_eq!(
+            title_of("<h1 align=\"center\">Criterion.<span></span>rs</h1>\n\nBenchmarks, with statistics."),
+            "Criterion.rs"
+        );
+        assert_eq!(
+            title_of("# [hyper](https://hyper.rs)\n\nA fast HTTP library."),
+            "hyper"
+        );
+        // A level-one heading after the opening text starts a section, not the document.
+        assert_eq!(
+            title_of("Iterators which split strings on word boundaries\n\nThey follow the annex.\n\n# no_std\n\nIt works without std."),
+            "Iterators which split strings on word boundaries"
+        );
+    }
+
+    #[test]
+    fn a_headline_title_shows_no_markup() {
+        assert_eq!(
+            title_of("> **Command Line Argument Parser for Rust**\n\nParses arguments, it does."),
+            "Command Line Argument Parser for Rust"
+        );
+    }
 
     #[test]
     fn front_matter_overrides_and_is_removed_from_the_body() {

@@ -1,12 +1,14 @@
 //! The corpus: files → documents → passages.
 //!
 //! [`load_dir`] walks a folder, reads every `.txt` and `.md` file, takes front matter and titles
-//! ([`meta`]), splits paragraphs and drops scrape debris ([`clean`]), cuts long paragraphs into
+//! ([`meta`]), splits paragraphs and drops scrape debris and what Markdown markup hides ([`clean`],
+//! [`markup`]), cuts long paragraphs into
 //! sentence windows and folds duplicates ([`passage`]). Every problem is a [`LoadWarning`] value;
 //! one broken file never stops the rest from loading.
 
 mod clean;
 mod load;
+mod markup;
 mod meta;
 mod passage;
 
