@@ -61,7 +61,7 @@ pub fn is_heading_underline(line: &str) -> bool {
 /// ```
 pub fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    inline(block_content(text), &mut out);
+    inline(block_content(text), 0, &mut out);
     let mut single = String::with_capacity(out.len());
     for word in out.split_whitespace() {
         if !single.is_empty() {
@@ -94,8 +94,15 @@ fn block_content(text: &str) -> &str {
     }
 }
 
-/// Appends what the inline markup of `text` shows.
-fn inline(text: &str, out: &mut String) {
+/// How far a link's `[text]` or a tag's `<…>` is looked for, in bytes: markup is short, and a
+/// page of unmatched brackets must cost no more than a linear read.
+const REACH: usize = 1024;
+
+/// Links nested deeper than this (a badge is an image in a link: two) are read as text.
+const DEPTH: usize = 4;
+
+/// Appends what the inline markup of `text` shows (`depth`: links it is nested in).
+fn inline(text: &str, depth: usize, out: &mut String) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -112,9 +119,9 @@ fn inline(text: &str, out: &mut String) {
                     i += 1;
                 }
             },
-            b'[' => match bracket(text, i) {
+            b'[' => match bracket(text, i).filter(|_| depth < DEPTH) {
                 Some(end) if linked(text, end + 1) => {
-                    inline(&text[i + 1..end], out);
+                    inline(&text[i + 1..end], depth + 1, out);
                     i = destination(text, end + 1);
                 }
                 _ => {
@@ -155,10 +162,10 @@ fn inline(text: &str, out: &mut String) {
     }
 }
 
-/// The byte offset of the `]` closing the `[` at `open`, brackets nested, on any line.
+/// The byte offset of the `]` closing the `[` at `open`, brackets nested, within [`REACH`].
 fn bracket(text: &str, open: usize) -> Option<usize> {
     let mut depth = 0usize;
-    let bytes = text.as_bytes();
+    let bytes = &text.as_bytes()[..text.len().min(open + REACH)];
     let mut i = open;
     while i < bytes.len() {
         match bytes[i] {
@@ -192,20 +199,24 @@ fn destination(text: &str, at: usize) -> usize {
     };
     text.as_bytes()[at + 1..]
         .iter()
+        .take(REACH)
         .position(|&b| b == close)
         .map_or(at, |p| at + 1 + p + 1)
 }
 
-/// The end of an HTML tag, comment or autolink starting at `open` (`<` followed by a letter,
-/// `/`, `!` or a URL), on the same line.
+/// The end of an HTML tag or comment starting at `open` (`<` followed by a letter,
+/// `/` or `!`), on the same line and within [`REACH`].
 fn tag(text: &str, open: usize) -> Option<usize> {
-    let rest = &text[open + 1..];
-    let first = rest.chars().next()?;
-    if !(first.is_ascii_alphabetic() || first == '/' || first == '!') {
+    let rest = &text.as_bytes()[open + 1..];
+    let first = *rest.first()?;
+    if !(first.is_ascii_alphabetic() || first == b'/' || first == b'!') {
         return None;
     }
-    let line = rest.split('\n').next().unwrap_or(rest);
-    line.find('>').map(|p| open + 1 + p + 1)
+    rest.iter()
+        .take(REACH)
+        .take_while(|&&b| b != b'\n')
+        .position(|&b| b == b'>')
+        .map(|p| open + 1 + p + 1)
 }
 
 /// A tag that starts or ends a block (`<p>`, `</div>`, `<br>`), as against an inline one.
@@ -224,10 +235,7 @@ fn block_tag(tag: &str) -> bool {
 
 /// An HTML entity at the start of `text`: the character it shows and its length.
 fn entity(text: &str) -> Option<(char, usize)> {
-    let end = text.get(..12)?.find(';').or_else(|| text.find(';'))?;
-    if end > 10 {
-        return None;
-    }
+    let end = text.bytes().take(12).position(|b| b == b';')?;
     let name = &text[1..end];
     let shown = match name {
         "amp" => '&',
@@ -308,6 +316,25 @@ mod tests {
             "a [broken link( and ![x"
         );
         assert_eq!(visible("snake_case_name"), "snake_case_name");
+    }
+
+    #[test]
+    fn entities_at_the_end_and_deep_or_unmatched_brackets_are_read_in_linear_time() {
+        assert_eq!(visible("Fish &amp; chips &amp;"), "Fish & chips &");
+        let deep = format!("{}x{}", "[".repeat(50_000), "](u)".repeat(50_000));
+        assert!(visible(&deep).contains('x'));
+        let open = "[<a ".repeat(100_000);
+        assert_eq!(visible(&open).len(), open.trim_end().len());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_read_without_a_panic_and_shows_no_more_than_it_holds(
+            text in "[\\[\\]()<>!&#;*`\\\\ a-z=\n-]{0,200}",
+        ) {
+            let shown = visible(&text);
+            proptest::prop_assert!(shown.chars().count() <= text.chars().count());
+        }
     }
 
     #[test]
