@@ -5,9 +5,10 @@
 //! general rules, never by lists of strings:
 //!
 //! - **debris**: lines a rendered page shows nothing of (Markdown badge rows, link reference
-//!   definitions, HTML wrappers: [`super::markup`]), navigation crumbs (`Home / Latest / …`), counter lines (`Total: 1, Members: 0`),
-//!   lines mostly of digits (dates, post counts), tag lists, and short lines (under four words)
-//!   that are not sentences (`Published`, `MOST READ`, forum member cards);
+//!   definitions, HTML wrappers and comments: [`super::markup`]), navigation crumbs
+//!   (`Home / Latest / …`), counter lines (`Total: 1, Members: 0`), lines mostly of digits
+//!   (dates, post counts), tag lists, and short lines (under four words) that are not sentences
+//!   (`Published`, `MOST READ`, forum member cards);
 //! - **headings**: short lines of words that do not end like sentences; quotable, ranked low;
 //! - **body**: everything else, including every line that ends like a sentence.
 //!
@@ -58,7 +59,17 @@ pub fn paragraphs(body: &str) -> Vec<Paragraph> {
     let mut out = Vec::new();
     let mut block: Vec<&str> = Vec::new();
     let mut fence: Option<Vec<&str>> = None;
+    // An HTML comment over several lines (`<!-- … -->`) shows nothing: one debris paragraph.
+    let mut comment: Option<Vec<&str>> = None;
     for line in body.lines() {
+        if let Some(hidden) = comment.as_mut() {
+            hidden.push(line);
+            if line.contains("-->") {
+                push(&mut out, hidden.join("\n"), Some(Kind::Debris));
+                comment = None;
+            }
+            continue;
+        }
         if let Some(code) = fence.as_mut() {
             if is_fence(line) {
                 push(&mut out, code.join("\n"), Some(Kind::Body));
@@ -71,6 +82,9 @@ pub fn paragraphs(body: &str) -> Vec<Paragraph> {
         if is_fence(line) {
             flush(&mut out, &mut block);
             fence = Some(Vec::new());
+        } else if line.trim_start().starts_with("<!--") && !line.contains("-->") {
+            flush(&mut out, &mut block);
+            comment = Some(vec![line]);
         } else if trim(line).is_empty() {
             flush(&mut out, &mut block);
         } else {
@@ -79,6 +93,14 @@ pub fn paragraphs(body: &str) -> Vec<Paragraph> {
     }
     if let Some(code) = fence {
         push(&mut out, code.join("\n"), Some(Kind::Body));
+    }
+    // A comment never closed hides nothing: its lines are read as text.
+    for line in comment.unwrap_or_default() {
+        if trim(line).is_empty() {
+            flush(&mut out, &mut block);
+        } else {
+            block.push(line);
+        }
     }
     flush(&mut out, &mut block);
     out
@@ -167,11 +189,17 @@ fn is_wrapped(block: &[&str]) -> bool {
 fn starts_item(line: &str) -> bool {
     let t = line.trim_start();
     markup::is_reference_definition(line)
-        || t.starts_with("- ")
-        || t.starts_with("* ")
-        || t.starts_with("+ ")
+        || is_list_item(line)
         || t.starts_with('#')
         || t.starts_with('|')
+}
+
+/// A list item: `- `, `* `, `+ ` or a number and `. ` (at most three digits).
+pub fn is_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("- ")
+        || t.starts_with("* ")
+        || t.starts_with("+ ")
         || t.split_once(". ").is_some_and(|(n, _)| {
             !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit())
         })
@@ -627,6 +655,22 @@ mod tests {
         let debris = &paragraphs("12 / 04 / 2021")[0];
         assert_eq!(debris.kind, Kind::Debris);
         assert_eq!(short_line(debris), None);
+    }
+
+    #[test]
+    fn an_html_comment_hides_its_lines_unless_it_is_never_closed() {
+        let text = "<!-- Copyright 2024 The Authors\n\nLicensed under the terms. -->\n\nZerocopy makes casts safe.";
+        let found = paragraphs(text);
+        let kinds: Vec<(Kind, &str)> = found.iter().map(|p| (p.kind, p.text.as_str())).collect();
+        assert_eq!(kinds.len(), 2, "{kinds:?}");
+        assert_eq!(kinds[0].0, Kind::Debris);
+        assert_eq!(kinds[1], (Kind::Body, "Zerocopy makes casts safe."));
+        let open = paragraphs("<!-- a stray opener\n\nThe rest of the file is still text.");
+        assert!(
+            open.iter()
+                .any(|p| p.kind == Kind::Body && p.text == "The rest of the file is still text."),
+            "{open:?}"
+        );
     }
 
     #[test]

@@ -100,9 +100,10 @@ pub fn derive_title(paragraphs: &[Paragraph], id: &str) -> String {
     {
         return title;
     }
-    // Markup aside, a headline is short: longer paragraphs are not read for one.
+    // Markup aside, a headline is short: longer paragraphs are not read for one. A list item
+    // is a point of the text, not its name.
     if let Some(title) = kept()
-        .filter(|(_, p)| p.text.len() <= HEADLINE_SOURCE_BYTES)
+        .filter(|(_, p)| p.text.len() <= HEADLINE_SOURCE_BYTES && !clean::is_list_item(&p.text))
         .map(|(_, p)| markup::visible(&p.text))
         .find(|t| is_headline(t))
     {
@@ -161,6 +162,14 @@ mod tests {
         assert_eq!(
             title_of("Iterators which split strings on word boundaries\n\nThey follow the annex.\n\n# no_std\n\nIt works without std."),
             "Iterators which split strings on word boundaries"
+        );
+    }
+
+    #[test]
+    fn a_list_item_is_not_a_title() {
+        assert_eq!(
+            title_of("- Ordered and unordered stream reads for speed\n\nQuinn Transport Protocol Implementation\n\nIt is a QUIC library."),
+            "Quinn Transport Protocol Implementation"
         );
     }
 
