@@ -214,7 +214,7 @@ fn squad_dev_questions_hold_the_figures_the_engine_reached() {
 
 /// hit@1, hit@3, passage hit@1 at least; answerable declined at most; off-corpus declined at
 /// least: a little under the figures reached on this machine.
-const FLOOR: (f64, f64, f64, f64, f64) = (0.75, 0.86, 0.82, 0.03, 0.81);
+const FLOOR: (f64, f64, f64, f64, f64) = (0.75, 0.86, 0.82, 0.03, 0.83);
 
 /// The same SQuAD questions as people type them into a search box: in lower case without a
 /// question mark, as bare keywords, and with two letters swapped in their longest word. Each
@@ -227,12 +227,12 @@ fn questions_typed_carelessly_find_nearly_what_questions_typed_well_find() {
     let snapshot = Snapshot::load(&corpus, &LoadOptions::default());
     let cases = citebot::eval::read_cases(&eval.join("squad-dev/questions.jsonl")).unwrap();
     let variants: [Variant; 3] = [
-        ("lower case", lower_case, (0.75, 0.86, 0.82, 0.03, 0.72)),
-        ("keywords", keywords, (0.745, 0.855, 0.82, 0.03, 0.69)),
+        ("lower case", lower_case, (0.75, 0.86, 0.82, 0.03, 0.75)),
+        ("keywords", keywords, (0.745, 0.855, 0.82, 0.03, 0.75)),
         (
             "swapped letters",
             swapped_letters,
-            (0.735, 0.845, 0.81, 0.035, 0.80),
+            (0.735, 0.845, 0.81, 0.04, 0.82),
         ),
     ];
     for (name, variant, floor) in variants {

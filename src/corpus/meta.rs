@@ -77,6 +77,15 @@ fn parse(block: &str) -> Result<FrontMatter, String> {
 /// Markdown documents name themselves; else the first paragraph that reads like a headline; else the opening words
 /// of the first body paragraph; else the source id. Each as the page shows it, markup gone.
 pub fn derive_title(paragraphs: &[Paragraph], id: &str) -> String {
+    // A file named after its first line (`Black_Death.txt` opening with `Black Death`, as
+    // Wikipedia exports and many document sets are) is titled by that line, however short.
+    if let Some(first) = paragraphs.first().filter(|p| p.number == 1) {
+        let name = id.rsplit('/').next().unwrap_or(id);
+        let shown = markup::visible(&first.text);
+        if clean::word_count(&shown) > 0 && same_letters(&shown, name) {
+            return shown;
+        }
+    }
     let level_one = |i: usize, p: &Paragraph| {
         markup::is_level_one(&p.text)
             || paragraphs.get(i + 1).is_some_and(|next| {
@@ -117,6 +126,18 @@ pub fn derive_title(paragraphs: &[Paragraph], id: &str) -> String {
         return clean::first_words(&text, 12);
     }
     id.to_string()
+}
+
+/// Whether two names spell the same letters and digits, case, spaces and punctuation aside
+/// (`Victoria (Australia)` and `Victoria_Australia`).
+fn same_letters(a: &str, b: &str) -> bool {
+    let spelled = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    spelled(a) == spelled(b)
 }
 
 /// The longest paragraph read for a headline: 160 characters shown, with room for markup.
@@ -162,6 +183,27 @@ mod tests {
         assert_eq!(
             title_of("Iterators which split strings on word boundaries\n\nThey follow the annex.\n\n# no_std\n\nIt works without std."),
             "Iterators which split strings on word boundaries"
+        );
+    }
+
+    #[test]
+    fn a_first_line_that_names_the_file_is_its_title_however_short() {
+        let text = "Black Death\n\nThe Black Death is thought to have originated in Asia.";
+        assert_eq!(
+            derive_title(&clean::paragraphs(text), "Black_Death"),
+            "Black Death"
+        );
+        assert_eq!(
+            derive_title(
+                &clean::paragraphs("Victoria (Australia)\n\nIt is a state."),
+                "wiki/Victoria_Australia"
+            ),
+            "Victoria (Australia)"
+        );
+        // Another file's first line is no title for being short.
+        assert_eq!(
+            derive_title(&clean::paragraphs(text), "plague"),
+            "The Black Death is thought to have originated in Asia."
         );
     }
 
