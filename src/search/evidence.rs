@@ -29,7 +29,7 @@ use crate::corpus::Corpus;
 pub const CANDIDATES: usize = 12;
 
 /// Paragraph features, in [`Weights::paragraph`]'s order.
-pub const PARAGRAPH_FEATURES: [&str; 11] = [
+pub const PARAGRAPH_FEATURES: [&str; 12] = [
     "rank score (share of the best)",
     "coverage",
     "proximity",
@@ -41,9 +41,10 @@ pub const PARAGRAPH_FEATURES: [&str; 11] = [
     "title",
     "heading",
     "candidates from its document (share of what it could give)",
+    "a sentence defines the subject",
 ];
 /// Sentence features, in [`Weights::sentence`]'s order.
-pub const SENTENCE_FEATURES: [&str; 7] = [
+pub const SENTENCE_FEATURES: [&str; 8] = [
     "matched weight",
     "question pairs together",
     "likely answer",
@@ -51,6 +52,7 @@ pub const SENTENCE_FEATURES: [&str; 7] = [
     "concepts matched (share)",
     "matched words (share of its words)",
     "matched weight of the sentence before",
+    "defines the subject",
 ];
 /// Neighbour features, in [`Weights::neighbour`]'s order.
 pub const NEIGHBOUR_FEATURES: [&str; 3] = ["matched weight", "likely answer", "follows"];
@@ -165,6 +167,8 @@ pub struct Sentence {
     pub words: u32,
     /// Its words that match the question.
     pub matched: u32,
+    /// It writes the subject of a "What is X?" question and goes on as a definition does.
+    pub defines: bool,
 }
 
 /// What [`decide`] concluded.
@@ -221,6 +225,7 @@ impl Candidate {
                 self.title,
                 f32::from(u8::from(self.heading)),
                 self.same_doc,
+                f32::from(u8::from(self.sentences.iter().any(|s| s.defines))),
             ],
             best,
         )
@@ -258,6 +263,7 @@ impl Candidate {
             s.mask.count_ones() as f32 / concepts,
             s.matched as f32 / s.words.max(1) as f32,
             before,
+            f32::from(u8::from(s.defines)),
         ];
         dot(&w.sentence, &f)
     }
@@ -751,6 +757,7 @@ fn paragraph(
     for (ci, slot) in candidate.weights.iter_mut().enumerate() {
         *slot *= match_weight[ci];
     }
+    let subject = query.subject.map_or(0, |c| 1u32 << c);
     let mut at = 0;
     let mut everywhere: Vec<(u32, usize)> = Vec::new();
     for sentence in &mut candidate.sentences {
@@ -760,6 +767,8 @@ fn paragraph(
             at += 1;
             sentence.words += 1;
             if w.mask != 0 {
+                sentence.defines |=
+                    w.mask & subject != 0 && candidate.text.get(w.end..).is_some_and(defines_after);
                 sentence.matched += 1;
                 sentence.mask |= w.mask;
                 candidate.matches.push((w.start, w.end));
@@ -793,6 +802,25 @@ fn paragraph(
     candidate.names_apart = importance_share(query, apart, total);
     candidate.sentences.retain(|s| s.end > s.start);
     candidate
+}
+
+/// Whether the text after a subject's last word goes on as a definition: "is", "are", "was",
+/// "were", "refers to", an apposition (", a", ", the") or a gloss in brackets.
+fn defines_after(rest: &str) -> bool {
+    const CUES: [&str; 11] = [
+        " is ",
+        " are ",
+        " was ",
+        " were ",
+        " refers to ",
+        ", a ",
+        ", an ",
+        ", the ",
+        " (",
+        " – ",
+        " — ",
+    ];
+    CUES.iter().any(|cue| rest.starts_with(cue))
 }
 
 /// Share of the question's neighbouring concepts (i, i + 1) found in order within three words.
@@ -941,6 +969,45 @@ mod tests {
     }
     /// A second quote of the best paragraph holds none of the first's sentences, and comes
     /// third when the best outscores the third quote by more than the fitted margin.
+    /// "What is X?" asks for the sentence that says what X is, not the one that names it most.
+    #[test]
+    fn a_what_is_question_is_answered_by_the_sentence_that_defines_its_subject() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = "Officials in the valley spoke about the harvest festival and its crowds \
+            on Monday, and about the harvest festival of the year before. ";
+        let text = format!(
+            "Festival\n\n{long}{long}{long}The harvest festival is a week of markets held \
+             each autumn. {long}{long}\n"
+        );
+        std::fs::write(dir.path().join("festival.txt"), text).unwrap();
+        let (corpus, _) = load_dir(dir.path(), &LoadOptions::default());
+        let index = Index::build(&corpus, Aliases::default());
+        let (query, evidence) =
+            super::super::read(&corpus, &index, "What is the harvest festival?");
+        assert!(query.subject.is_some());
+        let w = crate::search::fitted::WEIGHTS;
+        let quoted = super::decide(&evidence, query.answer_type.is_some(), &w).quoted;
+        let (at, _, window) = quoted[0];
+        let c = &evidence.candidates[at];
+        let text = &c.text[c.sentences[window.first].start..c.sentences[window.last].end];
+        assert!(text.contains("is a week of markets"), "{text}");
+        // Not every question about a thing asks what it is.
+        for question in [
+            "When is the harvest festival?",
+            "What is held at the harvest festival?",
+        ] {
+            assert!(
+                super::super::read(&corpus, &index, question)
+                    .0
+                    .subject
+                    .is_none(),
+                "{question}"
+            );
+        }
+        assert!(super::defines_after(" (UMC) is a church") && super::defines_after(", a week"));
+        assert!(!super::defines_after(" and its crowds"));
+    }
+
     #[test]
     fn a_second_quote_of_the_best_paragraph_leaves_the_first_quote_alone() {
         let dir = tempfile::tempdir().unwrap();

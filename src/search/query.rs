@@ -91,6 +91,9 @@ pub struct Query {
     /// Pairs of named concepts written side by side in the question ("Public School"), in
     /// question order: a passage about that name holds them side by side too.
     pub name_pairs: Vec<(usize, usize)>,
+    /// The last concept of what a "What is X?" question asks to define (X's last word): a
+    /// sentence that writes it and goes on "is", "was", ", a" or "(" defines it.
+    pub subject: Option<usize>,
 }
 
 impl Query {
@@ -236,11 +239,13 @@ impl Query {
         }
         concepts.truncate(MAX_CONCEPTS);
         let name_pairs = name_pairs(question, &concepts, &spans);
+        let subject = subject(&tokens, &spans);
         Query {
             concepts,
             answer_type: AnswerType::of(&tokens),
             definitions,
             name_pairs,
+            subject,
         }
     }
 
@@ -316,6 +321,19 @@ fn may_be_defined(word: &str) -> bool {
         letters += 1;
     }
     (2..=6).contains(&letters)
+}
+
+/// The concept a "What is X?" question asks to define: the one written last, when the question
+/// is a question word, a form of "be" and a subject of informative words (an article aside).
+fn subject(tokens: &[Word<'_>], spans: &[(usize, usize)]) -> Option<usize> {
+    let mut words = tokens.iter().filter(|t| !t.joined);
+    let asks = matches!(words.next()?.text, "what" | "who");
+    let be = matches!(words.next()?.text, "is" | "are" | "was" | "were");
+    let bare = words.all(|t| !t.stop || matches!(t.text, "a" | "an" | "the"));
+    if !(asks && be && bare) {
+        return None;
+    }
+    (0..spans.len()).max_by_key(|&i| spans[i].0)
 }
 
 /// Named concepts written side by side (only spaces between them), in question order.
