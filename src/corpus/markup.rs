@@ -152,7 +152,23 @@ fn inline(text: &str, depth: usize, out: &mut String) {
                     i += 1;
                 }
             },
-            b'*' | b'`' => i += 1,
+            // A code span shows its text as written: `From<Error>` holds no tag.
+            b'`' => {
+                let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+                let after = i + run;
+                let reach = &bytes[after..bytes.len().min(after + REACH)];
+                let close = reach
+                    .windows(run)
+                    .position(|w| w.iter().all(|&b| b == b'`'));
+                match close {
+                    Some(p) => {
+                        out.push_str(&text[after..after + p]);
+                        i = after + p + run;
+                    }
+                    None => i = after,
+                }
+            }
+            b'*' => i += 1,
             _ => {
                 let c = text[i..].chars().next().unwrap_or(' ');
                 out.push(c);
@@ -298,6 +314,14 @@ mod tests {
             r"Anyhow ¯\_(°ペ)_/¯"
         );
         assert_eq!(visible("Use `Context` to add it"), "Use Context to add it");
+        assert_eq!(
+            visible("derive(Display) /// `From<docs>`"),
+            "derive(Display) /// From<docs>"
+        );
+        assert_eq!(
+            visible("a `` `tick` `` and an ` open"),
+            "a `tick` and an open"
+        );
         assert_eq!(
             visible("## Minimum supported Rust version ##"),
             "Minimum supported Rust version"
