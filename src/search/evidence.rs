@@ -1004,6 +1004,11 @@ mod tests {
                 "{question}"
             );
         }
+        // A subject past the concepts a question keeps is no subject.
+        let many: Vec<String> = (0..40).map(|i| format!("festival{i}")).collect();
+        let long = format!("What is {}?", many.join(" "));
+        let (query, _) = super::super::read(&corpus, &index, &long);
+        assert!(query.subject.is_none_or(|s| s < query.concepts.len()));
         assert!(super::defines_after(" (UMC) is a church") && super::defines_after(", a week"));
         assert!(!super::defines_after(" and its crowds"));
     }

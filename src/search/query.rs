@@ -239,7 +239,7 @@ impl Query {
         }
         concepts.truncate(MAX_CONCEPTS);
         let name_pairs = name_pairs(question, &concepts, &spans);
-        let subject = subject(&tokens, &spans);
+        let subject = subject(&tokens, &spans[..concepts.len().min(spans.len())]);
         Query {
             concepts,
             answer_type: AnswerType::of(&tokens),
