@@ -143,9 +143,9 @@ fn same_letters(a: &str, b: &str) -> bool {
 /// The longest paragraph read for a headline: 160 characters shown, with room for markup.
 const HEADLINE_SOURCE_BYTES: usize = 1024;
 
-/// A headline: 3 to 16 words, at most 160 characters, not ending like a sentence, not a crumb.
+/// A headline, read in the text a page shows ([`markup::visible`]: no `#` markers left): 3 to 16
+/// words, at most 160 characters, not ending like a sentence, not a crumb.
 fn is_headline(text: &str) -> bool {
-    let text = text.trim_start_matches('#').trim();
     let words = clean::word_count(text);
     (3..=16).contains(&words)
         && text.chars().count() <= 160
