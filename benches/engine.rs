@@ -4,7 +4,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
-use citebot::{AskOptions, LoadOptions, Snapshot};
+use citebot_engine::{AskOptions, LoadOptions, Snapshot};
 
 /// The allocator of the `citebot` binary, so the figures are the bot's.
 #[global_allocator]

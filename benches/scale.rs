@@ -1,6 +1,6 @@
 //! Scale benchmarks: load + index, and answering, on synthetic corpora of 10×, 100× and 1000×
-//! the bundled corpus (see `citebot::synth`), and on documentation pages of the size the product
-//! is measured at (`citebot::synth::docs`, 75 MB by default).
+//! the bundled corpus (see `synth`), and on documentation pages of the size the product
+//! is measured at (`synth::docs`, 75 MB by default).
 //!
 //! Corpora are generated once under `$CARGO_TARGET_DIR/synth/` (default `target/synth/`) and
 //! reused. `CITEBOT_BENCH_SCALES=10,100` picks the news scales (default `10,100,1000`) and
@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, SamplingMode};
 
-use citebot::{synth, AskOptions, LoadOptions, Snapshot};
+use citebot_engine::{AskOptions, LoadOptions, Snapshot};
 
 /// The allocator of the `citebot` binary, so the figures are the bot's.
 #[global_allocator]

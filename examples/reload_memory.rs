@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use citebot::{AskOptions, Library, LoadOptions, Snapshot};
+use citebot_engine::{AskOptions, Library, LoadOptions, Snapshot};
 
 /// The allocator of the `citebot` binary, so the figures are the bot's.
 #[global_allocator]

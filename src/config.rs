@@ -150,7 +150,7 @@ impl Config {
         };
         let sharding = parse_sharding(get("SHARD_COUNT"), get("SHARD_RANGE"))?;
         let max_file_bytes = match get("MAX_FILE_BYTES") {
-            None => crate::corpus::LoadOptions::DEFAULT_MAX_FILE_BYTES,
+            None => citebot_engine::corpus::LoadOptions::DEFAULT_MAX_FILE_BYTES,
             Some(v) => match v.parse::<u64>() {
                 Ok(n) if n > 0 => n,
                 _ => {

@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use citebot::{AskOptions, LoadOptions, Snapshot};
+use citebot_engine::{AskOptions, LoadOptions, Snapshot};
 
 /// mimalloc: loading allocates millions of small strings on every thread; glibc's allocator
 /// keeps per-thread arenas that return little to the system and costs more per call. Tuned in
@@ -135,9 +135,9 @@ fn try_main() -> anyhow::Result<ExitCode> {
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let cases = citebot::eval::read_cases(&args.questions)?;
+    let cases = citebot_engine::eval::read_cases(&args.questions)?;
     let snapshot = load_serving(&args.corpus)?;
-    let report = citebot::eval::evaluate(&snapshot, &cases, Some(&args.corpus.corpus));
+    let report = citebot_engine::eval::evaluate(&snapshot, &cases, Some(&args.corpus.corpus));
     let mut stdout = std::io::stdout().lock();
     if args.json {
         let mut value = serde_json::to_value(&report)?;
@@ -222,10 +222,10 @@ fn print_answer(
     json: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    if question.chars().count() > citebot::search::MAX_QUESTION_CHARS {
+    if question.chars().count() > citebot_engine::search::MAX_QUESTION_CHARS {
         eprintln!(
             "warning: question cut to its first {} characters",
-            citebot::search::MAX_QUESTION_CHARS
+            citebot_engine::search::MAX_QUESTION_CHARS
         );
     }
     let answer = snapshot.ask(question, options);
@@ -346,7 +346,7 @@ fn gaps(args: GapsArgs) -> anyhow::Result<ExitCode> {
     if citebot::insights::store::Backend::of(&args.database_url).is_none() {
         bail!("DATABASE_URL must start with sqlite:// (a file) or postgres:// (a server)");
     }
-    let (aliases, _) = citebot::search::aliases::Aliases::load(&args.corpus);
+    let (aliases, _) = citebot_engine::search::aliases::Aliases::load(&args.corpus);
     let snapshot = args
         .corpus
         .is_dir()

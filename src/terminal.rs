@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
-use crate::answer::{Answer, Status};
-use crate::corpus::Document;
+use citebot_engine::answer::{Answer, Status};
+use citebot_engine::corpus::Document;
 
 /// Renders an answer: the quotes with citations, or the no-match line with suggestions.
 pub fn answer(answer: &Answer, bold: bool) -> String {

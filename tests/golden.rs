@@ -10,7 +10,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use citebot::{AskOptions, LoadOptions, Snapshot, Status};
+use citebot_engine::{AskOptions, LoadOptions, Snapshot, Status};
 
 /// About this many questions of each set, spread evenly over the file.
 const SAMPLE: usize = 60;
@@ -27,7 +27,7 @@ fn golden(corpus: &Path, questions: &Path) -> Option<String> {
         eprintln!("{note}");
         return None;
     }
-    let cases = citebot::eval::read_cases(questions).expect("a valid question file");
+    let cases = citebot_engine::eval::read_cases(questions).expect("a valid question file");
     let snapshot = Snapshot::load(corpus, &LoadOptions::default());
     let step = cases.len().div_ceil(SAMPLE).max(1);
     let mut out = String::new();

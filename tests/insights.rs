@@ -10,7 +10,7 @@ use citebot::insights::store::now_ms;
 use citebot::insights::{
     AskedBy, ChannelKind, Direction, PageTurn, Question, Recorder, Report, Settings, Store, Vote,
 };
-use citebot::search::aliases::Aliases;
+use citebot_engine::search::aliases::Aliases;
 use sqlx::Row;
 use support::postgres::Postgres;
 

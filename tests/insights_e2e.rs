@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use citebot::insights::{Report, Store};
-use citebot::search::aliases::Aliases;
+use citebot_engine::search::aliases::Aliases;
 use serde_json::Value;
 use support::bot::{copy_corpus, first_citation, Bot};
 use support::discord_double::payloads;

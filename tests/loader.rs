@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use citebot::{AskOptions, Library, LoadOptions, ReloadError, Snapshot, WarningKind};
+use citebot_engine::{AskOptions, Library, LoadOptions, ReloadError, Snapshot, WarningKind};
 use proptest::prelude::*;
 
 const ARTICLE: &str = "Headline about the harvest festival\n\nThe harvest festival drew nine thousand visitors to the valley this year.\n";

@@ -3,8 +3,8 @@
 //! one of its answers (case, quote marks and spacing folded). These questions are a sample; the
 //! engine holds no rule for any of them.
 
-use citebot::eval::fold;
-use citebot::{AskOptions, LoadOptions, Snapshot, Status};
+use citebot_engine::eval::fold;
+use citebot_engine::{AskOptions, LoadOptions, Snapshot, Status};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -191,7 +191,7 @@ fn squad_dev_questions_hold_the_figures_the_engine_reached() {
     let Some((snapshot, cases, corpus)) = squad_dev() else {
         return;
     };
-    let report = citebot::eval::evaluate(&snapshot, &cases, Some(&corpus));
+    let report = citebot_engine::eval::evaluate(&snapshot, &cases, Some(&corpus));
     println!("{}", report.summary());
     assert_floor("as written", &report, FLOOR);
     // At most 300 characters of text, and an ellipsis at each end.
@@ -200,16 +200,20 @@ fn squad_dev_questions_hold_the_figures_the_engine_reached() {
 
 /// The SQuAD half loaded, its questions, and its corpus folder; None (with a note) without
 /// `../shared`.
-fn squad_dev() -> Option<(Snapshot, Vec<citebot::eval::Case>, std::path::PathBuf)> {
+fn squad_dev() -> Option<(
+    Snapshot,
+    Vec<citebot_engine::eval::Case>,
+    std::path::PathBuf,
+)> {
     let eval = shared_eval()?;
     let corpus = eval.join("squad-dev/corpus");
     let snapshot = Snapshot::load(&corpus, &LoadOptions::default());
-    let cases = citebot::eval::read_cases(&eval.join("squad-dev/questions.jsonl")).unwrap();
+    let cases = citebot_engine::eval::read_cases(&eval.join("squad-dev/questions.jsonl")).unwrap();
     Some((snapshot, cases, corpus))
 }
 
 /// Asserts every figure of `floor` holds.
-fn assert_floor(name: &str, report: &citebot::eval::Report, floor: Floor) {
+fn assert_floor(name: &str, report: &citebot_engine::eval::Report, floor: Floor) {
     let p1 = report.passage_hit_at_1.unwrap();
     let holds = report.hit_at_1 >= floor.0
         && report.hit_at_3 >= floor.1
@@ -242,9 +246,9 @@ fn questions_typed_carelessly_find_nearly_what_questions_typed_well_find() {
         ),
     ];
     for (name, variant, floor) in variants {
-        let varied: Vec<citebot::eval::Case> = cases
+        let varied: Vec<citebot_engine::eval::Case> = cases
             .iter()
-            .map(|c| citebot::eval::Case {
+            .map(|c| citebot_engine::eval::Case {
                 question: variant(&c.question),
                 ..c.clone()
             })
@@ -256,7 +260,7 @@ fn questions_typed_carelessly_find_nearly_what_questions_typed_well_find() {
                 .any(|(v, c)| v.question != c.question),
             "{name}: the variant changed no question"
         );
-        let report = citebot::eval::evaluate(&snapshot, &varied, Some(&corpus));
+        let report = citebot_engine::eval::evaluate(&snapshot, &varied, Some(&corpus));
         println!("{name}: {}", report.summary());
         assert_floor(name, &report, floor);
     }

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use citebot::{AskOptions, Library, LoadOptions, Snapshot};
+use citebot_engine::{AskOptions, Library, LoadOptions, Snapshot};
 
 /// Writes `documents` articles; every passage names the generation, so a quote tells which
 /// snapshot answered.

@@ -8,7 +8,9 @@ use std::time::Duration;
 use citebot::discord::render::{
     self, cut, discord_len, escape, unescape, AnswerPage, AnswerView, CorpusSize, Reply,
 };
-use citebot::{Answer, Citation, Document, LoadWarning, Quote, ReloadReport, Status, WarningKind};
+use citebot_engine::{
+    Answer, Citation, Document, LoadWarning, Quote, ReloadReport, Status, WarningKind,
+};
 use proptest::prelude::*;
 
 /// A readable dump of a reply for snapshots.
@@ -486,7 +488,8 @@ proptest! {
 
 #[test]
 fn real_answers_from_the_bundled_corpus_fit_and_ping_nobody() {
-    let snapshot = citebot::Snapshot::load("corpus".as_ref(), &citebot::LoadOptions::default());
+    let snapshot =
+        citebot_engine::Snapshot::load("corpus".as_ref(), &citebot_engine::LoadOptions::default());
     let size = CorpusSize::from(&snapshot.stats());
     let questions = std::fs::read_to_string("tests/fixtures/dev.jsonl").unwrap();
     let mut answered = 0;
@@ -494,7 +497,7 @@ fn real_answers_from_the_bundled_corpus_fit_and_ping_nobody() {
         let value: serde_json::Value = serde_json::from_str(line).unwrap();
         let question = value["question"].as_str().unwrap();
         for top in [1, 3, 5] {
-            let answer = snapshot.ask(question, &citebot::AskOptions { top, offset: 0 });
+            let answer = snapshot.ask(question, &citebot_engine::AskOptions { top, offset: 0 });
             answered += usize::from(answer.is_answered());
             let view = AnswerView {
                 corpus: size,

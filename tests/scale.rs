@@ -1,4 +1,4 @@
-//! Behaviour at scale, on a generated 10× corpus (`citebot::synth`): the generator is
+//! Behaviour at scale, on a generated 10× corpus (`synth`): the generator is
 //! deterministic, the corpus loads whole, questions about its sentences are answered with verbatim
 //! quotes, and answers do not depend on when or how often the corpus was loaded. No timings here:
 //! `cargo bench --bench scale` measures those.
@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use citebot::{synth, Answer, AskOptions, LoadOptions, Snapshot};
+use citebot_engine::{Answer, AskOptions, LoadOptions, Snapshot};
 
 const SEED: u64 = 7;
 const SCALE: usize = 10;

@@ -12,8 +12,8 @@
 //! - `src:<page>`: page `page` of `/sources`.
 //! - `gaps:<days>:<page>`: page `page` of the `/gaps` report over `days` days.
 
-use crate::answer::Citation;
 use crate::discord::render::limits;
+use citebot_engine::answer::Citation;
 
 /// What a button does, decoded from its custom id.
 #[derive(Debug, Clone, PartialEq, Eq)]

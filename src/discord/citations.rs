@@ -8,9 +8,9 @@
 
 use std::fmt::Write as _;
 
-use crate::answer::Quote;
 use crate::discord::render::{cut, cut_markup, escape};
-use crate::Document;
+use citebot_engine::answer::Quote;
+use citebot_engine::Document;
 
 /// Longest URL linked from a citation; a longer one is left out.
 const MAX_LINK: usize = 300;

@@ -12,12 +12,12 @@ use std::time::Instant;
 use poise::serenity_prelude as serenity;
 use tracing::Instrument;
 
-use crate::answer::{Answer, AskOptions};
 use crate::discord::channels::ChannelMode;
 use crate::discord::render::{self, AnswerPage, AnswerView, CorpusSize, Reply};
 use crate::discord::types::{Context, Data, Error};
 use crate::insights::{AskedBy, ChannelKind, Question};
-use crate::library::Library;
+use citebot_engine::answer::{Answer, AskOptions};
+use citebot_engine::library::Library;
 
 /// How a handled request ended, for the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -360,7 +360,10 @@ async fn autocomplete_source(
 /// ids or titles that contain it, or titles with every typed word (case-insensitively, in any
 /// order, `taliban kabul` finds "Governor of Kabul blames the Taliban"); at most 25, each
 /// within 100 characters.
-pub fn source_choices(documents: &[crate::Document], partial: &str) -> Vec<(String, String)> {
+pub fn source_choices(
+    documents: &[citebot_engine::Document],
+    partial: &str,
+) -> Vec<(String, String)> {
     let needle = partial.trim().to_lowercase();
     let typed: Vec<&str> = needle.split_whitespace().collect();
     let words_of = |title: &str| -> Vec<String> {
@@ -371,7 +374,7 @@ pub fn source_choices(documents: &[crate::Document], partial: &str) -> Vec<(Stri
             .map(str::to_string)
             .collect()
     };
-    let mut ranked: Vec<(u8, &crate::Document)> = documents
+    let mut ranked: Vec<(u8, &citebot_engine::Document)> = documents
         .iter()
         .filter(|d| d.id.chars().count() <= render::limits::CHOICE_NAME)
         .filter_map(|d| {
@@ -542,8 +545,8 @@ pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
 mod tests {
     use super::*;
 
-    fn doc(id: &str, title: &str) -> crate::Document {
-        crate::Document {
+    fn doc(id: &str, title: &str) -> citebot_engine::Document {
+        citebot_engine::Document {
             id: id.into(),
             title: title.into(),
             path: id.into(),
@@ -580,7 +583,7 @@ mod tests {
     #[test]
     fn autocomplete_offers_at_most_25_choices_within_100_characters() {
         let long_title = "t".repeat(300);
-        let docs: Vec<crate::Document> = (0..40)
+        let docs: Vec<citebot_engine::Document> = (0..40)
             .map(|i| doc(&format!("{i:03}"), &long_title))
             .collect();
         let choices = source_choices(&docs, "");

@@ -7,7 +7,7 @@ use crate::discord::commands::is_moderator;
 use crate::discord::render::{cut, escape, limits, Button, ButtonLook, Embed, Reply};
 use crate::discord::types::{Context, Data, Error};
 use crate::insights::gaps::{utc_date_time, Report};
-use crate::search::aliases::Aliases;
+use citebot_engine::search::aliases::Aliases;
 
 /// Lines (gaps or passages) per page.
 pub const LINES_PER_PAGE: usize = 10;

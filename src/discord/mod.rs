@@ -24,8 +24,8 @@ use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 
 use crate::config::{Config, Sharding};
-use crate::corpus::LoadOptions;
-use crate::library::{Library, Snapshot};
+use citebot_engine::corpus::LoadOptions;
+use citebot_engine::library::{Library, Snapshot};
 use types::{Data, Error};
 
 /// The gateway intents the bot needs: guilds and their messages, direct messages, and the

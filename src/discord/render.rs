@@ -14,13 +14,13 @@ use poise::serenity_prelude as serenity;
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::answer::{Answer, Citation, Quote};
 use crate::discord::buttons::{self, ButtonId};
 use crate::discord::channels::ChannelMode;
 use crate::discord::citations;
 pub use crate::discord::citations::{display_title, link_target};
-use crate::library::{ReloadError, ReloadReport, Snapshot, Stats};
-use crate::Document;
+use citebot_engine::answer::{Answer, Citation, Quote};
+use citebot_engine::library::{ReloadError, ReloadReport, Snapshot, Stats};
+use citebot_engine::Document;
 
 /// Discord's documented limits, in characters.
 pub mod limits {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::discord::channels::ChannelModes;
 use crate::discord::threads::Threads;
 use crate::discord::votes::Ballots;
-use crate::library::Library;
+use citebot_engine::library::Library;
 
 /// An error inside a handler: poise shows it to the user (ephemerally) and logs it.
 pub type Error = Box<dyn std::error::Error + Send + Sync>;

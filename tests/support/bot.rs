@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use citebot::config::Config;
-use citebot::{Library, LoadOptions, Snapshot};
+use citebot_engine::{Library, LoadOptions, Snapshot};
 use tokio::sync::oneshot;
 
 use super::discord_double::DiscordDouble;
@@ -44,7 +44,10 @@ pub fn copy_corpus(to: &Path) {
 /// paragraph. The bot must cite what the engine answers, whatever the fitted weights choose.
 pub fn first_citation(question: &str) -> (String, u32) {
     let snapshot = Snapshot::load(Path::new("corpus"), &LoadOptions::default());
-    let answer = snapshot.ask(question, &citebot::answer::AskOptions { top: 1, offset: 0 });
+    let answer = snapshot.ask(
+        question,
+        &citebot_engine::answer::AskOptions { top: 1, offset: 0 },
+    );
     let quote = answer
         .quotes
         .first()

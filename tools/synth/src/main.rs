@@ -1,7 +1,7 @@
 //! Writes a synthetic corpus and prints its folder, to measure `citebot check` and `ask` on it.
 //!
-//! - `cargo run --release --example synth -- news 1000` — 1000× the bundled corpus (news shape);
-//! - `cargo run --release --example synth -- docs 75` — about 75 MB of documentation pages, with
+//! - `cargo run --release -p synth -- news 1000` — 1000× the bundled corpus (news shape);
+//! - `cargo run --release -p synth -- docs 75` — about 75 MB of documentation pages, with
 //!   questions in the folder's hidden `.questions` file.
 //!
 //! Corpora go under `$CARGO_TARGET_DIR/synth/` (default `target/synth/`), as the benchmarks
@@ -9,8 +9,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-use citebot::synth;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -403,7 +403,7 @@ mod tests {
 
     #[test]
     fn packed_passages_read_exactly_as_plain_ones() {
-        let (mut corpus, _) = load_dir(std::path::Path::new("corpus"), &LoadOptions::default());
+        let (mut corpus, _) = load_dir(crate::test_corpus(), &LoadOptions::default());
         let plain: Vec<String> = (0..corpus.passages.len() as u32)
             .map(|p| corpus.passage_text(p).into_owned())
             .collect();

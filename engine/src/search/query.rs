@@ -464,7 +464,7 @@ mod tests {
     /// and every word of its vocabulary as typed, capitalized and shouted.
     #[test]
     fn question_words_are_the_corpus_tokens() {
-        let dir = std::path::Path::new("corpus");
+        let dir = crate::test_corpus();
         let (corpus, _) = load_dir(dir, &LoadOptions::default());
         let index = Index::build(&corpus, Aliases::load(dir).0);
         let check = |text: &str| {

@@ -654,7 +654,7 @@ pub(super) mod tests {
 
     /// The bundled corpus and its index.
     pub(in crate::search) fn bundled() -> (Corpus, Index) {
-        let dir = std::path::Path::new("corpus");
+        let dir = crate::test_corpus();
         let (corpus, _) = load_dir(dir, &LoadOptions::default());
         let index = Index::build(&corpus, Aliases::load(dir).0);
         (corpus, index)
@@ -662,14 +662,17 @@ pub(super) mod tests {
 
     /// The development questions.
     fn dev_questions() -> Vec<String> {
-        std::fs::read_to_string("tests/fixtures/dev.jsonl")
-            .unwrap()
-            .lines()
-            .filter_map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).ok()?;
-                Some(v["question"].as_str()?.to_string())
-            })
-            .collect()
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/eval/dev.jsonl"
+        ))
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).ok()?;
+            Some(v["question"].as_str()?.to_string())
+        })
+        .collect()
     }
 
     /// [`rank`] as it was before pruning: every candidate re-ranked, then the cut-offs.

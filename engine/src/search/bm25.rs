@@ -493,7 +493,7 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let sentences: Vec<String> = std::fs::read_dir("corpus")
+        let sentences: Vec<String> = std::fs::read_dir(crate::test_corpus())
             .unwrap()
             .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
             .flat_map(|t| {
@@ -643,7 +643,7 @@ mod tests {
 
     #[test]
     fn pruning_returns_the_same_top_passages_as_exhaustive_scoring_on_the_bundled_corpus() {
-        agree_on(std::path::Path::new("corpus"), 7, None);
+        agree_on(crate::test_corpus(), 7, None);
     }
 
     /// The pruning bounds follow BM25's parameters when the fit changes them.
@@ -652,7 +652,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         generated_corpus(dir.path(), 300, 0x5eed);
         agree_on(dir.path(), 13, Some((2.5, 0.2)));
-        agree_on(std::path::Path::new("corpus"), 17, Some((0.6, 1.0)));
+        agree_on(crate::test_corpus(), 17, Some((0.6, 1.0)));
     }
 
     #[test]

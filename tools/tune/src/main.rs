@@ -1,12 +1,12 @@
 //! Fits every weight of the engine over the development sets: ranking's
-//! ([`citebot::search::tuning::Ranking`]: match weights, BM25's k1 and b, coverage, title,
-//! answer-kind and heading factors) and the last stage's ([`citebot::search::evidence`]). It
-//! prints the figures it reaches, and with `--write` writes them to `src/search/fitted.rs`.
+//! ([`citebot_engine::search::tuning::Ranking`]: match weights, BM25's k1 and b, coverage, title,
+//! answer-kind and heading factors) and the last stage's ([`citebot_engine::search::evidence`]). It
+//! prints the figures it reaches, and with `--write` writes them to `engine/src/search/fitted.rs`.
 //!
 //! ```sh
-//! cargo run --release --example tune                 # fit, print, keep the file as it is
-//! cargo run --release --example tune -- --write      # fit and write src/search/fitted.rs
-//! cargo run --release --example tune -- --check      # only print the figures of fitted.rs
+//! cargo run --release -p tune                 # fit, print, keep the file as it is
+//! cargo run --release -p tune -- --write      # fit and write engine/src/search/fitted.rs
+//! cargo run --release -p tune -- --check      # only print the figures of fitted.rs
 //! ```
 //!
 //! Options: `--ranking-rounds N` (phase zero, default 3), `--rounds N` (phase one, default
@@ -37,12 +37,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use citebot::eval::{fold, read_cases, Case};
-use citebot::search::evidence::{self, Evidence, Weights};
-use citebot::search::fitted;
-use citebot::search::query::AnswerType;
-use citebot::search::tuning::{self, Ranking};
-use citebot::{LoadOptions, Snapshot};
+use citebot_engine::eval::{fold, read_cases, Case};
+use citebot_engine::search::evidence::{self, Evidence, Weights};
+use citebot_engine::search::fitted;
+use citebot_engine::search::query::AnswerType;
+use citebot_engine::search::tuning::{self, Ranking};
+use citebot_engine::{LoadOptions, Snapshot};
 use rayon::prelude::*;
 
 /// One question, its evidence and its gold.
@@ -422,7 +422,7 @@ fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER
         }
     }
     // Back to raw features; the constant is set below from the budget, not from the fit.
-    // Rounded as `src/search/fitted.rs` writes them, so that the margins below are the
+    // Rounded as `engine/src/search/fitted.rs` writes them, so that the margins below are the
     // engine's.
     let written = |x: f64| (x * 1e4).round() / 1e4;
     let mut a = vec![0.0f64; n_features];
@@ -495,7 +495,7 @@ fn source(w: &Weights, r: &Ranking, sets: &[Set]) -> String {
         .collect();
     format!(
         "//! The engine's weights: ranking's ([`super::tuning::Ranking`]) and the last stage's\n\
-         //! ([`super::evidence::decide`]), as fitted by `cargo run --release --example tune --\n\
+         //! ([`super::evidence::decide`]), as fitted by `cargo run --release -p tune --\n\
          //! --write` (which writes this file) on {}.\n\
          //! The README's \"Quality\" section gives the figures they reach.\n\
          \n\
@@ -564,10 +564,10 @@ fn ranking_source(r: &Ranking) -> String {
              and prints the figures it reaches"
 )]
 struct Args {
-    /// Write the fitted weights to src/search/fitted.rs
+    /// Write the fitted weights to engine/src/search/fitted.rs
     #[arg(long)]
     write: bool,
-    /// Only print the figures of the weights in src/search/fitted.rs
+    /// Only print the figures of the weights in engine/src/search/fitted.rs
     #[arg(long)]
     check: bool,
     /// Rounds of phase zero (ranking's weights; 0 keeps the file's)
@@ -681,7 +681,7 @@ fn main() -> ExitCode {
         println!("  {name:<48} {value:>8.4}");
     }
     if args.write {
-        let path = Path::new("src/search/fitted.rs");
+        let path = Path::new("engine/src/search/fitted.rs");
         if let Err(e) = std::fs::write(path, source(&w, &ranking, &sets)) {
             eprintln!("tune: cannot write {}: {e}", path.display());
             return ExitCode::FAILURE;

@@ -878,7 +878,7 @@ mod tests {
     /// words the corpus lacks.
     #[test]
     fn hashing_the_words_finds_what_the_vocabulary_finds() {
-        let dir = std::path::Path::new("corpus");
+        let dir = crate::test_corpus();
         let (corpus, _) = load_dir(dir, &LoadOptions::default());
         let index = Index::build(&corpus, Aliases::load(dir).0);
         assert!(index.words.len() > 100 && index.words.len() <= HASHED_VOCABULARY);
@@ -914,7 +914,7 @@ mod tests {
     /// passage it does not hold has no answer kinds to tell.
     #[test]
     fn answer_kinds_are_the_entries_bits() {
-        let dir = std::path::Path::new("corpus");
+        let dir = crate::test_corpus();
         let (corpus, _) = load_dir(dir, &LoadOptions::default());
         let index = Index::build(&corpus, Aliases::load(dir).0);
         let mut told = [0, 0];
@@ -940,7 +940,7 @@ mod tests {
     /// vocabulary lacks gets none.
     #[test]
     fn kept_stems_are_the_stemmers() {
-        let dir = std::path::Path::new("corpus");
+        let dir = crate::test_corpus();
         let (corpus, _) = load_dir(dir, &LoadOptions::default());
         let index = Index::build(&corpus, Aliases::load(dir).0);
         assert!(!index.stems.is_empty());
@@ -966,7 +966,7 @@ mod tests {
     /// exactly the names [`Aliases::find`] finds.
     #[test]
     fn sequences_line_up_with_the_tokens_of_their_passages() {
-        let dir = std::path::Path::new("corpus");
+        let dir = crate::test_corpus();
         let (corpus, _) = load_dir(dir, &LoadOptions::default());
         let index = Index::build(&corpus, Aliases::load(dir).0);
         let mut names = 0;

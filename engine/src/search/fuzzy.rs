@@ -786,7 +786,7 @@ mod tests {
     /// bundled corpus's vocabulary, each with one and two typos, at both budgets.
     #[test]
     fn length_windows_find_what_the_lists_find() {
-        let dir = std::path::Path::new("corpus");
+        let dir = crate::test_corpus();
         let (corpus, _) = crate::corpus::load_dir(dir, &crate::corpus::LoadOptions::default());
         let index = crate::search::Index::build(&corpus, crate::search::Aliases::default());
         let (words, trigrams) = (&index.words, &index.trigrams);
