@@ -4,3 +4,5 @@
 pub mod bot;
 pub mod discord_double;
 pub mod postgres;
+pub mod reply;
+pub mod shared;

@@ -2,22 +2,22 @@
 //! Discord double: threads and forum posts, follow-ups, quiet Q&A channels, linked citations,
 //! private and targeted answers, paging and votes by others, `/config`, and user install.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::bot::Bot;
+use crate::support::discord_double::payloads;
+use crate::support::discord_double::{
+    Actor, DiscordDouble, MessageSpec, OptionValue, RecordedRequest,
+};
+use crate::support::reply::{assert_pings_nobody, custom_ids, embed, flags, FLAG_EPHEMERAL};
 use citebot::discord::render::{escape, ASK_ME};
 use serde_json::{json, Value};
-use support::bot::Bot;
-use support::discord_double::payloads;
-use support::discord_double::{Actor, DiscordDouble, MessageSpec, OptionValue, RecordedRequest};
 
 /// Every wait is bounded by this.
 const T: Duration = Duration::from_secs(15);
 /// How long to watch for something that must not happen.
 const QUIET: Duration = Duration::from_millis(700);
 const TOKEN: &str = "community-secret-token.xyz";
-const FLAG_EPHEMERAL: u64 = 64;
 
 const SPOKESMAN: &str = "Who is the spokesman of the Taliban's foreign ministry?";
 const DAESH: &str = "What did the Taliban say about Daesh?";
@@ -63,37 +63,11 @@ async fn command(bot: &Bot, actor: Actor, name: &str, options: &[(&str, OptionVa
     callback(bot, &token).await
 }
 
-fn flags(callback: &Value) -> u64 {
-    callback["data"]["flags"].as_u64().unwrap_or(0)
-}
-
-fn embed(data: &Value) -> &Value {
-    &data["embeds"][0]
-}
-
 fn description(data: &Value) -> String {
     embed(data)["description"]
         .as_str()
         .unwrap_or_else(|| panic!("no embed: {data:#}"))
         .to_string()
-}
-
-fn custom_ids(data: &Value) -> Vec<String> {
-    data["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|c| c["custom_id"].as_str().map(String::from))
-        .collect()
-}
-
-fn assert_pings_nobody(data: &Value) {
-    let allowed = &data["allowed_mentions"];
-    assert_eq!(allowed["parse"], json!([]), "{data:#}");
-    assert!(allowed["users"].as_array().is_none_or(Vec::is_empty));
-    assert!(allowed["roles"].as_array().is_none_or(Vec::is_empty));
-    assert_ne!(allowed["replied_user"], json!(true));
 }
 
 /// The bot's messages posted in `channel`.

@@ -2,24 +2,24 @@
 //! in-process through `DISCORD_API_BASE_URL` against the local Discord double (REST and gateway
 //! on 127.0.0.1), answering from the real engine over a copy of the bundled corpus.
 
-mod support;
-
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::bot::{copy_corpus, first_citation, Bot};
+use crate::support::discord_double::payloads::{self, PERMS_MEMBER};
+use crate::support::discord_double::{
+    Actor, DiscordDouble, MessageSpec, OptionValue, RecordedRequest,
+};
+use crate::support::reply::{assert_pings_nobody, custom_ids, embed, flags, FLAG_EPHEMERAL};
 use citebot::discord::render::escape;
 use serde_json::{json, Value};
-use support::bot::{copy_corpus, first_citation, Bot};
-use support::discord_double::payloads::{self, PERMS_MEMBER};
-use support::discord_double::{Actor, DiscordDouble, MessageSpec, OptionValue, RecordedRequest};
 
 /// Every wait is bounded by this.
 const T: Duration = Duration::from_secs(15);
 /// How long to watch for something that must not happen.
 const QUIET: Duration = Duration::from_millis(600);
 const TOKEN: &str = "e2e-secret-token.abc";
-const FLAG_EPHEMERAL: u64 = 64;
 
 const SPOKESMAN: &str = "Who is the spokesman of the Taliban's foreign ministry?";
 
@@ -95,33 +95,6 @@ impl Bot {
     async fn stop(self) -> DiscordDouble {
         self.shut_down().await
     }
-}
-
-fn flags(callback: &Value) -> u64 {
-    callback["data"]["flags"].as_u64().unwrap_or(0)
-}
-
-fn embed(data: &Value) -> &Value {
-    &data["embeds"][0]
-}
-
-fn custom_ids(data: &Value) -> Vec<String> {
-    data["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|c| c["custom_id"].as_str().map(String::from))
-        .collect()
-}
-
-/// Allowed mentions that parse nothing and do not ping the replied-to user.
-fn assert_pings_nobody(data: &Value) {
-    let allowed = &data["allowed_mentions"];
-    assert_eq!(allowed["parse"], json!([]), "{data:#}");
-    assert!(allowed["users"].as_array().is_none_or(Vec::is_empty));
-    assert!(allowed["roles"].as_array().is_none_or(Vec::is_empty));
-    assert_ne!(allowed["replied_user"], json!(true));
 }
 
 #[tokio::test]
@@ -859,7 +832,7 @@ async fn serve_shuts_down_cleanly_on_sigterm_and_never_prints_the_token() {
         .wait_for_request(|r| r.route == "commands.overwrite", T)
         .await;
     let identified = double.wait_identified(T).await;
-    let (status, printed) = support::bot::terminate(child, T).await;
+    let (status, printed) = crate::support::bot::terminate(child, T).await;
     assert!(registered.is_some(), "{printed}\n{}", double.request_log());
     assert!(identified.is_some(), "{printed}");
     assert!(status.success(), "{status:?}\n{printed}");

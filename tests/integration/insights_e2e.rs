@@ -2,24 +2,22 @@
 //! stores (SQLite files in temporary folders; a PostgreSQL server when its binaries are
 //! installed), and `/gaps` and `citebot gaps` reading them back.
 
-mod support;
-
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::bot::{copy_corpus, first_citation, Bot};
+use crate::support::discord_double::payloads;
+use crate::support::discord_double::{Actor, DiscordDouble, MessageSpec, OptionValue};
+use crate::support::postgres::Postgres;
+use crate::support::reply::{custom_ids, FLAG_EPHEMERAL};
 use citebot::insights::{Report, Store};
 use citebot_engine::search::aliases::Aliases;
 use serde_json::Value;
-use support::bot::{copy_corpus, first_citation, Bot};
-use support::discord_double::payloads;
-use support::discord_double::{Actor, DiscordDouble, MessageSpec, OptionValue};
-use support::postgres::Postgres;
 
 /// Every wait is bounded by this.
 const T: Duration = Duration::from_secs(20);
 const TOKEN: &str = "insights-secret-token.abc";
-const FLAG_EPHEMERAL: u64 = 64;
 const SPOKESMAN: &str = "Who is the spokesman of the Taliban's foreign ministry?";
 const FRANCE: &str = "What is the capital of France?";
 const FRANCE_AGAIN: &str = "What is the capital of France ??";
@@ -68,16 +66,6 @@ async fn ask(bot: &Bot, question: &str, results: Option<i64>) -> (String, Value)
     let token = push_command(bot, member(), "ask", &options);
     let callback = response(bot, "interaction.callback", &token).await;
     (token, callback)
-}
-
-fn custom_ids(data: &Value) -> Vec<String> {
-    data["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|c| c["custom_id"].as_str().map(String::from))
-        .collect()
 }
 
 /// Clicks `custom_id` on the answer message of interaction `token` as `actor`; returns the
@@ -411,7 +399,7 @@ async fn serve_creates_the_default_store_logs_without_colour_and_citebot_gaps_re
         )
         .await
         .expect("answered");
-    let (status, printed) = support::bot::terminate(child, T).await;
+    let (status, printed) = crate::support::bot::terminate(child, T).await;
     assert!(status.success(), "{printed}");
     assert!(printed.contains("insights store open"), "{printed}");
     assert!(

@@ -2,17 +2,15 @@
 //! server started from the Debian package's binaries (skipped, saying so, where they are not
 //! installed; never skipped in CI).
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::postgres::Postgres;
 use citebot::insights::store::now_ms;
 use citebot::insights::{
     AskedBy, ChannelKind, Direction, PageTurn, Question, Recorder, Report, Settings, Store, Vote,
 };
 use citebot_engine::search::aliases::Aliases;
 use sqlx::Row;
-use support::postgres::Postgres;
 
 const USER: u64 = 412_345_678_901_234_567;
 

@@ -5,28 +5,20 @@
 //! which figure moved.
 //!
 //! The sets live in `../shared/eval/` (never copied here); a missing one skips its snapshot
-//! with a note, and fails under `CI`.
+//! with a note, and fails under `CI` (`crate::support::shared`).
 
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use citebot_engine::{AskOptions, LoadOptions, Snapshot, Status};
+
+use crate::support::shared::eval_path;
 
 /// About this many questions of each set, spread evenly over the file.
 const SAMPLE: usize = 60;
 
-fn shared_eval() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval")
-}
-
 /// The answers to an even sample of `questions` over `corpus`, one block per question.
-fn golden(corpus: &Path, questions: &Path) -> Option<String> {
-    if !questions.exists() || !corpus.exists() {
-        let note = format!("skipped: {} is not there", questions.display());
-        assert!(std::env::var_os("CI").is_none(), "{note}");
-        eprintln!("{note}");
-        return None;
-    }
+fn golden(corpus: &Path, questions: &Path) -> String {
     let cases = citebot_engine::eval::read_cases(questions).expect("a valid question file");
     let snapshot = Snapshot::load(corpus, &LoadOptions::default());
     let step = cases.len().div_ceil(SAMPLE).max(1);
@@ -60,37 +52,37 @@ fn golden(corpus: &Path, questions: &Path) -> Option<String> {
             .unwrap();
         }
     }
-    Some(out)
+    out
 }
 
 #[test]
 fn answers_to_the_news_sample_are_unchanged() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if let Some(text) = golden(&dir.join("corpus"), &shared_eval().join("dev.jsonl")) {
-        insta::assert_snapshot!("news_sample", text);
+    if let Some(questions) = eval_path("dev.jsonl") {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        insta::assert_snapshot!("news_sample", golden(&corpus, &questions));
     }
 }
 
 #[test]
 fn answers_to_squad_dev_are_unchanged() {
-    let set = shared_eval().join("squad-dev");
-    if let Some(text) = golden(&set.join("corpus"), &set.join("questions.jsonl")) {
+    if let Some(set) = eval_path("squad-dev") {
+        let text = golden(&set.join("corpus"), &set.join("questions.jsonl"));
         insta::assert_snapshot!("squad_dev", text);
     }
 }
 
 #[test]
 fn answers_to_wikiqa_train_are_unchanged() {
-    let set = shared_eval().join("wikiqa-train");
-    if let Some(text) = golden(&set.join("corpus"), &set.join("questions.jsonl")) {
+    if let Some(set) = eval_path("wikiqa-train") {
+        let text = golden(&set.join("corpus"), &set.join("questions.jsonl"));
         insta::assert_snapshot!("wikiqa_train", text);
     }
 }
 
 #[test]
 fn answers_to_newsqa_dev_are_unchanged() {
-    let set = shared_eval().join("newsqa-dev");
-    if let Some(text) = golden(&set.join("corpus"), &set.join("questions.jsonl")) {
+    if let Some(set) = eval_path("newsqa-dev") {
+        let text = golden(&set.join("corpus"), &set.join("questions.jsonl"));
         insta::assert_snapshot!("newsqa_dev", text);
     }
 }

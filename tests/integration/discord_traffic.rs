@@ -3,14 +3,15 @@
 //! double from the push to the callback's arrival), per-user cooldowns, and that the gateway
 //! keeps heartbeating; and a two-shard range identifying both of its shards.
 
-mod support;
-
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
+use crate::support::bot::Bot;
+use crate::support::discord_double::{
+    self, payloads, Actor, DiscordDouble, OptionValue, RecordedRequest,
+};
+use crate::support::reply::{flags, FLAG_EPHEMERAL};
 use serde_json::{json, Value};
-use support::bot::Bot;
-use support::discord_double::{self, payloads, Actor, DiscordDouble, OptionValue, RecordedRequest};
 
 /// Every wait is bounded by this.
 const T: Duration = Duration::from_secs(20);
@@ -19,7 +20,6 @@ const QUIET: Duration = Duration::from_millis(800);
 /// Discord's deadline for the initial response to an interaction.
 const ACK_DEADLINE: Duration = Duration::from_secs(3);
 const TOKEN: &str = "traffic-secret-token.abc";
-const FLAG_EPHEMERAL: u64 = 64;
 const USERS: u64 = 250;
 const ROUNDS: usize = 4;
 /// Heartbeat interval the double announces (Discord's is about 41 s), short so that a
@@ -37,7 +37,7 @@ const QUESTIONS: [&str; 3] = [
 impl Bot {
     /// Starts a double announcing `heartbeat_ms`, and the bot with `env` added to its
     /// configuration; returns once the bot registered its commands.
-    async fn start(heartbeat_ms: u64, env: &[(&str, &str)]) -> Bot {
+    async fn start_with_heartbeat(heartbeat_ms: u64, env: &[(&str, &str)]) -> Bot {
         let double = DiscordDouble::start_with(discord_double::Config {
             heartbeat_interval_ms: heartbeat_ms,
             ..Default::default()
@@ -76,20 +76,11 @@ impl Bot {
         }
         by_token
     }
-
-    /// Stops the bot as SIGINT would and checks it shut down cleanly.
-    async fn stop(self) {
-        self.shut_down().await;
-    }
 }
 
 /// The token in `/api/v10/interactions/{id}/{token}/callback`.
 fn callback_token(path: &str) -> &str {
     path.rsplit('/').nth(1).unwrap_or_default()
-}
-
-fn flags(callback: &Value) -> u64 {
-    callback["data"]["flags"].as_u64().unwrap_or(0)
 }
 
 /// A public answer: an embed, not ephemeral.
@@ -124,7 +115,7 @@ async fn a_thousand_questions_from_250_users_are_all_acknowledged_in_time_and_co
         )
         .with_test_writer()
         .try_init();
-    let bot = Bot::start(HEARTBEAT_MS, &[("ANSWER_COOLDOWN_SECS", "3")]).await;
+    let bot = Bot::start_with_heartbeat(HEARTBEAT_MS, &[("ANSWER_COOLDOWN_SECS", "3")]).await;
     bot.double.wait_identified(T).await.expect("identified");
     // One question first, from somebody else: the framework is set up once it is answered.
     let (warm_up, _) = bot.push_ask(Actor::member(9_000, "warm-up"), QUESTIONS[0]);
@@ -265,12 +256,12 @@ async fn a_thousand_questions_from_250_users_are_all_acknowledged_in_time_and_co
         percentile(&latencies, 0.99),
         latencies[latencies.len() - 1],
     );
-    bot.stop().await;
+    bot.shut_down().await;
 }
 
 #[tokio::test]
 async fn a_two_shard_range_identifies_shard_zero_and_shard_one_of_two() {
-    let bot = Bot::start(
+    let bot = Bot::start_with_heartbeat(
         41_250,
         &[
             ("ANSWER_COOLDOWN_SECS", "0"),
@@ -295,5 +286,5 @@ async fn a_two_shard_range_identifies_shard_zero_and_shard_one_of_two() {
     assert_eq!(shards, [json!([0, 2]), json!([1, 2])]);
     tokio::time::sleep(QUIET).await;
     assert_eq!(bot.double.identify_count(), 2, "no third shard");
-    bot.stop().await;
+    bot.shut_down().await;
 }
