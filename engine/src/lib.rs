@@ -30,3 +30,12 @@ pub use library::{Library, ReloadError, ReloadReport, Snapshot, Stats};
 pub(crate) fn test_corpus() -> &'static std::path::Path {
     std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus"))
 }
+
+/// The bundled corpus and its index, for the unit tests.
+#[cfg(test)]
+pub(crate) fn test_bundled() -> (corpus::Corpus, search::Index) {
+    let dir = test_corpus();
+    let (corpus, _) = corpus::load_dir(dir, &LoadOptions::default());
+    let index = search::Index::build(&corpus, search::Aliases::load(dir).0);
+    (corpus, index)
+}

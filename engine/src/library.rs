@@ -87,7 +87,7 @@ impl Snapshot {
     }
 
     /// Reads questions and ranks passages with `ranking` from now on (for fitting it).
-    pub fn set_ranking(&mut self, ranking: crate::search::tuning::Ranking) {
+    pub fn set_ranking(&mut self, ranking: crate::search::weights::Ranking) {
         self.index.set_ranking(ranking);
     }
 

@@ -4,8 +4,8 @@
 //! rows (`[![Crates.io][crates-badge]][crates-url]`), link reference definitions
 //! (`[crates-url]: https://…`) and `<div align="center">` wrappers. None of that is text a
 //! reader sees, so none of it may be quoted or become a title. Quotes stay verbatim: this module
-//! only decides what a line *shows* ([`visible`]), which [`super::clean`] uses to drop lines that
-//! show nothing and [`super::meta`] uses to write titles.
+//! only decides what a line *shows* ([`visible`]), which the cleaning step uses to drop lines that
+//! show nothing and the title rules use to write titles.
 
 /// A link reference definition, `[label]: destination`, which renders as nothing.
 ///

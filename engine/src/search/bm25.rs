@@ -23,20 +23,13 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::index::{tf, Index};
+use super::index::{tf, Index, DENSE_PASSAGES};
 use super::lists;
 use super::query::Query;
+use super::weights::tf_factor;
 
 /// A passage's stage-one result: indexed passage, BM25 score, bit per matched concept.
 pub type Scored = (u32, f32, u32);
-
-/// The term-frequency factor of BM25 (at most `k1 + 1`) for a passage of `length` words, with
-/// ranking's saturation `k1` and length normalization `b`.
-pub fn tf_factor(tf: u32, length: u32, average_length: f32, (k1, b): (f32, f32)) -> f32 {
-    let tf = tf as f32;
-    let norm = 1.0 - b + b * length as f32 / average_length;
-    tf * (k1 + 1.0) / (tf + k1 * norm)
-}
 
 fn tf_part(index: &Index, passage: u32, tf: u32) -> f32 {
     tf_factor(
@@ -136,9 +129,6 @@ impl Ord for Kept {
         better(&self.0, &other.0)
     }
 }
-
-/// Indexes of at most this many passages are scored by [`top`] term at a time into arrays.
-pub const DENSE_PASSAGES: usize = 1 << 12;
 
 /// The best `k` passages by BM25, best first: MaxScore, or term at a time into arrays for an
 /// index of at most [`DENSE_PASSAGES`] passages.
@@ -553,7 +543,7 @@ mod tests {
         let (aliases, _) = Aliases::load(dir);
         let mut index = Index::build(&corpus, aliases);
         if let Some((k1, b)) = bm25 {
-            index.set_ranking(crate::search::tuning::Ranking {
+            index.set_ranking(crate::search::weights::Ranking {
                 k1,
                 b,
                 ..index.ranking

@@ -13,8 +13,8 @@
 //! - [`decide`] (cheap, over those features): a linear score per paragraph, per sentence and
 //!   per neighbour sentence, and a linear test of whether the best paragraph answers at all.
 //!
-//! Every weight of [`decide`] is fitted by `cargo run --release --example tune` over the
-//! development sets and written to [`super::fitted`]; nothing here is tuned by hand.
+//! Every weight of [`decide`] ([`Weights`]) is fitted by `cargo run --release -p tune` over the
+//! development sets and written to `engine/weights.toml`; nothing here is tuned by hand.
 
 use std::borrow::Cow;
 
@@ -22,76 +22,14 @@ use super::excerpt::{self, Excerpt};
 use super::index::{self, Index, ALIAS_BIT, NAME_BIT, NUMBER_BIT};
 use super::query::{AnswerType, Query};
 use super::rank::{Decoded, Hit};
+pub use super::weights::{
+    Weights, ANSWER_FEATURES, NEIGHBOUR_FEATURES, PARAGRAPH_FEATURES, SENTENCE_FEATURES,
+};
 use super::{places, text};
 use crate::corpus::Corpus;
 
 /// Ranked passages whose paragraphs are read in full.
 pub const CANDIDATES: usize = 12;
-
-/// Paragraph features, in [`Weights::paragraph`]'s order.
-pub const PARAGRAPH_FEATURES: [&str; 12] = [
-    "rank score (share of the best)",
-    "coverage",
-    "proximity",
-    "best sentence",
-    "best two sentences",
-    "whole paragraph",
-    "question pairs together",
-    "likely answer in the best sentence",
-    "title",
-    "heading",
-    "candidates from its document (share of what it could give)",
-    "a sentence defines the subject",
-];
-/// Sentence features, in [`Weights::sentence`]'s order.
-pub const SENTENCE_FEATURES: [&str; 8] = [
-    "matched weight",
-    "question pairs together",
-    "likely answer",
-    "first of the paragraph",
-    "concepts matched (share)",
-    "matched words (share of its words)",
-    "matched weight of the sentence before",
-    "defines the subject",
-];
-/// Neighbour features, in [`Weights::neighbour`]'s order.
-pub const NEIGHBOUR_FEATURES: [&str; 3] = ["matched weight", "likely answer", "follows"];
-/// Abstention features, in [`Weights::answers`]'s order (the last is a constant 1).
-pub const ANSWER_FEATURES: [&str; 15] = [
-    "best sentence",
-    "best two sentences",
-    "coverage",
-    "unknown share",
-    "largest unknown word",
-    "question pairs together",
-    "paragraph score",
-    "one over the concepts",
-    "rarest word in the best sentence",
-    "rarest word in the paragraph",
-    "ranking score over importance",
-    "candidates from its document (share of what it could give)",
-    "names missing from the paragraph",
-    "names written together in the question, apart in the paragraph",
-    "bias",
-];
-
-/// The weights of [`decide`]: fitted, never set by hand.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Weights {
-    /// Paragraph score: a weight per [`PARAGRAPH_FEATURES`].
-    pub paragraph: [f32; PARAGRAPH_FEATURES.len()],
-    /// Which sentence a quote is built around: a weight per [`SENTENCE_FEATURES`].
-    pub sentence: [f32; SENTENCE_FEATURES.len()],
-    /// Which neighbour joins it while the quote has room: a weight per [`NEIGHBOUR_FEATURES`].
-    pub neighbour: [f32; NEIGHBOUR_FEATURES.len()],
-    /// A second quote of the best paragraph, from the sentences its first leaves, takes the
-    /// third place when the best paragraph outscores the third by more than this: a long
-    /// paragraph that answers holds the answer in another sentence more often than a weaker
-    /// paragraph holds it at all.
-    pub second: f32,
-    /// The best paragraph answers when this weighted sum of [`ANSWER_FEATURES`] is positive.
-    pub answers: [f32; ANSWER_FEATURES.len()],
-}
 
 /// What one question's candidates hold, before any weight.
 #[derive(Debug, Clone, Default)]
@@ -985,7 +923,7 @@ mod tests {
         let (query, evidence) =
             super::super::read(&corpus, &index, "What is the harvest festival?");
         assert!(query.subject.is_some());
-        let w = crate::search::fitted::WEIGHTS;
+        let w = crate::search::weights::last_stage().clone();
         let quoted = super::decide(&evidence, query.answer_type.is_some(), &w).quoted;
         let (at, _, window) = quoted[0];
         let c = &evidence.candidates[at];
@@ -1028,7 +966,7 @@ mod tests {
         let index = Index::build(&corpus, Aliases::default());
         let (query, evidence) =
             super::super::read(&corpus, &index, "How will the dredging be paid for?");
-        let w = crate::search::fitted::WEIGHTS;
+        let w = crate::search::weights::last_stage().clone();
         let quoted = super::decide(&evidence, query.answer_type.is_some(), &w).quoted;
         let first = quoted[0];
         let c = &evidence.candidates[first.0];

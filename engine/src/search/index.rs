@@ -14,15 +14,18 @@ use hashbrown::HashTable;
 use rayon::prelude::*;
 
 use super::aliases::{AliasMatch, Aliases};
-use super::bm25::tf_factor;
 use super::fuzzy::Trigrams;
 use super::lists::{List, Lists};
 use super::places::Places;
 use super::sequence::Sequences;
 use super::text::{self, Token};
-use super::tuning::Ranking;
+use super::weights::{self, tf_factor, Ranking};
 use super::words::{SharedInterner, Words};
 use crate::corpus::Corpus;
+
+/// Indexes of at most this many passages are scored by BM25 term at a time into arrays
+/// (`bm25::top`), and keep what that needs.
+pub const DENSE_PASSAGES: usize = 1 << 12;
 
 /// A posting in four bytes while the index is built: an indexed passage (high 24 bits) and how
 /// often the term occurs in it (low 8 bits, saturating at 255, where BM25's term-frequency
@@ -103,7 +106,7 @@ pub struct Index {
     pub(super) places: Places,
     /// Indexed passage → which kinds of likely answer its words hold ([`NAME_BIT`] and
     /// [`NUMBER_BIT`], shifted down to [`ANSWER_KINDS_SHIFT`]); kept for an index of at most
-    /// [`DENSE_PASSAGES`](super::bm25::DENSE_PASSAGES) passages only.
+    /// [`DENSE_PASSAGES`] passages only.
     answer_kinds: Vec<u8>,
 }
 
@@ -332,7 +335,7 @@ fn fst_map<K: AsRef<[u8]>>(entries: impl Iterator<Item = (K, u64)>) -> Map<Vec<u
 
 impl Index {
     /// Reads questions and ranks passages with `ranking` from now on (for fitting it; the
-    /// index is built with [`super::fitted::RANKING`]).
+    /// index is built with [`weights::ranking`]).
     pub fn set_ranking(&mut self, ranking: Ranking) {
         if ranking.bm25() != self.ranking.bm25() {
             self.max_tf_part = max_tf_parts(
@@ -449,7 +452,7 @@ impl Index {
         drop(named);
         // Compressed before the other tables are built: the plain sequence is the largest
         // buffer of the build.
-        let answer_kinds: Vec<u8> = if starts.len() <= super::bm25::DENSE_PASSAGES + 1 {
+        let answer_kinds: Vec<u8> = if starts.len() <= DENSE_PASSAGES + 1 {
             // Alias entries have neither bit: their span ends below them.
             starts
                 .windows(2)
@@ -630,7 +633,7 @@ impl Index {
         steps.done("postings");
         let average_length =
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
-        let ranking = super::fitted::RANKING;
+        let ranking = weights::ranking();
         let max_tf_part = max_tf_parts(&postings, &lengths, average_length, ranking.bm25());
         let title_terms = title_words
             .into_iter()

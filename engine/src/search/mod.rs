@@ -12,7 +12,6 @@ pub mod aliases;
 pub mod bm25;
 pub mod evidence;
 pub mod excerpt;
-pub mod fitted;
 pub mod fuzzy;
 pub mod index;
 mod lists;
@@ -21,7 +20,7 @@ pub mod query;
 pub mod rank;
 mod sequence;
 pub mod text;
-pub mod tuning;
+pub mod weights;
 pub mod words;
 
 use std::time::Instant;
@@ -51,7 +50,7 @@ pub fn answer(corpus: &Corpus, index: &Index, question: &str, options: &AskOptio
 
 /// Answers a follow-up `question` asked after `context` (an earlier question of the same
 /// conversation): the earlier question's concepts join the follow-up's at the fitted
-/// [`tuning::Ranking::context_weight`], so "and who is behind them?" after a question about Daesh in
+/// [`weights::Ranking::context_weight`], so "and who is behind them?" after a question about Daesh in
 /// Afghanistan still finds Daesh, while the follow-up's own words lead.
 ///
 /// - `None` or an empty context is exactly [`answer`].
@@ -81,7 +80,11 @@ pub fn answer_in_context(
         return answer;
     }
     let (query, evidence) = read_in_context(corpus, index, question, context);
-    let decision = evidence::decide(&evidence, query.answer_type.is_some(), &fitted::WEIGHTS);
+    let decision = evidence::decide(
+        &evidence,
+        query.answer_type.is_some(),
+        weights::last_stage(),
+    );
     if decision.quoted.is_empty() {
         answer.suggestions = suggestions(index, &query);
     } else {
@@ -319,8 +322,8 @@ pub fn explain(corpus: &Corpus, index: &Index, question: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::rank::tests::bundled;
     use super::*;
+    use crate::test_bundled as bundled;
 
     fn sources(answer: &Answer) -> Vec<String> {
         answer

@@ -2,7 +2,7 @@
 //! and the decision to abstain.
 //!
 //! Stage one ([`bm25::top`]) finds the passages with the best BM25 scores (k1 and b fitted,
-//! as every weight of both stages is: [`super::tuning::Ranking`]; a concept counts once per
+//! as every weight of both stages is: [`super::weights::Ranking`]; a concept counts once per
 //! passage, through its best alternative) with MaxScore pruning.
 //! Stage two re-ranks the best [`RERANK`] with what BM25 does not see:
 //!
@@ -13,7 +13,7 @@
 //! - headings and captions rank below body text.
 //!
 //! Whether the question is answered at all, and from which sentences, is decided after this by
-//! [`super::evidence`] over [`candidates`]. [`rank`] keeps a plain coverage cut
+//! the last stage (`evidence`) over [`candidates`]. [`rank`] keeps a plain coverage cut
 //! ([`MIN_COVERAGE`]) as the reference the pruning is tested against.
 //!
 //! [`rank`] reads the words of a candidate only when a bound on its final score (from its BM25
@@ -24,7 +24,7 @@ use super::bm25;
 use super::index::{Index, ALIAS_BIT, ID_MASK, NAME_BIT, NUMBER_BIT};
 use super::query::AnswerType;
 use super::query::Query;
-use super::tuning::Ranking;
+use super::weights::Ranking;
 use crate::corpus::Corpus;
 
 /// Candidates re-ranked in stage two.
@@ -112,7 +112,7 @@ fn cut(mut hits: Vec<Hit>) -> Vec<Hit> {
 }
 
 /// The re-ranked candidates that could pass [`rank`]'s cut-offs on ranking's score alone, best
-/// first, before abstention: what [`super::evidence`] reads.
+/// first, before abstention: what the last stage (`evidence`) reads.
 /// The sequence entries re-ranking decoded come with them: quoting need not decode them again.
 pub(super) fn candidates(corpus: &Corpus, index: &Index, query: &Query) -> (Vec<Hit>, Decoded) {
     rerank_candidates(corpus, index, query, true)
@@ -551,7 +551,7 @@ fn context_mask(
 /// Which concepts a passage's words match, from the postings: a term is in a passage's
 /// postings when it is in its words, except the acronym-definition terms, which are left out.
 ///
-/// An index of at most [`bm25::DENSE_PASSAGES`] passages gets the mask of concepts of every
+/// An index of at most [`DENSE_PASSAGES`](super::index::DENSE_PASSAGES) passages gets the mask of concepts of every
 /// passage, from BM25's walk of the postings ([`bm25::top_and_places`]); a larger one is asked
 /// by binary search, each alternative of each concept.
 struct Places {
@@ -647,18 +647,9 @@ fn bits(mut mask: u32) -> impl Iterator<Item = u32> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use super::*;
-    use crate::corpus::{load_dir, LoadOptions};
-    use crate::search::Aliases;
-
-    /// The bundled corpus and its index.
-    pub(in crate::search) fn bundled() -> (Corpus, Index) {
-        let dir = crate::test_corpus();
-        let (corpus, _) = load_dir(dir, &LoadOptions::default());
-        let index = Index::build(&corpus, Aliases::load(dir).0);
-        (corpus, index)
-    }
+    use crate::test_bundled as bundled;
 
     /// The development questions.
     fn dev_questions() -> Vec<String> {

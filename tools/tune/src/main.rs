@@ -1,12 +1,12 @@
 //! Fits every weight of the engine over the development sets: ranking's
-//! ([`citebot_engine::search::tuning::Ranking`]: match weights, BM25's k1 and b, coverage, title,
+//! ([`citebot_engine::search::weights::Ranking`]: match weights, BM25's k1 and b, coverage, title,
 //! answer-kind and heading factors) and the last stage's ([`citebot_engine::search::evidence`]). It
-//! prints the figures it reaches, and with `--write` writes them to `engine/src/search/fitted.rs`.
+//! prints the figures it reaches, and with `--write` writes them to `engine/weights.toml`.
 //!
 //! ```sh
 //! cargo run --release -p tune                 # fit, print, keep the file as it is
-//! cargo run --release -p tune -- --write      # fit and write engine/src/search/fitted.rs
-//! cargo run --release -p tune -- --check      # only print the figures of fitted.rs
+//! cargo run --release -p tune -- --write      # fit and write engine/weights.toml
+//! cargo run --release -p tune -- --check      # only print the figures of engine/weights.toml
 //! ```
 //!
 //! Options: `--ranking-rounds N` (phase zero, default 3), `--rounds N` (phase one, default
@@ -39,9 +39,8 @@ use std::process::ExitCode;
 
 use citebot_engine::eval::{fold, read_cases, Case};
 use citebot_engine::search::evidence::{self, Evidence, Weights};
-use citebot_engine::search::fitted;
 use citebot_engine::search::query::AnswerType;
-use citebot_engine::search::tuning::{self, Ranking};
+use citebot_engine::search::weights::{self, Ranking};
 use citebot_engine::{LoadOptions, Snapshot};
 use rayon::prelude::*;
 
@@ -132,7 +131,7 @@ fn rank_with(sets: &mut [Set], ranking: Ranking) {
 fn fit_ranking(sets: &mut [Set], w: &Weights, rounds: usize) -> Ranking {
     let mut w = w.clone();
     w.answers = always_answer();
-    let mut v = fitted::RANKING.to_vec();
+    let mut v = weights::ranking().to_vec();
     // The context weight (last) only matters to follow-ups: phase three fits it.
     let tunable = v.len() - 1;
     ascend(
@@ -241,7 +240,7 @@ fn flat(w: &Weights) -> Vec<f32> {
 }
 
 fn unflat(v: &[f32]) -> Weights {
-    let mut w = fitted::WEIGHTS.clone();
+    let mut w = weights::last_stage().clone();
     let (a, rest) = v.split_at(w.paragraph.len());
     w.paragraph.copy_from_slice(a);
     let (b, rest) = rest.split_at(w.sentence.len());
@@ -422,7 +421,7 @@ fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER
         }
     }
     // Back to raw features; the constant is set below from the budget, not from the fit.
-    // Rounded as `engine/src/search/fitted.rs` writes them, so that the margins below are the
+    // Rounded as `engine/weights.toml` writes them, so that the margins below are the
     // engine's.
     let written = |x: f64| (x * 1e4).round() / 1e4;
     let mut a = vec![0.0f64; n_features];
@@ -494,19 +493,13 @@ fn source(w: &Weights, r: &Ranking, sets: &[Set]) -> String {
         .map(|s| format!("{} ({} questions)", s.name, s.items.len()))
         .collect();
     format!(
-        "//! The engine's weights: ranking's ([`super::tuning::Ranking`]) and the last stage's\n\
-         //! ([`super::evidence::decide`]), as fitted by `cargo run --release -p tune --\n\
-         //! --write` (which writes this file) on {}.\n\
-         //! The README's \"Quality\" section gives the figures they reach.\n\
+        "# citebot's fitted weights: ranking's (stages one and two) and the last stage's (evidence and\n\
+         # abstention). Written by `cargo run --release -p tune -- --write`, fitted on\n\
+         # {}; read by the engine at compile time\n\
+         # (engine/src/search/weights.rs). docs/quality.md gives the figures they reach.\n\
          \n\
-         use super::evidence::Weights;\n\
-         use super::tuning::Ranking;\n\
-         \n\
-         /// The fitted weights of reading questions and ranking passages.\n\
-         pub const RANKING: Ranking = Ranking {{\n{}}};\n\
-         \n\
-         /// The fitted weights of the last stage.\n\
-         pub const WEIGHTS: Weights = Weights {{\n    paragraph: [{}],\n    sentence: [{}],\n    neighbour: [{}],\n    second: {:.4},\n    answers: [{}],\n}};\n",
+         [ranking]\n{}\n\
+         [last_stage]\nparagraph = [{}]\nsentence = [{}]\nneighbour = [{}]\nsecond = {:.4}\nanswers = [{}]\n",
         fitted_on.join(" and "),
         ranking_source(r),
         list(&w.paragraph),
@@ -517,7 +510,7 @@ fn source(w: &Weights, r: &Ranking, sets: &[Set]) -> String {
     )
 }
 
-/// The fields of a [`Ranking`] as Rust.
+/// The fields of a [`Ranking`] as TOML.
 fn ranking_source(r: &Ranking) -> String {
     let v = r.to_vec();
     let mut out = String::new();
@@ -546,13 +539,13 @@ fn ranking_source(r: &Ranking) -> String {
     ] {
         let values: Vec<String> = v[at..at + len].iter().map(|x| format!("{x:.4}")).collect();
         if len == 1 {
-            out.push_str(&format!("    {field}: {},\n", values[0]));
+            out.push_str(&format!("{field} = {}\n", values[0]));
         } else {
-            out.push_str(&format!("    {field}: [{}],\n", values.join(", ")));
+            out.push_str(&format!("{field} = [{}]\n", values.join(", ")));
         }
         at += len;
     }
-    assert_eq!(at, tuning::FIELDS.len());
+    assert_eq!(at, weights::FIELDS.len());
     out
 }
 
@@ -564,10 +557,10 @@ fn ranking_source(r: &Ranking) -> String {
              and prints the figures it reaches"
 )]
 struct Args {
-    /// Write the fitted weights to engine/src/search/fitted.rs
+    /// Write the fitted weights to engine/weights.toml
     #[arg(long)]
     write: bool,
-    /// Only print the figures of the weights in engine/src/search/fitted.rs
+    /// Only print the figures of the weights in engine/weights.toml
     #[arg(long)]
     check: bool,
     /// Rounds of phase zero (ranking's weights; 0 keeps the file's)
@@ -622,9 +615,11 @@ fn main() -> ExitCode {
         let mut out = String::new();
         for set in &sets {
             for item in &set.items {
-                let Some(f) =
-                    evidence::best_answer_features(&item.evidence, item.has_type, &fitted::WEIGHTS)
-                else {
+                let Some(f) = evidence::best_answer_features(
+                    &item.evidence,
+                    item.has_type,
+                    weights::last_stage(),
+                ) else {
                     continue;
                 };
                 let f: Vec<String> = f.iter().map(|x| x.to_string()).collect();
@@ -640,31 +635,31 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if let Some(path) = &args.sentences {
-        dump_sentences(&sets, &fitted::WEIGHTS, path);
+        dump_sentences(&sets, weights::last_stage(), path);
         return ExitCode::SUCCESS;
     }
     if let Some(path) = &args.paragraphs {
-        dump_paragraphs(&sets, &fitted::WEIGHTS, path);
+        dump_paragraphs(&sets, weights::last_stage(), path);
         return ExitCode::SUCCESS;
     }
     if args.crops {
-        crops(&sets[0], &fitted::WEIGHTS);
+        crops(&sets[0], weights::last_stage());
         return ExitCode::SUCCESS;
     }
-    println!("fitted.rs now:");
-    print(&sets, &fitted::WEIGHTS);
+    println!("weights.toml now:");
+    print(&sets, weights::last_stage());
     if args.check {
         return ExitCode::SUCCESS;
     }
     let ranking = if args.ranking_rounds == 0 {
-        fitted::RANKING
+        weights::ranking()
     } else {
-        fit_ranking(&mut sets, &fitted::WEIGHTS, args.ranking_rounds)
+        fit_ranking(&mut sets, weights::last_stage(), args.ranking_rounds)
     };
     let mut w = if args.rounds == 0 {
-        fitted::WEIGHTS.clone()
+        weights::last_stage().clone()
     } else {
-        fit(&sets, &fitted::WEIGHTS, args.rounds)
+        fit(&sets, weights::last_stage(), args.rounds)
     };
     w.answers = fit_answers(&sets, &w, args.budget);
     let ranking = if args.follow_ups {
@@ -674,14 +669,14 @@ fn main() -> ExitCode {
     };
     println!("fitted:");
     print(&sets, &w);
-    for (name, value) in tuning::FIELDS.iter().zip(ranking.to_vec()) {
+    for (name, value) in weights::FIELDS.iter().zip(ranking.to_vec()) {
         println!("  ranking: {name:<39} {value:>8.4}");
     }
     for (name, value) in names().iter().zip(flat(&w)) {
         println!("  {name:<48} {value:>8.4}");
     }
     if args.write {
-        let path = Path::new("engine/src/search/fitted.rs");
+        let path = Path::new("engine/weights.toml");
         if let Err(e) = std::fs::write(path, source(&w, &ranking, &sets)) {
             eprintln!("tune: cannot write {}: {e}", path.display());
             return ExitCode::FAILURE;

@@ -1,12 +1,54 @@
-//! The weights of reading a question and of ranking passages (stages one and two), fitted with
-//! the last stage's by `cargo run --release --example tune` and written to
-//! [`super::fitted::RANKING`].
+//! The engine's weights, all fitted, none set by hand: ranking's ([`Ranking`]: reading a
+//! question and ranking passages, stages one and two) and the last stage's ([`Weights`]: which
+//! paragraph and sentence answer, and whether the corpus answers at all).
 //!
-//! The index carries the weights it is searched with ([`super::index::Index::set_ranking`]), so
-//! that the fit can try others on one index without rebuilding it.
+//! `cargo run --release -p tune -- --write` fits them over the development sets and writes
+//! `engine/weights.toml`, a data file compiled into the engine ([`ranking`], [`last_stage`]).
+//! The index carries the ranking weights it is searched with (`Index::set_ranking`), so that
+//! the fit can try others on one index without rebuilding it.
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+/// The fitted weights as `engine/weights.toml` holds them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fitted {
+    /// Ranking's weights.
+    pub ranking: Ranking,
+    /// The last stage's weights.
+    pub last_stage: Weights,
+}
+
+/// The text of `engine/weights.toml`, as compiled in.
+pub const FITTED_TOML: &str = include_str!("../../weights.toml");
+
+static FITTED: LazyLock<Fitted> = LazyLock::new(|| {
+    toml::from_str(FITTED_TOML).expect("engine/weights.toml is well formed (a unit test reads it)")
+});
+
+/// The fitted weights of reading questions and ranking passages.
+pub fn ranking() -> Ranking {
+    FITTED.ranking
+}
+
+/// The fitted weights of the last stage.
+pub fn last_stage() -> &'static Weights {
+    &FITTED.last_stage
+}
+
+/// The term-frequency factor of BM25 (at most `k1 + 1`) for a passage of `length` words, with
+/// ranking's saturation `k1` and length normalization `b`.
+pub fn tf_factor(tf: u32, length: u32, average_length: f32, (k1, b): (f32, f32)) -> f32 {
+    let tf = tf as f32;
+    let norm = 1.0 - b + b * length as f32 / average_length;
+    tf * (k1 + 1.0) / (tf + k1 * norm)
+}
 
 /// Ranking's weights. Every factor is positive; match weights are at most 1.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Ranking {
     /// Weight of a match through the joined form of two adjacent words.
     pub joined: f32,
@@ -15,7 +57,7 @@ pub struct Ranking {
     /// Weight of a match one typo away, and two typos away.
     pub typo: [f32; 2],
     /// Share of a typo match's weight that follows how alike the two words look
-    /// ([`super::fuzzy::likeness`]): the weight is `typo · (1 − share + share · likeness)`.
+    /// (`fuzzy::likeness`): the weight is `typo · (1 − share + share · likeness)`.
     pub typo_likeness: f32,
     /// Importance multiplier for the words that describe the answer ("which TV channel").
     pub focus: f32,
@@ -50,7 +92,7 @@ pub struct Ranking {
     /// BM25's length normalization (0: none, 1: full).
     pub b: f32,
     /// How much a concept of the earlier question counts beside a follow-up's own concepts, in
-    /// importance and in match weight ([`crate::search::answer_in_context`]). Fitted on its
+    /// importance and in match weight (`search::answer_in_context`). Fitted on its
     /// own, on follow-ups (the last of [`FIELDS`]: ranking's ascent leaves it alone).
     pub context_weight: f32,
 }
@@ -152,13 +194,87 @@ impl Ranking {
     }
 }
 
+/// Paragraph features, in [`Weights::paragraph`]'s order.
+pub const PARAGRAPH_FEATURES: [&str; 12] = [
+    "rank score (share of the best)",
+    "coverage",
+    "proximity",
+    "best sentence",
+    "best two sentences",
+    "whole paragraph",
+    "question pairs together",
+    "likely answer in the best sentence",
+    "title",
+    "heading",
+    "candidates from its document (share of what it could give)",
+    "a sentence defines the subject",
+];
+/// Sentence features, in [`Weights::sentence`]'s order.
+pub const SENTENCE_FEATURES: [&str; 8] = [
+    "matched weight",
+    "question pairs together",
+    "likely answer",
+    "first of the paragraph",
+    "concepts matched (share)",
+    "matched words (share of its words)",
+    "matched weight of the sentence before",
+    "defines the subject",
+];
+/// Neighbour features, in [`Weights::neighbour`]'s order.
+pub const NEIGHBOUR_FEATURES: [&str; 3] = ["matched weight", "likely answer", "follows"];
+/// Abstention features, in [`Weights::answers`]'s order (the last is a constant 1).
+pub const ANSWER_FEATURES: [&str; 15] = [
+    "best sentence",
+    "best two sentences",
+    "coverage",
+    "unknown share",
+    "largest unknown word",
+    "question pairs together",
+    "paragraph score",
+    "one over the concepts",
+    "rarest word in the best sentence",
+    "rarest word in the paragraph",
+    "ranking score over importance",
+    "candidates from its document (share of what it could give)",
+    "names missing from the paragraph",
+    "names written together in the question, apart in the paragraph",
+    "bias",
+];
+
+/// The weights of the last stage (`evidence::decide`): fitted, never set by hand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Weights {
+    /// Paragraph score: a weight per [`PARAGRAPH_FEATURES`].
+    pub paragraph: [f32; PARAGRAPH_FEATURES.len()],
+    /// Which sentence a quote is built around: a weight per [`SENTENCE_FEATURES`].
+    pub sentence: [f32; SENTENCE_FEATURES.len()],
+    /// Which neighbour joins it while the quote has room: a weight per [`NEIGHBOUR_FEATURES`].
+    pub neighbour: [f32; NEIGHBOUR_FEATURES.len()],
+    /// A second quote of the best paragraph, from the sentences its first leaves, takes the
+    /// third place when the best paragraph outscores the third by more than this: a long
+    /// paragraph that answers holds the answer in another sentence more often than a weaker
+    /// paragraph holds it at all.
+    pub second: f32,
+    /// The best paragraph answers when this weighted sum of [`ANSWER_FEATURES`] is positive.
+    pub answers: [f32; ANSWER_FEATURES.len()],
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn the_weights_file_parses_and_writes_back_the_same_values() {
+        let fitted: Fitted = toml::from_str(FITTED_TOML).unwrap();
+        let again: Fitted = toml::from_str(&toml::to_string(&fitted).unwrap()).unwrap();
+        assert_eq!(again.ranking, fitted.ranking);
+        assert_eq!(&again.last_stage, last_stage());
+        assert!(fitted.ranking.k1 > 0.0 && fitted.ranking.b <= 1.0);
+    }
+
+    #[test]
     fn a_vector_round_trips_and_is_brought_into_range() {
-        let r = crate::search::fitted::RANKING;
+        let r = ranking();
         assert_eq!(Ranking::from_vec(&r.to_vec()), r);
         assert_eq!(r.to_vec().len(), FIELDS.len());
         let wild = Ranking::from_vec(&[-1.0; FIELDS.len()]);
