@@ -20,6 +20,7 @@ pub mod eval;
 pub mod library;
 pub mod search;
 mod steps;
+pub mod text;
 
 pub use answer::{Answer, AskOptions, Citation, Quote, Status};
 pub use corpus::{Document, LoadOptions, LoadWarning, WarningKind};

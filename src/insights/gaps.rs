@@ -2,7 +2,7 @@
 //! they voted down, and how many questions were answered. `/gaps` and `citebot gaps` show it.
 //!
 //! Unanswered questions are grouped by their content words, normalized as the engine normalizes
-//! questions ([`citebot_engine::search::text::tokenize`]: case, accents, stems, stop words, compounds) and
+//! questions ([`citebot_engine::text::tokenize`]: case, accents, stems, stop words, compounds) and
 //! with every name of an alias group standing for the group, so "who funds ISKP" and "who is
 //! funding IS-K?" are one line. Grouping is done when the report is made, not when questions are
 //! stored, so an edit of `aliases.toml` regroups past questions too.
@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::store::{now_ms, Store, StoreError};
 use citebot_engine::search::aliases::Aliases;
-use citebot_engine::search::text;
+use citebot_engine::text;
 
 /// At most this many recent questions are read for one report.
 const READ_LIMIT: i64 = 50_000;

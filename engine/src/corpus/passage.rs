@@ -16,7 +16,7 @@ use std::hash::Hasher;
 use rayon::prelude::*;
 use rustc_hash::FxHasher;
 
-use crate::search::text::sentences;
+use crate::text::sentences;
 
 /// Paragraphs longer than this are cut into sentence windows.
 pub const MAX_PASSAGE_BYTES: usize = 600;

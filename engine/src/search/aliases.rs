@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
-use super::text::{self, AsWord, Compounds, Token};
 use crate::corpus::{LoadWarning, WarningKind};
+use crate::text::{self, AsWord, Compounds, Token};
 
 /// The file read from the corpus folder.
 pub const FILE_NAME: &str = "aliases.toml";

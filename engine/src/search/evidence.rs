@@ -25,8 +25,8 @@ use super::rank::{Decoded, Hit};
 pub use super::weights::{
     Weights, ANSWER_FEATURES, NEIGHBOUR_FEATURES, PARAGRAPH_FEATURES, SENTENCE_FEATURES,
 };
-use super::{places, text};
 use crate::corpus::Corpus;
+use crate::text;
 
 /// Ranked passages whose paragraphs are read in full.
 pub const CANDIDATES: usize = 12;
@@ -824,16 +824,8 @@ fn window_words(
             &owned[..]
         }
     };
-    let mut kept = index.places.get(indexed).map(<[u32]>::iter);
-    let mut scanned = match kept {
-        Some(_) => None,
-        None => Some(text::SpanIter::new(window).filter(|s| !s.stop)),
-    };
-    let mut next_span = || match (&mut kept, &mut scanned) {
-        (Some(kept), _) => kept.next().map(|&place| places::span(place)),
-        (None, Some(scanned)) => scanned.next(),
-        (None, None) => None,
-    };
+    let mut spans = text::spans(window).into_iter().filter(|s| !s.stop);
+    let mut next_span = || spans.next();
     let first = words.len();
     // Alias names: (word entries before it in this window, span, concepts, weight).
     let mut names: Vec<(usize, usize, u32, f32)> = Vec::new();

@@ -6,7 +6,7 @@
 //! while they fit. A single sentence that is too long is cropped on word boundaries around its
 //! densest cluster of matches. `…` marks every cut; highlights are byte ranges into the excerpt.
 
-use super::text::sentences;
+use crate::text::sentences;
 
 /// Excerpts are cropped to about this many characters.
 pub const MAX_CHARS: usize = 300;

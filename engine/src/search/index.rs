@@ -16,12 +16,11 @@ use rayon::prelude::*;
 use super::aliases::{AliasMatch, Aliases};
 use super::fuzzy::Trigrams;
 use super::lists::{List, Lists};
-use super::places::Places;
 use super::sequence::Sequences;
-use super::text::{self, Token};
 use super::weights::{self, tf_factor, Ranking};
 use super::words::{SharedInterner, Words};
 use crate::corpus::Corpus;
+use crate::text::{self, Token};
 
 /// Indexes of at most this many passages are scored by BM25 term at a time into arrays
 /// (`bm25::top`), and keep what that needs.
@@ -102,8 +101,6 @@ pub struct Index {
     sequences: Sequences,
     /// Document → term ids of its title.
     pub(super) title_terms: Vec<Vec<u32>>,
-    /// Where each indexed passage's words stand in its text (small corpora only).
-    pub(super) places: Places,
     /// Indexed passage → which kinds of likely answer its words hold ([`NAME_BIT`] and
     /// [`NUMBER_BIT`], shifted down to [`ANSWER_KINDS_SHIFT`]); kept for an index of at most
     /// [`DENSE_PASSAGES`] passages only.
@@ -645,8 +642,6 @@ impl Index {
             })
             .collect();
         steps.done("bounds and titles");
-        let places = Places::build(corpus, &passages);
-        steps.done("word places");
         Index {
             ranking,
             aliases,
@@ -668,7 +663,6 @@ impl Index {
             average_length,
             sequences,
             title_terms,
-            places,
             answer_kinds,
         }
     }
@@ -701,7 +695,6 @@ impl Index {
         vec![
             ("postings", self.postings.memory_bytes()),
             ("word sequences", self.sequences.memory_bytes()),
-            ("word places", self.places.memory_bytes()),
             ("trigrams", self.trigrams.memory_bytes()),
             (
                 "words",

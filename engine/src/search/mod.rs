@@ -1,6 +1,6 @@
 //! Search: text → terms → index → ranked passages → [`Answer`].
 //!
-//! - [`text`]: normalization shared by corpus and questions.
+//! - `crate::text`: the one tokenizer, shared by corpus, index, questions and quotes.
 //! - [`fuzzy`]: typo-tolerant lookups in the vocabulary.
 //! - [`aliases`]: groups of names for the same thing.
 //! - [`index`]: the inverted index.
@@ -15,11 +15,9 @@ pub mod excerpt;
 pub mod fuzzy;
 pub mod index;
 mod lists;
-mod places;
 pub mod query;
 pub mod rank;
 mod sequence;
-pub mod text;
 pub mod weights;
 pub mod words;
 

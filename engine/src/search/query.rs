@@ -12,7 +12,7 @@
 
 use super::fuzzy;
 use super::index::Index;
-use super::text::{self, Compounds, Word};
+use crate::text::{self, Compounds, Word};
 
 /// At most this many typo neighbours per word.
 const MAX_NEIGHBOURS: usize = 8;
