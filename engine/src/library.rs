@@ -54,7 +54,6 @@ impl Snapshot {
         let (aliases, alias_warnings) = Aliases::load(dir);
         warnings.extend(alias_warnings);
         let index = Index::build(&corpus, aliases);
-        crate::search::warm_up(&corpus, &index);
         for (part, bytes) in corpus
             .memory_parts()
             .into_iter()

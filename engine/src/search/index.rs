@@ -382,9 +382,6 @@ impl Index {
             }
         }
         steps.done("tokenized and interned");
-        // The words are read: the stem caches the tokenizing threads filled go.
-        rayon::broadcast(|_| text::forget_stems());
-        text::forget_stems();
         let Interned {
             mut sequence,
             mut starts,

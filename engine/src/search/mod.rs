@@ -134,31 +134,6 @@ fn add_context(query: &mut Query, context: Query, weight: f32) {
     }
 }
 
-/// Answers a question made of the corpus's own words, one of them misspelt, and forgets the
-/// answer: the first question a new snapshot gets would otherwise pay alone for what the
-/// first run of each path costs (lazy tables, the allocator's first pages, cold code),
-/// three times an answer's time on the bundled corpus.
-pub fn warm_up(corpus: &Corpus, index: &Index) {
-    let Some(passage) = corpus.passages.first() else {
-        return;
-    };
-    let text = corpus.text_of(passage);
-    let mut words: Vec<String> = text
-        .split_whitespace()
-        .filter(|w| w.chars().all(char::is_alphabetic))
-        .take(6)
-        .map(str::to_string)
-        .collect();
-    // A typo in the longest word, for the fuzzy path.
-    if let Some(longest) = words.iter_mut().max_by_key(|w| w.len()) {
-        if let Some((at, _)) = longest.char_indices().nth(2) {
-            longest.remove(at);
-        }
-    }
-    let question = format!("Who {}?", words.join(" "));
-    let _ = answer(corpus, index, &question, &AskOptions::default());
-}
-
 /// Cuts a question to [`MAX_QUESTION_CHARS`] characters.
 pub fn cut_question(question: &str) -> &str {
     // A character is at least a byte: a short question needs no counting.

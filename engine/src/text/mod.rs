@@ -19,7 +19,7 @@ mod tokenize;
 
 pub use question::{question_words, AsWord, Compounds, Word};
 pub use sentences::sentences;
-pub use stem::{forget_stems, stem, stem_uncached};
+pub use stem::{stem, stem_uncached};
 pub use stop_words::is_stop_word;
 pub use tokenize::{for_each_piece, spans, tokenize, tokenize_unstemmed, Piece, Span};
 

@@ -1,7 +1,6 @@
 //! Stems: the Snowball English stemmer, with irregular verb forms first taken to their base
 //! (`said` → `say`), so `said`, `says` and `saying` share a stem.
 
-use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -92,48 +91,19 @@ pub(super) const IRREGULAR: &[(&str, &str)] = &[
     ("wrote", "write"),
 ];
 
-/// Stems cached per thread before the cache is emptied and starts again (bounds its memory).
-pub(super) const STEM_CACHE_LIMIT: usize = 1 << 16;
-
-thread_local! {
-    static STEMS: RefCell<FxHashMap<Box<str>, Box<str>>> = RefCell::default();
-}
-
 /// The Snowball stem of a normalized word (irregular verb forms first become their base).
-///
-/// A corpus says the same words over and over, so stems are cached per thread.
 pub fn stem(word: &str) -> String {
     let mut out = String::new();
     stem_into(word, &mut out);
     out
 }
 
-/// [`stem`] appended to `out`, from the cache without a `String` of its own when it is there.
+/// [`stem`] appended to `out`; a stop word's from a table made once (every question has some).
 pub(super) fn stem_into(word: &str, out: &mut String) {
-    // Every question has stop words, and alias names may: theirs are in a table of their own.
-    if let Some(stem) = stop_word_stem(word) {
-        out.push_str(stem);
-        return;
+    match stop_word_stem(word) {
+        Some(stem) => out.push_str(stem),
+        None => out.push_str(&stem_uncached(word)),
     }
-    STEMS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(s) = cache.get(word) {
-            out.push_str(s);
-            return;
-        }
-        let s = stem_uncached(word);
-        if cache.len() >= STEM_CACHE_LIMIT {
-            cache.clear();
-        }
-        out.push_str(&s);
-        cache.insert(word.into(), s.into_boxed_str());
-    })
-}
-
-/// Empties this thread's stem cache and gives its memory back: an index build fills the
-/// caches of every thread that tokenized, which questions would otherwise keep for good.
-pub fn forget_stems() {
-    STEMS.with(|cache| *cache.borrow_mut() = FxHashMap::default());
 }
 
 /// The stem of a stop word, from a table made once.
@@ -143,7 +113,8 @@ pub(super) fn stop_word_stem(word: &str) -> Option<&'static str> {
     STEMS.get(word).map(String::as_str)
 }
 
-/// [`stem`] without the cache, for words met once (a vocabulary's).
+/// [`stem`] without the stop-word table: the Snowball stem (a vocabulary's words are stemmed
+/// once each, with this).
 pub fn stem_uncached(word: &str) -> String {
     if word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_string();
