@@ -14,6 +14,8 @@
 //! assert!(answer.is_answered());
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod answer;
 pub mod corpus;
 pub mod eval;

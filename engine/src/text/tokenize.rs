@@ -80,12 +80,19 @@ pub fn spans(text: &str) -> Vec<Span> {
 /// A token as the scanner reports it, its word borrowed from a reused buffer: a [`Token`]
 /// without its strings (its fields mean the same).
 pub struct Piece<'a> {
+    /// The normalized word ([`Token::text`]).
     pub word: &'a str,
+    /// Byte range in the original text ([`Token::start`]).
     pub start: usize,
+    /// End of the byte range, exclusive ([`Token::end`]).
     pub end: usize,
+    /// Written in capitals ([`Token::caps`]).
     pub caps: bool,
+    /// An English stop word ([`Token::stop`]).
     pub stop: bool,
+    /// The joined form of a compound ([`Token::joined`]).
     pub joined: bool,
+    /// Word position ([`Token::position`]).
     pub position: u32,
 }
 
