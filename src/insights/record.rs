@@ -1,5 +1,5 @@
-//! What is recorded, and the [`Recorder`] that gets it to the store without ever being in the
-//! way of an answer.
+//! The [`Recorder`]: gets what is recorded ([`super::records`]) to the store without ever being
+//! in the way of an answer.
 //!
 //! Handlers hand a record to [`Recorder`], which puts it on a bounded queue with `try_send` (it
 //! never waits). One writer task drains the queue into the [`Store`]. When the queue is full
@@ -8,15 +8,15 @@
 //! itself, retrying every half minute, so a store that is unreachable at start-up costs nothing
 //! but the records of that time.
 
-use std::fmt;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, Notify, OnceCell};
 
+use super::records::{ChannelKind, PageTurn, Question, Vote};
+use super::settings::Settings;
 use super::store::{now_ms, Store};
-use super::Settings;
 
 /// How many records may wait for the writer; more are dropped (and counted).
 pub const QUEUE: usize = 1024;
@@ -24,131 +24,6 @@ pub const QUEUE: usize = 1024;
 const LOG_EVERY_MS: i64 = 60_000;
 /// How often the writer retries opening a store it could not open.
 const REOPEN_EVERY: Duration = Duration::from_secs(30);
-
-/// Where a question was asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChannelKind {
-    /// A channel of a server.
-    Channel,
-    /// A thread (or forum post) of a server.
-    Thread,
-    /// A direct message with the bot.
-    DirectMessage,
-}
-
-impl fmt::Display for ChannelKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ChannelKind::Channel => "channel",
-            ChannelKind::Thread => "thread",
-            ChannelKind::DirectMessage => "dm",
-        })
-    }
-}
-
-/// How a question was asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AskedBy {
-    /// `/ask`.
-    Slash,
-    /// The "Ask the corpus" context menu.
-    ContextMenu,
-    /// A message mentioning the bot.
-    Mention,
-    /// A message in a Q&A channel.
-    AskChannel,
-    /// A direct message.
-    DirectMessage,
-}
-
-impl fmt::Display for AskedBy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            AskedBy::Slash => "slash",
-            AskedBy::ContextMenu => "context_menu",
-            AskedBy::Mention => "mention",
-            AskedBy::AskChannel => "ask_channel",
-            AskedBy::DirectMessage => "direct_message",
-        })
-    }
-}
-
-/// Which way a page button went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// "More ▶".
-    More,
-    /// "◀ Back".
-    Back,
-}
-
-impl fmt::Display for Direction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Direction::More => "more",
-            Direction::Back => "back",
-        })
-    }
-}
-
-/// One question and how it went.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Question {
-    /// When (Unix ms).
-    pub asked_at: i64,
-    /// The server, `None` in a DM.
-    pub guild: Option<u64>,
-    /// The kind of channel.
-    pub channel_kind: ChannelKind,
-    /// How it was asked.
-    pub asked_by: AskedBy,
-    /// The asker's Discord id (stored only as a salted hash).
-    pub user: u64,
-    /// The question text (`None` when not kept, as for DMs by default).
-    pub question: Option<String>,
-    /// Quotes were shown.
-    pub answered: bool,
-    /// The passages quoted, as `source#paragraph`.
-    pub passages: Vec<String>,
-    /// Time the engine took.
-    pub elapsed_us: u64,
-}
-
-/// One 👍/👎 on an answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Vote {
-    /// When (Unix ms).
-    pub voted_at: i64,
-    /// The server, `None` in a DM.
-    pub guild: Option<u64>,
-    /// The answer message voted on: one vote per user per message.
-    pub message: u64,
-    /// The voter's Discord id (stored only as a salted hash).
-    pub user: u64,
-    /// 👍 (true) or 👎.
-    pub up: bool,
-    /// The question answered (`None` when not kept).
-    pub question: Option<String>,
-    /// The passages of the answer, as `source#paragraph`.
-    pub passages: Vec<String>,
-}
-
-/// One More/Back click.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageTurn {
-    /// When (Unix ms).
-    pub turned_at: i64,
-    /// The server, `None` in a DM.
-    pub guild: Option<u64>,
-    /// The answer message.
-    pub message: u64,
-    /// Who clicked (stored only as a salted hash).
-    pub user: u64,
-    /// More or Back.
-    pub direction: Direction,
-    /// The page shown (0-based).
-    pub page: usize,
-}
 
 /// Anything the writer stores.
 #[derive(Debug, Clone)]

@@ -22,7 +22,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::AnyPool;
 
-use super::record::{PageTurn, Question, Vote};
+use super::records::{PageTurn, Question, Vote};
 
 /// The embedded migrations, oldest first.
 const MIGRATIONS: &[(i64, &str, &str)] = &[(

@@ -7,6 +7,10 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub mod error;
+
+pub use error::ConfigError;
+
 /// Bot configuration, read by [`Config::from_env`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
@@ -33,7 +37,7 @@ pub struct Config {
     pub max_file_bytes: u64,
     /// `INSIGHTS`, `DATABASE_URL`, `INSIGHTS_RETENTION_DAYS`, `RECORD_DM_QUESTIONS`: what is
     /// recorded for `/gaps`, and where.
-    pub insights: crate::insights::Settings,
+    pub insights: crate::insights::settings::Settings,
 }
 
 /// Which gateway shards this process runs.
@@ -49,27 +53,6 @@ pub enum Sharding {
         last: u32,
         /// Shards across all processes.
         total: u32,
-    },
-}
-
-/// A missing or malformed configuration key; its `Display` is the one line shown at start-up.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigError {
-    /// A required key is unset or empty.
-    #[error("{key} is not set: {hint}")]
-    Missing {
-        /// The key.
-        key: &'static str,
-        /// What to put there.
-        hint: &'static str,
-    },
-    /// A key is set to something unusable.
-    #[error("{key} is malformed: {reason}")]
-    Malformed {
-        /// The key.
-        key: &'static str,
-        /// What is wrong, without repeating secrets.
-        reason: String,
     },
 }
 
@@ -161,7 +144,7 @@ impl Config {
                 }
             },
         };
-        let insights = crate::insights::Settings::from_lookup(get)?;
+        let insights = crate::insights::settings::Settings::from_lookup(get)?;
         Ok(Config {
             token,
             corpus_dir: PathBuf::from(corpus_dir),
