@@ -6,7 +6,7 @@
 
 pub mod buttons;
 pub mod channels;
-pub mod citations;
+
 pub mod clicks;
 pub mod commands;
 pub mod gaps;

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::discord::render::{cut, cut_markup, escape};
+use super::text::{cut, cut_markup, escape};
 use citebot_engine::answer::Quote;
 use citebot_engine::Document;
 

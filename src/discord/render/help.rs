@@ -1,0 +1,107 @@
+//! `/help` and `/about` as replies: how to ask, and what the bot serves and how it is set up here.
+
+use std::time::UNIX_EPOCH;
+
+use super::figures::{duration, grouped};
+use super::limits;
+use super::reply::{Embed, Field, Reply, COLOUR_INFO};
+use super::text::cut_markup;
+use crate::discord::channels::ChannelMode;
+use citebot_engine::library::Snapshot;
+
+/// `/help`: what the bot does and how to ask.
+pub fn help(ask_in_channels: bool) -> Reply {
+    let mut description = String::from(
+        "I answer questions about a collection of news articles by **quoting them**: every answer is \
+         verbatim text from the corpus with its citation (`[1] Title · Publisher, date ¶paragraph`). \
+         I never write an answer of my own; when nothing in the corpus fits, I say so.\n\n\
+         **How to ask**\n\
+         • `/ask question: Who is the spokesman of the foreign ministry?` (add `results:` 1–5 for more quotes at once, \
+         `private: True` to see the answer alone, `for: @someone` to answer for them)\n\
+         • mention me with your question, or send it to me in a direct message\n\
+         • on any message: *Apps → Ask the corpus*\n\n\
+         **Tips**\n\
+         • name people, places and organisations: they are what the corpus is searched for\n\
+         • press **More ▶** under an answer for the next quotes, 👍/👎 to tell whether it helped\n\
+         • `/sources` lists the articles, `/source` shows one, `/about` tells the corpus size",
+    );
+    if ask_in_channels {
+        description.push_str(
+            "\n• in this server's Q&A channels every question is answered without a mention \
+             (in a thread of its own where the channel says so), and follow-ups in the thread too",
+        );
+    }
+    Reply {
+        content: None,
+        embed: Some(Embed {
+            title: "citebot: answers from the corpus, quoted".into(),
+            description: cut_markup(&description, limits::DESCRIPTION),
+            fields: Vec::new(),
+            footer: None,
+            colour: COLOUR_INFO,
+        }),
+        buttons: Vec::new(),
+        ephemeral: true,
+        ping: None,
+    }
+}
+
+/// `/about`: corpus size, when it was loaded, version, and the channel modes; the engine's
+/// internals (passages, vocabulary, memory, load time) only for moderators.
+pub fn about(snapshot: &Snapshot, channel_modes: &[(u64, ChannelMode)], moderator: bool) -> Reply {
+    let stats = snapshot.stats();
+    let loaded = snapshot
+        .loaded_at()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| format!("<t:{}:R>", d.as_secs()))
+        .unwrap_or_else(|_| "unknown".into());
+    let mut fields = vec![
+        Field::new("Documents", &grouped(stats.documents), true),
+        Field::new("Loaded", &loaded, true),
+        Field::new("Version", env!("CARGO_PKG_VERSION"), true),
+    ];
+    if moderator {
+        fields.extend([
+            Field::new("Passages", &grouped(stats.passages), true),
+            Field::new("Words", &grouped(stats.words), true),
+            Field::new("Vocabulary", &grouped(stats.vocabulary), true),
+            Field::new("Load time", &duration(stats.load_time), true),
+            Field::new(
+                "Memory",
+                &format!("{:.1} MiB", stats.memory_bytes as f64 / (1024.0 * 1024.0)),
+                true,
+            ),
+        ]);
+    }
+    let modes: Vec<String> = channel_modes
+        .iter()
+        .map(|(id, mode)| format!("<#{id}> {}", mode.as_str()))
+        .collect();
+    fields.push(Field::new(
+        "Channel modes",
+        &if modes.is_empty() {
+            "every channel: mention (answers when mentioned)".to_string()
+        } else {
+            cut_markup(
+                &format!("{}\nother channels: mention", modes.join("\n")),
+                limits::FIELD_VALUE,
+            )
+        },
+        false,
+    ));
+    Reply {
+        content: None,
+        embed: Some(Embed {
+            title: format!("citebot {}", env!("CARGO_PKG_VERSION")),
+            description:
+                "Answers questions by quoting the corpus, with citations. No text is generated."
+                    .into(),
+            fields,
+            footer: None,
+            colour: COLOUR_INFO,
+        }),
+        buttons: Vec::new(),
+        ephemeral: true,
+        ping: None,
+    }
+}
