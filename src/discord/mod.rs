@@ -4,16 +4,13 @@
 //! [`serve`] loads the corpus and runs until SIGINT or SIGTERM; [`run`] is the same bot with a
 //! library and a shutdown signal supplied by the caller (the end-to-end tests use it).
 
+pub mod asking;
 pub mod buttons;
 pub mod channels;
-
-pub mod clicks;
+pub mod checks;
 pub mod commands;
-pub mod gaps;
-pub mod messages;
-pub mod quiet;
+pub mod events;
 pub mod render;
-pub mod threads;
 pub mod types;
 pub mod votes;
 
@@ -127,36 +124,8 @@ fn framework_options(config: &Config) -> poise::FrameworkOptions<Data, Error> {
         },
         // Owners are not used; skipping the lookup spares a REST call at start-up.
         initialize_owners: false,
-        event_handler: |framework, event| Box::pin(on_event(framework, event)),
+        event_handler: |framework, event| Box::pin(events::on_event(framework, event)),
         ..Default::default()
-    }
-}
-
-/// Events outside commands: questions by message and button clicks.
-async fn on_event(
-    framework: poise::FrameworkContext<'_, Data, Error>,
-    event: &serenity::FullEvent,
-) -> Result<(), Error> {
-    let ctx = framework.serenity_context;
-    match event {
-        serenity::FullEvent::Message { new_message } => {
-            messages::on_message(ctx, framework.user_data, framework.bot_id(), new_message).await
-        }
-        serenity::FullEvent::InteractionCreate {
-            interaction: serenity::Interaction::Component(click),
-        } => clicks::on_click(ctx, framework.user_data, click).await,
-        serenity::FullEvent::ThreadCreate { thread } => {
-            framework
-                .user_data
-                .threads
-                .learn(thread, framework.bot_id());
-            Ok(())
-        }
-        serenity::FullEvent::Resume { .. } => {
-            tracing::info!("gateway session resumed");
-            Ok(())
-        }
-        _ => Ok(()),
     }
 }
 
@@ -234,7 +203,7 @@ pub async fn run(
         library,
         moderator_roles: config.moderator_role_ids.iter().copied().collect(),
         channels: channel_modes,
-        threads: threads::Threads::default(),
+        threads: events::threads::Threads::default(),
         ballots: votes::Ballots::default(),
         cooldown: config.answer_cooldown,
         message_cooldowns: Mutex::new(poise::CooldownTracker::new()),

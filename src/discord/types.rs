@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::discord::channels::ChannelModes;
-use crate::discord::threads::Threads;
+use crate::discord::events::threads::Threads;
 use crate::discord::votes::Ballots;
 use citebot_engine::library::Library;
 

@@ -10,11 +10,13 @@
 //! - [`limits`] and [`text`]: Discord's limits, and text measured, cut and escaped to fit them.
 //! - [`reply`]: the reply as plain data, and its serenity builders.
 //! - [`answer`], [`citations`]: an answer's page of quotes, and the line citing each quote.
-//! - [`sources`], [`reload`], [`help`], [`notices`]: the other commands' replies.
+//! - [`sources`], [`reload`], [`gaps`](mod@gaps), [`help`](mod@help), [`notices`]: the other
+//!   commands' replies.
 
 pub mod answer;
 pub mod citations;
 mod figures;
+pub mod gaps;
 pub mod help;
 pub mod limits;
 pub mod notices;
@@ -28,6 +30,7 @@ pub use answer::{
     DEFAULT_RESULTS, FOOTER_CONTEXT, FOOTER_QUESTION, MAX_RESULTS,
 };
 pub use citations::{display_title, link_target};
+pub use gaps::gaps;
 pub use help::{about, help};
 pub use notices::{configured, failure, moderators_only, slow_down};
 pub use reload::{reload_failed, reloaded};

@@ -22,7 +22,7 @@ const OPENERS: &[&str] = &[
 /// or a request ("tell me …", "explain …") and has at least three words.
 ///
 /// ```
-/// use citebot::discord::quiet::reads_as_question;
+/// use citebot::discord::events::quiet::reads_as_question;
 /// assert!(reads_as_question("who is Balkhi?"));
 /// assert!(reads_as_question("Tell me about the Taliban governor of Kabul"));
 /// assert!(!reads_as_question("thanks, that helps!"));

@@ -1,74 +1,17 @@
-//! `/gaps [days]`: for moderators, ephemerally, the questions members asked that the corpus
-//! could not answer (grouped by content words), the passages they voted down, and the answer
-//! rate, in pages with Back/More buttons that carry the window and page in their custom id.
+//! The `/gaps` report as a reply: questions the corpus could not answer (grouped by content
+//! words), the passages members voted down, and the answer rate, in pages with Back/More
+//! buttons that carry the window and page in their custom id.
 
+use super::limits;
+use super::reply::{Button, ButtonLook, Embed, Reply};
+use super::text::{cut, escape};
 use crate::discord::buttons::ButtonId;
-use crate::discord::commands::is_moderator;
-use crate::discord::render::{cut, escape, limits, Button, ButtonLook, Embed, Reply};
-use crate::discord::types::{Context, Data, Error};
 use crate::insights::gaps::{utc_date_time, Report};
-use citebot_engine::search::aliases::Aliases;
 
 /// Lines (gaps or passages) per page.
 pub const LINES_PER_PAGE: usize = 10;
-/// The window when none is given.
-pub const DEFAULT_DAYS: u32 = 30;
 /// Embed colour of the report.
 const COLOUR: u32 = 0x00e6_7e22;
-
-/// What members asked that the corpus could not answer, and which quotes they voted down (moderators).
-#[poise::command(
-    slash_command,
-    guild_only,
-    default_member_permissions = "MANAGE_GUILD",
-    check = "is_moderator"
-)]
-pub async fn gaps(
-    ctx: Context<'_>,
-    #[description = "How many days back to look (default 30)"]
-    #[min = 1]
-    #[max = 3650]
-    days: Option<u32>,
-) -> Result<(), Error> {
-    ctx.defer_ephemeral().await?;
-    let days = days.unwrap_or(DEFAULT_DAYS).clamp(1, 3650);
-    let reply = page(ctx.data(), days, 0).await;
-    ctx.send(reply.to_poise()).await?;
-    Ok(())
-}
-
-/// Page `page` of the report over `days` days, read from the store now; a plain ephemeral note
-/// when insights are off or the store cannot be read.
-pub async fn page(data: &Data, days: u32, page: usize) -> Reply {
-    if !data.insights.is_enabled() {
-        return Reply::text(
-            "Insights are off (INSIGHTS=off): no questions or votes are recorded.",
-            true,
-        );
-    }
-    let Some(store) = data.insights.store() else {
-        return Reply::text(
-            "The insights store is not open (yet): answering goes on; see the bot's log for why.",
-            true,
-        );
-    };
-    let snapshot = data.library.snapshot();
-    let (aliases, _) = Aliases::load(snapshot.dir());
-    let report = Report::build(&store, days, &aliases, |source| {
-        snapshot.document(source).map(|d| d.title.clone())
-    })
-    .await;
-    match report {
-        Ok(report) => render(&report, page),
-        Err(error) => {
-            tracing::warn!(%error, "the gaps report could not be read");
-            Reply::text(
-                "The insights store could not be read just now; try again in a moment.",
-                true,
-            )
-        }
-    }
-}
 
 /// The report's lines, each under its section heading: members' words escaped (they show
 /// verbatim and ping nobody), times as Discord timestamps in the reader's time zone.
@@ -116,7 +59,7 @@ fn lines(report: &Report) -> (String, Vec<(&'static str, String)>) {
 }
 
 /// Renders one page of `report` (a page past the end shows the last one).
-pub fn render(report: &Report, page: usize) -> Reply {
+pub fn gaps(report: &Report, page: usize) -> Reply {
     let (summary, all) = lines(report);
     let pages = all.len().div_ceil(LINES_PER_PAGE).max(1);
     let page = page.min(pages - 1);

@@ -11,9 +11,9 @@ use std::time::Instant;
 use poise::serenity_prelude as serenity;
 use tracing::Instrument;
 
+use crate::discord::asking::{self, Asked, Outcome};
 use crate::discord::buttons::{answer_key, ButtonId};
-use crate::discord::commands::{self, Asked, Outcome};
-use crate::discord::gaps;
+use crate::discord::commands::gaps;
 use crate::discord::render::{self, AnswerPage, CorpusSize, Reply};
 use crate::discord::types::{Data, Error};
 use crate::discord::votes::Ballot;
@@ -256,7 +256,7 @@ fn turn_page(
         },
         asker: if own { asker } else { Some(clicker) },
     };
-    let (mut reply, outcome) = commands::answer(&data.library, &asked);
+    let (mut reply, outcome) = asking::answer(&data.library, &asked);
     if outcome != Outcome::Answered {
         tracing::info!(%question, page, "the page of this answer no longer exists");
         return (Response::New(render::page_gone(page)), "page_gone");

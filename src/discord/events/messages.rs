@@ -1,6 +1,6 @@
 //! Questions asked by message: a message that mentions the bot, a direct message, and, in
-//! channels whose mode answers every question (`auto`, `thread`: see [`super::channels`]), every
-//! message that reads as a question, and in threads and forum posts under them (or started by
+//! channels whose mode answers every question (`auto`, `thread`: see
+//! [`crate::discord::channels`]), every message that reads as a question, and in threads and forum posts under them (or started by
 //! the bot), follow-ups with the thread's first question as context.
 //!
 //! The text without the bot's mention is asked; a bare mention in a reply asks the replied-to
@@ -14,11 +14,11 @@ use std::time::Instant;
 use poise::serenity_prelude as serenity;
 use tracing::Instrument;
 
+use super::quiet;
+use super::threads::Place;
+use crate::discord::asking::{self, Asked, Outcome};
 use crate::discord::channels::ChannelMode;
-use crate::discord::commands::{self, Asked, Outcome};
-use crate::discord::quiet;
 use crate::discord::render::{self, Reply};
-use crate::discord::threads::Place;
 use crate::discord::types::{Data, Error};
 use crate::insights::{AskedBy, ChannelKind};
 
@@ -196,7 +196,7 @@ async fn handle(
     let context = context.map(|c| render::cut(&c, render::CONTEXT_CHARS));
     let mut asked = Asked::new(&question, message.author.id.get());
     asked.context = context.as_deref();
-    let asker = commands::Asker {
+    let asker = asking::Asker {
         user: message.author.id,
         guild: message.guild_id,
         channel_kind: match place {
@@ -210,7 +210,7 @@ async fn handle(
             Reason::QaChannel => AskedBy::AskChannel,
         },
     };
-    let (reply, outcome) = commands::answer_recorded(data, &asked, asker);
+    let (reply, outcome) = asking::answer_recorded(data, &asked, asker);
     if outcome != Outcome::Answered {
         if reason.is_quiet() {
             message
@@ -288,7 +288,7 @@ mod tests {
         m
     }
 
-    use crate::discord::threads::ThreadNote;
+    use crate::discord::events::threads::ThreadNote;
 
     const ASK: ChannelMode = ChannelMode::Auto;
     const MENTION: ChannelMode = ChannelMode::Mention;

@@ -1,0 +1,168 @@
+//! A question asked on Discord, answered from the serving snapshot and recorded for insights:
+//! the one path `/ask`, the context menu, messages and the page buttons share, and the
+//! [`Outcome`] each handled request logs.
+
+use poise::serenity_prelude as serenity;
+
+use crate::discord::render::{self, AnswerPage, AnswerView, CorpusSize, Reply};
+use crate::discord::types::{Context, Data};
+use crate::insights::{AskedBy, ChannelKind, Question};
+use citebot_engine::answer::{Answer, AskOptions};
+use citebot_engine::library::Library;
+
+/// How a handled request ended, for the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Quotes were shown.
+    Answered,
+    /// Nothing matched; the asker got suggestions.
+    NoMatch,
+    /// Something other than a question was shown (lists, help, reload reports).
+    Shown,
+    /// A reload did not replace the corpus.
+    Refused,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Answered => "answered",
+            Outcome::NoMatch => "no_match",
+            Outcome::Shown => "shown",
+            Outcome::Refused => "refused",
+        }
+    }
+}
+
+/// A question as the Discord side asks it.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    /// The question.
+    pub question: &'a str,
+    /// The earlier question of the same thread, for a follow-up.
+    pub context: Option<&'a str>,
+    /// Which page.
+    pub at: AnswerPage,
+    /// Who asked (only they turn its pages).
+    pub asker: Option<u64>,
+}
+
+impl<'a> Asked<'a> {
+    /// The first page of `question`, asked by `asker`, without context.
+    pub fn new(question: &'a str, asker: u64) -> Asked<'a> {
+        Asked {
+            question,
+            context: None,
+            at: AnswerPage {
+                top: render::DEFAULT_RESULTS,
+                page: 0,
+            },
+            asker: Some(asker),
+        }
+    }
+}
+
+/// Asks the serving corpus and renders the reply. The engine takes microseconds, so it runs
+/// before the interaction is acknowledged: the reply is public or ephemeral from the start.
+pub fn answer(library: &Library, asked: &Asked<'_>) -> (Reply, Outcome) {
+    let (reply, outcome, _) = ask_and_render(library, asked);
+    (reply, outcome)
+}
+
+/// Who asked a question, where and how: what insights record beside the answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Asker {
+    /// The asker (stored only as a salted hash).
+    pub user: serenity::UserId,
+    /// The server, `None` in a DM.
+    pub guild: Option<serenity::GuildId>,
+    /// The kind of channel.
+    pub channel_kind: ChannelKind,
+    /// How the question was asked.
+    pub asked_by: AskedBy,
+}
+
+/// The insights kind of a channel: a DM outside servers, a thread, or a plain channel.
+pub fn channel_kind(
+    guild: Option<serenity::GuildId>,
+    kind: Option<serenity::ChannelType>,
+) -> ChannelKind {
+    match (guild, kind) {
+        (None, _) => ChannelKind::DirectMessage,
+        (
+            Some(_),
+            Some(
+                serenity::ChannelType::PublicThread
+                | serenity::ChannelType::PrivateThread
+                | serenity::ChannelType::NewsThread,
+            ),
+        ) => ChannelKind::Thread,
+        (Some(_), _) => ChannelKind::Channel,
+    }
+}
+
+/// The [`Asker`] of a command.
+pub(crate) fn asker(ctx: Context<'_>, asked_by: AskedBy) -> Asker {
+    let kind = match ctx {
+        poise::Context::Application(app) => app.interaction.channel.as_ref().map(|c| c.kind),
+        poise::Context::Prefix(_) => None,
+    };
+    Asker {
+        user: ctx.author().id,
+        guild: ctx.guild_id(),
+        channel_kind: channel_kind(ctx.guild_id(), kind),
+        asked_by,
+    }
+}
+
+/// [`answer`], and the question recorded for insights (queued: this never waits for the store).
+pub fn answer_recorded(data: &Data, asked: &Asked<'_>, asker: Asker) -> (Reply, Outcome) {
+    let (reply, outcome, answer) = ask_and_render(&data.library, asked);
+    data.insights.question(Question {
+        asked_at: crate::insights::store::now_ms(),
+        guild: asker.guild.map(serenity::GuildId::get),
+        channel_kind: asker.channel_kind,
+        asked_by: asker.asked_by,
+        user: asker.user.get(),
+        question: Some(answer.question.clone()),
+        answered: outcome == Outcome::Answered,
+        passages: answer
+            .quotes
+            .iter()
+            .map(|q| format!("{}#{}", q.source, q.paragraph))
+            .collect(),
+        elapsed_us: answer.elapsed_us,
+    });
+    (reply, outcome)
+}
+
+fn ask_and_render(library: &Library, asked: &Asked<'_>) -> (Reply, Outcome, Answer) {
+    let snapshot = library.snapshot();
+    let answer = snapshot.ask_in_context(
+        asked.question,
+        asked.context,
+        &AskOptions {
+            top: asked.at.top,
+            offset: asked.at.offset(),
+        },
+    );
+    let view = AnswerView {
+        corpus: CorpusSize::from(&snapshot.stats()),
+        documents: snapshot.documents(),
+        context: asked.context,
+        asker: asked.asker,
+    };
+    let reply = render::answer(&answer, asked.at, &view);
+    if answer.is_answered() && !answer.quotes.is_empty() {
+        let passages: Vec<String> = answer
+            .quotes
+            .iter()
+            .map(|q| format!("{}#{}", q.source, q.paragraph))
+            .collect();
+        tracing::info!(question = %answer.question, context = asked.context, passages = ?passages, elapsed_us = answer.elapsed_us, "answered");
+        (reply, Outcome::Answered, answer)
+    } else {
+        tracing::info!(question = %answer.question, context = asked.context, suggestions = ?answer.suggestions, "question found nothing");
+        (reply, Outcome::NoMatch, answer)
+    }
+}

@@ -1,0 +1,79 @@
+//! The moderators' commands: `/reload` reads the corpus folder again and swaps the new corpus
+//! in; `/config` sets how the bot treats a channel's messages.
+
+use poise::serenity_prelude as serenity;
+
+use super::traced;
+use crate::discord::asking::Outcome;
+use crate::discord::channels::ChannelMode;
+use crate::discord::checks::is_moderator;
+use crate::discord::render;
+use crate::discord::types::{Context, Error};
+
+/// Read the corpus folder again and serve the new documents (moderators only).
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    check = "is_moderator"
+)]
+pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
+    traced(ctx, async {
+        // Reading a folder can take longer than Discord's 3 seconds: acknowledge first.
+        ctx.defer_ephemeral().await?;
+        let library = ctx.data().library.clone();
+        let result = tokio::task::spawn_blocking(move || library.reload()).await?;
+        match result {
+            Ok(report) => {
+                tracing::info!(
+                    added = ?report.added,
+                    removed = ?report.removed,
+                    changed = ?report.changed,
+                    skipped = report.skipped.len(),
+                    documents = report.documents,
+                    elapsed_ms = report.elapsed.as_millis() as u64,
+                    "corpus reloaded"
+                );
+                ctx.send(render::reloaded(&report).to_poise()).await?;
+                Ok(Outcome::Shown)
+            }
+            Err(error) => {
+                tracing::warn!(%error, "reload found no usable document; the previous corpus keeps serving");
+                let serving = ctx.data().library.snapshot().documents().len();
+                ctx.send(render::reload_failed(&error, serving).to_poise())
+                    .await?;
+                Ok(Outcome::Refused)
+            }
+        }
+    })
+    .await
+}
+
+/// Set how the bot treats a channel's messages (moderators only).
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    check = "is_moderator"
+)]
+pub async fn config(
+    ctx: Context<'_>,
+    #[description = "The channel (a forum's posts and a channel's threads follow it)"]
+    #[channel_types("Text", "News", "Forum")]
+    channel: serenity::ChannelId,
+    #[description = "off: never · mention: when mentioned · auto: every question · thread: every question, in a thread"]
+    mode: ChannelMode,
+) -> Result<(), Error> {
+    traced(ctx, async {
+        let saved = ctx.data().channels.set(channel.get(), mode);
+        if let Err(error) = &saved {
+            tracing::error!(%error, "channel mode not saved");
+        }
+        tracing::info!(%channel, mode = mode.as_str(), "channel mode set");
+        let error = saved.err().map(|e| e.to_string());
+        ctx.send(render::configured(channel.get(), mode, error.as_deref()).to_poise())
+            .await?;
+        Ok(Outcome::Shown)
+    })
+    .await
+}
