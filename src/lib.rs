@@ -10,3 +10,4 @@ pub mod config;
 pub mod discord;
 pub mod insights;
 pub mod terminal;
+pub mod wording;

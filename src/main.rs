@@ -9,6 +9,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
+use citebot::wording::count;
 use citebot_engine::{AskOptions, LoadOptions, Snapshot};
 
 /// mimalloc: loading allocates millions of small strings on every thread; glibc's allocator
@@ -36,8 +37,8 @@ enum Command {
     /// Score the engine on a question file (the scorer's JSON lines format): hit@1, hit@3,
     /// passage hits, declines, per kind.
     Eval(EvalArgs),
-    /// Run the Discord bot (configured from the environment and .env).
-    Serve,
+    /// Run the Discord bot. Every setting is a flag or an environment variable (.env too).
+    Serve(Box<citebot::config::ServeArgs>),
     /// What members asked that the corpus could not answer, the passages they voted down, and
     /// the answer rate (read from the insights store, DATABASE_URL).
     Gaps(GapsArgs),
@@ -99,6 +100,8 @@ struct AskArgs {
     explain: bool,
     /// The question (its words are joined with spaces). Without it, one question per line of
     /// standard input.
+    ///
+    /// Put `--` before a question that starts with `-`: citebot ask -- -5 degrees?
     question: Vec<String>,
 }
 
@@ -115,6 +118,8 @@ fn main() -> ExitCode {
     citebot::allocator::give_memory_back_promptly();
     match try_main() {
         Ok(code) => code,
+        // `citebot sources | head -1`: the reader had what it wanted; nothing went wrong.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("citebot: {err:#}");
             ExitCode::from(2)
@@ -122,14 +127,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// True when `err` comes from writing to a standard output whose reader has gone.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}
+
 fn try_main() -> anyhow::Result<ExitCode> {
+    // One settings path for every command: `.env` (from the working directory up) is read before
+    // clap parses, so each `env = ...` default sees it; variables already set win over it.
+    let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     match cli.command {
         Command::Ask(args) => ask(args),
         Command::Sources(args) => sources(args),
         Command::Check(args) => check(args),
         Command::Eval(args) => eval(args),
-        Command::Serve => serve(),
+        Command::Serve(args) => serve(args),
         Command::Gaps(args) => gaps(args),
     }
 }
@@ -162,6 +182,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     write!(stdout, "{}", report.table())?;
     writeln!(stdout, "{}", report.summary())?;
+    stdout.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -207,6 +228,9 @@ fn ask(args: AskArgs) -> anyhow::Result<ExitCode> {
     }
     let snapshot = load_serving(&args.corpus)?;
     let stdin = std::io::stdin().lock();
+    if stdin.is_terminal() {
+        eprintln!("Type a question and press Enter; Ctrl-D ends.");
+    }
     let mut stdout = std::io::stdout().lock();
     for line in stdin.lines() {
         let line = line.context("reading questions from standard input")?;
@@ -284,6 +308,7 @@ fn sources(args: SourcesArgs) -> anyhow::Result<ExitCode> {
             citebot::terminal::sources(snapshot.documents())
         )?;
     }
+    stdout.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -298,20 +323,23 @@ fn check(args: CorpusArgs) -> anyhow::Result<ExitCode> {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     let snapshot = load(&args);
+    let mut stdout = std::io::stdout().lock();
     for warning in snapshot.warnings() {
-        println!("warning: {warning}");
+        writeln!(stdout, "warning: {warning}")?;
     }
     let s = snapshot.stats();
-    println!(
-        "{} documents, {} passages, {} words, vocabulary {} words, loaded and indexed in {:.1} ms, about {:.1} MiB in memory, {} warnings",
-        s.documents,
-        s.passages,
-        s.words,
-        s.vocabulary,
+    writeln!(
+        stdout,
+        "{}, {}, {}, vocabulary {}, loaded and indexed in {:.1} ms, about {:.1} MiB in memory, {}",
+        count(s.documents, "document"),
+        count(s.passages, "passage"),
+        count(s.words, "word"),
+        count(s.vocabulary, "word"),
         s.load_time.as_secs_f64() * 1000.0,
         s.memory_bytes as f64 / (1024.0 * 1024.0),
-        snapshot.warnings().len()
-    );
+        count(snapshot.warnings().len(), "warning")
+    )?;
+    stdout.flush()?;
     Ok(if snapshot.is_empty() {
         ExitCode::from(1)
     } else {
@@ -319,9 +347,8 @@ fn check(args: CorpusArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn serve() -> anyhow::Result<ExitCode> {
-    let _ = dotenvy::dotenv();
-    let config = match citebot::config::Config::from_env() {
+fn serve(args: Box<citebot::config::ServeArgs>) -> anyhow::Result<ExitCode> {
+    let config = match args.config() {
         Ok(config) => config,
         Err(err) => {
             eprintln!("citebot: {err}");
@@ -342,7 +369,6 @@ fn serve() -> anyhow::Result<ExitCode> {
 }
 
 fn gaps(args: GapsArgs) -> anyhow::Result<ExitCode> {
-    let _ = dotenvy::dotenv();
     if citebot::insights::store::Backend::of(&args.database_url).is_none() {
         bail!("DATABASE_URL must start with sqlite:// (a file) or postgres:// (a server)");
     }
@@ -379,5 +405,6 @@ fn gaps(args: GapsArgs) -> anyhow::Result<ExitCode> {
     } else {
         write!(stdout, "{}", report.to_text())?;
     }
+    stdout.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -70,7 +70,7 @@ fn highlighted(text: &str, highlights: &[[usize; 2]], bold: bool) -> String {
     out
 }
 
-/// Renders the list of documents as an aligned table.
+/// Renders the list of documents as an aligned table: id, paragraphs, words, path, title.
 pub fn sources(documents: &[Document]) -> String {
     let width = documents
         .iter()
@@ -78,15 +78,25 @@ pub fn sources(documents: &[Document]) -> String {
         .max()
         .unwrap_or(2)
         .max(2);
+    let paths: Vec<String> = documents
+        .iter()
+        .map(|d| d.path.display().to_string())
+        .collect();
+    let path_width = paths
+        .iter()
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let mut out = format!(
-        "{:<width$}  {:>10}  {:>6}  title\n",
-        "id", "paragraphs", "words"
+        "{:<width$}  {:>10}  {:>6}  {:<path_width$}  title\n",
+        "id", "paragraphs", "words", "path"
     );
-    for d in documents {
+    for (d, path) in documents.iter().zip(&paths) {
         let _ = writeln!(
             out,
-            "{:<width$}  {:>10}  {:>6}  {}",
-            d.id, d.paragraphs, d.words, d.title
+            "{:<width$}  {:>10}  {:>6}  {:<path_width$}  {}",
+            d.id, d.paragraphs, d.words, path, d.title
         );
     }
     out

@@ -1,14 +1,18 @@
 //! Configuration of the Discord bot: every key read from the environment (and `.env`), checked
 //! once at start-up, with one clear line naming the key when something is missing or malformed.
 //!
+//! `citebot serve` takes every key as a flag too ([`ServeArgs`]), so `--help` lists them.
+//!
 //! The token is a secret: [`Config`]'s `Debug` prints it redacted, and no error repeats it.
 
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub mod args;
 pub mod error;
 
+pub use args::ServeArgs;
 pub use error::ConfigError;
 
 /// Bot configuration, read by [`Config::from_env`].

@@ -12,6 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::store::{now_ms, Store, StoreError};
+use crate::wording::count;
 use citebot_engine::search::aliases::Aliases;
 use citebot_engine::text;
 
@@ -188,14 +189,19 @@ impl Report {
             |r| format!("{:.0}% answered", r * 100.0),
         );
         let mut summary = format!(
-            "Last {} days: {} questions, {} answered ({rate}), {} More/Back clicks.",
-            self.days, self.asked, self.answered, self.page_turns
+            "Last {}: {}, {} answered ({rate}), {}.",
+            count(self.days as usize, "day"),
+            count(self.asked as usize, "question"),
+            self.answered,
+            count(self.page_turns as usize, "More/Back click")
         );
         if self.unanswered_without_text > 0 {
-            summary.push_str(&format!(
-                " {} unanswered direct messages are counted but their text is not kept.",
-                self.unanswered_without_text
-            ));
+            summary.push_str(&match self.unanswered_without_text {
+                1 => " 1 unanswered direct message is counted but its text is not kept.".into(),
+                n => format!(
+                    " {n} unanswered direct messages are counted but their text is not kept."
+                ),
+            });
         }
         summary
     }

@@ -242,3 +242,201 @@ fn eval_explains_a_broken_question_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("q.jsonl:2"), "{err}");
 }
+
+#[test]
+fn every_command_reads_dot_env_from_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = std::fs::canonicalize("corpus").unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("CORPUS_DIR={}\n", corpus.display()),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .args(["sources", "--json"])
+        .env_remove("CORPUS_DIR")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 5);
+    // A variable already in the environment wins over the file.
+    let out = Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .args(["sources"])
+        .env("CORPUS_DIR", dir.path().join("nowhere"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn serve_help_lists_every_configuration_key_without_showing_secrets() {
+    let out = Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .args(["serve", "--help"])
+        .env("DISCORD_TOKEN", "super-secret-token")
+        .env("DATABASE_URL", "postgres://bot:hunter2@127.0.0.1/citebot")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for key in [
+        "DISCORD_TOKEN",
+        "CORPUS_DIR",
+        "MAX_FILE_BYTES",
+        "DISCORD_GUILD_ID",
+        "MODERATOR_ROLE_IDS",
+        "ASK_CHANNEL_IDS",
+        "THREAD_CHANNEL_IDS",
+        "ANSWER_COOLDOWN_SECS",
+        "DISCORD_API_BASE_URL",
+        "SHARD_COUNT",
+        "SHARD_RANGE",
+        "INSIGHTS",
+        "DATABASE_URL",
+        "INSIGHTS_RETENTION_DAYS",
+        "RECORD_DM_QUESTIONS",
+    ] {
+        assert!(
+            help.contains(&format!("env: {key}")),
+            "{key} missing:\n{help}"
+        );
+    }
+    assert!(help.contains("[default: 3]"), "{help}");
+    assert!(
+        !help.contains("super-secret-token") && !help.contains("hunter2"),
+        "{help}"
+    );
+}
+
+#[test]
+fn a_bad_setting_given_to_serve_is_one_line_naming_the_key() {
+    let out = Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .args(["serve", "--answer-cooldown-secs", "3s"])
+        .env("DISCORD_TOKEN", "t")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("citebot: ANSWER_COOLDOWN_SECS is malformed"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn ask_without_a_question_at_a_terminal_says_how_to_type_one() {
+    // `script` gives the command a terminal for standard input; without it, skip saying so.
+    let bin = env!("CARGO_BIN_EXE_citebot");
+    let corpus = std::fs::canonicalize("corpus").unwrap();
+    let line = format!("{bin} ask --corpus {}", corpus.display());
+    let child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let Ok(child) = child else {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    };
+    let out = wait_at_most(child, std::time::Duration::from_secs(20));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Type a question and press Enter; Ctrl-D ends."),
+        "{text}"
+    );
+    // Piped input gets no prompt.
+    let out = with_stdin(&["ask", "--corpus", "corpus"], "What does OTH stand for?\n");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("Type a question"));
+}
+
+/// Waits for `child`, killing it after `limit` so a test never hangs.
+fn wait_at_most(
+    mut child: std::process::Child,
+    limit: std::time::Duration,
+) -> std::process::Output {
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn check_counts_one_warning_and_one_document_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.txt"), b"\xff\xfe").unwrap();
+    std::fs::write(
+        dir.path().join("good.txt"),
+        "The spokesman spoke to the press about the new ministry.\n",
+    )
+    .unwrap();
+    let out = citebot(&["check", "--corpus", dir.path().to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1 document,"), "{text}");
+    assert!(
+        text.contains("1 warning") && !text.contains("1 warnings"),
+        "{text}"
+    );
+}
+
+#[test]
+fn sources_text_output_shows_each_document_path() {
+    let out = citebot(&["sources", "--corpus", "corpus"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("path"), "{text}");
+    assert!(text.contains("000_f9e57255359d1c5f.txt"), "{text}");
+}
+
+/// `citebot … | head -1`: a reader that goes away ends the command quietly, with success.
+#[test]
+fn a_closed_standard_output_ends_quietly_with_success() {
+    for args in [
+        &["sources", "--corpus", "corpus"][..],
+        &["ask", "--corpus", "corpus", "What does OTH stand for?"][..],
+        &["check", "--corpus", "corpus"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_citebot"))
+            .args(args)
+            .env_remove("CORPUS_DIR")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader leaves before the corpus is even loaded.
+        drop(child.stdout.take());
+        let out = wait_at_most(child, std::time::Duration::from_secs(30));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            !err.contains("Broken pipe") && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn ask_help_says_to_put_a_double_dash_before_a_question_starting_with_a_dash() {
+    let out = citebot(&["ask", "--help"]);
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("citebot ask -- -5 degrees?"), "{help}");
+    let out = citebot(&["ask", "--json", "--corpus", "corpus", "--", "-5 degrees?"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

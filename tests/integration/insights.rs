@@ -272,7 +272,11 @@ async fn the_recorder_keeps_no_dm_question_text_unless_told_to() {
         } else {
             assert_eq!(report.unanswered_without_text, 1);
             assert_eq!(texts, ["who leads ISKP"]);
-            assert!(report.to_text().contains("their text is not kept"));
+            let text = report.to_text();
+            assert!(
+                text.contains("1 unanswered direct message is counted but its text is not kept"),
+                "{text}"
+            );
         }
     }
 }

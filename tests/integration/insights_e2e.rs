@@ -164,7 +164,7 @@ async fn questions_votes_and_pages_are_recorded_and_gaps_shows_them_after_a_rest
     let report = gaps(&bot, Some(7)).await;
     let text = description(&report);
     assert!(
-        text.contains("3 questions, 1 answered (33% answered), 1 More/Back clicks"),
+        text.contains("3 questions, 1 answered (33% answered), 1 More/Back click."),
         "{text}"
     );
     assert!(text.contains("2× “What is the capital of France"), "{text}");
@@ -431,7 +431,7 @@ async fn serve_creates_the_default_store_logs_without_colour_and_citebot_gaps_re
         String::from_utf8_lossy(&text.stderr)
     );
     assert!(
-        stdout.starts_with("Last 2 days: 1 questions, 0 answered (0% answered)"),
+        stdout.starts_with("Last 2 days: 1 question, 0 answered (0% answered)"),
         "{stdout}"
     );
     assert!(stdout.contains(&format!("1× \"{FRANCE}\"")), "{stdout}");

@@ -7,6 +7,7 @@ use super::reply::{Button, ButtonLook, Embed, Reply};
 use super::text::{cut, escape};
 use crate::discord::buttons::ButtonId;
 use crate::insights::gaps::{utc_date_time, Report};
+use crate::wording::count;
 
 /// Lines (gaps or passages) per page.
 pub const LINES_PER_PAGE: usize = 10;
@@ -102,7 +103,7 @@ pub fn gaps(report: &Report, page: usize) -> Reply {
     Reply {
         content: None,
         embed: Some(Embed {
-            title: format!("Gaps: the last {} days", report.days),
+            title: format!("Gaps: the last {}", count(report.days as usize, "day")),
             description: cut(&description, limits::DESCRIPTION),
             fields: Vec::new(),
             footer: Some(format!(
