@@ -13,17 +13,13 @@
 //! is not; and the passages of the short lists with the largest bounds are scored first, so
 //! the threshold is high before the walk starts instead of rising while the heap fills.
 //!
-//! An index of at most [`DENSE_PASSAGES`] passages (the bundled corpus has about a hundred) is
-//! scored term at a time into arrays instead: there every posting list is short, and walking
-//! them all costs less than MaxScore's bookkeeping.
-//!
-//! [`exhaustive`] scores every posting, term at a time. All three sum contributions in concept
+//! [`exhaustive`] scores every posting, term at a time. Both sum contributions in concept
 //! order, so they agree to the bit; tests hold them to the same top `k`.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::index::{tf, Index, DENSE_PASSAGES};
+use super::index::{tf, Index};
 use super::lists;
 use super::query::Query;
 use super::weights::tf_factor;
@@ -130,116 +126,9 @@ impl Ord for Kept {
     }
 }
 
-/// The best `k` passages by BM25, best first: MaxScore, or term at a time into arrays for an
-/// index of at most [`DENSE_PASSAGES`] passages.
+/// The best `k` passages by BM25, best first ([`maxscore`]).
 pub fn top(index: &Index, query: &Query, k: usize) -> Vec<Scored> {
-    if index.passages.len() <= DENSE_PASSAGES {
-        dense(index, query, k, None)
-    } else {
-        maxscore(index, query, k)
-    }
-}
-
-/// [`top`], and for an index of at most [`DENSE_PASSAGES`] passages the concepts found among
-/// each passage's words (indexed passage → bit per concept), from the same walk of the
-/// postings: a concept is found in a passage when one of its alternatives that is not an
-/// acronym's definition is in the passage's postings. `None` for a larger index (or `k` 0).
-pub fn top_and_places(index: &Index, query: &Query, k: usize) -> (Vec<Scored>, Option<Vec<u32>>) {
-    if k > 0 && index.passages.len() <= DENSE_PASSAGES {
-        let mut places = vec![0u32; index.passages.len()];
-        (dense(index, query, k, Some(&mut places)), Some(places))
-    } else {
-        (maxscore(index, query, k), None)
-    }
-}
-
-/// The best `k` passages by BM25, best first, from every posting, term at a time: each concept's
-/// best alternative per passage, then added to the passage's score in concept order (as
-/// [`maxscore`] sums). Arrays as long as the index has passages, so for small indexes only.
-/// With `places` (as long as the index has passages, all 0), also fills [`top_and_places`]'
-/// places.
-fn dense(index: &Index, query: &Query, k: usize, mut places: Option<&mut [u32]>) -> Vec<Scored> {
-    if k == 0 {
-        return Vec::new();
-    }
-    let passages = index.passages.len();
-    let mut scores = vec![0.0f32; passages];
-    let mut masks = vec![0u32; passages];
-    // The concept's best contribution per passage, and the passages it reaches.
-    let mut best = vec![0.0f32; passages];
-    let mut reached: Vec<u32> = Vec::with_capacity(passages);
-    let mut scored: Vec<u32> = Vec::with_capacity(passages);
-    for (ci, concept) in query.concepts.iter().enumerate() {
-        reached.clear();
-        for &(term, weight) in &concept.alternatives {
-            let weight = index.idf(term) * weight;
-            let mut found = match places.as_deref_mut() {
-                Some(found) if !query.definitions.contains(&term) => Some(found),
-                _ => None,
-            };
-            index.postings(term).for_each(|p, f| {
-                if let Some(found) = found.as_deref_mut() {
-                    found[p as usize] |= 1 << ci;
-                }
-                let v = weight * tf_part(index, p, tf(f));
-                let slot = &mut best[p as usize];
-                if *slot == 0.0 {
-                    reached.push(p);
-                }
-                *slot = slot.max(v);
-            });
-        }
-        for &p in &reached {
-            let v = std::mem::take(&mut best[p as usize]);
-            if v > 0.0 {
-                if masks[p as usize] == 0 {
-                    scored.push(p);
-                }
-                scores[p as usize] += v;
-                masks[p as usize] |= 1 << ci;
-            }
-        }
-    }
-    // Best first as one integer each: sorting them costs a fraction of sorting the triples.
-    let mut keys: Vec<u64> = scored
-        .into_iter()
-        .map(|p| rank_key(scores[p as usize], p))
-        .collect();
-    if keys.len() > k {
-        keys.select_nth_unstable(k - 1);
-        keys.truncate(k);
-    }
-    keys.sort_unstable();
-    keys.into_iter()
-        .map(|key| {
-            let (score, p) = from_rank_key(key);
-            (p, score, masks[p as usize])
-        })
-        .collect()
-}
-
-/// A passage and its score as one integer that sorts as [`better`] orders them: the score's
-/// bits, in `f32::total_cmp`'s order and reversed, above the passage id.
-fn rank_key(score: f32, passage: u32) -> u64 {
-    let bits = score.to_bits();
-    // total_cmp's order as unsigned integers: negatives reversed below the positives.
-    let ordered = if bits >> 31 == 1 {
-        !bits
-    } else {
-        bits | 1 << 31
-    };
-    u64::from(!ordered) << 32 | u64::from(passage)
-}
-
-/// The score and passage of a [`rank_key`].
-fn from_rank_key(key: u64) -> (f32, u32) {
-    let ordered = !((key >> 32) as u32);
-    let bits = if ordered >> 31 == 1 {
-        ordered & !(1 << 31)
-    } else {
-        !ordered
-    };
-    (f32::from_bits(bits), key as u32)
+    maxscore(index, query, k)
 }
 
 /// Bounds compared with the threshold are raised by this share: a passage's score is summed
@@ -556,42 +445,10 @@ mod tests {
                 let pruned = maxscore(&index, &query, k);
                 assert_eq!(pruned, full, "question {i} {question:?}, k {k}");
                 assert_eq!(
-                    dense(&index, &query, k, None),
-                    full,
-                    "question {i} {question:?}, k {k}"
-                );
-                assert_eq!(
                     top(&index, &query, k),
                     full,
                     "question {i} {question:?}, k {k}"
                 );
-            }
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn rank_keys_sort_as_better_orders_and_round_trip(
-            a in (proptest::prelude::any::<u32>(), proptest::prelude::any::<u32>()),
-            b in (proptest::prelude::any::<u32>(), proptest::prelude::any::<u32>()),
-        ) {
-            let (x, y): (Scored, Scored) = ((a.1, f32::from_bits(a.0), 0), (b.1, f32::from_bits(b.0), 0));
-            let (kx, ky) = (rank_key(x.1, x.0), rank_key(y.1, y.0));
-            proptest::prop_assert_eq!(kx.cmp(&ky), better(&x, &y));
-            let (score, passage) = from_rank_key(kx);
-            proptest::prop_assert_eq!((score.to_bits(), passage), (x.1.to_bits(), x.0));
-        }
-    }
-
-    #[test]
-    fn rank_keys_order_the_usual_scores() {
-        let scores = [0.0f32, -0.0, 1.5, 1.25, f32::INFINITY, -2.0, 1e-30];
-        for &s in &scores {
-            for &t in &scores {
-                for (p, q) in [(1, 2), (2, 1), (3, 3)] {
-                    let (x, y) = ((p, s, 0), (q, t, 0));
-                    assert_eq!(rank_key(s, p).cmp(&rank_key(t, q)), better(&x, &y));
-                }
             }
         }
     }

@@ -22,8 +22,8 @@ use super::words::{SharedInterner, Words};
 use crate::corpus::Corpus;
 use crate::text::{self, Token};
 
-/// Indexes of at most this many passages are scored by BM25 term at a time into arrays
-/// (`bm25::top`), and keep what that needs.
+/// Indexes of at most this many passages keep, a byte each, which kinds of likely answer each
+/// passage holds ([`Index::answer_kinds`]), so re-ranking can bound a passage without reading it.
 pub const DENSE_PASSAGES: usize = 1 << 12;
 
 /// A posting in four bytes while the index is built: an indexed passage (high 24 bits) and how

@@ -138,12 +138,9 @@ fn rerank_candidates(
     if query.concepts.is_empty() || index.passages.is_empty() {
         return (Vec::new(), decoded);
     }
-    let (candidates, found) = bm25::top_and_places(index, query, RERANK);
+    let candidates = bm25::top(index, query, RERANK);
     let total = query.total_importance().max(f32::MIN_POSITIVE);
     let term_concepts = term_concepts(index, query);
-    let places = Places {
-        masks: found.unwrap_or_default(),
-    };
     let limits = Limits::new(query, index.ranking);
     let mut scratch = Scratch::default();
     let mut titles = Titles::default();
@@ -154,7 +151,7 @@ fn rerank_candidates(
             corpus,
             index,
             query,
-            (&term_concepts, &places, &mut titles),
+            (&term_concepts, &mut titles),
             total,
             (passage, mask),
         );
@@ -339,13 +336,13 @@ fn cover(
     corpus: &Corpus,
     index: &Index,
     query: &Query,
-    (term_concepts, places, titles): (&TermConcepts, &Places, &mut Titles),
+    (term_concepts, titles): (&TermConcepts, &mut Titles),
     total: f32,
     (passage, mask): (u32, u32),
 ) -> Cover {
     let corpus_id = index.passages[passage as usize] as usize;
     let source = &corpus.passages[corpus_id];
-    let context = context_mask(corpus, index, query, places, passage) & !mask;
+    let context = context_mask(corpus, index, query, passage) & !mask;
     let all = (1u32 << query.concepts.len()) - 1;
     // Concepts with an alternative in the document's title, when any is left to find there.
     let title = if (mask | context) & all != all {
@@ -531,13 +528,7 @@ fn rerank(
 
 /// Concepts matched by the passage just before this one in the same document: what a
 /// paragraph is about is often named in the one before ("the governor… / Khalid said…").
-fn context_mask(
-    corpus: &Corpus,
-    index: &Index,
-    query: &Query,
-    places: &Places,
-    passage: u32,
-) -> u32 {
+fn context_mask(corpus: &Corpus, index: &Index, query: &Query, passage: u32) -> u32 {
     let Some(previous) = passage.checked_sub(1) else {
         return 0;
     };
@@ -545,37 +536,23 @@ fn context_mask(
     if doc(previous) != doc(passage) {
         return 0;
     }
-    places.concepts_in(index, query, previous)
+    concepts_in(index, query, previous)
 }
 
-/// Which concepts a passage's words match, from the postings: a term is in a passage's
-/// postings when it is in its words, except the acronym-definition terms, which are left out.
-///
-/// An index of at most [`DENSE_PASSAGES`](super::index::DENSE_PASSAGES) passages gets the mask of concepts of every
-/// passage, from BM25's walk of the postings ([`bm25::top_and_places`]); a larger one is asked
-/// by binary search, each alternative of each concept.
-struct Places {
-    /// Passage → the concepts found among its words; empty for a large index.
-    masks: Vec<u32>,
-}
-
-impl Places {
-    /// The concepts an alternative of which (not a definition) is among the words of `passage`.
-    fn concepts_in(&self, index: &Index, query: &Query, passage: u32) -> u32 {
-        if !self.masks.is_empty() {
-            return self.masks[passage as usize];
+/// Which concepts a passage's words match, from the postings (by binary search, each
+/// alternative of each concept): a term is in a passage's postings when it is in its words,
+/// except the acronym-definition terms, which are left out.
+fn concepts_in(index: &Index, query: &Query, passage: u32) -> u32 {
+    let mut mask = 0;
+    for (ci, c) in query.concepts.iter().enumerate() {
+        let found = c.alternatives.iter().any(|&(t, _)| {
+            !query.definitions.contains(&t) && index.postings(t).find(passage).is_some()
+        });
+        if found {
+            mask |= 1 << ci;
         }
-        let mut mask = 0;
-        for (ci, c) in query.concepts.iter().enumerate() {
-            let found = c.alternatives.iter().any(|&(t, _)| {
-                !query.definitions.contains(&t) && index.postings(t).find(passage).is_some()
-            });
-            if found {
-                mask |= 1 << ci;
-            }
-        }
-        mask
     }
+    mask
 }
 
 /// 1 when all matched concepts stand side by side, falling towards 0 as they spread out; 0 for
@@ -745,9 +722,8 @@ mod tests {
         assert!(hits_seen > 20);
     }
 
-    /// Every passage's concept mask from a walk of the postings of its own, as re-ranking
-    /// first found them.
-    fn places_by_their_own_walk(index: &Index, query: &Query) -> Vec<u32> {
+    /// Every passage's concept mask from a walk of the postings.
+    fn masks_by_a_walk(index: &Index, query: &Query) -> Vec<u32> {
         let mut masks = vec![0u32; index.passages.len()];
         for (ci, c) in query.concepts.iter().enumerate() {
             for &(term, _) in &c.alternatives {
@@ -763,22 +739,17 @@ mod tests {
     }
 
     #[test]
-    fn places_found_while_scoring_are_the_places_of_a_walk_of_their_own() {
+    fn the_concepts_a_passage_holds_are_those_a_walk_of_the_postings_finds() {
         let (_, index) = bundled();
-        let questions = dev_questions();
         let (mut found_any, mut defined) = (false, false);
-        for question in &questions {
+        for question in &dev_questions() {
             let query = Query::parse(&index, question);
-            let (top, found) = bm25::top_and_places(&index, &query, RERANK);
-            assert_eq!(top, bm25::top(&index, &query, RERANK), "{question:?}");
-            let found = found.expect("the bundled corpus is scored densely");
-            assert_eq!(
-                found,
-                places_by_their_own_walk(&index, &query),
-                "{question:?}"
-            );
-            found_any |= found.iter().any(|&m| m != 0);
-            // "What does OTH stand for?": a definition's term, left out of the places.
+            let walked = masks_by_a_walk(&index, &query);
+            for (p, &mask) in walked.iter().enumerate() {
+                assert_eq!(concepts_in(&index, &query, p as u32), mask, "{question:?}");
+            }
+            found_any |= walked.iter().any(|&m| m != 0);
+            // "What does OTH stand for?": a definition's term, left out of the masks.
             defined |= !query.definitions.is_empty();
         }
         assert!(found_any && defined);
