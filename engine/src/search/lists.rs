@@ -1,23 +1,21 @@
 //! Many sorted lists of distinct `u32` values, each value with an optional small payload (a
-//! term frequency), compressed: about a third of four bytes a value on a large corpus.
+//! term frequency), compressed with the `bitpacking` crate (tantivy's postings format).
 //!
-//! A list is its length (a LEB128 varint), then its values in blocks of [`BLOCK`]. In a block,
-//! each value is stored as its gap from the one before, less one (the first from the previous
-//! block's last value, or from −1), bit-packed at the width of the block's largest gap; the
-//! payloads follow, bit-packed at the width of the largest. A block's header is that width (a
-//! byte), and the payloads' (a byte, in lists with payloads).
+//! A list is its length (a LEB128 varint), then its values in blocks of [`BLOCK`]. A full block
+//! is bit-packed by `BitPacker4x` as the gaps between its values (`compress_sorted`, from the
+//! previous block's last value, or 0), at the width of its largest gap, then its payloads at
+//! theirs: a header byte for each width, then the packed bytes. The last block, when it is not
+//! full, holds its gaps as varints and its payloads as bytes.
 //!
 //! A list of more than one block starts with a skip table: for every block, its last value and
 //! where its bytes end (four bytes each, little-endian). Seeking a value reads the table, then
 //! decodes one block, not the list; a list's length is read without decoding anything.
 
+use bitpacking::{BitPacker, BitPacker4x};
 use rayon::prelude::*;
 
 /// Values a block holds (the last block of a list may hold fewer).
-pub(super) const BLOCK: usize = 64;
-
-/// Bytes of zeros after the last list: every bit field is read as eight bytes at once.
-const PADDING: usize = 8;
+pub(super) const BLOCK: usize = BitPacker4x::BLOCK_LEN;
 
 /// Compressed sorted lists, back to back.
 #[derive(Debug)]
@@ -32,20 +30,11 @@ pub(super) struct Lists {
 impl Default for Lists {
     fn default() -> Lists {
         Lists {
-            bytes: vec![0; PADDING],
+            bytes: Vec::new(),
             starts: vec![0],
             payloads: false,
         }
     }
-}
-
-fn varint_len(mut v: u32) -> usize {
-    let mut n = 1;
-    while v >= 0x80 {
-        v >>= 7;
-        n += 1;
-    }
-    n
 }
 
 fn push_varint(out: &mut Vec<u8>, mut v: u32) {
@@ -68,97 +57,19 @@ fn read_varint(bytes: &[u8]) -> (u32, usize) {
     (value, 5)
 }
 
-/// Bits needed to write `v`.
-fn width(v: u32) -> u32 {
-    32 - v.leading_zeros()
-}
-
-/// The `width`-bit field at bit `bit` of `bytes` (which has [`PADDING`] bytes past the field).
-#[inline]
-fn field(bytes: &[u8], bit: usize, width: u32) -> u32 {
-    let at = bit / 8;
-    let word = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
-    ((word >> (bit % 8)) & ((1u64 << width) - 1)) as u32
-}
-
-/// Reads `width`-bit fields one after another, least significant bits first, from bytes with
-/// [`PADDING`] bytes past the last field: four bytes are loaded at a time, not eight a field.
-struct Fields<'a> {
-    bytes: &'a [u8],
-    /// The next byte to load.
-    at: usize,
-    /// Bits loaded and not yet read, lowest first; `held` of them.
-    buffer: u64,
-    held: u32,
-    width: u32,
-    mask: u64,
-}
-
-impl<'a> Fields<'a> {
-    fn new(bytes: &'a [u8], width: u32) -> Fields<'a> {
-        Fields {
-            bytes,
-            at: 0,
-            buffer: 0,
-            held: 0,
-            width,
-            mask: (1u64 << width) - 1,
-        }
-    }
-
-    /// The next field.
-    #[inline(always)]
-    fn next(&mut self) -> u32 {
-        if self.held < self.width {
-            let word = &self.bytes[self.at..self.at + 4];
-            let word = u32::from_le_bytes(word.try_into().expect("four bytes"));
-            self.buffer |= u64::from(word) << self.held;
-            self.held += 32;
-            self.at += 4;
-        }
-        let v = (self.buffer & self.mask) as u32;
-        self.buffer >>= self.width;
-        self.held -= self.width;
-        v
-    }
-}
-
-/// Writes `values` at `width` bits each, least significant bits first.
-fn pack(out: &mut Vec<u8>, values: impl Iterator<Item = u32>, width: u32) {
-    let (mut acc, mut held) = (0u64, 0u32);
-    for v in values {
-        acc |= u64::from(v) << held;
-        held += width;
-        while held >= 8 {
-            out.push(acc as u8);
-            acc >>= 8;
-            held -= 8;
-        }
-    }
-    if held > 0 {
-        out.push(acc as u8);
-    }
-}
-
-/// The gaps of a list's values: each less the one before, less one (the first from −1).
-fn gaps(values: &[u32], before: u32) -> impl Iterator<Item = u32> + '_ {
-    let mut previous = before;
-    values.iter().map(move |&v| {
-        let gap = v.wrapping_sub(previous).wrapping_sub(1);
-        previous = v;
-        gap
-    })
+/// Bytes `BitPacker4x` packs a block into at `bits` a value.
+fn packed_len(bits: u8) -> usize {
+    usize::from(bits) * BLOCK / 8
 }
 
 impl Lists {
     /// Compresses `count` lists; `fill(i, values, payloads)` writes list `i` into the cleared
     /// buffers (values sorted and distinct; payloads empty, or one per value, when `payloads`).
-    /// Sizes are counted first, so the bytes are allocated once, at their exact size.
     pub(super) fn build<F>(count: usize, payloads: bool, fill: F) -> Lists
     where
         F: Fn(usize, &mut Vec<u32>, &mut Vec<u8>) + Sync,
     {
-        let sizes: Vec<u32> = (0..count)
+        let encoded: Vec<Vec<u8>> = (0..count)
             .into_par_iter()
             .map_init(
                 || (Vec::new(), Vec::new()),
@@ -166,24 +77,20 @@ impl Lists {
                     values.clear();
                     extra.clear();
                     fill(i, values, extra);
-                    encoded_len(values, extra, payloads) as u32
+                    let mut out = Vec::new();
+                    encode(&mut out, values, extra, payloads);
+                    out
                 },
             )
             .collect();
-        let total: usize = sizes.iter().map(|&s| s as usize).sum();
-        drop(sizes);
-        let mut bytes = Vec::with_capacity(total + PADDING);
+        let total: usize = encoded.iter().map(Vec::len).sum();
+        let mut bytes = Vec::with_capacity(total);
         let mut starts = Vec::with_capacity(count + 1);
-        let (mut values, mut extra) = (Vec::new(), Vec::new());
-        for i in 0..count {
+        for list in encoded {
             starts.push(bytes.len() as u32);
-            values.clear();
-            extra.clear();
-            fill(i, &mut values, &mut extra);
-            encode(&mut bytes, &values, &extra, payloads);
+            bytes.extend_from_slice(&list);
         }
         starts.push(bytes.len() as u32);
-        bytes.resize(bytes.len() + PADDING, 0);
         Lists {
             bytes,
             starts,
@@ -194,14 +101,11 @@ impl Lists {
     /// Adds `other`'s lists after these (both with payloads, or both without).
     pub(super) fn append(&mut self, other: Lists) {
         debug_assert_eq!(self.payloads, other.payloads);
-        // Our padding is where its bytes go.
-        let end = self.bytes.len() - PADDING;
-        self.bytes.truncate(end);
+        let end = self.bytes.len() as u32;
         self.bytes.reserve_exact(other.bytes.len());
         self.bytes.extend_from_slice(&other.bytes);
         self.starts.pop();
-        self.starts
-            .extend(other.starts.iter().map(|&s| s + end as u32));
+        self.starts.extend(other.starts.iter().map(|&s| s + end));
     }
 
     /// Lists held.
@@ -217,16 +121,17 @@ impl Lists {
     /// List `i`.
     pub(super) fn get(&self, i: usize) -> List<'_> {
         let start = self.starts[i] as usize;
-        let (len, read) = read_varint(&self.bytes[start..]);
+        let end = self.starts[i + 1] as usize;
+        let (len, read) = read_varint(&self.bytes[start..end]);
         let len = len as usize;
         let blocks = len.div_ceil(BLOCK);
         let skips = if blocks > 1 { 8 * blocks } else { 0 };
         let at = start + read;
         List {
             skips: &self.bytes[at..at + skips],
-            data: &self.bytes[at + skips..],
+            data: &self.bytes[at + skips..end],
             len,
-            header: 1 + usize::from(self.payloads),
+            payloads: self.payloads,
         }
     }
 
@@ -234,24 +139,6 @@ impl Lists {
     pub(super) fn list_len(&self, i: usize) -> usize {
         read_varint(&self.bytes[self.starts[i] as usize..]).0 as usize
     }
-}
-
-/// Bytes [`encode`] writes for a list.
-fn encoded_len(values: &[u32], payloads: &[u8], with_payloads: bool) -> usize {
-    let blocks = values.len().div_ceil(BLOCK);
-    let mut size = varint_len(values.len() as u32) + if blocks > 1 { 8 * blocks } else { 0 };
-    let mut before = u32::MAX;
-    for (b, block) in values.chunks(BLOCK).enumerate() {
-        let w = gaps(block, before).map(width).max().unwrap_or(0) as usize;
-        size += 1 + (block.len() * w).div_ceil(8);
-        if with_payloads {
-            let p = &payloads[b * BLOCK..b * BLOCK + block.len()];
-            let pw = p.iter().map(|&p| width(p.into())).max().unwrap_or(0) as usize;
-            size += 1 + (block.len() * pw).div_ceil(8);
-        }
-        before = block[block.len() - 1];
-    }
-    size
 }
 
 /// Appends one list to `out`.
@@ -265,18 +152,36 @@ fn encode(out: &mut Vec<u8>, values: &[u32], payloads: &[u8], with_payloads: boo
         out.resize(table + 8 * blocks, 0);
     }
     let data = out.len();
-    let mut before = u32::MAX;
+    let packer = BitPacker4x::new();
+    let mut before = 0u32;
+    let mut wide = [0u32; BLOCK];
     for (b, block) in values.chunks(BLOCK).enumerate() {
-        let w = gaps(block, before).map(width).max().unwrap_or(0);
-        out.push(w as u8);
-        if with_payloads {
-            let p = &payloads[b * BLOCK..b * BLOCK + block.len()];
-            let pw = p.iter().map(|&p| width(p.into())).max().unwrap_or(0);
-            out.push(pw as u8);
-            pack(out, gaps(block, before), w);
-            pack(out, p.iter().map(|&p| u32::from(p)), pw);
+        let range = b * BLOCK..b * BLOCK + block.len();
+        if block.len() == BLOCK {
+            let bits = packer.num_bits_sorted(before, block);
+            out.push(bits);
+            let at = out.len();
+            out.resize(at + packed_len(bits), 0);
+            packer.compress_sorted(before, block, &mut out[at..], bits);
+            if with_payloads {
+                for (w, &p) in wide.iter_mut().zip(&payloads[range]) {
+                    *w = u32::from(p);
+                }
+                let bits = packer.num_bits(&wide);
+                out.push(bits);
+                let at = out.len();
+                out.resize(at + packed_len(bits), 0);
+                packer.compress(&wide, &mut out[at..], bits);
+            }
         } else {
-            pack(out, gaps(block, before), w);
+            let mut previous = before;
+            for &v in block {
+                push_varint(out, v - previous);
+                previous = v;
+            }
+            if with_payloads {
+                out.extend_from_slice(&payloads[range]);
+            }
         }
         before = block[block.len() - 1];
         if blocks > 1 {
@@ -293,11 +198,29 @@ fn encode(out: &mut Vec<u8>, values: &[u32], payloads: &[u8], with_payloads: boo
 pub(super) struct List<'a> {
     /// Every block's last value and end (empty for a list of one block).
     skips: &'a [u8],
-    /// The blocks, then the rest of the buffer (at least [`PADDING`] bytes).
+    /// The blocks.
     data: &'a [u8],
     len: usize,
-    /// Header bytes of a block.
-    header: usize,
+    /// Whether values carry payloads.
+    payloads: bool,
+}
+
+/// One block decoded: its values and payloads (0 without payloads).
+struct Block {
+    values: [u32; BLOCK],
+    payloads: [u32; BLOCK],
+    /// Values in the block.
+    n: usize,
+}
+
+impl Default for Block {
+    fn default() -> Block {
+        Block {
+            values: [0; BLOCK],
+            payloads: [0; BLOCK],
+            n: 0,
+        }
+    }
 }
 
 impl<'a> List<'a> {
@@ -324,13 +247,44 @@ impl<'a> List<'a> {
         }
     }
 
-    /// Block `b`'s value before its first (wrapping −1 for the first block), and where its
-    /// bytes start in `data`.
+    /// Block `b`'s value before its first (0 for the first block), and where its bytes start
+    /// in `data`.
     fn block_start(&self, b: usize) -> (u32, usize) {
         if b == 0 {
-            (u32::MAX, 0)
+            (0, 0)
         } else {
             (self.skip(b - 1, 0), self.skip(b - 1, 1) as usize)
+        }
+    }
+
+    /// Decodes block `b` into `out`.
+    fn decode(&self, b: usize, out: &mut Block) {
+        let (before, mut at) = self.block_start(b);
+        let n = (self.len - b * BLOCK).min(BLOCK);
+        out.n = n;
+        if n == BLOCK {
+            let packer = BitPacker4x::new();
+            let bits = self.data[at];
+            at += 1;
+            packer.decompress_sorted(before, &self.data[at..], &mut out.values, bits);
+            at += packed_len(bits);
+            if self.payloads {
+                let bits = self.data[at];
+                packer.decompress(&self.data[at + 1..], &mut out.payloads, bits);
+            }
+        } else {
+            let mut v = before;
+            for slot in &mut out.values[..n] {
+                let (gap, read) = read_varint(&self.data[at..]);
+                v += gap;
+                *slot = v;
+                at += read;
+            }
+            if self.payloads {
+                for (slot, &p) in out.payloads[..n].iter_mut().zip(&self.data[at..at + n]) {
+                    *slot = u32::from(p);
+                }
+            }
         }
     }
 
@@ -372,36 +326,10 @@ impl<'a> List<'a> {
         if b >= self.blocks() {
             return None;
         }
-        let (mut v, start) = self.block_start(b);
-        let n = (self.len - b * BLOCK).min(BLOCK);
-        let w = u32::from(self.data[start]);
-        let mut gaps = Fields::new(&self.data[start + self.header..], w);
-        for i in 0..n {
-            v = v.wrapping_add(gaps.next()).wrapping_add(1);
-            if v >= value {
-                if v > value {
-                    return None;
-                }
-                return Some(self.payload_in(start, n, w, i));
-            }
-        }
-        None
-    }
-
-    /// The payload of the `i`th value of the block at `start`, of `n` values of `w` bits.
-    fn payload_in(&self, start: usize, n: usize, w: u32, i: usize) -> u8 {
-        let (at, pw) = self.payloads_of(start, n, w);
-        field(&self.data[at..], i * pw as usize, pw) as u8
-    }
-
-    /// Where the payloads of the block at `start`, of `n` values of `w` bits, start, and their
-    /// width (0 in a list without payloads).
-    fn payloads_of(&self, start: usize, n: usize, w: u32) -> (usize, u32) {
-        if self.header < 2 {
-            return (start, 0);
-        }
-        let pw = u32::from(self.data[start + 1]);
-        (start + self.header + (n * w as usize).div_ceil(8), pw)
+        let mut block = Block::default();
+        self.decode(b, &mut block);
+        let i = block.values[..block.n].binary_search(&value).ok()?;
+        Some(block.payloads[i] as u8)
     }
 
     /// Calls `f` with every value and its payload, in order: a walk of the whole list, with
@@ -417,38 +345,14 @@ impl<'a> List<'a> {
     /// Calls `f` with every value and its payload, in order, until it returns false.
     #[inline]
     pub(super) fn for_each_while(self, mut f: impl FnMut(u32, u8) -> bool) {
-        let mut before = u32::MAX;
-        let mut start = 0;
+        let mut block = Block::default();
         for b in 0..self.blocks() {
-            let n = (self.len - b * BLOCK).min(BLOCK);
-            let w = u32::from(self.data[start]);
-            let bits = &self.data[start + self.header..];
-            let gap_bytes = (n * w as usize).div_ceil(8);
-            let pw = if self.header < 2 {
-                0
-            } else {
-                u32::from(self.data[start + 1])
-            };
-            let mut v = before;
-            let mut gaps = Fields::new(bits, w);
-            if pw == 0 {
-                for _ in 0..n {
-                    v = v.wrapping_add(gaps.next()).wrapping_add(1);
-                    if !f(v, 0) {
-                        return;
-                    }
-                }
-            } else {
-                let mut payloads = Fields::new(&bits[gap_bytes..], pw);
-                for _ in 0..n {
-                    v = v.wrapping_add(gaps.next()).wrapping_add(1);
-                    if !f(v, payloads.next() as u8) {
-                        return;
-                    }
+            self.decode(b, &mut block);
+            for (&v, &p) in block.values[..block.n].iter().zip(&block.payloads) {
+                if !f(v, p as u8) {
+                    return;
                 }
             }
-            before = v;
-            start += self.header + gap_bytes + (n * pw as usize).div_ceil(8);
         }
     }
 
@@ -457,14 +361,11 @@ impl<'a> List<'a> {
         let mut cursor = Cursor {
             list: self,
             block: 0,
-            values: [0; BLOCK],
-            n: 0,
+            decoded: Box::default(),
             i: 0,
-            payloads: 0,
-            payload_width: 0,
         };
         if self.len > 0 {
-            cursor.decode(0);
+            self.decode(0, &mut cursor.decoded);
         }
         cursor
     }
@@ -481,37 +382,23 @@ pub(super) struct Cursor<'a> {
     list: List<'a>,
     /// The block decoded.
     block: usize,
-    values: [u32; BLOCK],
-    /// Values in the block.
-    n: usize,
+    decoded: Box<Block>,
     /// Position in the block (`n` when the list is done).
     i: usize,
-    /// Where the block's payloads start, and their width.
-    payloads: usize,
-    payload_width: u32,
 }
 
 impl Cursor<'_> {
     fn decode(&mut self, b: usize) {
-        let (mut v, start) = self.list.block_start(b);
-        let n = (self.list.len - b * BLOCK).min(BLOCK);
-        let w = u32::from(self.list.data[start]);
-        let mut gaps = Fields::new(&self.list.data[start + self.list.header..], w);
-        for slot in &mut self.values[..n] {
-            v = v.wrapping_add(gaps.next()).wrapping_add(1);
-            *slot = v;
-        }
+        self.list.decode(b, &mut self.decoded);
         self.block = b;
-        self.n = n;
         self.i = 0;
-        (self.payloads, self.payload_width) = self.list.payloads_of(start, n, w);
     }
 
     /// The current value, `u32::MAX` when the list is done.
     #[inline]
     pub(super) fn value(&self) -> u32 {
-        if self.i < self.n {
-            self.values[self.i]
+        if self.i < self.decoded.n {
+            self.decoded.values[self.i]
         } else {
             u32::MAX
         }
@@ -519,15 +406,14 @@ impl Cursor<'_> {
 
     /// The current value's payload (the list must not be done).
     pub(super) fn payload(&self) -> u8 {
-        let w = self.payload_width;
-        field(&self.list.data[self.payloads..], self.i * w as usize, w) as u8
+        self.decoded.payloads[self.i] as u8
     }
 
     /// Moves to the next value.
     #[inline]
     pub(super) fn advance(&mut self) {
         self.i += 1;
-        if self.i == self.n && self.block + 1 < self.list.blocks() {
+        if self.i == self.decoded.n && self.block + 1 < self.list.blocks() {
             self.decode(self.block + 1);
         }
     }
@@ -537,15 +423,16 @@ impl Cursor<'_> {
         if self.value() >= target {
             return;
         }
-        if self.values[self.n - 1] < target {
+        if self.decoded.values[self.decoded.n - 1] < target {
             let b = self.list.block_of(self.block + 1, target);
             if b >= self.list.blocks() {
-                self.i = self.n;
+                self.i = self.decoded.n;
                 return;
             }
             self.decode(b);
         }
-        self.i += self.values[self.i..self.n].partition_point(|&v| v < target);
+        let n = self.decoded.n;
+        self.i += self.decoded.values[self.i..n].partition_point(|&v| v < target);
     }
 }
 
@@ -553,10 +440,10 @@ impl Iterator for Cursor<'_> {
     type Item = (u32, u8);
 
     fn next(&mut self) -> Option<(u32, u8)> {
-        if self.i >= self.n {
+        if self.i >= self.decoded.n {
             return None;
         }
-        let item = (self.values[self.i], self.payload());
+        let item = (self.value(), self.payload());
         self.advance();
         Some(item)
     }
