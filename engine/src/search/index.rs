@@ -10,7 +10,6 @@
 //!   always gives the same index.
 
 use fst::Map;
-use hashbrown::HashTable;
 use rayon::prelude::*;
 
 use super::aliases::{AliasMatch, Aliases};
@@ -67,14 +66,11 @@ pub struct Index {
     pub(super) trigrams: Trigrams,
     /// Word id → surface text.
     pub(super) words: Words,
-    /// Word ids by the hash of their word, for a vocabulary of at most [`HASHED_VOCABULARY`]
-    /// words (empty for a larger one, which the FST serves).
-    word_table: HashTable<u32>,
     /// Acronym → the term of the passages that define it ([`definition_term`]'s), sorted.
     acronym_terms: Vec<(Box<str>, u32)>,
     /// Word id → term id (its stem).
     pub(super) word_term: Vec<u32>,
-    /// Term id → its stem, for the stems of a vocabulary of at most [`HASHED_VOCABULARY`]
+    /// Term id → its stem, for the stems of a vocabulary of at most [`KEPT_STEMS`]
     /// words (empty for a larger one): a question's known words need no Snowball run.
     stems: Words,
     /// Word id → occurrences in the corpus.
@@ -486,7 +482,7 @@ impl Index {
             .enumerate()
             .map(|(t, &w)| (std::mem::take(&mut stems[w as usize]), t as u32))
             .collect();
-        let stems_kept: Words = if surfaces.len() <= HASHED_VOCABULARY {
+        let stems_kept: Words = if surfaces.len() <= KEPT_STEMS {
             names.iter().map(|(n, _)| n.as_str()).collect()
         } else {
             Words::default()
@@ -644,7 +640,6 @@ impl Index {
             aliases,
             vocabulary,
             trigrams,
-            word_table: word_table(&surfaces),
             words: surfaces,
             acronym_terms,
             word_term,
@@ -695,9 +690,7 @@ impl Index {
             ("trigrams", self.trigrams.memory_bytes()),
             (
                 "words",
-                self.words.memory_bytes()
-                    + self.word_table.capacity() * 5
-                    + self.stems.memory_bytes(),
+                self.words.memory_bytes() + self.stems.memory_bytes(),
             ),
             (
                 "vocabulary and terms",
@@ -797,16 +790,9 @@ impl Index {
             .is_some_and(|bits| bits & (1 << (id % 64)) != 0)
     }
 
-    /// Word id of a surface form, if in the vocabulary. A small vocabulary is looked up in
-    /// its hash table: a hash and a comparison or two instead of a walk of the FST.
+    /// Word id of a surface form, if in the vocabulary (through the FST).
     pub(super) fn word(&self, surface: &str) -> Option<u32> {
-        if self.words.len() > HASHED_VOCABULARY {
-            return self.vocabulary_word(surface);
-        }
-        let words = &self.words;
-        self.word_table
-            .find(word_hash(surface), |&id| &words[id as usize] == surface)
-            .copied()
+        self.vocabulary.get(surface).map(|v| v as u32)
     }
 
     /// The stem of a word the vocabulary holds, as [`text::stem`] gives it, kept for a small
@@ -827,35 +813,11 @@ impl Index {
             .ok()
             .map(|i| self.acronym_terms[i].1)
     }
-
-    /// Word id of a surface form, through the FST.
-    fn vocabulary_word(&self, surface: &str) -> Option<u32> {
-        self.vocabulary.get(surface).map(|v| v as u32)
-    }
 }
 
-/// Vocabularies of at most this many words get a hash table beside the FST: four bytes and
-/// a little a word.
-const HASHED_VOCABULARY: usize = 1 << 16;
-
-fn word_hash(word: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(word)
-}
-
-/// [`Index::word_table`] of a vocabulary.
-fn word_table(words: &Words) -> HashTable<u32> {
-    let mut table = HashTable::new();
-    if words.len() > HASHED_VOCABULARY {
-        return table;
-    }
-    let hash = |&id: &u32| word_hash(&words[id as usize]);
-    table.reserve(words.len(), hash);
-    for id in 0..words.len() as u32 {
-        table.insert_unique(hash(&id), id, hash);
-    }
-    table
-}
+/// Vocabularies of at most this many words keep every word's stem, so a question's known
+/// words need no stemmer.
+const KEPT_STEMS: usize = 1 << 16;
 
 /// BM25's idf, always positive.
 pub(super) fn idf(n: usize, df: usize) -> f32 {
@@ -867,14 +829,14 @@ pub(super) fn idf(n: usize, df: usize) -> f32 {
 mod tests {
     use super::*;
 
-    /// The hash table of a small vocabulary finds what the FST finds, for every word and for
-    /// words the corpus lacks.
+    /// Every word of the vocabulary is found, near misses are not, and every acronym a passage
+    /// defines is found by its initials.
     #[test]
-    fn hashing_the_words_finds_what_the_vocabulary_finds() {
+    fn the_vocabulary_finds_its_words_and_the_acronyms_their_definitions() {
         let dir = crate::test_corpus();
         let (corpus, _) = load_dir(dir, &LoadOptions::default());
         let index = Index::build(&corpus, Aliases::load(dir).0);
-        assert!(index.words.len() > 100 && index.words.len() <= HASHED_VOCABULARY);
+        assert!(index.words.len() > 100);
         let mut probes: Vec<String> = Vec::new();
         for word in index.words.iter() {
             probes.push(word.to_string());
@@ -884,8 +846,13 @@ mod tests {
             probes.push(format!("a{word}"));
         }
         probes.extend(["", "zzzzzz", "0", "ñandú", "\u{10ffff}"].map(String::from));
+        let held: std::collections::HashSet<&str> = index.words.iter().collect();
         for probe in &probes {
-            assert_eq!(index.word(probe), index.vocabulary_word(probe), "{probe:?}");
+            let found = index
+                .word(probe)
+                .map(|id| index.words[id as usize].to_string());
+            let expected = held.contains(probe.as_str()).then(|| probe.clone());
+            assert_eq!(found, expected, "{probe:?}");
         }
         // Every acronym a passage defines, and words that are not one.
         assert!(!index.acronym_terms.is_empty());

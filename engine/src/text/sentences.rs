@@ -23,25 +23,15 @@ pub(super) fn is_closing(c: char) -> bool {
 /// dot of an initial or of a title before a name ends nothing (`George W. Bush`, `St. John's`,
 /// `Mr. Smith`).
 pub fn sentences(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    loop {
-        i = next_terminal_byte(bytes, i);
-        if i >= bytes.len() {
-            break;
-        }
-        let at = i;
-        let c = char_at(text, i).unwrap_or_default();
-        i += c.len_utf8();
-        if !is_terminal(c) {
+    for (at, c) in text.char_indices() {
+        if at < start || !is_terminal(c) {
             continue;
         }
         if let Some(end) = sentence_end(text, at, c) {
             out.push((start, end));
             start = end;
-            i = end;
         }
     }
     if start < text.len() {
@@ -125,37 +115,4 @@ pub(super) fn is_name_abbreviation(text: &str, dot: usize) -> bool {
             (Some(_), Some(_)) => TITLES.contains(&word),
             _ => false,
         }
-}
-
-/// The first byte at or after `i` that may begin terminal punctuation, or the length.
-///
-/// Terminal punctuation is `.`, `!`, `?` or a character whose UTF-8 starts with 0xE2 (`…`) or
-/// 0xE3 (`。`): no other byte can begin one, and neither is ever inside another character's
-/// bytes. Eight bytes are looked at a time: the lowest byte of a word that is one of the three
-/// ASCII marks or not ASCII is flagged exactly (a borrow only flags bytes above a true match),
-/// then checked.
-pub(super) fn next_terminal_byte(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    loop {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-            let hit = (w & HIGH)
-                | zero(w ^ (ONES * u64::from(b'.')))
-                | zero(w ^ (ONES * u64::from(b'!')))
-                | zero(w ^ (ONES * u64::from(b'?')));
-            if hit == 0 {
-                i += 8;
-                continue;
-            }
-            i += (hit.trailing_zeros() / 8) as usize;
-        } else if i >= bytes.len() {
-            return bytes.len();
-        }
-        if matches!(bytes[i], b'.' | b'!' | b'?' | 0xE2 | 0xE3) {
-            return i;
-        }
-        i += 1;
-    }
 }

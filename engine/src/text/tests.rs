@@ -9,46 +9,6 @@ use super::tokenize::*;
 use super::*;
 use rustc_hash::FxHashMap;
 
-/// [`sentences`] character by character: what the byte scan must agree with.
-fn sentences_by_char(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (at, c) in text.char_indices() {
-        if at < start || !is_terminal(c) {
-            continue;
-        }
-        if let Some(end) = sentence_end(text, at, c) {
-            out.push((start, end));
-            start = end;
-        }
-    }
-    if start < text.len() {
-        out.push((start, text.len()));
-    }
-    out
-}
-
-proptest::proptest! {
-    #[test]
-    fn terminal_bytes_are_found_as_a_byte_by_byte_scan_finds_them(
-        text in "([a-z .!?…。’é]|\\PC){0,60}",
-        from in 0usize..80,
-    ) {
-        let bytes = text.as_bytes();
-        let expected = (from..bytes.len())
-            .find(|&i| matches!(bytes[i], b'.' | b'!' | b'?' | 0xE2 | 0xE3))
-            .unwrap_or(bytes.len());
-        proptest::prop_assert_eq!(next_terminal_byte(bytes, from), expected);
-    }
-
-    #[test]
-    fn sentences_agree_with_the_scan_by_character(
-        text in "([a-zA-Z0-9 \\n\\t.!?…。\"'”’»)\\]\u{a0}\u{2003}éÉ“‐]|\\PC){0,80}",
-    ) {
-        proptest::prop_assert_eq!(sentences(&text), sentences_by_char(&text));
-    }
-}
-
 fn words(text: &str) -> Vec<String> {
     tokenize(text).into_iter().map(|t| t.text).collect()
 }
