@@ -219,30 +219,9 @@ pub fn ends_sentence(text: &str) -> bool {
 
 /// Words: runs of characters containing at least one letter.
 pub fn word_count(text: &str) -> usize {
-    // One pass: a run between spaces counts once its first letter shows. ASCII bytes are
-    // tested as bytes; only the rest are decoded.
-    let (mut words, mut lettered) = (0, false);
-    let mut i = 0;
-    while let Some(&b) = text.as_bytes().get(i) {
-        let (space, letter, len) = if b.is_ascii() {
-            (
-                matches!(b, b' ' | b'\t'..=b'\r'),
-                b.is_ascii_alphabetic(),
-                1,
-            )
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (is_space(c), c.is_alphabetic(), c.len_utf8())
-        };
-        if space {
-            lettered = false;
-        } else if !lettered && letter {
-            lettered = true;
-            words += 1;
-        }
-        i += len;
-    }
-    words
+    text.split(is_space)
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count()
 }
 
 /// The first `n` words, with `…` when cut.
@@ -255,37 +234,15 @@ pub fn first_words(text: &str, n: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '-', '–']))
 }
 
-/// A navigation crumb: two or more ` / `, ` > `, ` » ` or ` | ` separators (a Markdown table
-/// row, which starts with `|`, is not one).
+/// A navigation crumb: two or more ` / `, ` > `, ` » `, ` › ` or ` | ` separators (a Markdown
+/// table row, which starts with `|`, is not one).
 pub fn is_crumb(text: &str) -> bool {
-    !text.trim_start().starts_with('|') && crumb_separators(text, 2) >= 2
-}
-
-/// Crumb separators in `text`, each separator's occurrences counted without overlaps (as
-/// `str::matches` counts them), up to `enough`: one pass over the spaces instead of a substring
-/// search per separator.
-fn crumb_separators(text: &str, enough: usize) -> usize {
-    const SEPARATORS: [&[u8]; 5] = [b" / ", b" > ", " » ".as_bytes(), b" | ", " › ".as_bytes()];
-    let bytes = text.as_bytes();
-    // Where each separator's last counted occurrence ends: the next may not start before.
-    let mut ends = [0usize; SEPARATORS.len()];
-    let mut found = 0;
-    for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b' ') {
-        let rest = &bytes[i..];
-        if !matches!(rest.get(1), Some(b'/' | b'>' | b'|' | 0xC2 | 0xE2)) {
-            continue;
-        }
-        for (sep, end) in SEPARATORS.iter().zip(&mut ends) {
-            if i >= *end && rest.starts_with(sep) {
-                *end = i + sep.len();
-                found += 1;
-                if found >= enough {
-                    return found;
-                }
-            }
-        }
-    }
-    found
+    !text.trim_start().starts_with('|')
+        && [" / ", " > ", " » ", " | ", " › "]
+            .iter()
+            .map(|sep| text.matches(sep).count())
+            .sum::<usize>()
+            >= 2
 }
 
 /// `Label: 12` pairs, as in thread statistics and counters.
@@ -352,9 +309,7 @@ fn classify_counted(text: &str, words: usize) -> Kind {
     Kind::Body
 }
 
-/// Folds a line for comparison across documents: lower case, single spaces. The reference
-/// [`line_hash`] is held to, in the tests.
-#[cfg(test)]
+/// Folds a line for comparison across documents: lower case, single spaces.
 pub fn fold_line(text: &str) -> String {
     text.split(is_space)
         .filter(|w| !w.is_empty())
@@ -372,23 +327,11 @@ const BOILERPLATE_DOCUMENTS: usize = 3;
 /// short lines of a whole corpus can wait for [`boilerplate`] without their text.
 pub type LineHash = u64;
 
-/// The [`LineHash`] of a line.
+/// The [`LineHash`] of a line: its [`fold_line`], hashed by SipHash with fixed keys (the same
+/// on every run; collisions are not a concern at 64 bits).
 pub fn line_hash(text: &str) -> LineHash {
-    // The folded line built in one string, as `fold_line` returns it, without a string a word.
-    let mut folded = String::with_capacity(text.len());
-    for word in text.split(is_space).filter(|w| !w.is_empty()) {
-        if !folded.is_empty() {
-            folded.push(' ');
-        }
-        if word.is_ascii() {
-            folded.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        } else {
-            folded.push_str(&word.to_lowercase());
-        }
-    }
-    // SipHash with fixed keys: the same on every run, and collisions are not a concern at 64 bits.
     let mut h = std::hash::DefaultHasher::new();
-    folded.hash(&mut h);
+    fold_line(text).hash(&mut h);
     h.finish()
 }
 
@@ -431,97 +374,21 @@ where
 mod tests {
     use super::*;
 
-    /// The straightforward forms of the functions above, which these must agree with.
-    mod reference {
-        use super::super::*;
-
-        pub fn word_count(text: &str) -> usize {
-            text.split(is_space)
-                .filter(|w| w.chars().any(char::is_alphabetic))
-                .count()
-        }
-
-        pub fn is_crumb(text: &str) -> bool {
-            !text.trim_start().starts_with('|')
-                && [" / ", " > ", " » ", " | ", " › "]
-                    .iter()
-                    .map(|sep| text.matches(sep).count())
-                    .sum::<usize>()
-                    >= 2
-        }
-
-        pub fn classify(text: &str) -> Kind {
-            let stripped = text.trim_start_matches(['#', '>', '-', '*', '+', ' ']);
-            if stripped.is_empty() || is_crumb(text) || counter_pairs(text) >= 2 {
-                return Kind::Debris;
-            }
-            let words = word_count(stripped);
-            let sentence = ends_sentence(stripped);
-            let alnum: Vec<char> = stripped.chars().filter(|c| c.is_alphanumeric()).collect();
-            let digits = alnum.iter().filter(|c| c.is_numeric()).count();
-            if alnum.is_empty() || (digits * 2 > alnum.len() && !sentence) {
-                return Kind::Debris;
-            }
-            let parts: Vec<&str> = stripped.split(',').collect();
-            if !sentence && parts.len() >= 4 && parts.iter().all(|p| word_count(p) <= 3) {
-                return Kind::Debris;
-            }
-            if text.starts_with('#') {
-                return Kind::Heading;
-            }
-            if words < 4 && !sentence {
-                return Kind::Debris;
-            }
-            if !sentence && words <= 15 {
-                return Kind::Heading;
-            }
-            Kind::Body
-        }
-
-        pub fn line_hash(text: &str) -> LineHash {
-            let mut h = std::hash::DefaultHasher::new();
-            fold_line(text).hash(&mut h);
-            h.finish()
-        }
-    }
-
-    /// Text made of the pieces these functions look at: separators, spaces of every kind,
-    /// digits, commas, capitals and letters that fold specially.
-    const SHAPED: &str = "([a-zA-Z0-9 ,.:/>|#*+\\-]|» |› | / | > | \\| |\u{a0}|\u{feff}|\u{200b}|\u{b}|\t|\n|\r|\u{c}|\u{1c}|\u{85}|ΣΑΣ|İ|É|٣|Ⅻ|ß){0,60}";
-
-    proptest::proptest! {
-        #[test]
-        fn fast_forms_agree_with_the_reference_on_shaped_text(text in SHAPED) {
-            proptest::prop_assert_eq!(word_count(&text), reference::word_count(&text));
-            proptest::prop_assert_eq!(is_crumb(&text), reference::is_crumb(&text));
-            proptest::prop_assert_eq!(classify(&text), reference::classify(&text));
-            proptest::prop_assert_eq!(line_hash(&text), reference::line_hash(&text));
-        }
-
-        #[test]
-        fn fast_forms_agree_with_the_reference_on_any_text(text in "\\PC{0,80}") {
-            proptest::prop_assert_eq!(word_count(&text), reference::word_count(&text));
-            proptest::prop_assert_eq!(is_crumb(&text), reference::is_crumb(&text));
-            proptest::prop_assert_eq!(classify(&text), reference::classify(&text));
-            proptest::prop_assert_eq!(line_hash(&text), reference::line_hash(&text));
-        }
-    }
-
     #[test]
-    fn crumb_separators_count_like_matches() {
-        for text in [
-            " / / / ",
-            " / > / ",
-            "a / b",
-            " | | | ",
-            " »  » ",
-            " › › ",
-            "/ / /",
+    fn crumb_separators_count_without_overlaps() {
+        for (text, crumb) in [
+            (" / / / ", true),
+            (" / > / ", true),
+            ("a / b", false),
+            (" | | | ", false), // a table row
+            (" »  » ", true),
+            (" › › ", false),
+            ("/ / /", false),
+            (" / / ", false),
+            ("| a / b / c", false),
         ] {
-            assert_eq!(is_crumb(text), reference::is_crumb(text), "{text:?}");
+            assert_eq!(is_crumb(text), crumb, "{text:?}");
         }
-        assert!(is_crumb(" / / / "));
-        assert!(!is_crumb(" / / "));
     }
 
     fn kinds(text: &str) -> Vec<(String, Kind)> {

@@ -71,21 +71,13 @@ pub fn windows(text: String) -> Vec<String> {
 fn word_hashes(text: &str) -> Vec<u64> {
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut h: Option<FxHasher> = None;
-    // By byte: ASCII is most text, and needs no decoding.
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        let c = if b.is_ascii() {
-            None
-        } else if b >= 0xC0 {
-            // The first byte of a character; the others (0x80 to 0xBF) are passed over.
-            text[i..].chars().next()
-        } else {
-            continue;
-        };
-        if c.map_or(b.is_ascii_alphanumeric(), char::is_alphanumeric) {
+    for c in text.chars() {
+        if c.is_alphanumeric() {
             let h = h.get_or_insert_with(FxHasher::default);
-            match c {
-                None => h.write_u8(b.to_ascii_lowercase()),
-                Some(c) => c.to_lowercase().for_each(|l| h.write_u32(l as u32)),
+            if c.is_ascii() {
+                h.write_u8(c.to_ascii_lowercase() as u8);
+            } else {
+                c.to_lowercase().for_each(|l| h.write_u32(l as u32));
             }
         } else if let Some(done) = h.take() {
             out.push(done.finish());
@@ -317,33 +309,6 @@ pub(crate) fn group_fingerprinted<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// [`word_hashes`] as it reads, character by character.
-    fn word_hashes_by_char(text: &str) -> Vec<u64> {
-        let mut out = Vec::new();
-        let mut h: Option<FxHasher> = None;
-        for c in text.chars() {
-            if c.is_alphanumeric() {
-                let h = h.get_or_insert_with(FxHasher::default);
-                if c.is_ascii() {
-                    h.write_u8(c.to_ascii_lowercase() as u8);
-                } else {
-                    c.to_lowercase().for_each(|l| h.write_u32(l as u32));
-                }
-            } else if let Some(done) = h.take() {
-                out.push(done.finish());
-            }
-        }
-        out.extend(h.map(|h| h.finish()));
-        out
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn word_hashes_read_bytes_as_characters(text in "(\\PC|[ .,ÉéßİЖ日١²])*") {
-            proptest::prop_assert_eq!(word_hashes(&text), word_hashes_by_char(&text));
-        }
-    }
 
     #[test]
     fn short_paragraphs_are_one_passage() {
