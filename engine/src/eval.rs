@@ -14,6 +14,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{Answer, AskOptions, Quote};
+use crate::error::{Error, ErrorKind};
 use crate::library::Snapshot;
 
 /// One question of an evaluation set.
@@ -41,35 +42,9 @@ fn default_kind() -> String {
     "question".to_string()
 }
 
-/// Why a question file could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum EvalError {
-    /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
-    Read {
-        /// The file.
-        path: String,
-        /// What went wrong.
-        source: std::io::Error,
-    },
-    /// A line is not a question object.
-    #[error("{path}:{line}: not a question object ({message}); each line needs at least \"question\" and \"answerable\"")]
-    Line {
-        /// The file.
-        path: String,
-        /// 1-based line number.
-        line: usize,
-        /// The parser's message.
-        message: String,
-    },
-    /// The file holds no question.
-    #[error("{0} holds no question")]
-    Empty(String),
-}
-
 /// Reads a question file (blank lines skipped).
-pub fn read_cases(path: &Path) -> Result<Vec<Case>, EvalError> {
-    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Read {
+pub fn read_cases(path: &Path) -> Result<Vec<Case>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| ErrorKind::ReadQuestions {
         path: path.display().to_string(),
         source,
     })?;
@@ -78,7 +53,7 @@ pub fn read_cases(path: &Path) -> Result<Vec<Case>, EvalError> {
         if line.trim().is_empty() {
             continue;
         }
-        let case: Case = serde_json::from_str(line).map_err(|e| EvalError::Line {
+        let case: Case = serde_json::from_str(line).map_err(|e| ErrorKind::QuestionLine {
             path: path.display().to_string(),
             line: i + 1,
             message: e.to_string(),
@@ -86,7 +61,7 @@ pub fn read_cases(path: &Path) -> Result<Vec<Case>, EvalError> {
         cases.push(case);
     }
     if cases.is_empty() {
-        return Err(EvalError::Empty(path.display().to_string()));
+        return Err(ErrorKind::NoQuestions(path.display().to_string()).into());
     }
     Ok(cases)
 }

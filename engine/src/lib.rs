@@ -18,6 +18,7 @@
 
 pub mod answer;
 pub mod corpus;
+mod error;
 pub mod eval;
 pub mod library;
 pub mod search;
@@ -26,7 +27,8 @@ pub mod text;
 
 pub use answer::{Answer, AskOptions, Citation, Quote, Status};
 pub use corpus::{Document, LoadOptions, LoadWarning, WarningKind};
-pub use library::{Library, ReloadError, ReloadReport, Snapshot, Stats};
+pub use error::{Error, ErrorKind};
+pub use library::{Library, ReloadReport, Snapshot, Stats};
 
 /// The bundled corpus (`corpus/` at the workspace root), for the unit tests.
 #[cfg(test)]

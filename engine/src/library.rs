@@ -14,6 +14,7 @@ use arc_swap::ArcSwap;
 
 use crate::answer::{Answer, AskOptions};
 use crate::corpus::{self, Corpus, Document, LoadOptions, LoadWarning};
+use crate::error::{Error, ErrorKind};
 use crate::search::{Aliases, Index};
 
 /// Sizes and timings of a snapshot, for `check`, `/about` and footers.
@@ -170,19 +171,6 @@ impl Snapshot {
     }
 }
 
-/// Why a reload did not replace the serving corpus.
-#[derive(Debug, thiserror::Error)]
-pub enum ReloadError {
-    /// The folder held no usable document; the old corpus keeps serving.
-    #[error("no usable document in {dir}: the previous corpus keeps serving ({} warnings)", warnings.len())]
-    NoDocuments {
-        /// The folder read.
-        dir: PathBuf,
-        /// Why each file was skipped.
-        warnings: Vec<LoadWarning>,
-    },
-}
-
 /// What a successful reload changed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReloadReport {
@@ -229,15 +217,16 @@ impl Library {
 
     /// Reads the folder again and swaps the new snapshot in. Blocking: call it off the async
     /// runtime. On error the serving snapshot is untouched.
-    pub fn reload(&self) -> Result<ReloadReport, ReloadError> {
+    pub fn reload(&self) -> Result<ReloadReport, Error> {
         let started = Instant::now();
         let old = self.snapshot();
         let new = Snapshot::load(old.dir(), &self.options);
         if new.is_empty() {
-            return Err(ReloadError::NoDocuments {
+            return Err(ErrorKind::NoDocuments {
                 dir: old.dir().to_path_buf(),
                 warnings: new.warnings,
-            });
+            }
+            .into());
         }
         let report = diff(&old, &new, started);
         self.current.store(Arc::new(new));

@@ -5,7 +5,8 @@ use super::figures::{count, duration};
 use super::limits;
 use super::reply::{Embed, Field, Reply, COLOUR_ANSWER, COLOUR_WARNING};
 use super::text::{cut, cut_markup, escape};
-use citebot_engine::library::{ReloadError, ReloadReport};
+use citebot_engine::library::ReloadReport;
+use citebot_engine::{Error, ErrorKind};
 
 /// `/reload` succeeded: what changed.
 pub fn reloaded(report: &ReloadReport) -> Reply {
@@ -65,8 +66,17 @@ pub fn reloaded(report: &ReloadReport) -> Reply {
 }
 
 /// `/reload` found nothing usable: the old corpus keeps serving, and why.
-pub fn reload_failed(error: &ReloadError, documents_serving: usize) -> Reply {
-    let ReloadError::NoDocuments { dir, warnings } = error;
+pub fn reload_failed(error: &Error, documents_serving: usize) -> Reply {
+    let (description, warnings) = match error.kind() {
+        ErrorKind::NoDocuments { dir, warnings } => (
+            format!(
+                "No usable document in {}.",
+                escape(&dir.display().to_string())
+            ),
+            &warnings[..],
+        ),
+        _ => (escape(&error.to_string()), &[][..]),
+    };
     let reasons: Vec<String> = warnings
         .iter()
         .map(|w| escape(&cut(&w.to_string(), 300)))
@@ -75,13 +85,7 @@ pub fn reload_failed(error: &ReloadError, documents_serving: usize) -> Reply {
         content: None,
         embed: Some(Embed {
             title: "Reload refused: the previous corpus keeps serving".into(),
-            description: cut_markup(
-                &format!(
-                    "No usable document in {}.",
-                    escape(&dir.display().to_string())
-                ),
-                limits::DESCRIPTION,
-            ),
+            description: cut_markup(&description, limits::DESCRIPTION),
             fields: vec![Field::new(
                 "Why",
                 &if reasons.is_empty() {
