@@ -11,14 +11,16 @@
 //!
 //! Options: `--ranking-rounds N` (phase zero, default 3), `--rounds N` (phase one, default
 //! 12), `--budget SHARE` (phase two, default 0.03), `--follow-ups BOOL` (phase three);
-//! `--crops` shows where answers stood when the quote lost them; `--dump FILE`, `--sentences
-//! FILE` and `--paragraphs FILE` write the abstention, sentence and paragraph features as CSV,
-//! for study outside.
+//! `--set NAME=QUESTIONS.jsonl:CORPUS_DIR` adds a set of your own, `--only a,b` fits on some
+//! sets, `--leave-one-out` also fits once without each set and prints what the set left out
+//! reaches; `--crops` shows where answers stood when the quote lost them; `--dump FILE`,
+//! `--sentences FILE` and `--paragraphs FILE` write the abstention, sentence and paragraph
+//! features as CSV, for study outside.
 //!
-//! Sets (questions and the corpus they are asked of), from `../shared/eval/`:
-//! - `squad-dev/questions.jsonl` on `squad-dev/corpus` (SQuAD v1.1 dev, one half: 4,882
-//!   answerable questions on 20 articles and 240 about 4 articles not loaded);
-//! - `dev.jsonl` on the bundled `corpus/` (25 news questions).
+//! Sets (questions and the corpus they are asked of): every one `../shared/eval/` holds, found
+//! rather than listed: `dev.jsonl` on the bundled `corpus/` (news), and every folder with a
+//! `questions.jsonl` and a `corpus/` (today SQuAD dev, WikiQA's Bing queries, NewsQA), named by
+//! its folder; plus the sets given with `--set`.
 //!
 //! Phases:
 //! 0. ranking's weights, by coordinate ascent: each in turn moved by a step both ways and kept
@@ -26,13 +28,15 @@
 //! 1. the last stage's ranking and quoting weights, by the same ascent over evidence read once
 //!    (a try costs only the cheap last stage);
 //! 2. abstention, as a logistic regression whose constant declines at most `--budget` of each
-//!    set's answerable questions (it prints SQuAD's whole trade-off);
-//! 3. the weight of an earlier question's concepts in a follow-up, on a grid, over SQuAD's
-//!    questions each asked after the one before it (same article) and after one on another
-//!    article (`--follow-ups false` keeps the file's).
+//!    set's answerable questions (it prints each set's trade-off);
+//! 3. the weight of an earlier question's concepts in a follow-up, on a grid, over every set's
+//!    questions each asked after the one before it (same document) and after one on another
+//!    (`--follow-ups false` keeps the file's).
 //!
-//! Phases 0 and 1 answer every question and maximise hit@1 on SQuAD plus 0.3 × hit@3 and
-//! 0.2 × the paragraph hit, with the news set counted at half weight beside it.
+//! Every phase weighs the sets equally (a macro average): phases 0 and 1 maximise the mean
+//! over the sets of hit@1 + 0.3 × hit@3 + 0.2 × the paragraph hit; phase two weighs each set's
+//! questions so that every set counts the same and lets no set decline more than the budget;
+//! phase three averages the follow-up hit rates over the sets.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,12 +59,10 @@ struct Item {
 }
 
 struct Set {
-    name: &'static str,
+    name: String,
     snapshot: Snapshot,
     cases: Vec<Case>,
     items: Vec<Item>,
-    /// Counted this much in the objective.
-    weight: f64,
 }
 
 #[derive(Default, Debug, Clone, Copy)]
@@ -72,18 +74,17 @@ struct Figures {
     declined_none: f64,
 }
 
-fn load(name: &'static str, questions: &Path, corpus: &Path, weight: f64) -> Result<Set, String> {
+fn load(name: &str, questions: &Path, corpus: &Path) -> Result<Set, String> {
     let cases: Vec<Case> = read_cases(questions).map_err(|e| e.to_string())?;
     let snapshot = Snapshot::load(corpus, &LoadOptions::default());
     if snapshot.is_empty() {
         return Err(format!("{} holds no document", corpus.display()));
     }
     let mut set = Set {
-        name,
+        name: name.to_string(),
         snapshot,
         cases,
         items: Vec::new(),
-        weight,
     };
     read_all(&mut set);
     Ok(set)
@@ -209,20 +210,24 @@ fn holds(
     item.answers.iter().any(|a| text.contains(a.as_str()))
 }
 
+/// The macro average over the sets (each set counts the same, whatever its size) of hit@1
+/// plus 0.3 × hit@3 and 0.2 × the paragraph hit.
 fn objective(sets: &[Set], w: &Weights) -> f64 {
-    sets.par_iter()
+    let sum: f64 = sets
+        .par_iter()
         .map(|set| {
             let f = figures(set, w);
-            set.weight * (f.hit1 + 0.3 * f.hit3 + 0.2 * f.passage1)
+            f.hit1 + 0.3 * f.hit3 + 0.2 * f.passage1
         })
-        .sum()
+        .sum();
+    sum / sets.len().max(1) as f64
 }
 
 fn print(sets: &[Set], w: &Weights) {
     for set in sets {
         let f = figures(set, w);
         println!(
-            "{:<6} hit@1={:.3} hit@3={:.3} passage_hit@1={:.3} declined_answerable={:.3} declined_unanswerable={:.3}",
+            "{:<14} hit@1={:.3} hit@3={:.3} passage_hit@1={:.3} declined_answerable={:.3} declined_unanswerable={:.3}",
             set.name, f.hit1, f.hit3, f.passage1, f.declined, f.declined_none
         );
     }
@@ -283,9 +288,6 @@ fn names() -> Vec<String> {
 /// questions may be declined: well above rounding (weights are written to four decimals, the
 /// engine sums in `f32`), well under the spread of margins (several units).
 const CUT_CLEARANCE: f64 = 0.01;
-
-/// How much a news question counts in phase two (see [`fit_answers`]).
-const NEWS_ROW_WEIGHT: f64 = 10.0;
 
 /// Phase one: the ranking and quoting weights, every question answered.
 fn fit(sets: &[Set], start: &Weights, rounds: usize) -> Weights {
@@ -362,16 +364,22 @@ fn always_answer() -> [f32; evidence::ANSWER_FEATURES.len()] {
 fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER_FEATURES.len()] {
     let n_features = evidence::ANSWER_FEATURES.len();
     let skip = evidence::PARAGRAPH_FEATURES.len();
-    let mut rows: Vec<(Vec<f64>, f64, bool)> = Vec::new();
-    for set in sets {
+    // (features, answerable, set number)
+    let mut rows: Vec<(Vec<f64>, f64, usize)> = Vec::new();
+    for (s, set) in sets.iter().enumerate() {
         for item in &set.items {
             if let Some(f) = evidence::best_answer_features(&item.evidence, item.has_type, w) {
                 let x: Vec<f64> = f[skip..].iter().map(|&v| f64::from(v)).collect();
-                rows.push((x, f64::from(u8::from(item.answerable)), set.name == "squad"));
+                rows.push((x, f64::from(u8::from(item.answerable)), s));
             }
         }
     }
-    let row_weight = |squad: bool| if squad { 1.0 } else { NEWS_ROW_WEIGHT };
+    // Each set weighs the same in the fit, however many questions it has.
+    let mut per_set = vec![0usize; sets.len()];
+    for r in &rows {
+        per_set[r.2] += 1;
+    }
+    let row_weight = |s: usize| rows.len() as f64 / (sets.len() as f64 * per_set[s].max(1) as f64);
     // Standardized features (the constant last stays 1).
     let n: f64 = rows.iter().map(|r| row_weight(r.2)).sum();
     let mut mean = vec![0.0; n_features];
@@ -428,36 +436,41 @@ fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER
     for j in 0..n_features - 1 {
         a[j] = written(beta[j] / sd[j]);
     }
-    let mut margins: Vec<f64> = rows
-        .iter()
-        .filter(|r| r.2 && r.1 > 0.5)
-        .map(|r| r.0.iter().zip(&a).map(|(x, w)| x * w).sum::<f64>())
-        .collect();
-    margins.sort_by(f64::total_cmp);
-    let off_corpus: Vec<f64> = rows
-        .iter()
-        .filter(|r| r.2 && r.1 < 0.5)
-        .map(|r| r.0.iter().zip(&a).map(|(x, w)| x * w).sum::<f64>())
-        .collect();
-    println!("trade-off on SQuAD (answerable declined → off-corpus declined):");
-    for share in [0.005, 0.01, 0.02, 0.03, 0.05, 0.08] {
-        let t = margins[((share * margins.len() as f64) as usize).min(margins.len() - 1)];
-        let declined = off_corpus.iter().filter(|&&m| m < t).count() as f64;
+    let margin = |r: &(Vec<f64>, f64, usize)| r.0.iter().zip(&a).map(|(x, w)| x * w).sum::<f64>();
+    for (s, set) in sets.iter().enumerate() {
+        let mut margins: Vec<f64> = rows
+            .iter()
+            .filter(|r| r.2 == s && r.1 > 0.5)
+            .map(margin)
+            .collect();
+        margins.sort_by(f64::total_cmp);
+        let off_corpus: Vec<f64> = rows
+            .iter()
+            .filter(|r| r.2 == s && r.1 < 0.5)
+            .map(margin)
+            .collect();
+        if margins.is_empty() || off_corpus.is_empty() {
+            continue;
+        }
         println!(
-            "  {share:.3} → {:.3}",
-            declined / off_corpus.len().max(1) as f64
+            "trade-off on {} (answerable declined → off-corpus declined):",
+            set.name
         );
+        for share in [0.005, 0.01, 0.02, 0.03, 0.05, 0.08] {
+            let t = margins[((share * margins.len() as f64) as usize).min(margins.len() - 1)];
+            let declined = off_corpus.iter().filter(|&&m| m < t).count() as f64;
+            println!("  {share:.3} → {:.3}", declined / off_corpus.len() as f64);
+        }
     }
     // Each set may see at most `budget` of its answerable questions declined: the constant
     // is the lowest of the sets' cut points, halfway between the last margin declined and the
     // first answered, or a little under the first when none may be.
-    let threshold = sets
-        .iter()
-        .map(|set| {
+    let threshold = (0..sets.len())
+        .map(|s| {
             let mut m: Vec<f64> = rows
                 .iter()
-                .filter(|r| r.2 == (set.name == "squad") && r.1 > 0.5)
-                .map(|r| r.0.iter().zip(&a).map(|(x, w)| x * w).sum::<f64>())
+                .filter(|r| r.2 == s && r.1 > 0.5)
+                .map(margin)
                 .collect();
             m.sort_by(f64::total_cmp);
             let k = (budget * m.len() as f64) as usize;
@@ -590,20 +603,123 @@ struct Args {
     /// Write the paragraph features as CSV to this file, and stop
     #[arg(long, value_name = "FILE")]
     paragraphs: Option<PathBuf>,
+    /// Another set to fit on, beside ../shared/eval's: NAME=QUESTIONS.jsonl:CORPUS_DIR
+    /// (repeatable)
+    #[arg(long = "set", value_name = "NAME=QUESTIONS:CORPUS")]
+    extra_sets: Vec<String>,
+    /// Fit on these sets only (comma-separated names; default: every set found)
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    only: Vec<String>,
+    /// Also fit once without each set and print the figures of the set left out beside those
+    /// of the fit that includes it (a weight that only helps one shape shows here)
+    #[arg(long)]
+    leave_one_out: bool,
+}
+
+/// The sets to fit on: the news sample (`eval/dev.jsonl` on the bundled `corpus/`), every
+/// folder of `eval/` holding `questions.jsonl` and `corpus/` (named by the folder), and the
+/// sets given with `--set`.
+fn discover(eval: &Path, extra: &[String]) -> Result<Vec<(String, PathBuf, PathBuf)>, String> {
+    let mut found = Vec::new();
+    if eval.join("dev.jsonl").is_file() {
+        found.push((
+            "news".to_string(),
+            eval.join("dev.jsonl"),
+            PathBuf::from("corpus"),
+        ));
+    }
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(eval)
+        .map_err(|e| format!("cannot read {}: {e}", eval.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("questions.jsonl").is_file() && p.join("corpus").is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let name = folder
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        found.push((name, folder.join("questions.jsonl"), folder.join("corpus")));
+    }
+    for spec in extra {
+        let (name, rest) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--set {spec}: expected NAME=QUESTIONS.jsonl:CORPUS_DIR"))?;
+        let (questions, corpus) = rest
+            .rsplit_once(':')
+            .ok_or_else(|| format!("--set {spec}: expected NAME=QUESTIONS.jsonl:CORPUS_DIR"))?;
+        found.push((name.to_string(), questions.into(), corpus.into()));
+    }
+    Ok(found)
+}
+
+/// Phases zero to three on `sets`, from the file's weights.
+fn fit_all(sets: &mut [Set], args: &Args) -> (Ranking, Weights) {
+    rank_with(sets, weights::ranking());
+    let ranking = if args.ranking_rounds == 0 {
+        weights::ranking()
+    } else {
+        fit_ranking(sets, weights::last_stage(), args.ranking_rounds)
+    };
+    let mut w = if args.rounds == 0 {
+        weights::last_stage().clone()
+    } else {
+        fit(sets, weights::last_stage(), args.rounds)
+    };
+    w.answers = fit_answers(sets, &w, args.budget);
+    let ranking = if args.follow_ups {
+        fit_context(sets, &w, ranking)
+    } else {
+        ranking
+    };
+    (ranking, w)
+}
+
+/// For each set: the weights fitted on the others, and the left-out set's figures with them
+/// beside its figures with the fit on every set.
+fn leave_one_out(sets: &mut Vec<Set>, args: &Args, all: (&Ranking, &Weights)) {
+    let mut rows = Vec::new();
+    for i in 0..sets.len() {
+        let mut left = sets.remove(i);
+        println!("--- fit without {}", left.name);
+        let (ranking, w) = fit_all(sets, args);
+        left.snapshot.set_ranking(ranking);
+        read_all(&mut left);
+        let without = figures(&left, &w);
+        left.snapshot.set_ranking(*all.0);
+        read_all(&mut left);
+        let with = figures(&left, all.1);
+        rows.push((left.name.clone(), with, without));
+        sets.insert(i, left);
+    }
+    rank_with(sets, *all.0);
+    println!("leave one set out (hit@1 / hit@3, fitted with the set → without it):");
+    for (name, with, without) in rows {
+        println!(
+            "  {name:<14} {:.3} / {:.3} → {:.3} / {:.3} ({:+.3} hit@1)",
+            with.hit1,
+            with.hit3,
+            without.hit1,
+            without.hit3,
+            without.hit1 - with.hit1
+        );
+    }
 }
 
 fn main() -> ExitCode {
     let args = <Args as clap::Parser>::parse();
     let eval = args.shared.join("eval");
-    let sets = [
-        load(
-            "squad",
-            &eval.join("squad-dev/questions.jsonl"),
-            &eval.join("squad-dev/corpus"),
-            1.0,
-        ),
-        load("news", &eval.join("dev.jsonl"), Path::new("corpus"), 0.5),
-    ];
+    let found = match discover(&eval, &args.extra_sets) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("tune: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let sets: Vec<Result<Set, String>> = found
+        .iter()
+        .filter(|(name, _, _)| args.only.is_empty() || args.only.contains(name))
+        .map(|(name, questions, corpus)| load(name, questions, corpus))
+        .collect();
     let mut sets: Vec<Set> = match sets.into_iter().collect::<Result<_, _>>() {
         Ok(sets) => sets,
         Err(e) => {
@@ -611,6 +727,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if sets.is_empty() {
+        eprintln!("tune: no set to fit on in {}", eval.display());
+        return ExitCode::from(2);
+    }
+    println!(
+        "sets: {}",
+        sets.iter()
+            .map(|s| format!("{} ({} questions)", s.name, s.cases.len()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     if let Some(path) = &args.dump {
         let mut out = String::new();
         for set in &sets {
@@ -643,7 +770,9 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if args.crops {
-        crops(&sets[0], weights::last_stage());
+        for set in &sets {
+            crops(set, weights::last_stage());
+        }
         return ExitCode::SUCCESS;
     }
     println!("weights.toml now:");
@@ -651,22 +780,7 @@ fn main() -> ExitCode {
     if args.check {
         return ExitCode::SUCCESS;
     }
-    let ranking = if args.ranking_rounds == 0 {
-        weights::ranking()
-    } else {
-        fit_ranking(&mut sets, weights::last_stage(), args.ranking_rounds)
-    };
-    let mut w = if args.rounds == 0 {
-        weights::last_stage().clone()
-    } else {
-        fit(&sets, weights::last_stage(), args.rounds)
-    };
-    w.answers = fit_answers(&sets, &w, args.budget);
-    let ranking = if args.follow_ups {
-        fit_context(&mut sets[0], &w, ranking)
-    } else {
-        ranking
-    };
+    let (ranking, w) = fit_all(&mut sets, &args);
     println!("fitted:");
     print(&sets, &w);
     for (name, value) in weights::FIELDS.iter().zip(ranking.to_vec()) {
@@ -674,6 +788,9 @@ fn main() -> ExitCode {
     }
     for (name, value) in names().iter().zip(flat(&w)) {
         println!("  {name:<48} {value:>8.4}");
+    }
+    if args.leave_one_out {
+        leave_one_out(&mut sets, &args, (&ranking, &w));
     }
     if args.write {
         let path = Path::new("engine/weights.toml");
@@ -687,27 +804,35 @@ fn main() -> ExitCode {
 }
 
 /// Phase three: how much an earlier question's concepts count in a follow-up
-/// ([`Ranking::context_weight`]), on SQuAD's questions asked as follow-ups.
+/// ([`Ranking::context_weight`]), on every set's questions asked as follow-ups.
 ///
-/// An annotator wrote a paragraph's questions one after another, and many lean on the one
-/// before ("What did he claim the weapon would end?"): each answerable question is asked after
-/// the question before it on the same article (the topic held), and after a question on another
-/// article (the topic changed, where the earlier question can only mislead). The weight is the
-/// one, on a grid of twentieths, with the best hit@1 over both, the nearest the file's on a tie.
-fn fit_context(set: &mut Set, w: &Weights, ranking: Ranking) -> Ranking {
-    let n = set.cases.len();
-    let other_topic = |i: usize| {
-        (1..n)
-            .map(|k| (i + n / 2 + k) % n)
-            .find(|&j| set.cases[j].sources != set.cases[i].sources)
-    };
-    let pairs: Vec<(usize, usize, Option<usize>)> = (1..n)
-        .filter(|&i| set.cases[i].answerable && set.cases[i - 1].sources == set.cases[i].sources)
-        .map(|i| (i, i - 1, other_topic(i)))
+/// Crowd workers wrote a text's questions one after another, and many lean on the one before
+/// ("What did he claim the weapon would end?"): each answerable question is asked after the
+/// question before it on the same document (the topic held), and after a question on another
+/// document (the topic changed, where the earlier question can only mislead). The weight is
+/// the one, on a grid of twentieths, with the best hit@1 over both, averaged over the sets that
+/// have such pairs; the nearest the file's on a tie.
+fn fit_context(sets: &mut [Set], w: &Weights, ranking: Ranking) -> Ranking {
+    let pairs: Vec<Vec<(usize, usize, Option<usize>)>> = sets
+        .iter()
+        .map(|set| {
+            let n = set.cases.len();
+            let other_topic = |i: usize| {
+                (1..n)
+                    .map(|k| (i + n / 2 + k) % n)
+                    .find(|&j| set.cases[j].sources != set.cases[i].sources)
+            };
+            (1..n)
+                .filter(|&i| {
+                    set.cases[i].answerable && set.cases[i - 1].sources == set.cases[i].sources
+                })
+                .map(|i| (i, i - 1, other_topic(i)))
+                .collect()
+        })
         .collect();
-    let hit = |snapshot: &Snapshot, i: usize, context: Option<usize>| {
+    let hit = |set: &Set, i: usize, context: Option<usize>| {
         let item = &set.items[i];
-        let (query, evidence) = snapshot.read_in_context(
+        let (query, evidence) = set.snapshot.read_in_context(
             &set.cases[i].question,
             context.map(|j| set.cases[j].question.as_str()),
         );
@@ -716,38 +841,43 @@ fn fit_context(set: &mut Set, w: &Weights, ranking: Ranking) -> Ranking {
             .first()
             .is_some_and(|q| holds(item, &evidence, q, false))
     };
-    let share = |hits: usize| hits as f64 / pairs.len().max(1) as f64;
-    let alone = pairs
-        .iter()
-        .filter(|&&(i, _, _)| hit(&set.snapshot, i, None))
-        .count();
-    println!(
-        "follow-ups: {} SQuAD questions after the one before them; hit@1 asked alone {:.3}",
-        pairs.len(),
-        share(alone)
-    );
+    let with_pairs = pairs.iter().filter(|p| !p.is_empty()).count().max(1) as f64;
+    for (set, pairs) in sets.iter().zip(&pairs) {
+        let alone = pairs.iter().filter(|&&(i, _, _)| hit(set, i, None)).count();
+        println!(
+            "follow-ups: {} {} questions after the one before them; hit@1 asked alone {:.3}",
+            pairs.len(),
+            set.name,
+            alone as f64 / pairs.len().max(1) as f64
+        );
+    }
     let mut best = (f64::NEG_INFINITY, ranking);
     for step in 0..=20 {
         let tried = Ranking {
             context_weight: step as f32 / 20.0,
             ..ranking
         };
-        set.snapshot.set_ranking(tried);
-        let (same, other): (usize, usize) = pairs
-            .par_iter()
-            .map(|&(i, before, elsewhere)| {
-                (
-                    usize::from(hit(&set.snapshot, i, Some(before))),
-                    usize::from(elsewhere.is_some_and(|j| hit(&set.snapshot, i, Some(j)))),
-                )
-            })
-            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-        let score = share(same) + share(other);
+        let mut score = 0.0;
+        for (set, pairs) in sets.iter_mut().zip(&pairs) {
+            if pairs.is_empty() {
+                continue;
+            }
+            set.snapshot.set_ranking(tried);
+            let set = &*set;
+            let (same, other): (usize, usize) = pairs
+                .par_iter()
+                .map(|&(i, before, elsewhere)| {
+                    (
+                        usize::from(hit(set, i, Some(before))),
+                        usize::from(elsewhere.is_some_and(|j| hit(set, i, Some(j)))),
+                    )
+                })
+                .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+            score += (same + other) as f64 / pairs.len() as f64 / with_pairs;
+        }
         println!(
-            "  context weight {:.2}: topic held {:.3}, topic changed {:.3}",
-            tried.context_weight,
-            share(same),
-            share(other)
+            "  context weight {:.2}: topic held + changed, averaged over the sets {:.3}",
+            tried.context_weight, score
         );
         let nearer = (tried.context_weight - ranking.context_weight).abs()
             < (best.1.context_weight - ranking.context_weight).abs();
@@ -755,7 +885,9 @@ fn fit_context(set: &mut Set, w: &Weights, ranking: Ranking) -> Ranking {
             best = (score, tried);
         }
     }
-    set.snapshot.set_ranking(best.1);
+    for set in sets.iter_mut() {
+        set.snapshot.set_ranking(best.1);
+    }
     best.1
 }
 
