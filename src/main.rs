@@ -83,6 +83,10 @@ struct CorpusArgs {
     /// Files larger than this many bytes are skipped with a warning.
     #[arg(long, env = "MAX_FILE_BYTES", default_value_t = LoadOptions::DEFAULT_MAX_FILE_BYTES)]
     max_file_bytes: u64,
+    /// Follow symbolic links that lead out of the corpus folder (else skipped with a warning).
+    #[arg(long, env = "FOLLOW_LINKS_OUTSIDE", default_value = "false", value_name = "BOOL",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    follow_links_outside: bool,
 }
 
 #[derive(Args)]
@@ -189,6 +193,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
 fn load(args: &CorpusArgs) -> Snapshot {
     let options = LoadOptions {
         max_file_bytes: args.max_file_bytes,
+        follow_links_outside: args.follow_links_outside,
     };
     Snapshot::load(&args.corpus, &options)
 }
@@ -372,11 +377,14 @@ fn gaps(args: GapsArgs) -> anyhow::Result<ExitCode> {
     if citebot::insights::store::Backend::of(&args.database_url).is_none() {
         bail!("DATABASE_URL must start with sqlite:// (a file) or postgres:// (a server)");
     }
-    let (aliases, _) = citebot_engine::search::aliases::Aliases::load(&args.corpus);
     let snapshot = args
         .corpus
         .is_dir()
         .then(|| Snapshot::load(&args.corpus, &LoadOptions::default()));
+    let aliases = snapshot
+        .as_ref()
+        .map(|s| s.aliases().clone())
+        .unwrap_or_default();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let report = runtime.block_on(async {
         let Some(store) = citebot::insights::Store::open_existing(&args.database_url).await?

@@ -41,6 +41,9 @@ pub struct Snapshot {
     corpus: Corpus,
     index: Index,
     dir: PathBuf,
+    /// The alias groups the index was built with (kept for the next reload, which keeps them
+    /// when `aliases.toml` turns unusable, and for grouping questions in `/gaps`).
+    aliases: Aliases,
     warnings: Vec<LoadWarning>,
     loaded_at: SystemTime,
     stats: Stats,
@@ -50,11 +53,18 @@ impl Snapshot {
     /// Loads every article under `dir` and indexes it. Never fails: problems are warnings, and a
     /// folder with nothing usable gives an empty snapshot (see [`Snapshot::is_empty`]).
     pub fn load(dir: &Path, options: &LoadOptions) -> Snapshot {
+        Snapshot::load_after(dir, options, None)
+    }
+
+    /// [`Snapshot::load`] while `serving` serves: an `aliases.toml` that cannot be used keeps
+    /// the alias groups of `serving` (see [`Aliases::load_with`]).
+    fn load_after(dir: &Path, options: &LoadOptions, serving: Option<&Snapshot>) -> Snapshot {
         let started = Instant::now();
         let (corpus, mut warnings) = corpus::load_dir(dir, options);
-        let (aliases, alias_warnings) = Aliases::load(dir);
+        let (aliases, alias_warnings) =
+            Aliases::load_with(dir, options, serving.map(|s| &s.aliases));
         warnings.extend(alias_warnings);
-        let index = Index::build(&corpus, aliases);
+        let index = Index::build(&corpus, aliases.clone());
         for (part, bytes) in corpus
             .memory_parts()
             .into_iter()
@@ -75,6 +85,7 @@ impl Snapshot {
             corpus,
             index,
             dir: dir.to_path_buf(),
+            aliases,
             warnings,
             loaded_at: SystemTime::now(),
             stats,
@@ -155,6 +166,11 @@ impl Snapshot {
         &self.warnings
     }
 
+    /// The alias groups this snapshot searches with, as read at load (no file is read again).
+    pub fn aliases(&self) -> &Aliases {
+        &self.aliases
+    }
+
     /// The folder this snapshot was loaded from.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -220,7 +236,7 @@ impl Library {
     pub fn reload(&self) -> Result<ReloadReport, Error> {
         let started = Instant::now();
         let old = self.snapshot();
-        let new = Snapshot::load(old.dir(), &self.options);
+        let new = Snapshot::load_after(old.dir(), &self.options, Some(&old));
         if new.is_empty() {
             return Err(ErrorKind::NoDocuments {
                 dir: old.dir().to_path_buf(),

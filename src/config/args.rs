@@ -28,6 +28,15 @@ pub struct ServeArgs {
     #[arg(long, env = "MAX_FILE_BYTES", value_name = "BYTES",
           default_value_t = LoadOptions::DEFAULT_MAX_FILE_BYTES.to_string())]
     max_file_bytes: String,
+    /// Follow symbolic links that lead out of the corpus folder: true or false (false skips
+    /// them with a warning, so a link cannot have any file the bot can read quoted).
+    #[arg(
+        long,
+        env = "FOLLOW_LINKS_OUTSIDE",
+        value_name = "BOOL",
+        default_value = "false"
+    )]
+    follow_links_outside: String,
     /// Register the commands in this server (instantly) instead of globally.
     #[arg(long, env = "DISCORD_GUILD_ID", value_name = "ID")]
     guild_id: Option<String>,
@@ -77,11 +86,12 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     /// The keys and their values, as given (the one list [`ServeArgs::config`] reads).
-    fn keys(&self) -> [(&'static str, Option<&str>); 15] {
+    fn keys(&self) -> [(&'static str, Option<&str>); 16] {
         [
             ("DISCORD_TOKEN", self.token.as_deref()),
             ("CORPUS_DIR", Some(&self.corpus)),
             ("MAX_FILE_BYTES", Some(&self.max_file_bytes)),
+            ("FOLLOW_LINKS_OUTSIDE", Some(&self.follow_links_outside)),
             ("DISCORD_GUILD_ID", self.guild_id.as_deref()),
             ("MODERATOR_ROLE_IDS", self.moderator_role_ids.as_deref()),
             ("ASK_CHANNEL_IDS", self.ask_channel_ids.as_deref()),

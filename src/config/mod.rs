@@ -39,6 +39,9 @@ pub struct Config {
     pub sharding: Sharding,
     /// `MAX_FILE_BYTES`: corpus files larger than this are skipped (as for the CLI).
     pub max_file_bytes: u64,
+    /// `FOLLOW_LINKS_OUTSIDE`: follow symbolic links that lead out of the corpus folder
+    /// (default no: they are skipped with a warning).
+    pub follow_links_outside: bool,
     /// `INSIGHTS`, `DATABASE_URL`, `INSIGHTS_RETENTION_DAYS`, `RECORD_DM_QUESTIONS`: what is
     /// recorded for `/gaps`, and where.
     pub insights: crate::insights::settings::Settings,
@@ -73,6 +76,7 @@ impl fmt::Debug for Config {
             .field("answer_cooldown", &self.answer_cooldown)
             .field("sharding", &self.sharding)
             .field("max_file_bytes", &self.max_file_bytes)
+            .field("follow_links_outside", &self.follow_links_outside)
             .field("insights", &self.insights)
             .finish()
     }
@@ -148,6 +152,10 @@ impl Config {
                 }
             },
         };
+        let follow_links_outside = match get("FOLLOW_LINKS_OUTSIDE") {
+            None => false,
+            Some(v) => crate::insights::settings::flag("FOLLOW_LINKS_OUTSIDE", &v)?,
+        };
         let insights = crate::insights::settings::Settings::from_lookup(get)?;
         Ok(Config {
             token,
@@ -160,6 +168,7 @@ impl Config {
             answer_cooldown,
             sharding,
             max_file_bytes,
+            follow_links_outside,
             insights,
         })
     }

@@ -39,6 +39,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let dir = config.corpus_dir.clone();
     let options = LoadOptions {
         max_file_bytes: config.max_file_bytes,
+        follow_links_outside: config.follow_links_outside,
     };
     let load_options = options.clone();
     let snapshot = tokio::task::spawn_blocking(move || Snapshot::load(&dir, &load_options))

@@ -99,7 +99,7 @@ impl Settings {
 }
 
 /// `on`/`true`/`yes`/`1` or `off`/`false`/`no`/`0`, any case.
-fn flag(key: &'static str, value: &str) -> Result<bool, ConfigError> {
+pub(crate) fn flag(key: &'static str, value: &str) -> Result<bool, ConfigError> {
     match value.to_ascii_lowercase().as_str() {
         "on" | "true" | "yes" | "1" => Ok(true),
         "off" | "false" | "no" | "0" => Ok(false),

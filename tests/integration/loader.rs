@@ -47,6 +47,7 @@ fn broken_files_are_skipped_with_a_warning_and_the_rest_loads() {
     write(dir.path(), "notes.json", b"{}");
     let options = LoadOptions {
         max_file_bytes: 1000,
+        ..LoadOptions::default()
     };
     let snapshot = Snapshot::load(dir.path(), &options);
     let ids: Vec<&str> = snapshot.documents().iter().map(|d| d.id.as_str()).collect();

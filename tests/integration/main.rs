@@ -11,6 +11,7 @@ mod discord_community;
 mod discord_e2e;
 mod discord_traffic;
 mod golden;
+mod hostile_folder;
 mod insights;
 mod insights_e2e;
 mod loader;

@@ -23,8 +23,10 @@ struct Decoded {
 /// Loads every `.txt` and `.md` file under `dir` (recursively, hidden entries skipped).
 ///
 /// - Source ids are relative paths without extension, `/`-separated.
-/// - Unusable files (not UTF-8, empty, binary, over the cap, unreadable, symlink loops) are
-///   skipped with a warning; the rest load.
+/// - Unusable files (not UTF-8, empty, binary, over the cap, unreadable, symlink loops, not a
+///   regular file) are skipped with a warning; the rest load.
+/// - Symbolic links that resolve outside `dir` are not followed (a warning names each) unless
+///   [`LoadOptions::follow_links_outside`] says so.
 /// - The result is the same for the same files, whatever the thread count.
 pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>) {
     let mut warnings = Vec::new();
@@ -36,7 +38,7 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
         return (Corpus::default(), warnings);
     }
     let mut steps = crate::steps::Steps::start("load");
-    let files = find_files(dir, &mut warnings);
+    let files = find_files(dir, options, &mut warnings);
     // A large corpus is packed as each document is built, so that its plain text is never
     // held whole: whether it is large is told by its files' sizes, before any is read.
     let bytes: u64 = files
@@ -413,14 +415,42 @@ fn drop_boilerplate(
 }
 
 /// Walks the folder and returns `(source id, path)` for every candidate file, sorted by id, with
-/// warnings for loops, unreadable entries and id collisions.
-fn find_files(dir: &Path, warnings: &mut Vec<LoadWarning>) -> Vec<(String, PathBuf)> {
+/// warnings for loops, unreadable entries, id collisions, links that lead out of the folder and
+/// article names that are not regular files (FIFOs, sockets, devices: never opened).
+fn find_files(
+    dir: &Path,
+    options: &LoadOptions,
+    warnings: &mut Vec<LoadWarning>,
+) -> Vec<(String, PathBuf)> {
     let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let mut outside = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            if options.follow_links_outside || !e.path_is_symlink() {
+                return true;
+            }
+            let Some(target) = link_outside(&root, e.path()) else {
+                return true;
+            };
+            // Only what would have been read is worth a warning: folders and article names.
+            if e.file_type().is_dir() || is_article(e.path()) {
+                outside.push(LoadWarning {
+                    path: e.path().to_path_buf(),
+                    kind: WarningKind::LinkOutside(target),
+                });
+            }
+            false
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -439,7 +469,14 @@ fn find_files(dir: &Path, warnings: &mut Vec<LoadWarning>) -> Vec<(String, PathB
                 continue;
             }
         };
-        if !entry.file_type().is_file() || !is_article(entry.path()) {
+        if entry.file_type().is_dir() || !is_article(entry.path()) {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            warnings.push(LoadWarning {
+                path: entry.path().to_path_buf(),
+                kind: WarningKind::NotARegularFile(special_kind(entry.file_type())),
+            });
             continue;
         }
         let Ok(rel) = entry.path().strip_prefix(dir) else {
@@ -447,6 +484,7 @@ fn find_files(dir: &Path, warnings: &mut Vec<LoadWarning>) -> Vec<(String, PathB
         };
         files.push((source_id(rel), entry.path().to_path_buf()));
     }
+    warnings.append(&mut outside);
     files.sort();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut unique = Vec::with_capacity(files.len());
@@ -462,6 +500,81 @@ fn find_files(dir: &Path, warnings: &mut Vec<LoadWarning>) -> Vec<(String, PathB
         }
     }
     unique
+}
+
+/// Where a path resolves when that is outside the (canonical) corpus folder `root`; `None` when
+/// it stays inside (or cannot be resolved: the walk or the read then reports why).
+pub(crate) fn link_outside(root: &Path, path: &Path) -> Option<PathBuf> {
+    let target = path.canonicalize().ok()?;
+    (!target.starts_with(root)).then_some(target)
+}
+
+/// What a file type that is neither a regular file nor a folder is, in words.
+fn special_kind(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "FIFO";
+        }
+        if file_type.is_socket() {
+            return "socket";
+        }
+        if file_type.is_block_device() {
+            return "block device";
+        }
+        if file_type.is_char_device() {
+            return "character device";
+        }
+    }
+    let _ = file_type;
+    "special file"
+}
+
+/// Reads a file of the corpus folder, at most `cap` bytes, or says why not.
+///
+/// - Its metadata is checked before it is opened: only a regular file is opened, so a FIFO or a
+///   device can never block the load or stream without end.
+/// - It is opened non-blocking (where the platform allows) and checked again once open, in
+///   case it was swapped for something else in between.
+/// - The read goes through `take(cap + 1)`: a file that grew past the cap is reported over it,
+///   never read whole.
+pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, WarningKind> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| WarningKind::Unreadable(e.to_string());
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(WarningKind::NotARegularFile(special_kind(meta.file_type())));
+    }
+    if meta.len() > cap {
+        return Err(WarningKind::TooLarge {
+            size: meta.len(),
+            cap,
+        });
+    }
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = open.open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(WarningKind::NotARegularFile(special_kind(meta.file_type())));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(cap) as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > cap {
+        return Err(WarningKind::TooLarge {
+            size: meta.len().max(bytes.len() as u64),
+            cap,
+        });
+    }
+    Ok(bytes)
 }
 
 fn is_article(path: &Path) -> bool {
@@ -491,14 +604,7 @@ fn read_file(id: &str, path: &Path, options: &LoadOptions) -> Result<Decoded, Lo
         path: path.to_path_buf(),
         kind,
     };
-    let size = std::fs::metadata(path)
-        .map_err(|e| warn(WarningKind::Unreadable(e.to_string())))?
-        .len();
-    let cap = file_cap(options);
-    if size > cap {
-        return Err(warn(WarningKind::TooLarge { size, cap }));
-    }
-    let bytes = std::fs::read(path).map_err(|e| warn(WarningKind::Unreadable(e.to_string())))?;
+    let bytes = read_capped(path, file_cap(options)).map_err(warn)?;
     let text = decode(&bytes).map_err(warn)?;
     Ok(Decoded {
         id: id.to_string(),

@@ -18,12 +18,16 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use load::load_dir;
+pub(crate) use load::{link_outside, read_capped};
 
 /// Options for reading a corpus folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Files larger than this many bytes are skipped with a warning.
     pub max_file_bytes: u64,
+    /// Follow symbolic links that resolve outside the corpus folder. Off by default: whoever
+    /// can drop a link into the folder could otherwise have any file the bot can read quoted.
+    pub follow_links_outside: bool,
 }
 
 impl LoadOptions {
@@ -35,6 +39,7 @@ impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
+            follow_links_outside: false,
         }
     }
 }
@@ -338,6 +343,11 @@ pub enum WarningKind {
     Unreadable(String),
     /// A symbolic link that leads back into its own ancestors.
     SymlinkLoop,
+    /// A symbolic link that resolves outside the corpus folder (to the path given); not
+    /// followed unless `FOLLOW_LINKS_OUTSIDE=true`.
+    LinkOutside(PathBuf),
+    /// Not a regular file (a FIFO, socket or device, named here); never opened.
+    NotARegularFile(&'static str),
     /// Every line was scrape debris: nothing to quote.
     NoText,
     /// Another file already has this source id (e.g. `a.txt` and `a.md`).
@@ -346,6 +356,14 @@ pub enum WarningKind {
     BadFrontMatter(String),
     /// A bad entry in `aliases.toml`; the rest of the aliases load.
     BadAlias(String),
+    /// `aliases.toml` could not be used at all (why given): the alias groups that were
+    /// serving (`kept_groups` of them; none at first start) stay in use.
+    AliasesNotLoaded {
+        /// What is wrong with the file (for TOML, with its line and column).
+        why: String,
+        /// How many alias groups stay in use.
+        kept_groups: usize,
+    },
 }
 
 impl fmt::Display for LoadWarning {
@@ -367,6 +385,14 @@ impl fmt::Display for LoadWarning {
             WarningKind::SymlinkLoop => {
                 write!(f, "{path}: symbolic link loop; not followed")
             }
+            WarningKind::LinkOutside(target) => write!(
+                f,
+                "{path}: symbolic link to {} outside the corpus folder; not followed (set FOLLOW_LINKS_OUTSIDE=true to allow it)",
+                target.display()
+            ),
+            WarningKind::NotARegularFile(what) => {
+                write!(f, "{path}: a {what}, not a regular file; skipped without opening")
+            }
             WarningKind::NoText => write!(f, "{path}: no quotable text (only debris); skipped"),
             WarningKind::DuplicateId(other) => write!(
                 f,
@@ -376,6 +402,11 @@ impl fmt::Display for LoadWarning {
                 write!(f, "{path}: front matter ignored ({why})")
             }
             WarningKind::BadAlias(why) => write!(f, "{path}: alias entry ignored ({why})"),
+            WarningKind::AliasesNotLoaded { why, kept_groups } => match kept_groups {
+                0 => write!(f, "{path}: not loaded ({why}); no aliases are in use until it is fixed"),
+                1 => write!(f, "{path}: not loaded ({why}); the 1 alias group that was serving is kept"),
+                n => write!(f, "{path}: not loaded ({why}); the {n} alias groups that were serving are kept"),
+            },
         }
     }
 }

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
-use crate::corpus::{LoadWarning, WarningKind};
+use crate::corpus::{LoadOptions, LoadWarning, WarningKind};
 use crate::text::{self, AsWord, Compounds, Token};
 
 /// The file read from the corpus folder.
@@ -33,7 +33,7 @@ struct Name {
 }
 
 /// Alias groups, ready to match token streams.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Aliases {
     groups: Vec<Vec<String>>,
     /// Names by their first stem (looked up for every word of every question: a fast hash).
@@ -55,42 +55,108 @@ pub struct AliasMatch {
     pub position: u32,
 }
 
-impl Aliases {
-    /// Reads `aliases.toml` from the corpus folder; a missing file means no aliases.
-    pub fn load(dir: &Path) -> (Aliases, Vec<LoadWarning>) {
-        let path = dir.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let (aliases, problems) = Aliases::parse(&text);
-                let warnings = problems
-                    .into_iter()
-                    .map(|why| LoadWarning {
-                        path: path.clone(),
-                        kind: WarningKind::BadAlias(why),
-                    })
-                    .collect();
-                (aliases, warnings)
+/// Parses TOML, or says where and why it is not valid: `not valid TOML at line 3, column 9:
+/// …` (lines and columns count from 1; columns in characters).
+fn syntax(source: &str) -> Result<toml::Table, String> {
+    source.parse::<toml::Table>().map_err(|e| {
+        let message = e.message().trim().replace('\n', " ");
+        match e.span() {
+            Some(span) => {
+                let before = &source[..span.start.min(source.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                format!("not valid TOML at line {line}, column {column}: {message}")
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Aliases::default(), vec![]),
-            Err(e) => (
-                Aliases::default(),
-                vec![LoadWarning {
-                    path,
-                    kind: WarningKind::BadAlias(format!("unreadable: {e}")),
-                }],
-            ),
+            None => format!("not valid TOML: {message}"),
         }
+    })
+}
+
+impl Aliases {
+    /// Reads `aliases.toml` from the corpus folder with the default [`LoadOptions`] and nothing
+    /// serving before; a missing file means no aliases (see [`Aliases::load_with`]).
+    pub fn load(dir: &Path) -> (Aliases, Vec<LoadWarning>) {
+        Aliases::load_with(dir, &LoadOptions::default(), None)
+    }
+
+    /// Reads `aliases.toml` from the corpus folder as the corpus is read: the size cap holds,
+    /// only a regular file is opened, and a link out of the folder is not followed (unless
+    /// the options say so).
+    ///
+    /// - A missing file means no aliases.
+    /// - A file that cannot be used whole (not valid TOML, unreadable, a FIFO, over the cap, a
+    ///   link outside) keeps `serving`, the aliases in use before (none at first start), with
+    ///   one warning saying why, with the line and column of a TOML error.
+    /// - A bad entry in a valid file is a warning; the other groups load.
+    pub fn load_with(
+        dir: &Path,
+        options: &LoadOptions,
+        serving: Option<&Aliases>,
+    ) -> (Aliases, Vec<LoadWarning>) {
+        let path = dir.join(FILE_NAME);
+        let kept = |why: String| {
+            let aliases = serving.cloned().unwrap_or_default();
+            let warning = LoadWarning {
+                path: path.clone(),
+                kind: WarningKind::AliasesNotLoaded {
+                    why,
+                    kept_groups: aliases.len(),
+                },
+            };
+            (aliases, vec![warning])
+        };
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return (Aliases::default(), vec![])
+            }
+            Err(e) => return kept(format!("unreadable: {e}")),
+            Ok(meta) if meta.file_type().is_symlink() && !options.follow_links_outside => {
+                let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+                if let Some(target) = crate::corpus::link_outside(&root, &path) {
+                    return kept(format!(
+                        "a symbolic link to {} outside the corpus folder, not followed",
+                        target.display()
+                    ));
+                }
+            }
+            Ok(_) => {}
+        }
+        let bytes = match crate::corpus::read_capped(&path, options.max_file_bytes) {
+            Ok(bytes) => bytes,
+            Err(kind) => {
+                let why = LoadWarning {
+                    path: path.clone(),
+                    kind,
+                }
+                .to_string();
+                // The warning names the file already: keep only what follows its name.
+                let prefix = format!("{}: ", path.display());
+                return kept(why.strip_prefix(&prefix).unwrap_or(&why).to_string());
+            }
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            return kept("not UTF-8".to_string());
+        };
+        if let Err(why) = syntax(&text) {
+            return kept(why);
+        }
+        let (aliases, problems) = Aliases::parse(&text);
+        let warnings = problems
+            .into_iter()
+            .map(|why| LoadWarning {
+                path: path.clone(),
+                kind: WarningKind::BadAlias(why),
+            })
+            .collect();
+        (aliases, warnings)
     }
 
     /// Parses the TOML text; returns the groups that are valid and a message per bad entry.
     pub fn parse(source: &str) -> (Aliases, Vec<String>) {
         let mut problems = Vec::new();
-        let value: toml::Table = match source.parse() {
+        let value: toml::Table = match syntax(source) {
             Ok(v) => v,
-            Err(e) => {
-                let msg = e.to_string().lines().next().unwrap_or("").to_string();
-                return (Aliases::default(), vec![format!("not valid TOML: {msg}")]);
-            }
+            Err(why) => return (Aliases::default(), vec![why]),
         };
         let mut groups: Vec<Vec<String>> = Vec::new();
         match value.get("group") {

@@ -6,7 +6,6 @@ use crate::discord::checks::is_moderator;
 use crate::discord::render::{self, Reply};
 use crate::discord::types::{Context, Data, Error};
 use crate::insights::gaps::Report;
-use citebot_engine::search::aliases::Aliases;
 
 /// The window when none is given.
 pub const DEFAULT_DAYS: u32 = 30;
@@ -48,8 +47,8 @@ pub async fn page(data: &Data, days: u32, page: usize) -> Reply {
         );
     };
     let snapshot = data.library.snapshot();
-    let (aliases, _) = Aliases::load(snapshot.dir());
-    let report = Report::build(&store, days, &aliases, |source| {
+    // The aliases the serving corpus was loaded with: no file is read on the async runtime.
+    let report = Report::build(&store, days, snapshot.aliases(), |source| {
         snapshot.document(source).map(|d| d.title.clone())
     })
     .await;
