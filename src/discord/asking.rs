@@ -2,6 +2,8 @@
 //! the one path `/ask`, the context menu, messages and the page buttons share, and the
 //! [`Outcome`] each handled request logs.
 
+use std::sync::Arc;
+
 use poise::serenity_prelude as serenity;
 
 use crate::discord::render::{self, AnswerPage, AnswerView, CorpusSize, Reply};
@@ -62,11 +64,44 @@ impl<'a> Asked<'a> {
     }
 }
 
-/// Asks the serving corpus and renders the reply. The engine takes microseconds, so it runs
-/// before the interaction is acknowledged: the reply is public or ephemeral from the start.
-pub fn answer(library: &Library, asked: &Asked<'_>) -> (Reply, Outcome) {
-    let (reply, outcome, _) = ask_and_render(library, asked);
+/// Asks the serving corpus and renders the reply. The engine usually takes microseconds, so it
+/// runs before the interaction is acknowledged: the reply is public or ephemeral from the start.
+/// It runs on tokio's blocking pool ([`ask_off_runtime`]): a slow question never holds up
+/// another request's acknowledgement.
+pub async fn answer(library: &Arc<Library>, asked: &Asked<'_>) -> (Reply, Outcome) {
+    let (reply, outcome, _) = ask_off_runtime(library, asked).await;
     (reply, outcome)
+}
+
+/// [`ask_and_render`] on tokio's blocking pool (bounded by the runtime's
+/// `max_blocking_threads`), never on an async worker thread: a question over a large document
+/// can take long enough to stall every other event on that worker.
+async fn ask_off_runtime(library: &Arc<Library>, asked: &Asked<'_>) -> (Reply, Outcome, Answer) {
+    let library = Arc::clone(library);
+    let question = asked.question.to_string();
+    let context = asked.context.map(str::to_string);
+    let (at, asker) = (asked.at, asked.asker);
+    let answered = off_runtime(move || {
+        let asked = Asked {
+            question: &question,
+            context: context.as_deref(),
+            at,
+            asker,
+        };
+        ask_and_render(&library, &asked)
+    })
+    .await;
+    log_answer(&answered.2, asked.context, answered.1);
+    answered
+}
+
+/// Runs blocking `work` on tokio's blocking pool and waits for it without holding an async
+/// worker thread. A panic in `work` stays a panic of the caller, as it was on the runtime.
+async fn off_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(done) => done,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
+    }
 }
 
 /// Who asked a question, where and how: what insights record beside the answer.
@@ -116,8 +151,8 @@ pub(crate) fn asker(ctx: Context<'_>, asked_by: AskedBy) -> Asker {
 }
 
 /// [`answer`], and the question recorded for insights (queued: this never waits for the store).
-pub fn answer_recorded(data: &Data, asked: &Asked<'_>, asker: Asker) -> (Reply, Outcome) {
-    let (reply, outcome, answer) = ask_and_render(&data.library, asked);
+pub async fn answer_recorded(data: &Data, asked: &Asked<'_>, asker: Asker) -> (Reply, Outcome) {
+    let (reply, outcome, answer) = ask_off_runtime(&data.library, asked).await;
     data.insights.question(Question {
         asked_at: crate::insights::store::now_ms(),
         guild: asker.guild.map(serenity::GuildId::get),
@@ -154,15 +189,53 @@ fn ask_and_render(library: &Library, asked: &Asked<'_>) -> (Reply, Outcome, Answ
     };
     let reply = render::answer(&answer, asked.at, &view);
     if answer.is_answered() && !answer.quotes.is_empty() {
+        (reply, Outcome::Answered, answer)
+    } else {
+        (reply, Outcome::NoMatch, answer)
+    }
+}
+
+/// Logs an answer in the caller's span (on the async side: the blocking pool's threads are
+/// outside the request's span).
+fn log_answer(answer: &Answer, context: Option<&str>, outcome: Outcome) {
+    if outcome == Outcome::Answered {
         let passages: Vec<String> = answer
             .quotes
             .iter()
             .map(|q| format!("{}#{}", q.source, q.paragraph))
             .collect();
-        tracing::info!(question = %answer.question, context = asked.context, passages = ?passages, elapsed_us = answer.elapsed_us, "answered");
-        (reply, Outcome::Answered, answer)
+        tracing::info!(question = %answer.question, context, passages = ?passages, elapsed_us = answer.elapsed_us, "answered");
     } else {
-        tracing::info!(question = %answer.question, context = asked.context, suggestions = ?answer.suggestions, "question found nothing");
-        (reply, Outcome::NoMatch, answer)
+        tracing::info!(question = %answer.question, context, suggestions = ?answer.suggestions, "question found nothing");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Even on a runtime of one thread, other tasks (acknowledgements) run while a question
+    /// is being answered.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_slow_question_leaves_the_runtime_free_for_other_requests() {
+        let ticks = Arc::new(AtomicUsize::new(0));
+        let ticking = Arc::clone(&ticks);
+        let ticker = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                ticking.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        let answer = off_runtime(|| {
+            std::thread::sleep(Duration::from_millis(400));
+            42
+        })
+        .await;
+        ticker.abort();
+        assert_eq!(answer, 42);
+        assert!(ticks.load(Ordering::Relaxed) >= 10, "the runtime was held");
     }
 }

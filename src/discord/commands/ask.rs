@@ -40,7 +40,8 @@ pub async fn ask(
         });
         let mut asked = Asked::new(&question, ctx.author().id.get());
         asked.at.top = top;
-        let (mut reply, outcome) = answer_recorded(ctx.data(), &asked, asker(ctx, AskedBy::Slash));
+        let (mut reply, outcome) =
+            answer_recorded(ctx.data(), &asked, asker(ctx, AskedBy::Slash)).await;
         if outcome == Outcome::Answered {
             if private {
                 reply.ephemeral = true;
@@ -72,7 +73,7 @@ pub async fn ask_message(ctx: Context<'_>, message: serenity::Message) -> Result
         }
         let asked = Asked::new(&message.content, ctx.author().id.get());
         let asker = asker(ctx, AskedBy::ContextMenu);
-        let (mut reply, outcome) = answer_recorded(ctx.data(), &asked, asker);
+        let (mut reply, outcome) = answer_recorded(ctx.data(), &asked, asker).await;
         if outcome == Outcome::Answered && !message.author.bot {
             // A resolved message may come without its guild id: the interaction has it.
             let link = message

@@ -65,7 +65,7 @@ pub async fn on_click(
                 Response::Update(gaps::page(data, days, page).await),
                 "gaps_page",
             ),
-            id => respond(data, id, click),
+            id => respond(data, id, click).await,
         };
         let builder = match response {
             Response::Update(reply) => {
@@ -96,7 +96,7 @@ pub async fn on_click(
     result.map(|_| ())
 }
 
-fn respond(
+async fn respond(
     data: &Data,
     id: Option<ButtonId>,
     click: &serenity::ComponentInteraction,
@@ -115,7 +115,7 @@ fn respond(
             top,
             page,
             asker,
-        }) => turn_page(data, click, (&key, top, page, asker)),
+        }) => turn_page(data, click, (&key, top, page, asker)).await,
         Some(ButtonId::Vote { up, key, passages }) => {
             let question = question_on(message)
                 .filter(|(q, c)| answer_key(q, c.as_deref()) == key)
@@ -231,7 +231,7 @@ fn direction(click: &serenity::ComponentInteraction) -> Direction {
 /// Turns the page of the answer on `message` for `clicker`: `(key, top, page, asker)` come
 /// from the button. The asker (or anyone, on an answer that names no asker) changes the shared
 /// message; anyone else gets a copy of the page only they see, whose buttons are theirs.
-fn turn_page(
+async fn turn_page(
     data: &Data,
     click: &serenity::ComponentInteraction,
     (key, top, page, asker): (&str, usize, usize, Option<u64>),
@@ -256,7 +256,7 @@ fn turn_page(
         },
         asker: if own { asker } else { Some(clicker) },
     };
-    let (mut reply, outcome) = asking::answer(&data.library, &asked);
+    let (mut reply, outcome) = asking::answer(&data.library, &asked).await;
     if outcome != Outcome::Answered {
         tracing::info!(%question, page, "the page of this answer no longer exists");
         return (Response::New(render::page_gone(page)), "page_gone");

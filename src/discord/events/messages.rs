@@ -210,7 +210,7 @@ async fn handle(
             Reason::QaChannel => AskedBy::AskChannel,
         },
     };
-    let (reply, outcome) = asking::answer_recorded(data, &asked, asker);
+    let (reply, outcome) = asking::answer_recorded(data, &asked, asker).await;
     if outcome != Outcome::Answered {
         if reason.is_quiet() {
             message
