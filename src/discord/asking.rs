@@ -68,15 +68,20 @@ impl<'a> Asked<'a> {
 /// runs before the interaction is acknowledged: the reply is public or ephemeral from the start.
 /// It runs on tokio's blocking pool ([`ask_off_runtime`]): a slow question never holds up
 /// another request's acknowledgement.
-pub async fn answer(library: &Arc<Library>, asked: &Asked<'_>) -> (Reply, Outcome) {
-    let (reply, outcome, _) = ask_off_runtime(library, asked).await;
+/// `in_dm` keeps the question's text out of the log below `debug`.
+pub async fn answer(library: &Arc<Library>, asked: &Asked<'_>, in_dm: bool) -> (Reply, Outcome) {
+    let (reply, outcome, _) = ask_off_runtime(library, asked, in_dm).await;
     (reply, outcome)
 }
 
 /// [`ask_and_render`] on tokio's blocking pool (bounded by the runtime's
 /// `max_blocking_threads`), never on an async worker thread: a question over a large document
 /// can take long enough to stall every other event on that worker.
-async fn ask_off_runtime(library: &Arc<Library>, asked: &Asked<'_>) -> (Reply, Outcome, Answer) {
+async fn ask_off_runtime(
+    library: &Arc<Library>,
+    asked: &Asked<'_>,
+    in_dm: bool,
+) -> (Reply, Outcome, Answer) {
     let library = Arc::clone(library);
     let question = asked.question.to_string();
     let context = asked.context.map(str::to_string);
@@ -91,7 +96,7 @@ async fn ask_off_runtime(library: &Arc<Library>, asked: &Asked<'_>) -> (Reply, O
         ask_and_render(&library, &asked)
     })
     .await;
-    log_answer(&answered.2, asked.context, answered.1);
+    log_answer(&answered.2, asked.context, answered.1, in_dm);
     answered
 }
 
@@ -152,7 +157,8 @@ pub(crate) fn asker(ctx: Context<'_>, asked_by: AskedBy) -> Asker {
 
 /// [`answer`], and the question recorded for insights (queued: this never waits for the store).
 pub async fn answer_recorded(data: &Data, asked: &Asked<'_>, asker: Asker) -> (Reply, Outcome) {
-    let (reply, outcome, answer) = ask_off_runtime(&data.library, asked).await;
+    let in_dm = asker.guild.is_none();
+    let (reply, outcome, answer) = ask_off_runtime(&data.library, asked, in_dm).await;
     data.insights.question(Question {
         asked_at: crate::insights::store::now_ms(),
         guild: asker.guild.map(serenity::GuildId::get),
@@ -196,17 +202,28 @@ fn ask_and_render(library: &Library, asked: &Asked<'_>) -> (Reply, Outcome, Answ
 }
 
 /// Logs an answer in the caller's span (on the async side: the blocking pool's threads are
-/// outside the request's span).
-fn log_answer(answer: &Answer, context: Option<&str>, outcome: Outcome) {
+/// outside the request's span). The question is escaped; a direct message's text is logged
+/// only at `debug` (see [`crate::discord::privacy`]).
+fn log_answer(answer: &Answer, context: Option<&str>, outcome: Outcome, in_dm: bool) {
+    use crate::discord::privacy::escaped;
+    let question = (!in_dm).then(|| escaped(&answer.question));
+    let context = context.filter(|_| !in_dm).map(escaped);
+    let question_len = answer.question.chars().count();
+    if in_dm {
+        tracing::debug!(
+            question = escaped(&answer.question),
+            "direct message question"
+        );
+    }
     if outcome == Outcome::Answered {
         let passages: Vec<String> = answer
             .quotes
             .iter()
             .map(|q| format!("{}#{}", q.source, q.paragraph))
             .collect();
-        tracing::info!(question = %answer.question, context, passages = ?passages, elapsed_us = answer.elapsed_us, "answered");
+        tracing::info!(question, question_len, context, passages = ?passages, elapsed_us = answer.elapsed_us, "answered");
     } else {
-        tracing::info!(question = %answer.question, context, suggestions = ?answer.suggestions, "question found nothing");
+        tracing::info!(question, question_len, context, suggestions = ?answer.suggestions, "question found nothing");
     }
 }
 

@@ -10,6 +10,7 @@ pub mod channels;
 pub mod checks;
 pub mod commands;
 pub mod events;
+pub mod privacy;
 pub mod render;
 pub mod types;
 pub mod votes;
@@ -134,7 +135,7 @@ fn framework_options(config: &Config) -> poise::FrameworkOptions<Data, Error> {
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
-            tracing::error!(command = %ctx.command().qualified_name, user = %ctx.author().id, %error, "command failed");
+            tracing::error!(command = %ctx.command().qualified_name, user = privacy::user_at_debug(ctx.author().id), %error, "command failed");
             let reply = render::failure(&format!("/{} failed", ctx.command().qualified_name));
             if let Err(send) = ctx.send(reply.to_poise()).await {
                 tracing::error!(%send, "could not tell the user about the failure");
@@ -143,7 +144,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         poise::FrameworkError::CommandCheckFailed { error, ctx, .. } => {
             tracing::warn!(
                 command = %ctx.command().qualified_name,
-                user = %ctx.author().id,
+                user = privacy::user_at_debug(ctx.author().id),
                 error = error.as_ref().map(ToString::to_string),
                 "refused: not a moderator (no moderator role, no Manage Server)"
             );
@@ -157,7 +158,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             ctx,
             ..
         } => {
-            tracing::info!(command = %ctx.command().qualified_name, user = %ctx.author().id, "cooldown");
+            tracing::info!(command = %ctx.command().qualified_name, user = privacy::user_at_debug(ctx.author().id), "cooldown");
             if let Err(send) = ctx
                 .send(render::slow_down(remaining_cooldown).to_poise())
                 .await

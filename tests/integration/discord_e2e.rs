@@ -717,10 +717,9 @@ async fn votes_and_questions_that_found_nothing_are_logged_with_spans() {
         nothing.contains("What is the capital of France?"),
         "{nothing}"
     );
-    assert!(
-        nothing.contains("interaction{command=ask user=6001"),
-        "{nothing}"
-    );
+    // No raw user id below debug (the span names the command only).
+    assert!(nothing.contains("interaction{command=ask"), "{nothing}");
+    assert!(!text.contains("6001"), "{text}");
     let vote = text
         .lines()
         .find(|l| l.contains("feedback"))
@@ -739,6 +738,38 @@ async fn votes_and_questions_that_found_nothing_are_logged_with_spans() {
     );
     assert!(text.contains("latency_ms="), "{text}");
     assert!(!text.contains(TOKEN));
+}
+
+#[tokio::test]
+async fn a_question_with_a_newline_and_escape_codes_is_logged_on_one_escaped_line() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let bot = Bot::start().await;
+    bot.ask("Who is the spokesman?\nERROR forged line \u{1b}[31mred\u{1b}[0m")
+        .await;
+    let text = logs.text();
+    bot.stop().await;
+
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("ERROR forged")),
+        "{text}"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.contains("forged line"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains(r"spokesman?\nERROR forged line \u{1b}[31mred"),
+        "{line}"
+    );
 }
 
 #[tokio::test]

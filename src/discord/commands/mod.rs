@@ -74,7 +74,7 @@ async fn traced(
     let span = tracing::info_span!(
         "interaction",
         command = %ctx.command().qualified_name,
-        user = %ctx.author().id,
+        user = crate::discord::privacy::user_at_debug(ctx.author().id),
         latency_ms = tracing::field::Empty,
         outcome = tracing::field::Empty,
     );

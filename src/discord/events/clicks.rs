@@ -53,8 +53,8 @@ pub async fn on_click(
     let id = ButtonId::decode(&click.data.custom_id);
     let span = tracing::info_span!(
         "click",
-        button = %click.data.custom_id,
-        user = %click.user.id,
+        button = crate::discord::privacy::escaped(&click.data.custom_id),
+        user = crate::discord::privacy::user_at_debug(click.user.id),
         latency_ms = tracing::field::Empty,
         outcome = tracing::field::Empty,
     );
@@ -143,7 +143,11 @@ async fn respond(
                 Ballot::Counted => {
                     tracing::info!(
                         vote = if up { "up" } else { "down" },
-                        %question,
+                        // A direct message's text stays out of the log below debug.
+                        question = click
+                            .guild_id
+                            .is_some()
+                            .then(|| crate::discord::privacy::escaped(&question)),
                         question_key = %key,
                         passages = ?passages,
                         "feedback"
@@ -256,9 +260,14 @@ async fn turn_page(
         },
         asker: if own { asker } else { Some(clicker) },
     };
-    let (mut reply, outcome) = asking::answer(&data.library, &asked).await;
+    let (mut reply, outcome) =
+        asking::answer(&data.library, &asked, click.guild_id.is_none()).await;
     if outcome != Outcome::Answered {
-        tracing::info!(%question, page, "the page of this answer no longer exists");
+        let question = click
+            .guild_id
+            .is_some()
+            .then(|| crate::discord::privacy::escaped(&question));
+        tracing::info!(question, page, "the page of this answer no longer exists");
         return (Response::New(render::page_gone(page)), "page_gone");
     }
     data.insights.page_turn(PageTurn {

@@ -129,7 +129,7 @@ pub async fn on_message(
     let span = tracing::info_span!(
         "message",
         reason = reason.as_str(),
-        user = %message.author.id,
+        user = crate::discord::privacy::user_at_debug(message.author.id),
         channel = %message.channel_id,
         latency_ms = tracing::field::Empty,
         outcome = tracing::field::Empty,
