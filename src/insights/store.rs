@@ -53,6 +53,14 @@ pub enum StoreError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A SQLite file that is not a sound database, opened only to be read: left as it is.
+    #[error("the SQLite store {path} is corrupt ({why}); it was left as it is")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        why: String,
+    },
     /// The migrations failed.
     #[error("preparing the insights tables failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -149,16 +157,50 @@ impl Store {
     }
 
     /// Opens the store at `url` only when it exists already (for `citebot gaps`): reading
-    /// insights never creates an empty store.
+    /// insights never creates an empty store. A SQLite file is opened read-only (a read-only
+    /// user can run it) and a corrupt one is an error: it is never moved aside or replaced.
     pub async fn open_existing(url: &str) -> Result<Option<Store>, StoreError> {
-        if Backend::of(url) == Some(Backend::Sqlite) {
-            if let Some(path) = sqlite_path(url) {
-                if !path.exists() {
-                    return Ok(None);
-                }
+        sqlx::any::install_default_drivers();
+        if Backend::of(url) != Some(Backend::Sqlite) {
+            return Store::open(url).await.map(Some);
+        }
+        let Some(path) = sqlite_path(url) else {
+            return Store::open(url).await.map(Some);
+        };
+        if !path.exists() {
+            return Ok(None);
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(&with_mode(url, "ro"))
+            .await?;
+        let check: Result<String, sqlx::Error> = sqlx::query_scalar("PRAGMA quick_check")
+            .fetch_one(&pool)
+            .await;
+        match check {
+            Ok(check) if check == "ok" => {}
+            Ok(check) => {
+                pool.close().await;
+                return Err(StoreError::Corrupt { path, why: check });
+            }
+            Err(error) => {
+                pool.close().await;
+                return Err(StoreError::Corrupt {
+                    path,
+                    why: error.to_string(),
+                });
             }
         }
-        Store::open(url).await.map(Some)
+        let salt: Option<String> =
+            sqlx::query_scalar("SELECT value FROM insights_settings WHERE name = 'user_salt'")
+                .fetch_optional(&pool)
+                .await?;
+        Ok(Some(Store {
+            pool,
+            backend: Backend::Sqlite,
+            salt: salt.unwrap_or_default(),
+        }))
     }
 
     async fn connect(url: &str, backend: Backend) -> Result<Store, StoreError> {
@@ -319,12 +361,17 @@ fn new_salt() -> String {
 
 /// `url` with `mode=rwc` (create the file when missing) unless it sets a mode itself.
 fn with_create_mode(url: &str) -> String {
+    with_mode(url, "rwc")
+}
+
+/// `url` with `mode=<mode>` unless it sets a mode itself.
+fn with_mode(url: &str, mode: &str) -> String {
     if url.contains("mode=") {
         url.to_string()
     } else if url.contains('?') {
-        format!("{url}&mode=rwc")
+        format!("{url}&mode={mode}")
     } else {
-        format!("{url}?mode=rwc")
+        format!("{url}?mode={mode}")
     }
 }
 

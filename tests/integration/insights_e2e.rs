@@ -460,3 +460,30 @@ fn citebot_gaps_without_a_store_says_none_is_recorded_yet() {
         "reading never creates a store"
     );
 }
+
+#[test]
+fn citebot_gaps_on_a_corrupt_store_is_an_error_and_leaves_the_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    let garbage = b"this is not a SQLite database, only words".repeat(200);
+    std::fs::write(dir.path().join("data/citebot.db"), &garbage).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .arg("gaps")
+        .current_dir(dir.path())
+        .env_clear()
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(output.stdout.is_empty(), "no report of an empty store");
+    assert!(stderr.contains("citebot.db"), "{stderr}");
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["citebot.db"], "nothing moved aside or created");
+    assert_eq!(
+        std::fs::read(dir.path().join("data/citebot.db")).unwrap(),
+        garbage
+    );
+}
