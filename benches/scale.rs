@@ -5,8 +5,10 @@
 //! Corpora are generated once under `$CARGO_TARGET_DIR/synth/` (default `target/synth/`) and
 //! reused. `CITEBOT_BENCH_SCALES=10,100` picks the news scales (default `10,100,1000`) and
 //! `CITEBOT_BENCH_DOCS_MB=75` the documentation sizes in megabytes (default `75`; `0` skips
-//! them). Run with `cargo bench --bench scale`; each corpus's sizes are printed to stderr
-//! before it is measured.
+//! them), and `CITEBOT_BENCH_ONE_FILE_MB=10,20,40,80` the sizes of a corpus that is one large
+//! document (default `10,20,40,80`; `0` skips them): load time must grow linearly with it, and
+//! an answer must cost what its passages cost, not what the document costs. Run with
+//! `cargo bench --bench scale`; each corpus's sizes are printed to stderr before it is measured.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,6 +41,14 @@ fn docs_sizes() -> Vec<usize> {
         .collect()
 }
 
+fn one_file_sizes() -> Vec<usize> {
+    let spec = std::env::var("CITEBOT_BENCH_ONE_FILE_MB").unwrap_or_else(|_| "10,20,40,80".into());
+    spec.split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .filter(|&mb| mb > 0)
+        .collect()
+}
+
 fn root() -> PathBuf {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| "target".into(), PathBuf::from);
@@ -50,19 +60,52 @@ fn scale(c: &mut Criterion) {
     for scale in scales() {
         let dir = synth::cached("corpus".as_ref(), &root(), scale, SEED)
             .expect("the synthetic corpus is generated");
-        measure(c, &format!("scale {scale}x"), &dir, &news);
+        measure(
+            c,
+            &format!("scale {scale}x"),
+            &dir,
+            &news,
+            &LoadOptions::default(),
+        );
     }
     for mb in docs_sizes() {
         let dir = synth::docs::cached(&root(), mb, SEED).expect("the docs corpus is generated");
         let questions = synth::docs::questions(&dir).expect("the docs questions are there");
-        measure(c, &format!("docs {mb} MB"), &dir, &questions);
+        measure(
+            c,
+            &format!("docs {mb} MB"),
+            &dir,
+            &questions,
+            &LoadOptions::default(),
+        );
+    }
+    for mb in one_file_sizes() {
+        let dir = synth::docs::one_file(&root(), mb, SEED).expect("the document is generated");
+        let pages = synth::docs::cached(&root(), mb, SEED).expect("the docs corpus is there");
+        let questions = synth::docs::questions(&pages).expect("the docs questions are there");
+        let options = LoadOptions {
+            max_file_bytes: u64::MAX,
+            ..LoadOptions::default()
+        };
+        measure(
+            c,
+            &format!("one {mb} MB document"),
+            &dir,
+            &questions,
+            &options,
+        );
     }
 }
 
 /// Load + index, then answering questions in rotation, on one corpus.
-fn measure(c: &mut Criterion, name: &str, dir: &std::path::Path, questions: &[String]) {
-    let options = LoadOptions::default();
-    let snapshot = Snapshot::load(dir, &options);
+fn measure(
+    c: &mut Criterion,
+    name: &str,
+    dir: &std::path::Path,
+    questions: &[String],
+    options: &LoadOptions,
+) {
+    let snapshot = Snapshot::load(dir, options);
     let s = snapshot.stats();
     let answered = questions
         .iter()
@@ -88,7 +131,7 @@ fn measure(c: &mut Criterion, name: &str, dir: &std::path::Path, questions: &[St
     group.warm_up_time(load.min(Duration::from_secs(3)));
     group.measurement_time((load * 9).max(Duration::from_secs(3)));
     group.bench_function("load+index", |b| {
-        b.iter(|| Snapshot::load(black_box(dir), &options))
+        b.iter(|| Snapshot::load(black_box(dir), options))
     });
     group.finish();
 

@@ -565,7 +565,7 @@ pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, WarningKind>
         return Err(WarningKind::NotARegularFile(special_kind(meta.file_type())));
     }
     let mut bytes = Vec::with_capacity(meta.len().min(cap) as usize);
-    file.take(cap + 1)
+    file.take(cap.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     if bytes.len() as u64 > cap {

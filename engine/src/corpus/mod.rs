@@ -129,22 +129,35 @@ pub const PACK_ABOVE: usize = 16 << 20;
 pub enum Text {
     /// As loaded.
     Plain(String),
-    /// Compressed (a zstd frame), and the length of the text.
+    /// Compressed in blocks of [`PACK_BLOCK`] bytes of text (a zstd frame each), so reading a
+    /// passage decompresses the block or two it lies in, whatever the document's size.
     Packed {
-        /// The compressed block.
-        bytes: Box<[u8]>,
+        /// The compressed blocks, in order.
+        blocks: Box<[Box<[u8]>]>,
         /// Bytes of text it holds.
         len: usize,
     },
 }
 
+/// Bytes of text a packed block holds (the last holds the rest).
+pub const PACK_BLOCK: usize = 64 << 10;
+
 impl Text {
     /// A text compressed (or plain, if it does not compress: compressing into memory cannot
     /// fail short of running out of it).
     pub fn pack(plain: String) -> Text {
-        match PACKER.with_borrow_mut(|packer| packer.compress(plain.as_bytes())) {
-            Ok(bytes) => Text::Packed {
-                bytes: bytes.into_boxed_slice(),
+        let blocks: Result<Vec<Box<[u8]>>, _> = plain
+            .as_bytes()
+            .chunks(PACK_BLOCK)
+            .map(|block| {
+                PACKER
+                    .with_borrow_mut(|packer| packer.compress(block))
+                    .map(Vec::into_boxed_slice)
+            })
+            .collect();
+        match blocks {
+            Ok(blocks) => Text::Packed {
+                blocks: blocks.into_boxed_slice(),
                 len: plain.len(),
             },
             Err(_) => Text::Plain(plain),
@@ -164,25 +177,49 @@ impl Text {
         self.len() == 0
     }
 
-    /// The whole text. A packed block that does not decompress to the text it was made from
-    /// (never, short of memory corruption) reads as empty.
+    /// The whole text.
     pub fn unpack(&self) -> Cow<'_, str> {
+        self.read(0..self.len())
+    }
+
+    /// The text of byte range `range` (on character boundaries): borrowed when plain, and when
+    /// packed decompressed from the blocks it spans only. A range past the end, or a block that
+    /// does not decompress to the text it was made from (never, short of memory corruption),
+    /// reads as empty.
+    pub fn read(&self, range: std::ops::Range<usize>) -> Cow<'_, str> {
         match self {
-            Text::Plain(text) => Cow::Borrowed(text),
-            Text::Packed { bytes, len } => Cow::Owned(
-                UNPACKER
-                    .with_borrow_mut(|unpacker| unpacker.decompress(bytes, *len))
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .unwrap_or_default(),
-            ),
+            Text::Plain(text) => Cow::Borrowed(text.get(range).unwrap_or("")),
+            Text::Packed { blocks, len } => {
+                if range.start >= range.end || range.end > *len {
+                    return Cow::Borrowed("");
+                }
+                let (first, last) = (
+                    range.start / PACK_BLOCK,
+                    range.end.saturating_sub(1) / PACK_BLOCK,
+                );
+                let mut bytes = Vec::with_capacity((last + 1 - first) * PACK_BLOCK);
+                for b in first..=last.min(blocks.len().saturating_sub(1)) {
+                    let size = PACK_BLOCK.min(len - b * PACK_BLOCK);
+                    let Ok(block) =
+                        UNPACKER.with_borrow_mut(|unpacker| unpacker.decompress(&blocks[b], size))
+                    else {
+                        return Cow::Borrowed("");
+                    };
+                    bytes.extend_from_slice(&block);
+                }
+                let from = range.start - first * PACK_BLOCK;
+                let to = (range.end - first * PACK_BLOCK).min(bytes.len());
+                bytes.truncate(to);
+                bytes.drain(..from.min(to));
+                Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+            }
         }
     }
 
     fn heap_bytes(&self) -> usize {
         match self {
             Text::Plain(text) => text.capacity(),
-            Text::Packed { bytes, .. } => bytes.len(),
+            Text::Packed { blocks, .. } => blocks.iter().map(|b| b.len() + 16).sum(),
         }
     }
 }
@@ -224,21 +261,10 @@ impl Corpus {
             .map(|d| d.opening.as_str())
     }
 
-    /// A passage's verbatim text (borrowed unless the corpus is packed).
+    /// A passage's verbatim text (borrowed unless the corpus is packed; then only the blocks
+    /// it lies in are decompressed).
     pub fn text_of(&self, passage: &Passage) -> Cow<'_, str> {
-        let range = passage.range();
-        match &self.texts[passage.doc as usize] {
-            Text::Plain(text) => Cow::Borrowed(&text[range]),
-            packed => {
-                let mut text = packed.unpack().into_owned();
-                if text.len() < range.end {
-                    return Cow::Borrowed("");
-                }
-                text.truncate(range.end);
-                text.drain(..range.start);
-                Cow::Owned(text)
-            }
-        }
+        self.texts[passage.doc as usize].read(passage.range())
     }
 
     /// The verbatim text of passage `id`.
@@ -267,8 +293,10 @@ impl Corpus {
     /// docs corpus instead of 180 MiB.
     pub(crate) fn compact(&mut self) {
         for text in &mut self.texts {
-            if let Text::Packed { bytes, .. } = text {
-                *bytes = Box::from(&bytes[..]);
+            if let Text::Packed { blocks, .. } = text {
+                for block in blocks.iter_mut() {
+                    *block = Box::from(&block[..]);
+                }
             }
         }
     }
@@ -454,5 +482,40 @@ mod tests {
         }
         let packed: usize = corpus.texts.iter().map(Text::heap_bytes).sum();
         assert!(packed < bytes, "{packed} bytes packed from {bytes}");
+    }
+
+    #[test]
+    fn a_packed_text_reads_any_range_from_the_blocks_it_spans() {
+        // Several blocks of text with characters of every width, so that block edges fall
+        // inside characters.
+        let unit = "Kabul é ß 日本 🙂 governor. ";
+        let plain: String = unit.repeat(3 * PACK_BLOCK / unit.len() + 7);
+        let packed = Text::pack(plain.clone());
+        let Text::Packed { blocks, len } = &packed else {
+            panic!("a text that compresses is packed");
+        };
+        assert_eq!(*len, plain.len());
+        assert_eq!(blocks.len(), plain.len().div_ceil(PACK_BLOCK));
+        assert_eq!(packed.unpack(), plain);
+        let boundaries: Vec<usize> = (0..=plain.len())
+            .filter(|&i| plain.is_char_boundary(i))
+            .collect();
+        for (k, &start) in boundaries.iter().enumerate().step_by(997) {
+            for &end in boundaries[k..].iter().step_by(4099).take(20) {
+                assert_eq!(
+                    packed.read(start..end),
+                    &plain[start..end],
+                    "{start}..{end}"
+                );
+            }
+        }
+        let edge = boundaries
+            .iter()
+            .copied()
+            .find(|&i| i >= PACK_BLOCK)
+            .unwrap();
+        assert_eq!(packed.read(edge - 3..edge + 5), &plain[edge - 3..edge + 5]);
+        assert_eq!(packed.read(plain.len()..plain.len() + 1), "");
+        assert_eq!(packed.read(5..5), "");
     }
 }

@@ -16,8 +16,6 @@
 //! Every weight of [`decide`] ([`Weights`]) is fitted by `cargo run --release -p tune` over the
 //! development sets and written to `engine/weights.toml`; nothing here is tuned by hand.
 
-use std::borrow::Cow;
-
 use super::excerpt::{self, Excerpt};
 use super::index::{self, Index, ALIAS_BIT, NAME_BIT, NUMBER_BIT};
 use super::query::{AnswerType, Query};
@@ -549,7 +547,6 @@ pub(super) fn gather(
         Some(AnswerType::Number) => NUMBER_BIT,
         None => 0,
     };
-    let mut texts: Vec<(u32, Cow<'_, str>)> = Vec::new();
     for hit in hits {
         if evidence.candidates.len() >= CANDIDATES {
             break;
@@ -563,21 +560,7 @@ pub(super) fn gather(
         {
             continue;
         }
-        // A packed document is unpacked once per question: candidates share documents.
-        let at = match texts.iter().position(|(d, _)| *d == passage.doc) {
-            Some(at) => at,
-            None => {
-                texts.push((passage.doc, corpus.texts[passage.doc as usize].unpack()));
-                texts.len() - 1
-            }
-        };
-        let doc_text: &str = &texts[at].1;
-        let mut candidate = paragraph(
-            (corpus, index, decoded),
-            query,
-            (&table, answer_bit),
-            (id, doc_text),
-        );
+        let mut candidate = paragraph((corpus, index, decoded), query, (&table, answer_bit), id);
         candidate.ranked = [hit.score / best, hit.coverage, hit.proximity];
         candidate.title = {
             let terms = &index.title_terms[passage.doc as usize];
@@ -617,7 +600,7 @@ fn paragraph(
     (corpus, index, decoded): (&Corpus, &Index, &Decoded),
     query: &Query,
     (table, answer_bit): (&[(u32, u32, f32)], u32),
-    (id, doc_text): (u32, &str),
+    id: u32,
 ) -> Candidate {
     let passage = &corpus.passages[id as usize];
     let same =
@@ -653,9 +636,13 @@ fn paragraph(
     };
     let mut words: Vec<Word> = Vec::new();
     let mut position = 0u32;
+    // The paragraph's text, read once: a packed document decompresses only the blocks it spans.
+    let span = corpus.passages[first].range().start..corpus.passages[last].range().end;
+    let paragraph_text = corpus.texts[passage.doc as usize].read(span.clone());
     for p in first..=last {
         let range = corpus.passages[p].range();
-        let Some(window) = doc_text.get(range) else {
+        let Some(window) = paragraph_text.get(range.start - span.start..range.end - span.start)
+        else {
             continue;
         };
         if !candidate.text.is_empty() {

@@ -261,6 +261,42 @@ pub fn cached(root: &Path, megabytes: usize, seed: u64) -> io::Result<PathBuf> {
     Ok(dir)
 }
 
+/// One document of about `megabytes` MB: the pages of the documentation corpus of that size,
+/// one after another in a single Markdown file (a manual exported whole), generated on first
+/// use under `root`. The benchmarks measure how load and answers grow with one document's size.
+pub fn one_file(root: &Path, megabytes: usize, seed: u64) -> io::Result<PathBuf> {
+    let dir = root.join(format!("onefile{megabytes}mb-seed{seed}"));
+    let marker = dir.join(".complete");
+    if !marker.is_file() {
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        let pages = cached(root, megabytes, seed)?;
+        let mut files = Vec::new();
+        let mut stack = vec![pages.clone()];
+        while let Some(folder) = stack.pop() {
+            for entry in fs::read_dir(&folder)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "md") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        fs::create_dir_all(&dir)?;
+        let mut out = String::with_capacity(megabytes << 20);
+        for file in files {
+            out.push_str(&fs::read_to_string(file)?);
+            out.push_str("\n\n");
+        }
+        fs::write(dir.join("manual.md"), out)?;
+        fs::write(marker, "complete\n")?;
+    }
+    Ok(dir)
+}
+
 /// The questions written with a documentation corpus.
 pub fn questions(dir: &Path) -> io::Result<Vec<String>> {
     Ok(fs::read_to_string(dir.join(".questions"))?

@@ -307,11 +307,16 @@ fn intern_passages(
         let parts: Vec<Interned> = by_doc
             .par_iter()
             .map(|ps| {
-                let text = corpus.texts[doc_of(ps[0]) as usize].unpack();
+                // The span of these passages is read once (a packed document decompresses
+                // only the blocks it covers), then each passage is sliced from it.
+                let first = corpus.passages[ps[0] as usize].range().start;
+                let last = corpus.passages[ps[ps.len() - 1] as usize].range().end;
+                let text = corpus.texts[doc_of(ps[0]) as usize].read(first..last);
                 let mut part = Interned::default();
                 for &p in *ps {
                     let range = corpus.passages[p as usize].range();
-                    part.add(text.get(range).unwrap_or(""), aliases, ids);
+                    let local = range.start - first..range.end - first;
+                    part.add(text.get(local).unwrap_or(""), aliases, ids);
                 }
                 part
             })
