@@ -288,3 +288,118 @@ async fn a_two_shard_range_identifies_shard_zero_and_shard_one_of_two() {
     assert_eq!(bot.double.identify_count(), 2, "no third shard");
     bot.shut_down().await;
 }
+
+/// A document of about `bytes` bytes of distinct prose: paragraphs of sentences of words made
+/// by a small generator from `seed`, so no two paragraphs are duplicates.
+fn large_document(bytes: usize, seed: u64) -> String {
+    let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    let syllables = [
+        "ka", "bul", "ta", "li", "ban", "ir", "an", "da", "esh", "kho", "ra", "san",
+    ];
+    let mut text = String::with_capacity(bytes + 1024);
+    text.push_str("A very large report\n\n");
+    while text.len() < bytes {
+        for _ in 0..(2 + next() % 4) {
+            for w in 0..(8 + next() % 12) {
+                if w > 0 {
+                    text.push(' ');
+                }
+                for _ in 0..(1 + next() % 3) {
+                    text.push_str(syllables[next() % syllables.len()]);
+                }
+                text.push_str(&(next() % 1000).to_string());
+            }
+            text.push_str(". ");
+        }
+        text.push_str("\n\n");
+    }
+    text
+}
+
+/// Two documents of 9.5 MB (under the default 10 MiB cap, so the corpus is packed): 500 `/ask`
+/// pushed at once are all acknowledged within Discord's window, because a question costs what
+/// its passages cost (never a whole document's decompression) and questions are answered off
+/// the runtime's workers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_hundred_questions_on_two_large_documents_are_all_acknowledged_in_time() {
+    const ASKS: u64 = 500;
+    let size = 9_500_000;
+    let (first, second) = (large_document(size, 1), large_document(size, 2));
+    // Questions made of each document's own words, so they are answered from them.
+    let questions: Vec<String> = [&first, &second]
+        .iter()
+        .flat_map(|doc| {
+            doc.split("\n\n")
+                .skip(1)
+                .step_by(997)
+                .take(10)
+                .map(|p| {
+                    let words: Vec<&str> = p.split_whitespace().take(4).collect();
+                    format!("what about {}", words.join(" ").trim_end_matches('.'))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let double = DiscordDouble::start().await;
+    let bot = Bot::launch(
+        double,
+        TOKEN,
+        &[("ANSWER_COOLDOWN_SECS", "0")],
+        &[
+            ("large/one.txt", first.as_str()),
+            ("large/two.txt", second.as_str()),
+        ],
+    )
+    .await;
+    drop((first, second));
+    bot.double.wait_identified(T).await.expect("identified");
+    let mut pushed = Vec::with_capacity(ASKS as usize);
+    for i in 0..ASKS {
+        let actor = Actor::member(20_000 + i, &format!("reader{i}"));
+        let question = &questions[i as usize % questions.len()];
+        pushed.push(bot.push_ask(actor, question));
+    }
+    let tokens: HashSet<&str> = pushed.iter().map(|(t, _)| t.as_str()).collect();
+    let ours = |r: &RecordedRequest| {
+        r.route == "interaction.callback" && tokens.contains(callback_token(&r.path))
+    };
+    let all = bot
+        .double
+        .wait_until(Duration::from_secs(60), || {
+            (bot.double.count_requests(ours) >= tokens.len()).then_some(())
+        })
+        .await;
+    assert!(
+        all.is_some(),
+        "only {} of {ASKS} interactions were acknowledged",
+        bot.double.count_requests(ours)
+    );
+    let pushed_at: HashMap<u64, Instant> = bot
+        .double
+        .sent_dispatches()
+        .into_iter()
+        .filter(|d| d.t == "INTERACTION_CREATE")
+        .map(|d| (d.seq, d.at))
+        .collect();
+    let callbacks = bot.callbacks();
+    let mut answered = 0;
+    for (token, seq) in &pushed {
+        let callback = &callbacks[token][0];
+        let latency = callback
+            .received_at
+            .saturating_duration_since(pushed_at[seq]);
+        assert!(latency < ACK_DEADLINE, "acknowledged after {latency:?}");
+        answered += usize::from(is_answer(callback.body.as_ref().expect("a body")));
+    }
+    assert!(
+        answered > 0,
+        "no question on the large documents was answered"
+    );
+    bot.shut_down().await;
+}
