@@ -160,6 +160,24 @@ async fn a_question_in_a_thread_channel_is_answered_in_a_thread_named_after_it()
     bot.shut_down().await;
 }
 
+/// A follow-up whose own words find nothing ("and what else did they say about it?") is read
+/// as the whole conversation, so it gets quotes, not a 🔍.
+#[tokio::test]
+async fn a_follow_up_with_only_pronouns_is_answered_from_the_whole_conversation() {
+    let bot = start(&[("THREAD_CHANNEL_IDS", "3000")], &[]).await;
+    let question = bot.double.guild_message(alice(), DAESH);
+    bot.double.push_message(&question).expect("pushed");
+    let thread = question.id;
+    first_post_in(&bot, thread).await;
+    let vague = "and what else did they say about it?";
+    let follow_up = bot.double.thread_message(thread, bob(), vague);
+    bot.double.push_message(&follow_up).expect("pushed");
+    let answer = reply_to(&bot, follow_up.id).await;
+    assert_eq!(embed(&answer)["title"], escape(vague));
+    assert!(description(&answer).contains("Daesh"), "{answer:#}");
+    bot.shut_down().await;
+}
+
 #[tokio::test]
 async fn a_follow_up_in_the_bots_thread_is_answered_with_the_first_question_as_context() {
     let bot = start(&[("THREAD_CHANNEL_IDS", "3000")], &[]).await;

@@ -77,12 +77,26 @@ pub fn answer_in_context(
         answer.elapsed_us = started.elapsed().as_micros() as u64;
         return answer;
     }
-    let (query, evidence) = read_in_context(corpus, index, question, context);
-    let decision = evidence::decide(
+    let (mut query, mut evidence) = read_in_context(corpus, index, question, context);
+    let mut decision = evidence::decide(
         &evidence,
         query.answer_type.is_some(),
         weights::last_stage(),
     );
+    // A follow-up that finds nothing on its own words ("and what else did they say about it?")
+    // is read again as the whole conversation: the earlier question's concepts at full weight.
+    if decision.quoted.is_empty() && context.is_some_and(|c| !c.trim().is_empty()) {
+        let (combined, combined_evidence) =
+            read_with_context(corpus, index, question, context, 1.0);
+        let combined_decision = evidence::decide(
+            &combined_evidence,
+            combined.answer_type.is_some(),
+            weights::last_stage(),
+        );
+        if !combined_decision.quoted.is_empty() {
+            (query, evidence, decision) = (combined, combined_evidence, combined_decision);
+        }
+    }
     if decision.quoted.is_empty() {
         answer.suggestions = suggestions(index, &query);
     } else {
@@ -159,16 +173,29 @@ pub fn read_in_context(
     question: &str,
     context: Option<&str>,
 ) -> (Query, evidence::Evidence) {
+    read_with_context(
+        corpus,
+        index,
+        question,
+        context,
+        index.ranking.context_weight,
+    )
+}
+
+/// [`read_in_context`] with the earlier question's concepts at `weight`.
+fn read_with_context(
+    corpus: &Corpus,
+    index: &Index,
+    question: &str,
+    context: Option<&str>,
+    weight: f32,
+) -> (Query, evidence::Evidence) {
     let mut query = Query::parse(index, cut_question(question.trim()));
     if let Some(context) = context
         .map(|c| cut_question(c.trim()))
         .filter(|c| !c.is_empty())
     {
-        add_context(
-            &mut query,
-            Query::parse(index, context),
-            index.ranking.context_weight,
-        );
+        add_context(&mut query, Query::parse(index, context), weight);
     }
     let (hits, decoded) = rank::candidates(corpus, index, &query);
     let evidence = evidence::gather(corpus, index, &query, (&hits, &decoded));
@@ -411,5 +438,23 @@ mod tests {
         for suggestion in &typo.suggestions {
             assert!(index.word(suggestion).is_some(), "{suggestion}");
         }
+    }
+
+    #[test]
+    fn a_follow_up_that_finds_nothing_alone_is_answered_as_the_whole_conversation() {
+        let (corpus, index) = bundled();
+        let ask = AskOptions::default();
+        let follow_up = "and what else did they say about it?";
+        let alone = answer(&corpus, &index, follow_up, &ask);
+        assert_eq!(alone.status, Status::NoMatch, "{:?}", alone.quotes);
+        let first = "What did the Taliban say about Daesh?";
+        let answered = answer_in_context(&corpus, &index, follow_up, Some(first), &ask);
+        assert_eq!(answered.status, Status::Answered);
+        assert_eq!(answered.question, follow_up);
+        assert!(
+            answered.quotes.iter().any(|q| q.text.contains("Daesh")),
+            "{:?}",
+            answered.quotes
+        );
     }
 }
