@@ -88,6 +88,28 @@ struct ModesFile {
     channels: BTreeMap<String, ChannelMode>,
 }
 
+/// The saved modes file is a few hundred bytes; anything past this is not one.
+const MODES_FILE_CAP: u64 = 1 << 20;
+
+/// The text of the saved modes file: only a regular file is opened (a FIFO there must not block
+/// start-up), and at most [`MODES_FILE_CAP`] bytes are read.
+fn read_modes_file(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read;
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MODES_FILE_CAP + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MODES_FILE_CAP {
+        return Err(std::io::Error::other(format!(
+            "over {MODES_FILE_CAP} bytes"
+        )));
+    }
+    Ok(text)
+}
+
 /// The mode of every channel: defaults from the environment, overrides from `/config`.
 #[derive(Debug)]
 pub struct ChannelModes {
@@ -115,7 +137,7 @@ impl ChannelModes {
         let mut problem = None;
         let mut overrides = BTreeMap::new();
         if let Some(path) = &file {
-            match std::fs::read_to_string(path) {
+            match read_modes_file(path) {
                 Ok(text) => match serde_json::from_str::<ModesFile>(&text) {
                     Ok(saved) => {
                         for (id, mode) in saved.channels {
@@ -252,5 +274,24 @@ mod tests {
         let (modes, problem) = ChannelModes::load(&[1], &[], Some(file));
         assert!(matches!(problem, Some(ModesError::Malformed { .. })));
         assert_eq!(modes.mode(1), ChannelMode::Auto);
+    }
+
+    #[test]
+    fn a_fifo_or_an_endless_file_in_place_of_the_modes_file_is_reported_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = modes_file(dir.path());
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&file).status();
+        if made.is_ok_and(|s| s.success()) {
+            let (modes, problem) = ChannelModes::load(&[1], &[], Some(file.clone()));
+            assert!(matches!(problem, Some(ModesError::Malformed { .. })));
+            assert_eq!(modes.mode(1), ChannelMode::Auto);
+            std::fs::remove_file(&file).unwrap();
+        } else {
+            eprintln!("SKIPPED the FIFO half: no mkfifo command");
+        }
+        std::fs::write(&file, " ".repeat((MODES_FILE_CAP + 10) as usize)).unwrap();
+        let (_, problem) = ChannelModes::load(&[1], &[], Some(file));
+        assert!(matches!(problem, Some(ModesError::Malformed { .. })));
     }
 }

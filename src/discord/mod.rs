@@ -192,11 +192,15 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let guild = config.guild_id.map(serenity::GuildId::new);
     let modes_file = channels::modes_file(&config.corpus_dir);
-    let (channel_modes, problem) = channels::ChannelModes::load(
-        &config.ask_channel_ids,
-        &config.thread_channel_ids,
-        Some(modes_file),
+    // Read off the async runtime, as every file is.
+    let (auto, thread) = (
+        config.ask_channel_ids.clone(),
+        config.thread_channel_ids.clone(),
     );
+    let (channel_modes, problem) = tokio::task::spawn_blocking(move || {
+        channels::ChannelModes::load(&auto, &thread, Some(modes_file))
+    })
+    .await?;
     if let Some(problem) = problem {
         tracing::warn!(%problem, "channel modes not restored");
     }
