@@ -167,10 +167,9 @@ pub async fn answer_recorded(data: &Data, asked: &Asked<'_>, asker: Asker) -> (R
         user: asker.user.get(),
         question: Some(answer.question.clone()),
         answered: outcome == Outcome::Answered,
-        passages: answer
-            .quotes
+        passages: render::answer::cited_passages(&answer.quotes)
             .iter()
-            .map(|q| format!("{}#{}", q.source, q.paragraph))
+            .map(|c| format!("{}#{}", c.source, c.paragraph))
             .collect(),
         elapsed_us: answer.elapsed_us,
     });

@@ -120,7 +120,15 @@ fn plain_source(source: &str) -> bool {
 
 impl ButtonId {
     /// A vote on the answer to the question with `key` that quoted `citations`.
+    /// A passage quoted twice (two excerpts) is listed once.
     pub fn vote(up: bool, key: &str, citations: &[Citation]) -> ButtonId {
+        let mut once: Vec<Citation> = Vec::with_capacity(citations.len());
+        for c in citations {
+            if !once.contains(c) {
+                once.push(c.clone());
+            }
+        }
+        let citations = once.as_slice();
         let full: Vec<PassageRef> = citations.iter().cloned().map(PassageRef::Source).collect();
         let id = ButtonId::Vote {
             up,

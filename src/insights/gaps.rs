@@ -143,7 +143,10 @@ impl Report {
         gaps.truncate(TOP);
         let mut passages: HashMap<String, (u64, u64)> = HashMap::new();
         for vote in &votes {
-            for passage in &vote.passages {
+            // A passage counts once per vote: rows recorded before answers cited each passage
+            // once may list one twice (two excerpts of one paragraph).
+            let mut seen = std::collections::HashSet::new();
+            for passage in vote.passages.iter().filter(|p| seen.insert(*p)) {
                 let counts = passages.entry(passage.clone()).or_default();
                 if vote.up {
                     counts.1 += 1;

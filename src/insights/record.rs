@@ -165,6 +165,9 @@ impl Recorder {
         if vote.guild.is_none() && !inner.record_dm_questions {
             vote.question = None;
         }
+        // Each passage once: a vote counts once per person per answer per passage.
+        let mut seen = std::collections::HashSet::new();
+        vote.passages.retain(|p| seen.insert(p.clone()));
         self.send(Record::Vote(vote));
     }
 

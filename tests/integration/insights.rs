@@ -177,6 +177,51 @@ async fn sqlite_records_questions_votes_and_pages_and_reports_the_gaps() {
 }
 
 #[tokio::test]
+async fn a_vote_counts_each_passage_once_even_when_the_answer_quoted_it_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    // Two excerpts of one paragraph on one answer, as a vote recorded before the fix holds it.
+    let twice = |user| {
+        let mut v = vote(900, user, false);
+        v.passages = vec![
+            "003_5778a4211003ac1d#4".into(),
+            "001_11207e85c5729a99#2".into(),
+            "003_5778a4211003ac1d#4".into(),
+        ];
+        v
+    };
+    let store = Store::open(&url).await.unwrap();
+    store.add_vote(&twice(USER)).await.unwrap();
+    store.close().await;
+    // And one through the recorder, as the bot records votes now.
+    let recorder = Recorder::start(&settings(&url));
+    recorder.vote(twice(USER + 1));
+    recorder.close(Duration::from_secs(20)).await;
+    assert_eq!(recorder.written(), 1);
+    let store = Store::open(&url).await.unwrap();
+    let report = report(&store).await;
+    let passage = report
+        .down_voted
+        .iter()
+        .find(|p| p.passage == "003_5778a4211003ac1d#4")
+        .expect("the passage voted on");
+    assert_eq!((passage.down, passage.up), (2, 0), "two people: 👎 2");
+    let hash = store.user_hash(USER + 1);
+    store.close().await;
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT passages FROM votes WHERE user_hash = $1")
+        .bind(hash)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.matches("003_5778a4211003ac1d#4").count(),
+        1,
+        "{stored}"
+    );
+}
+
+#[tokio::test]
 async fn users_are_stored_only_as_salted_hashes() {
     let dir = tempfile::tempdir().unwrap();
     let url = sqlite_url(dir.path());

@@ -132,6 +132,52 @@ fn an_answer_renders_quotes_in_bold_with_citations_and_buttons() {
 }
 
 #[test]
+fn two_excerpts_of_one_paragraph_are_cited_once_and_voted_on_once() {
+    // The engine's second quote of the best paragraph: another excerpt, same citation.
+    let first = quote(
+        "000_f9e57255359d1c5f",
+        4,
+        "The comment was made by the Taliban’s governor for Kabul Mohammad Qasim Khalid.",
+        &["governor", "Kabul"],
+    );
+    let other = quote("003_5778a4211003ac1d", 2, "Balkhi said so.", &["Balkhi"]);
+    let again = quote(
+        "000_f9e57255359d1c5f",
+        4,
+        "He also claimed evidence of American support.",
+        &["evidence"],
+    );
+    let answer = answered(
+        "Who is the Taliban's governor for Kabul?",
+        vec![first, other, again],
+        2,
+    );
+    let reply = render::answer(&answer, AnswerPage { top: 3, page: 0 }, &plain());
+    assert!(reply.limit_violations().is_empty());
+    let description = &reply.embed.as_ref().unwrap().description;
+    assert_eq!(
+        description.matches("¶4").count(),
+        1,
+        "one citation for the paragraph: {description}"
+    );
+    assert!(description.contains("**[1]**") && description.contains("**[2]**"));
+    assert!(!description.contains("**[3]**"), "{description}");
+    // Both excerpts are shown, word for word, above the paragraph's one citation.
+    let cited = description.find("**[1]**").unwrap();
+    assert!(description[..cited].contains("He also claimed **evidence** of American support."));
+    assert!(description[..cited].contains("Taliban’s **governor** for **Kabul**"));
+    for button in reply.buttons.iter().filter(|b| b.id.starts_with("vote:")) {
+        assert_eq!(
+            button.id.matches("000_f9e57255359d1c5f").count(),
+            1,
+            "the vote names the passage once: {}",
+            button.id
+        );
+    }
+    insta::assert_snapshot!("answer_two_excerpts_of_one_paragraph", dump(&reply));
+}
+
+#[test]
 fn a_question_too_long_for_the_title_keeps_more_and_carries_the_whole_question_in_the_footer() {
     let question = "Who said that ".repeat(30);
     let answer = answered(

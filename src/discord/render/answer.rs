@@ -144,7 +144,7 @@ pub fn answer(answer: &Answer, at: AnswerPage, view: &AnswerView<'_>) -> Reply {
             ));
         }
     }
-    let citations: Vec<Citation> = answer.quotes.iter().map(Quote::citation).collect();
+    let citations = cited_passages(&answer.quotes);
     for (up, label) in [(true, "👍"), (false, "👎")] {
         buttons_row.push(Button::new(
             &ButtonId::vote(up, &key, &citations),
@@ -209,23 +209,52 @@ pub fn page_gone(page: usize) -> Reply {
     )
 }
 
-/// The quotes of one page, as a description: block quotes with bold matches, then citations.
+/// The quotes of one page grouped by passage, in the order each passage first appears: the
+/// engine may quote the best paragraph twice (two different excerpts), and a passage is cited
+/// once, its excerpts shown one after the other above its one citation.
+fn by_passage(quotes: &[Quote]) -> Vec<Vec<&Quote>> {
+    let mut groups: Vec<Vec<&Quote>> = Vec::new();
+    for quote in quotes {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].source == quote.source && g[0].paragraph == quote.paragraph)
+        {
+            Some(group) => group.push(quote),
+            None => groups.push(vec![quote]),
+        }
+    }
+    groups
+}
+
+/// The passages an answer page cites, each once, in the order they are shown.
+pub fn cited_passages(quotes: &[Quote]) -> Vec<Citation> {
+    by_passage(quotes).iter().map(|g| g[0].citation()).collect()
+}
+
+/// The quotes of one page, as a description: block quotes with bold matches, then citations,
+/// one citation per passage (numbered from the page's first result) under all its excerpts.
 fn quotes(quotes: &[Quote], offset: usize, documents: &[Document], max: usize) -> String {
-    let citations: Vec<String> = quotes
+    let groups = by_passage(quotes);
+    let citations: Vec<String> = groups
         .iter()
         .enumerate()
-        .map(|(i, q)| citations::citation_line(offset + i + 1, q, documents))
+        .map(|(i, g)| citations::citation_line(offset + i + 1, g[0], documents))
         .collect();
     let n = quotes.len().max(1);
     // Separators between quotes and the line break before each citation.
     let fixed: usize = citations.iter().map(|c| discord_len(c) + 1).sum::<usize>() + 2 * (n - 1);
     let per_quote = max.saturating_sub(fixed) / n;
     let mut out = String::new();
-    for (i, (quote, citation)) in quotes.iter().zip(&citations).enumerate() {
+    for (i, (group, citation)) in groups.iter().zip(&citations).enumerate() {
         if i > 0 {
             out.push_str("\n\n");
         }
-        out.push_str(&block_quote(&quote.text, &quote.highlights, per_quote));
+        for (j, quote) in group.iter().enumerate() {
+            if j > 0 {
+                out.push_str("\n\n");
+            }
+            out.push_str(&block_quote(&quote.text, &quote.highlights, per_quote));
+        }
         out.push('\n');
         out.push_str(citation);
     }
