@@ -82,11 +82,19 @@ pub struct ServeArgs {
         default_value = "false"
     )]
     record_dm_questions: String,
+    /// The key of the insights user hashes (else a key file beside the SQLite data folder).
+    #[arg(
+        long,
+        env = "INSIGHTS_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    insights_secret: Option<String>,
 }
 
 impl ServeArgs {
     /// The keys and their values, as given (the one list [`ServeArgs::config`] reads).
-    fn keys(&self) -> [(&'static str, Option<&str>); 16] {
+    fn keys(&self) -> [(&'static str, Option<&str>); 17] {
         [
             ("DISCORD_TOKEN", self.token.as_deref()),
             ("CORPUS_DIR", Some(&self.corpus)),
@@ -107,6 +115,7 @@ impl ServeArgs {
                 Some(&self.insights_retention_days),
             ),
             ("RECORD_DM_QUESTIONS", Some(&self.record_dm_questions)),
+            ("INSIGHTS_SECRET", self.insights_secret.as_deref()),
         ]
     }
 

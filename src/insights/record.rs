@@ -234,8 +234,19 @@ async fn write_all(settings: Settings, mut rx: mpsc::Receiver<Record>, shared: A
 }
 
 async fn open(settings: &Settings, shared: &Shared, retention: Duration) -> Option<Store> {
+    let key = match super::secret::user_key(settings) {
+        Ok(key) => key,
+        Err(error) => {
+            tracing::warn!(%error, "the insights store cannot be opened: answering goes on, records are dropped until it can");
+            return None;
+        }
+    };
+    if key.is_none() {
+        tracing::warn!("INSIGHTS_SECRET is not set: users are hashed with the store's salt alone, so whoever can read the PostgreSQL database can match its rows to Discord ids; give every process the same INSIGHTS_SECRET");
+    }
     match Store::open(&settings.database_url).await {
         Ok(store) => {
+            let store = store.with_key(key);
             tracing::info!(backend = ?store.backend(), retention_days = settings.retention_days, "insights store open");
             prune(&store, retention).await;
             let _ = shared.store.set(store.clone());

@@ -1,5 +1,6 @@
 //! How insights are recorded, read from the environment: `INSIGHTS`, `DATABASE_URL`,
-//! `INSIGHTS_RETENTION_DAYS`, `RECORD_DM_QUESTIONS`. Its `Debug` hides a database password.
+//! `INSIGHTS_RETENTION_DAYS`, `RECORD_DM_QUESTIONS`, `INSIGHTS_SECRET`. Its `Debug` hides a
+//! database password and the secret.
 
 use super::store;
 use crate::config::error::ConfigError;
@@ -16,6 +17,9 @@ pub struct Settings {
     pub retention_days: u32,
     /// `RECORD_DM_QUESTIONS`: keep the text of questions asked in direct messages (default no).
     pub record_dm_questions: bool,
+    /// `INSIGHTS_SECRET`: the key of the user hashes (else a key file beside the SQLite data
+    /// folder; see [`super::secret`]).
+    pub secret: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -25,6 +29,7 @@ impl std::fmt::Debug for Settings {
             .field("database_url", &redacted(&self.database_url))
             .field("retention_days", &self.retention_days)
             .field("record_dm_questions", &self.record_dm_questions)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
             .finish()
     }
 }
@@ -50,6 +55,7 @@ impl Default for Settings {
             database_url: Settings::DEFAULT_DATABASE_URL.into(),
             retention_days: Settings::DEFAULT_RETENTION_DAYS,
             record_dm_questions: false,
+            secret: None,
         }
     }
 }
@@ -94,6 +100,7 @@ impl Settings {
             database_url,
             retention_days,
             record_dm_questions,
+            secret: get("INSIGHTS_SECRET"),
         })
     }
 }
@@ -156,6 +163,9 @@ mod tests {
         let s = settings(&[("DATABASE_URL", "postgres://bot:hunter2@db:5432/citebot")]).unwrap();
         let shown = format!("{s:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
+        let s = settings(&[("INSIGHTS_SECRET", "swordfish")]).unwrap();
+        assert_eq!(s.secret.as_deref(), Some("swordfish"));
+        assert!(!format!("{s:?}").contains("swordfish"));
         assert!(
             shown.contains("postgres://bot:***@db:5432/citebot"),
             "{shown}"

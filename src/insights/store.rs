@@ -7,9 +7,11 @@
 //!   and a new store is started: losing old insights is better than a bot that cannot record.
 //! - Migrations are embedded in the binary; on PostgreSQL sqlx takes an advisory lock, so two
 //!   processes starting at once do not both create the tables.
-//! - Users are stored as a salted SHA-256 of their id. The salt is made once per store (random,
-//!   kept in the store itself), so every process sharing the store hashes a user the same way and
-//!   a hash cannot be looked up against a table of known Discord ids.
+//! - Users are stored as a keyed, salted SHA-256 of their id. The salt is made once per store
+//!   (random, kept in the store itself) and the key is kept outside it ([`super::secret`]), so
+//!   every process sharing the store and the key hashes a user the same way, and a copied
+//!   database alone cannot be matched against a table of known Discord ids.
+//! - The SQLite data folder is created 0700 and the file 0600 ([`super::files`]).
 //! - Integers are `BIGINT` and flags 0/1, times Unix milliseconds: what both backends read back
 //!   the same way through sqlx's `Any` driver.
 
@@ -23,6 +25,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::AnyPool;
 
 use super::records::{PageTurn, Question, Vote};
+use super::secret::UserKey;
 
 /// The embedded migrations, oldest first.
 const MIGRATIONS: &[(i64, &str, &str)] = &[(
@@ -118,6 +121,7 @@ pub struct Store {
     pub(super) pool: AnyPool,
     backend: Backend,
     salt: String,
+    key: Option<UserKey>,
 }
 
 impl Store {
@@ -131,11 +135,16 @@ impl Store {
                 let path = sqlite_path(url);
                 if let Some(folder) = path.as_deref().and_then(Path::parent) {
                     if !folder.as_os_str().is_empty() {
-                        std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
-                            path: folder.to_path_buf(),
-                            source,
+                        super::files::prepare_folder(folder).map_err(|source| {
+                            StoreError::Folder {
+                                path: folder.to_path_buf(),
+                                source,
+                            }
                         })?;
                     }
+                }
+                if let Some(path) = path.as_deref() {
+                    prepare_file(path)?;
                 }
                 let url = with_create_mode(url);
                 match Store::connect(&url, backend).await {
@@ -148,6 +157,7 @@ impl Store {
                             %error,
                             "the insights store was corrupt: moved aside, starting a new one"
                         );
+                        prepare_file(&path)?;
                         Store::connect(&url, backend).await
                     }
                     other => other,
@@ -200,6 +210,7 @@ impl Store {
             pool,
             backend: Backend::Sqlite,
             salt: salt.unwrap_or_default(),
+            key: None,
         }))
     }
 
@@ -238,6 +249,7 @@ impl Store {
             pool,
             backend,
             salt,
+            key: None,
         })
     }
 
@@ -246,9 +258,24 @@ impl Store {
         self.backend
     }
 
-    /// The stored form of a user id: a salted SHA-256, hex.
+    /// This store hashing users with `key` (kept outside the database); without one, with the
+    /// store's salt alone.
+    pub fn with_key(mut self, key: Option<UserKey>) -> Store {
+        self.key = key;
+        self
+    }
+
+    /// The stored form of a user id: a SHA-256 of the key (when there is one, length first),
+    /// the store's salt and the id, hex. Without the key the salt in the database alone
+    /// cannot reproduce it.
     pub fn user_hash(&self, user: u64) -> String {
-        let digest = Sha256::new()
+        let mut hasher = Sha256::new();
+        if let Some(key) = &self.key {
+            hasher.update(b"citebot user key\0");
+            hasher.update((key.as_bytes().len() as u64).to_le_bytes());
+            hasher.update(key.as_bytes());
+        }
+        let digest = hasher
             .chain_update(self.salt.as_bytes())
             .chain_update(user.to_le_bytes())
             .finalize();
@@ -373,6 +400,14 @@ fn with_mode(url: &str, mode: &str) -> String {
     } else {
         format!("{url}?mode={mode}")
     }
+}
+
+/// Creates the database file 0600 before SQLite opens it.
+fn prepare_file(path: &Path) -> Result<(), StoreError> {
+    super::files::prepare_file(path).map_err(|source| StoreError::Folder {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// True when SQLite says the file is not a database or is damaged.

@@ -181,8 +181,8 @@ async fn a_vote_counts_each_passage_once_even_when_the_answer_quoted_it_twice() 
     let dir = tempfile::tempdir().unwrap();
     let url = sqlite_url(dir.path());
     // Two excerpts of one paragraph on one answer, as a vote recorded before the fix holds it.
-    let twice = |user| {
-        let mut v = vote(900, user, false);
+    let twice = |message, user| {
+        let mut v = vote(message, user, false);
         v.passages = vec![
             "003_5778a4211003ac1d#4".into(),
             "001_11207e85c5729a99#2".into(),
@@ -191,11 +191,11 @@ async fn a_vote_counts_each_passage_once_even_when_the_answer_quoted_it_twice() 
         v
     };
     let store = Store::open(&url).await.unwrap();
-    store.add_vote(&twice(USER)).await.unwrap();
+    store.add_vote(&twice(900, USER)).await.unwrap();
     store.close().await;
     // And one through the recorder, as the bot records votes now.
     let recorder = Recorder::start(&settings(&url));
-    recorder.vote(twice(USER + 1));
+    recorder.vote(twice(901, USER + 1));
     recorder.close(Duration::from_secs(20)).await;
     assert_eq!(recorder.written(), 1);
     let store = Store::open(&url).await.unwrap();
@@ -206,11 +206,10 @@ async fn a_vote_counts_each_passage_once_even_when_the_answer_quoted_it_twice() 
         .find(|p| p.passage == "003_5778a4211003ac1d#4")
         .expect("the passage voted on");
     assert_eq!((passage.down, passage.up), (2, 0), "two people: 👎 2");
-    let hash = store.user_hash(USER + 1);
     store.close().await;
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let stored: String = sqlx::query_scalar("SELECT passages FROM votes WHERE user_hash = $1")
-        .bind(hash)
+    let stored: String = sqlx::query_scalar("SELECT passages FROM votes WHERE message_id = $1")
+        .bind(901_i64)
         .fetch_one(&pool)
         .await
         .unwrap();
@@ -252,6 +251,91 @@ async fn users_are_stored_only_as_salted_hashes() {
         !raw.contains(&USER.to_string()),
         "the raw id is nowhere in the file"
     );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_sqlite_store_is_readable_by_the_bots_user_alone() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&sqlite_url(dir.path())).await.unwrap();
+    store
+        .add_question(&question("who funds ISKP", false, ChannelKind::Channel))
+        .await
+        .unwrap();
+    let folder = dir.path().join("data");
+    assert_eq!(mode(&folder), 0o700, "the data folder");
+    assert_eq!(mode(&folder.join("citebot.db")), 0o600, "the database");
+    for companion in ["citebot.db-wal", "citebot.db-shm"] {
+        let path = folder.join(companion);
+        if path.exists() {
+            assert_eq!(mode(&path) & 0o077, 0, "{companion}");
+        }
+    }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_copied_database_cannot_be_matched_to_users_without_the_key() {
+    use citebot::insights::secret::{key_file, UserKey};
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    let recorder = Recorder::start(&settings(&url));
+    recorder.question(question("who funds ISKP", false, ChannelKind::Channel));
+    recorder.close(Duration::from_secs(20)).await;
+    assert_eq!(recorder.written(), 1);
+    // The key file sits beside the data folder, not in it.
+    let key_path = key_file(&url).unwrap();
+    assert_eq!(key_path, dir.path().join("data.key"));
+    let key = std::fs::read_to_string(&key_path).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&key_path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT user_hash FROM questions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    // The database alone (its salt) does not give the stored hash; with the key it does.
+    let copy = Store::open(&url).await.unwrap();
+    assert_ne!(copy.user_hash(USER), stored, "matched without the key");
+    let keyed = copy.with_key(Some(UserKey::new(key.trim().as_bytes())));
+    assert_eq!(keyed.user_hash(USER), stored);
+    keyed.close().await;
+    for file in ["citebot.db", "citebot.db-wal"] {
+        let path = dir.path().join("data").join(file);
+        if let Ok(bytes) = std::fs::read(path) {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(key.trim()),
+                "the key is not in {file}"
+            );
+        }
+    }
+    // INSIGHTS_SECRET is the key when set: no key file, another hash.
+    let other = tempfile::tempdir().unwrap();
+    let other_url = sqlite_url(other.path());
+    let recorder = Recorder::start(&Settings {
+        secret: Some("swordfish".into()),
+        ..settings(&other_url)
+    });
+    recorder.question(question("who funds ISKP", false, ChannelKind::Channel));
+    recorder.close(Duration::from_secs(20)).await;
+    assert!(!key_file(&other_url).unwrap().exists());
+    let pool = sqlx::SqlitePool::connect(&other_url).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT user_hash FROM questions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let store = Store::open(&other_url).await.unwrap();
+    assert_ne!(store.user_hash(USER), stored);
+    let store = store.with_key(Some(UserKey::new("swordfish")));
+    assert_eq!(store.user_hash(USER), stored);
 }
 
 #[tokio::test]

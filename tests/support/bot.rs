@@ -79,6 +79,8 @@ impl Bot {
         let store = format!("sqlite://{}", data.path().join("citebot.db").display());
         let mut vars: HashMap<String, String> = [
             ("DATABASE_URL", store),
+            // A key of its own, so no key file is made beside the temporary folder.
+            ("INSIGHTS_SECRET", "the harness's own secret".to_string()),
             ("DISCORD_TOKEN", token.to_string()),
             ("DISCORD_API_BASE_URL", double.base_url()),
             ("DISCORD_GUILD_ID", double.guild_id().to_string()),
