@@ -4,9 +4,11 @@
 //! Handlers hand a record to [`Recorder`], which puts it on a bounded queue with `try_send` (it
 //! never waits). One writer task drains the queue into the [`Store`]. When the queue is full
 //! (the store is slow) or a write fails (the store is down or refuses), the record is dropped and
-//! counted; the count is logged at once, then at most once a minute. The writer opens the store
-//! itself, retrying every half minute, so a store that is unreachable at start-up costs nothing
-//! but the records of that time.
+//! counted; the count is logged at once, then at most once a minute: drops not yet logged are
+//! logged at the next minute's tick, and at shutdown (with what was still queued when the writer
+//! had to stop), so no record is lost without a word. The writer opens the store itself,
+//! retrying every half minute, so a store that is unreachable at start-up costs nothing but the
+//! records of that time.
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -65,6 +67,23 @@ impl Shared {
                 "insights records dropped: the store is slow or down; answers are not affected"
             );
         }
+    }
+
+    /// Logs the drops counted since the last log line, if any (the minute's tick); returns how
+    /// many that was.
+    fn log_pending(&self) -> u64 {
+        let total = self.dropped.load(Ordering::Relaxed);
+        let before = self.logged_dropped.swap(total, Ordering::Relaxed);
+        if total <= before {
+            return 0;
+        }
+        self.logged_at.store(now_ms().max(1), Ordering::Relaxed);
+        tracing::warn!(
+            dropped = total - before,
+            dropped_total = total,
+            "insights records dropped: the store is slow or down; answers are not affected"
+        );
+        total - before
     }
 }
 
@@ -132,6 +151,12 @@ impl Recorder {
             .map_or(0, |i| i.shared.dropped.load(Ordering::Relaxed))
     }
 
+    /// Logs the records dropped since the last log line, if any, and returns how many (the
+    /// writer does so every minute).
+    pub fn log_dropped(&self) -> u64 {
+        self.inner.as_ref().map_or(0, |i| i.shared.log_pending())
+    }
+
     /// Records written so far.
     pub fn written(&self) -> u64 {
         self.inner
@@ -185,13 +210,31 @@ impl Recorder {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
-        let Some(writer) = writer else { return };
+        let Some(mut writer) = writer else { return };
         inner.shared.stop.notify_one();
-        if tokio::time::timeout(limit, writer).await.is_err() {
-            tracing::warn!("the insights writer did not finish in time; queued records are lost");
+        if tokio::time::timeout(limit, &mut writer).await.is_err() {
+            // What is still queued is lost: counted, then the writer is stopped.
+            let queued = QUEUE.saturating_sub(inner.queue.capacity()) as u64;
+            inner.shared.dropped.fetch_add(queued, Ordering::Relaxed);
+            writer.abort();
+            tracing::warn!(
+                queued,
+                "the insights writer did not finish in time; queued records are lost"
+            );
         }
         if let Some(store) = inner.shared.store.get() {
             store.close().await;
+        }
+        let shared = &inner.shared;
+        let total = shared.dropped.load(Ordering::Relaxed);
+        let before = shared.logged_dropped.swap(total, Ordering::Relaxed);
+        if total > 0 {
+            tracing::warn!(
+                dropped = total - before,
+                dropped_total = total,
+                written = shared.written.load(Ordering::Relaxed),
+                "insights stopped: records were lost while running (dropped_total), answers were not affected"
+            );
         }
     }
 }
@@ -221,7 +264,9 @@ async fn write_all(settings: Settings, mut rx: mpsc::Receiver<Record>, shared: A
                 }
                 break;
             }
+            () = tokio::time::sleep_until(next_open), if store.is_none() => {}
             _ = tick.tick() => {
+                shared.log_pending();
                 if let Some(store) = &store {
                     if last_prune.elapsed() >= Duration::from_secs(3600) {
                         prune(store, retention).await;

@@ -476,6 +476,112 @@ async fn a_store_that_refuses_writes_drops_and_counts_records() {
     assert_eq!(recorder.dropped(), 6);
 }
 
+/// What is logged on this thread (the test's runtime runs the writer here).
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn every_dropped_record_is_logged_by_the_next_minute_and_at_shutdown() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    Store::open(&url).await.unwrap().close().await;
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("CREATE TRIGGER refuse BEFORE INSERT ON questions BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let recorder = Recorder::start(&settings(&url));
+    let until_dropped = |n: u64| {
+        let recorder = recorder.clone();
+        async move {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+            while recorder.dropped() < n {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "{}",
+                    recorder.dropped()
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    };
+    for i in 0..5 {
+        recorder.question(question(&format!("q{i}"), false, ChannelKind::Channel));
+    }
+    until_dropped(5).await;
+    // The first drop is logged at once; the minute's tick logs the four after it.
+    assert_eq!(recorder.log_dropped(), 4);
+    assert_eq!(recorder.log_dropped(), 0, "nothing new to say");
+    for i in 0..3 {
+        recorder.question(question(&format!("r{i}"), false, ChannelKind::Channel));
+    }
+    until_dropped(8).await;
+    recorder.close(Duration::from_secs(20)).await;
+    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(
+        text.lines()
+            .any(|l| l.contains("dropped=4") && l.contains("dropped_total=5")),
+        "the minute's line\n{text}"
+    );
+    let last = text
+        .lines()
+        .rfind(|l| l.contains("insights stopped"))
+        .unwrap_or_else(|| panic!("a line at shutdown\n{text}"));
+    assert!(
+        last.contains("dropped=3") && last.contains("dropped_total=8"),
+        "{last}"
+    );
+}
+
+#[tokio::test]
+async fn a_store_that_could_not_be_opened_is_retried_after_30_seconds_without_records() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the data folder should be: the store cannot be created.
+    let blocker = dir.path().join("data");
+    std::fs::write(&blocker, b"not a folder").unwrap();
+    let url = sqlite_url(dir.path());
+    let recorder = Recorder::start(&settings(&url));
+    recorder.question(question("first", false, ChannelKind::Channel));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while recorder.dropped() < 1 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the first open failed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let failed_at = tokio::time::Instant::now();
+    std::fs::remove_file(&blocker).unwrap();
+    // No record arrives: the retry still comes on time (it came with the minute's tick).
+    while recorder.store().is_none() {
+        assert!(
+            failed_at.elapsed() < Duration::from_secs(40),
+            "not retried within 40 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    recorder.close(Duration::from_secs(20)).await;
+}
+
 #[tokio::test]
 async fn a_store_that_cannot_be_reached_never_blocks_the_caller() {
     // Nothing listens on this port: the writer cannot open the store.
