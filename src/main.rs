@@ -119,6 +119,7 @@ struct SourcesArgs {
 }
 
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     citebot::allocator::give_memory_back_promptly();
     match try_main() {
         Ok(code) => code,
@@ -128,6 +129,16 @@ fn main() -> ExitCode {
             eprintln!("citebot: {err:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Ignores SIGXFSZ: past a file-size limit (`ulimit -f`) a write then fails with an error the
+/// store counts and logs, instead of the signal killing the bot and the answer in flight.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN at start, before any thread is spawned.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 
@@ -369,7 +380,10 @@ fn serve(args: Box<citebot::config::ServeArgs>) -> anyhow::Result<ExitCode> {
         .with_ansi(std::io::stdout().is_terminal())
         .init();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(citebot::discord::serve(config))?;
+    let served = runtime.block_on(citebot::discord::serve(config));
+    // A corpus still loading when SIGTERM came is not waited for.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 

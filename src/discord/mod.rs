@@ -43,9 +43,18 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         follow_links_outside: config.follow_links_outside,
     };
     let load_options = options.clone();
-    let snapshot = tokio::task::spawn_blocking(move || Snapshot::load(&dir, &load_options))
-        .await
-        .context("loading the corpus")?;
+    // Listening from the start: SIGTERM while the corpus loads is a clean exit (0), not death
+    // by the signal (143).
+    let mut shutdown = Box::pin(shutdown_signal());
+    tracing::info!(dir = %config.corpus_dir.display(), "loading the corpus");
+    let loading = tokio::task::spawn_blocking(move || Snapshot::load(&dir, &load_options));
+    let snapshot = tokio::select! {
+        loaded = loading => loaded.context("loading the corpus")?,
+        () = &mut shutdown => {
+            tracing::info!("stopped during start-up, before connecting to Discord");
+            return Ok(());
+        }
+    };
     for warning in snapshot.warnings() {
         tracing::warn!(%warning, "corpus file skipped or loaded with a caveat");
     }
@@ -64,11 +73,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         "corpus loaded"
     );
     let library = Arc::new(Library::new(snapshot, options));
-    run(config, library, shutdown_signal()).await
+    run(config, library, shutdown).await
 }
 
-/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
-pub async fn shutdown_signal() {
+/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM. SIGTERM is listened for from the call on
+/// (not from the first poll), so a signal during start-up is not the default death.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     let interrupt = async {
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::error!(%error, "cannot listen for Ctrl-C");
@@ -76,8 +86,10 @@ pub async fn shutdown_signal() {
         }
     };
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+    let registered = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    #[cfg(unix)]
+    let terminate = async move {
+        match registered {
             Ok(mut signal) => {
                 signal.recv().await;
             }
@@ -89,9 +101,11 @@ pub async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => tracing::info!("SIGINT received: shutting down"),
-        () = terminate => tracing::info!("SIGTERM received: shutting down"),
+    async move {
+        tokio::select! {
+            () = interrupt => tracing::info!("SIGINT received: shutting down"),
+            () = terminate => tracing::info!("SIGTERM received: shutting down"),
+        }
     }
 }
 

@@ -843,6 +843,54 @@ async fn serve_without_a_token_stops_with_one_line_naming_the_key() {
 
 #[cfg(unix)]
 #[tokio::test]
+async fn sigterm_while_the_corpus_loads_exits_cleanly() {
+    use std::io::BufRead as _;
+    let double = DiscordDouble::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    copy_corpus(&corpus);
+    let mut child = serve_command(
+        dir.path(),
+        &[
+            ("DISCORD_TOKEN", TOKEN.to_string()),
+            ("DISCORD_API_BASE_URL", double.base_url()),
+            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
+        ],
+    )
+    .spawn()
+    .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let pid = child.id();
+    // SIGTERM as soon as start-up says it is loading the corpus.
+    let lines = tokio::task::spawn_blocking(move || {
+        let mut seen = Vec::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.unwrap_or_default();
+            if line.contains("loading the corpus") {
+                std::process::Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status()
+                    .unwrap();
+            }
+            seen.push(line);
+        }
+        seen.join("\n")
+    });
+    let printed = tokio::time::timeout(T, lines)
+        .await
+        .expect("the bot exits in time")
+        .unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status:?}\n{printed}");
+    assert!(printed.contains("SIGTERM"), "{printed}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
 async fn serve_shuts_down_cleanly_on_sigterm_and_never_prints_the_token() {
     let double = DiscordDouble::start().await;
     let dir = tempfile::tempdir().unwrap();
@@ -863,7 +911,18 @@ async fn serve_shuts_down_cleanly_on_sigterm_and_never_prints_the_token() {
         .wait_for_request(|r| r.route == "commands.overwrite", T)
         .await;
     let identified = double.wait_identified(T).await;
+    // SIGXFSZ is ignored: a file-size limit makes writes fail instead of killing the bot.
+    let status_file = std::fs::read_to_string(format!("/proc/{}/status", child.id()));
     let (status, printed) = crate::support::bot::terminate(child, T).await;
+    if let Ok(proc_status) = status_file {
+        let ignored = proc_status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigIgn:"))
+            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+            .expect("SigIgn in /proc");
+        let sigxfsz = 25; // on Linux
+        assert_ne!(ignored & (1 << (sigxfsz - 1)), 0, "SIGXFSZ is not ignored");
+    }
     assert!(registered.is_some(), "{printed}\n{}", double.request_log());
     assert!(identified.is_some(), "{printed}");
     assert!(status.success(), "{status:?}\n{printed}");
