@@ -244,7 +244,10 @@ async fn write_all(settings: Settings, mut rx: mpsc::Receiver<Record>, shared: A
     let mut store: Option<Store> = None;
     let mut next_open = tokio::time::Instant::now();
     let mut last_prune = tokio::time::Instant::now();
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    // The minute's tick, first a minute from now (an interval's first tick is at once, which
+    // would log the first drops twice over, by the tick and by the drop itself).
+    let minute = Duration::from_secs(60);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + minute, minute);
     let retention = Duration::from_secs(u64::from(settings.retention_days) * 86_400);
     loop {
         if store.is_none() && tokio::time::Instant::now() >= next_open {
