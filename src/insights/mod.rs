@@ -14,6 +14,7 @@
 //! `INSIGHTS=off` turns all of it off; `INSIGHTS_RETENTION_DAYS` (default 90) prunes old rows;
 //! question text from direct messages is kept only with `RECORD_DM_QUESTIONS=true`.
 
+pub mod database_url;
 pub mod files;
 pub mod gaps;
 pub mod reads;

@@ -15,8 +15,8 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use super::database_url::{sqlite_path, Backend};
 use super::settings::Settings;
-use super::store::{sqlite_path, Backend};
 
 /// The key of the user hashes. Its `Debug` shows nothing of it.
 #[derive(Clone, PartialEq, Eq)]

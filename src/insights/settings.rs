@@ -2,7 +2,7 @@
 //! `INSIGHTS_RETENTION_DAYS`, `RECORD_DM_QUESTIONS`, `INSIGHTS_SECRET`. Its `Debug` hides a
 //! database password and the secret.
 
-use super::store;
+use super::database_url;
 use crate::config::error::ConfigError;
 
 /// How insights are recorded, from the environment. Its `Debug` hides a password in the URL.
@@ -18,7 +18,7 @@ pub struct Settings {
     /// `RECORD_DM_QUESTIONS`: keep the text of questions asked in direct messages (default no).
     pub record_dm_questions: bool,
     /// `INSIGHTS_SECRET`: the key of the user hashes (else a key file beside the SQLite data
-    /// folder; see [`super::secret`]).
+    /// folder; see the `secret` module).
     pub secret: Option<String>,
 }
 
@@ -73,7 +73,7 @@ impl Settings {
             Some(v) => flag("INSIGHTS", &v)?,
         };
         let database_url = get("DATABASE_URL").unwrap_or_else(|| Self::DEFAULT_DATABASE_URL.into());
-        if store::Backend::of(&database_url).is_none() {
+        if database_url::Backend::of(&database_url).is_none() {
             return Err(ConfigError::Malformed {
                 key: "DATABASE_URL",
                 reason: "must start with sqlite:// (a file) or postgres:// (a server)".into(),

@@ -24,6 +24,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::AnyPool;
 
+pub use super::database_url::{sqlite_path, Backend};
 use super::records::{PageTurn, Question, Vote};
 use super::secret::UserKey;
 
@@ -70,37 +71,6 @@ pub enum StoreError {
     /// The database refused a query or could not be reached.
     #[error("insights store: {0}")]
     Database(#[from] sqlx::Error),
-}
-
-/// Which database a URL names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// An embedded SQLite file.
-    Sqlite,
-    /// A PostgreSQL server.
-    Postgres,
-}
-
-impl Backend {
-    /// The backend of `url`, from its scheme.
-    pub fn of(url: &str) -> Option<Backend> {
-        if url.starts_with("sqlite:") {
-            Some(Backend::Sqlite)
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Some(Backend::Postgres)
-        } else {
-            None
-        }
-    }
-}
-
-/// The file of a `sqlite://path` URL (`None` for in-memory databases).
-pub fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next().unwrap_or_default();
-    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
 /// The current time in Unix milliseconds.
