@@ -3,7 +3,6 @@
 //! on 127.0.0.1), answering from the real engine over a copy of the bundled corpus.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::support::bot::{copy_corpus, first_citation, Bot};
@@ -11,6 +10,7 @@ use crate::support::discord_double::payloads::{self, PERMS_MEMBER};
 use crate::support::discord_double::{
     Actor, DiscordDouble, MessageSpec, OptionValue, RecordedRequest,
 };
+use crate::support::logs::Logs;
 use crate::support::reply::{assert_pings_nobody, custom_ids, embed, flags, FLAG_EPHEMERAL};
 use citebot::discord::render::escape;
 use serde_json::{json, Value};
@@ -657,36 +657,9 @@ async fn a_configured_shard_range_identifies_exactly_those_shards() {
     bot.stop().await;
 }
 
-/// Captures what the bot logs on this thread (the test runtime runs the bot's tasks here).
-#[derive(Clone, Default)]
-struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Logs {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
 #[tokio::test]
 async fn votes_and_questions_that_found_nothing_are_logged_with_spans() {
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = Logs::capture();
 
     let bot = Bot::start().await;
     bot.ask("What is the capital of France?").await;
@@ -742,14 +715,7 @@ async fn votes_and_questions_that_found_nothing_are_logged_with_spans() {
 
 #[tokio::test]
 async fn a_question_with_a_newline_and_escape_codes_is_logged_on_one_escaped_line() {
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = Logs::capture();
 
     let bot = Bot::start().await;
     bot.ask("Who is the spokesman?\nERROR forged line \u{1b}[31mred\u{1b}[0m")

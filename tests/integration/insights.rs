@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::support::logs::Logs;
 use crate::support::postgres::Postgres;
 use citebot::insights::store::now_ms;
 use citebot::insights::{
@@ -476,30 +477,9 @@ async fn a_store_that_refuses_writes_drops_and_counts_records() {
     assert_eq!(recorder.dropped(), 6);
 }
 
-/// What is logged on this thread (the test's runtime runs the writer here).
-#[derive(Clone, Default)]
-struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn every_dropped_record_is_logged_by_the_next_minute_and_at_shutdown() {
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = Logs::capture();
     let dir = tempfile::tempdir().unwrap();
     let url = sqlite_url(dir.path());
     Store::open(&url).await.unwrap().close().await;
@@ -536,7 +516,7 @@ async fn every_dropped_record_is_logged_by_the_next_minute_and_at_shutdown() {
     }
     until_dropped(8).await;
     recorder.close(Duration::from_secs(20)).await;
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let text = logs.text();
     assert!(
         text.lines()
             .any(|l| l.contains("dropped=4") && l.contains("dropped_total=5")),

@@ -3,12 +3,12 @@
 //! installed), and `/gaps` and `citebot gaps` reading them back.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::support::bot::{copy_corpus, first_citation, Bot};
 use crate::support::discord_double::payloads;
 use crate::support::discord_double::{Actor, DiscordDouble, MessageSpec, OptionValue};
+use crate::support::logs::Logs;
 use crate::support::postgres::Postgres;
 use crate::support::reply::{custom_ids, FLAG_EPHEMERAL};
 use citebot::insights::{Report, Store};
@@ -254,30 +254,9 @@ async fn gaps_is_refused_to_members_and_pages_with_buttons() {
     bot.shut_down().await;
 }
 
-/// Captures what the bot logs on this thread (the test runtime runs the bot's tasks here).
-#[derive(Clone, Default)]
-struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_store_that_refuses_writes_does_not_stop_answers() {
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = Logs::capture();
 
     let data = tempfile::tempdir().unwrap();
     let url = sqlite_url(data.path());
@@ -300,14 +279,14 @@ async fn a_store_that_refuses_writes_does_not_stop_answers() {
         assert!(text.contains("Balkhi"), "{text}");
     }
     let deadline = tokio::time::Instant::now() + T;
-    while !String::from_utf8_lossy(&logs.0.lock().unwrap()).contains("insights records dropped") {
+    while !logs.text().contains("insights records dropped") {
         assert!(tokio::time::Instant::now() < deadline, "no drop logged");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let report = gaps(&bot, None).await;
     assert!(description(&report).contains("0 questions"), "{report:#}");
     bot.shut_down().await;
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let text = logs.text();
     let dropped = text
         .lines()
         .filter(|l| l.contains("insights records dropped"))

@@ -3,6 +3,7 @@
 
 pub mod bot;
 pub mod discord_double;
+pub mod logs;
 pub mod postgres;
 pub mod reply;
 pub mod shared;
