@@ -9,5 +9,6 @@ pub mod allocator;
 pub mod config;
 pub mod discord;
 pub mod insights;
+pub mod semantic;
 pub mod terminal;
 pub mod wording;

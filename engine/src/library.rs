@@ -47,6 +47,9 @@ pub struct Snapshot {
     warnings: Vec<LoadWarning>,
     loaded_at: SystemTime,
     stats: Stats,
+    /// The semantic reader's embeddings of the passages, once computed.
+    #[cfg(feature = "semantic")]
+    semantic: crate::semantic::Slot,
 }
 
 impl Snapshot {
@@ -89,12 +92,62 @@ impl Snapshot {
             warnings,
             loaded_at: SystemTime::now(),
             stats,
+            #[cfg(feature = "semantic")]
+            semantic: crate::semantic::Slot::default(),
         }
     }
 
     /// Answers one question from this snapshot.
     pub fn ask(&self, question: &str, options: &AskOptions) -> Answer {
-        crate::search::answer(&self.corpus, &self.index, question, options)
+        self.ask_in_context(question, None, options)
+    }
+
+    /// The semantic reader's embeddings of this snapshot and how far they have got.
+    #[cfg(feature = "semantic")]
+    pub fn semantic(&self) -> &crate::semantic::Slot {
+        &self.semantic
+    }
+
+    /// Embeds this snapshot's passages with `encoder` (blocking; see [`crate::semantic::embed`]):
+    /// once done, questions are read with the semantic reader. `previous` (the snapshot
+    /// served before) lends the vectors of passages it shares; the cache is kept beside the
+    /// corpus, or in `cache_dir`.
+    #[cfg(feature = "semantic")]
+    pub fn embed(
+        &self,
+        encoder: &Arc<crate::semantic::Encoder>,
+        previous: Option<&Snapshot>,
+        cache_dir: Option<&Path>,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<crate::semantic::EmbedReport, crate::semantic::EmbedError> {
+        crate::semantic::embed(
+            (&self.corpus, &self.index, &self.dir),
+            cache_dir,
+            &self.semantic,
+            encoder,
+            previous.and_then(|p| p.semantic.get()).map(|e| &**e),
+            progress,
+        )
+    }
+
+    /// One line on the semantic reader for `check` and `/about` (None in a build without it).
+    pub fn reader_status(&self) -> Option<String> {
+        #[cfg(feature = "semantic")]
+        return Some(self.semantic.status().to_string());
+        #[cfg(not(feature = "semantic"))]
+        None
+    }
+
+    /// A question's parse and evidence with the semantic reader's `meaning` (for tuning).
+    pub fn read_with_meaning(
+        &self,
+        question: &str,
+        meaning: Option<&crate::search::meaning::Meaning>,
+    ) -> (
+        crate::search::query::Query,
+        crate::search::evidence::Evidence,
+    ) {
+        crate::search::read_with_meaning(&self.corpus, &self.index, question, meaning)
     }
 
     /// Reads questions and ranks passages with `ranking` from now on (for fitting it).
@@ -133,6 +186,25 @@ impl Snapshot {
         context: Option<&str>,
         options: &AskOptions,
     ) -> Answer {
+        #[cfg(feature = "semantic")]
+        if let Some(embeddings) = self.semantic.get() {
+            let started = Instant::now();
+            let asked = crate::search::cut_question(question.trim());
+            if let Some(meaning) = Some(asked)
+                .filter(|q| !q.is_empty())
+                .and_then(|q| embeddings.meaning(q))
+            {
+                let mut answer = crate::search::answer_with_meaning(
+                    &self.corpus,
+                    &self.index,
+                    (question, context),
+                    options,
+                    Some(&meaning),
+                );
+                answer.elapsed_us = started.elapsed().as_micros() as u64;
+                return answer;
+            }
+        }
         crate::search::answer_in_context(&self.corpus, &self.index, question, context, options)
     }
 
@@ -215,6 +287,9 @@ impl ReloadReport {
 pub struct Library {
     current: ArcSwap<Snapshot>,
     options: LoadOptions,
+    /// The semantic reader, once set: every snapshot swapped in is embedded in the background.
+    #[cfg(feature = "semantic")]
+    reader: arc_swap::ArcSwapOption<(Arc<crate::semantic::Encoder>, Option<PathBuf>)>,
 }
 
 impl Library {
@@ -223,7 +298,23 @@ impl Library {
         Library {
             current: ArcSwap::from_pointee(snapshot),
             options,
+            #[cfg(feature = "semantic")]
+            reader: arc_swap::ArcSwapOption::empty(),
         }
+    }
+
+    /// Turns the semantic reader on: the serving snapshot is embedded in the background (it
+    /// answers by keywords until that is done), and so is every snapshot a reload swaps in.
+    /// The handle is the background thread's (for tests; serving lets it run).
+    #[cfg(feature = "semantic")]
+    pub fn set_reader(
+        &self,
+        encoder: Arc<crate::semantic::Encoder>,
+        cache_dir: Option<PathBuf>,
+    ) -> std::io::Result<std::thread::JoinHandle<()>> {
+        let reader = Arc::new((encoder, cache_dir));
+        self.reader.store(Some(Arc::clone(&reader)));
+        embed_in_background(self.snapshot(), reader, None)
     }
 
     /// The snapshot serving now; hold it for the whole question.
@@ -245,9 +336,61 @@ impl Library {
             .into());
         }
         let report = diff(&old, &new, started);
-        self.current.store(Arc::new(new));
+        let new = Arc::new(new);
+        self.current.store(Arc::clone(&new));
+        #[cfg(feature = "semantic")]
+        if let Some(reader) = self.reader.load_full() {
+            if let Err(e) = embed_in_background(new, reader, Some(old)) {
+                tracing::warn!("semantic reader: could not start embedding: {e}");
+            }
+        }
+        #[cfg(not(feature = "semantic"))]
+        drop(new);
         Ok(report)
     }
+}
+
+/// Embeds `snapshot` on a thread of its own, in a pool of one thread (answers keep the other
+/// cores), logging progress about every tenth of the way.
+#[cfg(feature = "semantic")]
+fn embed_in_background(
+    snapshot: Arc<Snapshot>,
+    reader: Arc<(Arc<crate::semantic::Encoder>, Option<PathBuf>)>,
+    previous: Option<Arc<Snapshot>>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("citebot-embed".to_string())
+        .spawn(move || {
+            let started = Instant::now();
+            let logged = std::sync::atomic::AtomicUsize::new(0);
+            let progress = |done: usize, total: usize| {
+                let tenth = (done * 10).checked_div(total).unwrap_or(10);
+                if tenth > logged.load(std::sync::atomic::Ordering::Relaxed) || done == 0 {
+                    logged.store(tenth, std::sync::atomic::Ordering::Relaxed);
+                    tracing::info!("semantic reader: embedded {done} of {total} passages");
+                }
+            };
+            let (encoder, cache_dir) = &*reader;
+            let run = || snapshot.embed(encoder, previous.as_deref(), cache_dir.as_deref(), &progress);
+            let result = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                Ok(pool) => pool.install(run),
+                Err(_) => run(),
+            };
+            match result {
+                Ok(report) => {
+                    if let Some(warning) = &report.cache_warning {
+                        tracing::warn!("semantic reader: cache: {warning}");
+                    }
+                    tracing::info!(
+                        "semantic reader on: {} passages ({} embedded now, the rest cached) in {:.1} s",
+                        report.passages,
+                        report.embedded,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                Err(err) => tracing::warn!("semantic reader: {err}; answering by keywords"),
+            }
+        })
 }
 
 fn diff(old: &Snapshot, new: &Snapshot, started: Instant) -> ReloadReport {

@@ -90,11 +90,19 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     insights_secret: Option<String>,
+    /// The semantic reader's model folder (config.json, tokenizer.json, model.safetensors; get
+    /// it with `citebot model fetch`). Without it, answers are by keywords alone.
+    #[arg(long, env = "SEMANTIC_MODEL", value_name = "DIR")]
+    semantic_model: Option<String>,
+    /// Keep the semantic reader's embeddings cache here instead of in `.citebot/` inside the
+    /// corpus folder (for a corpus that cannot be written).
+    #[arg(long, env = "SEMANTIC_CACHE_DIR", value_name = "DIR")]
+    semantic_cache_dir: Option<String>,
 }
 
 impl ServeArgs {
     /// The keys and their values, as given (the one list [`ServeArgs::config`] reads).
-    fn keys(&self) -> [(&'static str, Option<&str>); 17] {
+    fn keys(&self) -> [(&'static str, Option<&str>); 19] {
         [
             ("DISCORD_TOKEN", self.token.as_deref()),
             ("CORPUS_DIR", Some(&self.corpus)),
@@ -116,6 +124,8 @@ impl ServeArgs {
             ),
             ("RECORD_DM_QUESTIONS", Some(&self.record_dm_questions)),
             ("INSIGHTS_SECRET", self.insights_secret.as_deref()),
+            ("SEMANTIC_MODEL", self.semantic_model.as_deref()),
+            ("SEMANTIC_CACHE_DIR", self.semantic_cache_dir.as_deref()),
         ]
     }
 

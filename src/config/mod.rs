@@ -45,6 +45,11 @@ pub struct Config {
     /// `INSIGHTS`, `DATABASE_URL`, `INSIGHTS_RETENTION_DAYS`, `RECORD_DM_QUESTIONS`: what is
     /// recorded for `/gaps`, and where.
     pub insights: crate::insights::settings::Settings,
+    /// `SEMANTIC_MODEL`: the semantic reader's model folder (none: answers by keywords).
+    pub semantic_model: Option<PathBuf>,
+    /// `SEMANTIC_CACHE_DIR`: where the reader's embeddings are cached (default: `.citebot/` in
+    /// the corpus folder).
+    pub semantic_cache_dir: Option<PathBuf>,
 }
 
 /// Which gateway shards this process runs.
@@ -156,6 +161,8 @@ impl Config {
             None => false,
             Some(v) => crate::insights::settings::flag("FOLLOW_LINKS_OUTSIDE", &v)?,
         };
+        let semantic_model = get("SEMANTIC_MODEL").map(PathBuf::from);
+        let semantic_cache_dir = get("SEMANTIC_CACHE_DIR").map(PathBuf::from);
         let insights = crate::insights::settings::Settings::from_lookup(get)?;
         Ok(Config {
             token,
@@ -170,6 +177,8 @@ impl Config {
             max_file_bytes,
             follow_links_outside,
             insights,
+            semantic_model,
+            semantic_cache_dir,
         })
     }
 }

@@ -73,6 +73,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         "corpus loaded"
     );
     let library = Arc::new(Library::new(snapshot, options));
+    if let Some(model) = config.semantic_model.clone() {
+        let (serving, cache) = (Arc::clone(&library), config.semantic_cache_dir.clone());
+        tokio::task::spawn_blocking(move || crate::semantic::start(&serving, &model, cache));
+    }
     run(config, library, shutdown).await
 }
 

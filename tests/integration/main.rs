@@ -19,3 +19,5 @@ mod quality;
 mod reload;
 mod render;
 mod scale;
+#[cfg(feature = "semantic")]
+mod semantic;

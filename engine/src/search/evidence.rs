@@ -21,7 +21,8 @@ use super::index::{self, Index, ALIAS_BIT, NAME_BIT, NUMBER_BIT};
 use super::query::{AnswerType, Query};
 use super::rank::{Decoded, Hit};
 pub use super::weights::{
-    Weights, ANSWER_FEATURES, NEIGHBOUR_FEATURES, PARAGRAPH_FEATURES, SENTENCE_FEATURES,
+    Weights, ANSWER_FEATURES, MEANING_FEATURES, NEIGHBOUR_FEATURES, PARAGRAPH_FEATURES,
+    SENTENCE_FEATURES,
 };
 use crate::corpus::Corpus;
 use crate::text;
@@ -46,6 +47,8 @@ pub struct Evidence {
     pub best_per_importance: f32,
     /// The kind of answer the question asks for, if it says.
     pub answer_type: Option<AnswerType>,
+    /// With the semantic reader: the largest cosine of the question and any passage (else 0).
+    pub best_cosine: f32,
 }
 
 /// A candidate paragraph.
@@ -82,6 +85,8 @@ pub struct Candidate {
     /// them, or all its paragraphs when it has fewer): questions about a topic the corpus holds
     /// find its document again and again, others find scattered words.
     pub same_doc: f32,
+    /// With the semantic reader: the cosine of the question and the passage found (else 0).
+    pub cosine: f32,
 }
 
 /// A sentence of a candidate paragraph.
@@ -305,7 +310,7 @@ fn scored(
         .filter(|(_, c)| !c.sentences.is_empty())
         .map(|(i, c)| {
             let (f, best) = c.features(query_has_type, w);
-            (i, dot(&w.paragraph, &f), f, best)
+            (i, dot(&w.paragraph, &f) + w.meaning[0] * c.cosine, f, best)
         })
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -321,7 +326,8 @@ pub fn decide(evidence: &Evidence, query_has_type: bool, w: &Weights) -> Decisio
             dot(
                 &w.answers,
                 &answer_features(evidence, (c, f, score, best), topic),
-            ) > 0.0
+            ) + dot(&w.meaning[1..], &[c.cosine, evidence.best_cosine])
+                > 0.0
         };
     let mut quoted = Vec::new();
     for (rank, &(i, score, ref f, best)) in scored.iter().enumerate() {
@@ -526,7 +532,12 @@ pub(super) fn gather(
         .filter(|c| !c.known && !c.focus)
         .map(|c| c.importance / total)
         .collect();
-    let best = hits.first().map_or(1.0, |h| h.score).max(f32::MIN_POSITIVE);
+    // The largest score (the first's, unless the semantic reader put passages of no ranking
+    // score before it).
+    let best = hits
+        .iter()
+        .map(|h| h.score)
+        .fold(f32::MIN_POSITIVE, f32::max);
     let mut evidence = Evidence {
         candidates: Vec::new(),
         unknown_share: unknown.iter().sum(),
@@ -538,8 +549,9 @@ pub(super) fn gather(
             .enumerate()
             .max_by(|a, b| a.1.importance.total_cmp(&b.1.importance))
             .map(|(i, _)| i),
-        best_per_importance: hits.first().map_or(0.0, |h| h.score) / total,
+        best_per_importance: hits.iter().map(|h| h.score).fold(0.0, f32::max) / total,
         answer_type: query.answer_type,
+        best_cosine: 0.0,
     };
     let table = term_table(query);
     let answer_bit = match query.answer_type {
@@ -628,6 +640,7 @@ fn paragraph(
         names_missing: 0.0,
         names_apart: 0.0,
         same_doc: 0.0,
+        cosine: 0.0,
         weights: query
             .concepts
             .iter()

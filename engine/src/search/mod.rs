@@ -15,6 +15,7 @@ pub mod excerpt;
 pub mod fuzzy;
 pub mod index;
 mod lists;
+pub mod meaning;
 pub mod query;
 pub mod rank;
 mod sequence;
@@ -28,6 +29,7 @@ pub use index::Index;
 
 use crate::answer::{Answer, AskOptions, Citation, Quote, Status};
 use crate::corpus::Corpus;
+use meaning::Meaning;
 use query::Query;
 
 /// Questions longer than this many characters are cut.
@@ -61,7 +63,20 @@ pub fn answer_in_context(
     context: Option<&str>,
     options: &AskOptions,
 ) -> Answer {
+    answer_with_meaning(corpus, index, (question, context), options, None)
+}
+
+/// [`answer_in_context`] with the semantic reader's [`Meaning`] of the question, when it has
+/// one: the nearest passages join the candidates and the semantic weight set decides.
+pub fn answer_with_meaning(
+    corpus: &Corpus,
+    index: &Index,
+    (question, context): (&str, Option<&str>),
+    options: &AskOptions,
+    meaning: Option<&Meaning>,
+) -> Answer {
     let started = Instant::now();
+    let last_stage = meaning.map_or(weights::last_stage(), |m| m.weights);
     let question = cut_question(question.trim());
     let mut answer = Answer {
         question: question.to_string(),
@@ -77,21 +92,23 @@ pub fn answer_in_context(
         answer.elapsed_us = started.elapsed().as_micros() as u64;
         return answer;
     }
-    let (mut query, mut evidence) = read_in_context(corpus, index, question, context);
-    let mut decision = evidence::decide(
-        &evidence,
-        query.answer_type.is_some(),
-        weights::last_stage(),
+    let (mut query, mut evidence) = read_with_context(
+        corpus,
+        index,
+        (question, context),
+        index.ranking.context_weight,
+        meaning,
     );
+    let mut decision = evidence::decide(&evidence, query.answer_type.is_some(), last_stage);
     // A follow-up that finds nothing on its own words ("and what else did they say about it?")
     // is read again as the whole conversation: the earlier question's concepts at full weight.
     if decision.quoted.is_empty() && context.is_some_and(|c| !c.trim().is_empty()) {
         let (combined, combined_evidence) =
-            read_with_context(corpus, index, question, context, 1.0);
+            read_with_context(corpus, index, (question, context), 1.0, meaning);
         let combined_decision = evidence::decide(
             &combined_evidence,
             combined.answer_type.is_some(),
-            weights::last_stage(),
+            last_stage,
         );
         if !combined_decision.quoted.is_empty() {
             (query, evidence, decision) = (combined, combined_evidence, combined_decision);
@@ -176,19 +193,36 @@ pub fn read_in_context(
     read_with_context(
         corpus,
         index,
-        question,
-        context,
+        (question, context),
         index.ranking.context_weight,
+        None,
     )
 }
 
-/// [`read_in_context`] with the earlier question's concepts at `weight`.
-fn read_with_context(
+/// [`read`] with the semantic reader's [`Meaning`] of the question (for tuning).
+pub fn read_with_meaning(
     corpus: &Corpus,
     index: &Index,
     question: &str,
-    context: Option<&str>,
+    meaning: Option<&Meaning>,
+) -> (Query, evidence::Evidence) {
+    read_with_context(
+        corpus,
+        index,
+        (question, None),
+        index.ranking.context_weight,
+        meaning,
+    )
+}
+
+/// [`read_in_context`] with the earlier question's concepts at `weight`, and with the nearest
+/// passages joined and every candidate's cosine when the semantic reader gives a [`Meaning`].
+fn read_with_context(
+    corpus: &Corpus,
+    index: &Index,
+    (question, context): (&str, Option<&str>),
     weight: f32,
+    meaning: Option<&Meaning>,
 ) -> (Query, evidence::Evidence) {
     let mut query = Query::parse(index, cut_question(question.trim()));
     if let Some(context) = context
@@ -198,7 +232,20 @@ fn read_with_context(
         add_context(&mut query, Query::parse(index, context), weight);
     }
     let (hits, decoded) = rank::candidates(corpus, index, &query);
-    let evidence = evidence::gather(corpus, index, &query, (&hits, &decoded));
+    let Some(meaning) = meaning else {
+        let evidence = evidence::gather(corpus, index, &query, (&hits, &decoded));
+        return (query, evidence);
+    };
+    let hits = meaning::fuse(hits, meaning);
+    let mut evidence = evidence::gather(corpus, index, &query, (&hits, &decoded));
+    evidence.best_cosine = meaning.best();
+    for c in &mut evidence.candidates {
+        // `found` is an indexed passage (ranking or meaning found it).
+        c.cosine = index
+            .passages
+            .binary_search(&c.found)
+            .map_or(0.0, |i| meaning.cosine_of(i as u32));
+    }
     (query, evidence)
 }
 

@@ -38,6 +38,30 @@ pub fn last_stage() -> &'static Weights {
     &FITTED.last_stage
 }
 
+/// The weights used with the semantic reader, as `engine/weights-semantic.toml` holds them:
+/// fitted by the same tune run as the keyword set (`tune --semantic-model DIR`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FittedSemantic {
+    /// How the passages nearest in meaning join the keyword candidates.
+    pub fusion: super::meaning::Fusion,
+    /// The last stage's weights with the reader ([`Weights::meaning`] set).
+    pub last_stage: Weights,
+}
+
+/// The text of `engine/weights-semantic.toml`, as compiled in.
+pub const SEMANTIC_TOML: &str = include_str!("../../weights-semantic.toml");
+
+static SEMANTIC: LazyLock<FittedSemantic> = LazyLock::new(|| {
+    toml::from_str(SEMANTIC_TOML)
+        .expect("engine/weights-semantic.toml is well formed (a unit test reads it)")
+});
+
+/// The fitted weights used with the semantic reader.
+pub fn semantic() -> &'static FittedSemantic {
+    &SEMANTIC
+}
+
 /// The term-frequency factor of BM25 (at most `k1 + 1`) for a passage of `length` words, with
 /// ranking's saturation `k1` and length normalization `b`.
 pub fn tf_factor(tf: u32, length: u32, average_length: f32, (k1, b): (f32, f32)) -> f32 {
@@ -241,6 +265,18 @@ pub const ANSWER_FEATURES: [&str; 15] = [
     "bias",
 ];
 
+/// The semantic reader's features, in [`Weights::meaning`]'s order: the first weighs into the
+/// paragraph score, the others into the answer test.
+pub const MEANING_FEATURES: [&str; 3] = [
+    "cosine of question and paragraph (paragraph score)",
+    "cosine of question and the best paragraph (answer test)",
+    "largest cosine of question and any passage (answer test)",
+];
+
+fn all_zero(v: &[f32; MEANING_FEATURES.len()]) -> bool {
+    v.iter().all(|&x| x == 0.0)
+}
+
 /// The weights of the last stage (`evidence::decide`): fitted, never set by hand.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
@@ -257,6 +293,10 @@ pub struct Weights {
     pub second: f32,
     /// The best paragraph answers when this weighted sum of [`ANSWER_FEATURES`] is positive.
     pub answers: [f32; ANSWER_FEATURES.len()],
+    /// With the semantic reader, a weight per [`MEANING_FEATURES`]; absent (all zero) in the
+    /// keyword set, whose answers no cosine reaches.
+    #[serde(default, skip_serializing_if = "all_zero")]
+    pub meaning: [f32; MEANING_FEATURES.len()],
 }
 
 #[cfg(test)]
@@ -270,6 +310,19 @@ mod tests {
         assert_eq!(again.ranking, fitted.ranking);
         assert_eq!(&again.last_stage, last_stage());
         assert!(fitted.ranking.k1 > 0.0 && fitted.ranking.b <= 1.0);
+        assert!(
+            all_zero(&fitted.last_stage.meaning),
+            "the keyword set has no cosine"
+        );
+    }
+
+    #[test]
+    fn the_semantic_weights_file_parses_and_writes_back_the_same_values() {
+        let fitted: FittedSemantic = toml::from_str(SEMANTIC_TOML).unwrap();
+        let again: FittedSemantic = toml::from_str(&toml::to_string(&fitted).unwrap()).unwrap();
+        assert_eq!(&again.last_stage, &semantic().last_stage);
+        assert_eq!(again.fusion, semantic().fusion);
+        assert!(fitted.fusion.rank_constant > 0.0 && fitted.fusion.depth > 0);
     }
 
     #[test]

@@ -73,6 +73,9 @@ pub fn about(snapshot: &Snapshot, channel_modes: &[(u64, ChannelMode)], moderato
             ),
         ]);
     }
+    if let Some(reader) = snapshot.reader_status() {
+        fields.push(Field::new("Semantic reader", &reader, false));
+    }
     let modes: Vec<String> = channel_modes
         .iter()
         .map(|(id, mode)| format!("<#{id}> {}", mode.as_str()))

@@ -48,6 +48,9 @@ use citebot_engine::search::weights::{self, Ranking};
 use citebot_engine::{LoadOptions, Snapshot};
 use rayon::prelude::*;
 
+#[cfg(feature = "semantic")]
+mod semantic;
+
 /// One question, its evidence and its gold.
 struct Item {
     evidence: Evidence,
@@ -104,19 +107,29 @@ fn read_all(set: &mut Set) {
         .par_iter()
         .map(|case| {
             let (query, evidence) = snapshot.read(&case.question);
-            Item {
-                evidence,
-                has_type: query.answer_type.is_some(),
-                answerable: case.answerable,
-                docs: case
-                    .sources
-                    .iter()
-                    .filter_map(|s| ids.iter().position(|id| id == s).map(|d| d as u32))
-                    .collect(),
-                answers: case.answers.iter().map(|a| fold(a)).collect(),
-            }
+            item(case, &ids, &query, evidence)
         })
         .collect();
+}
+
+/// A question read: its evidence and its gold (`ids`: the snapshot's document ids).
+fn item(
+    case: &Case,
+    ids: &[String],
+    query: &citebot_engine::search::query::Query,
+    evidence: Evidence,
+) -> Item {
+    Item {
+        evidence,
+        has_type: query.answer_type.is_some(),
+        answerable: case.answerable,
+        docs: case
+            .sources
+            .iter()
+            .filter_map(|s| ids.iter().position(|id| id == s).map(|d| d as u32))
+            .collect(),
+        answers: case.answers.iter().map(|a| fold(a)).collect(),
+    }
 }
 
 /// Every set read with `ranking`.
@@ -614,6 +627,9 @@ struct Args {
     /// of the fit that includes it (a weight that only helps one shape shows here)
     #[arg(long)]
     leave_one_out: bool,
+    #[cfg(feature = "semantic")]
+    #[command(flatten)]
+    semantic: semantic::SemanticArgs,
 }
 
 /// The sets to fit on: the news sample (`eval/dev.jsonl` on the bundled `corpus/`), every
@@ -778,7 +794,7 @@ fn main() -> ExitCode {
     println!("weights.toml now:");
     print(&sets, weights::last_stage());
     if args.check {
-        return ExitCode::SUCCESS;
+        return semantic_phase(&mut sets, &args, weights::last_stage());
     }
     let (ranking, w) = fit_all(&mut sets, &args);
     println!("fitted:");
@@ -800,6 +816,24 @@ fn main() -> ExitCode {
         }
         println!("wrote {}", path.display());
     }
+    semantic_phase(&mut sets, &args, &w)
+}
+
+/// The semantic weight set, fitted from the keyword set `w` (see `semantic`), when tune is
+/// built with the feature and given `--semantic-model`.
+fn semantic_phase(sets: &mut [Set], args: &Args, w: &Weights) -> ExitCode {
+    #[cfg(feature = "semantic")]
+    if let Err(e) = semantic::run(
+        sets,
+        &args.semantic,
+        w,
+        (args.check, args.write, args.rounds, args.budget),
+    ) {
+        eprintln!("tune: {e}");
+        return ExitCode::from(2);
+    }
+    #[cfg(not(feature = "semantic"))]
+    let _ = (sets, args, w);
     ExitCode::SUCCESS
 }
 

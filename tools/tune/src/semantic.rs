@@ -1,0 +1,282 @@
+//! The semantic weight set (`--semantic-model DIR`, cargo feature `semantic`): fitted in the
+//! same run as the keyword set, on the same sets, by the same objective, with every question
+//! read again with the reader ([`citebot_engine::search::meaning`]: the nearest passages
+//! joined by reciprocal-rank fusion, each candidate's cosine a feature).
+//!
+//! 1. fusion (how many nearest passages join, how much their ranks count) on a small grid,
+//!    each point with the paragraph score's cosine weight fitted on a line;
+//! 2. the last stage's ranking and quoting weights and the cosine's, by the keyword fit's
+//!    coordinate ascent, from the keyword set;
+//! 3. abstention: the keyword fit's logistic regression over the reader's candidates, then the
+//!    two cosine weights of the answer test and its constant by ascent on the objective plus
+//!    half the share of off-corpus questions declined, with at most `--budget` of each set's
+//!    answerable questions declined.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use citebot_engine::search::evidence::Weights;
+use citebot_engine::search::meaning::{Fusion, Meaning};
+use citebot_engine::search::weights::{self, FittedSemantic};
+use citebot_engine::semantic::Encoder;
+use rayon::prelude::*;
+
+use super::{ascend, figures, flat, item, objective, unflat, Set};
+
+/// The question vectors of every set, embedded once.
+pub struct Questions(Vec<Vec<Vec<f32>>>);
+
+/// Loads the model, embeds every set's passages (cached in `cache`, else beside each corpus)
+/// and questions.
+pub fn prepare(sets: &[Set], model: &Path, cache: Option<&Path>) -> Result<Questions, String> {
+    let encoder = Arc::new(Encoder::load(model).map_err(|e| e.to_string())?);
+    let mut out = Vec::new();
+    for set in sets {
+        let started = std::time::Instant::now();
+        let report = set
+            .snapshot
+            .embed(&encoder, None, cache, &|done, total| {
+                if done % 1024 < citebot_engine::semantic::BATCH || done == total {
+                    eprint!("\r{}: embedded {done} of {total} passages", set.name);
+                }
+            })
+            .map_err(|e| e.to_string())?;
+        eprintln!();
+        if let Some(warning) = report.cache_warning {
+            eprintln!("tune: cache: {warning}");
+        }
+        let questions: Vec<&str> = set.cases.iter().map(|c| c.question.as_str()).collect();
+        let mut vectors = Vec::with_capacity(questions.len());
+        for batch in questions.chunks(citebot_engine::semantic::BATCH) {
+            let flat = encoder.embed(batch).map_err(|e| e.to_string())?;
+            vectors.extend(flat.chunks_exact(encoder.dims()).map(<[f32]>::to_vec));
+        }
+        println!(
+            "{}: {} passages ({} embedded now), {} questions embedded, {:.1} s",
+            set.name,
+            report.passages,
+            report.embedded,
+            vectors.len(),
+            started.elapsed().as_secs_f64()
+        );
+        out.push(vectors);
+    }
+    Ok(Questions(out))
+}
+
+/// Reads every question of every set again with the reader and `fusion`.
+fn read_all(sets: &mut [Set], questions: &Questions, fusion: Fusion) {
+    let w = weights::last_stage();
+    for (set, vectors) in sets.iter_mut().zip(&questions.0) {
+        let ids: Vec<String> = set
+            .snapshot
+            .documents()
+            .iter()
+            .map(|d| d.id.clone())
+            .collect();
+        let Some(embeddings) = set.snapshot.semantic().get() else {
+            continue;
+        };
+        let snapshot = &set.snapshot;
+        set.items = set
+            .cases
+            .par_iter()
+            .zip(vectors)
+            .map(|(case, q)| {
+                let meaning = Meaning {
+                    cosine: embeddings.cosines(q),
+                    weights: w,
+                    fusion,
+                };
+                let (query, evidence) = snapshot.read_with_meaning(&case.question, Some(&meaning));
+                item(case, &ids, &query, evidence)
+            })
+            .collect();
+    }
+}
+
+/// The keyword weights with cosine weights `meaning`.
+fn with_meaning(w: &Weights, meaning: [f32; 3]) -> Weights {
+    Weights {
+        meaning,
+        ..w.clone()
+    }
+}
+
+/// Fits the semantic set from the keyword set `keyword`; the sets are left read with the reader.
+pub fn fit(
+    sets: &mut [Set],
+    questions: &Questions,
+    keyword: &Weights,
+    (rounds, budget): (usize, f64),
+) -> FittedSemantic {
+    let mut always = keyword.clone();
+    always.answers = super::always_answer();
+    // 1. Fusion, each point with the paragraph cosine's weight fitted on a line.
+    let mut best: Option<(f64, Fusion, f32)> = None;
+    for (share, depth) in [(0.5, 12), (1.0, 6), (1.0, 12), (1.0, 24), (2.0, 12)] {
+        let fusion = Fusion {
+            rank_constant: 60.0,
+            share,
+            depth,
+        };
+        read_all(sets, questions, fusion);
+        for cosine in [0.0f32, 2.0, 4.0, 8.0, 16.0] {
+            let score = objective(sets, &with_meaning(&always, [cosine, 0.0, 0.0]));
+            println!("fusion share {share} depth {depth}, paragraph cosine {cosine}: objective {score:.5}");
+            if best.is_none_or(|b| score > b.0) {
+                best = Some((score, fusion, cosine));
+            }
+        }
+    }
+    let (_, fusion, cosine) = best.unwrap_or((
+        0.0,
+        weights::semantic().fusion,
+        weights::semantic().last_stage.meaning[0],
+    ));
+    println!("fusion: {fusion:?}, paragraph cosine {cosine}");
+    read_all(sets, questions, fusion);
+    // 2. The last stage's weights and the paragraph cosine's, every question answered.
+    let mut v = vec![cosine];
+    v.extend(flat(&always));
+    let tunable = v.len() - always.answers.len();
+    let to_weights = |v: &[f32]| with_meaning(&unflat(&v[1..]), [v[0], 0.0, 0.0]);
+    ascend(
+        &mut v,
+        tunable,
+        (&[-2.0, -1.0, -0.5, 0.5, 1.0, 2.0], 0.5),
+        (rounds, "semantic round"),
+        |_, _| false,
+        |v| objective(sets, &to_weights(v)),
+    );
+    let mut w = to_weights(&v);
+    // 3. Abstention: the keyword features by the logistic fit, then the cosines and the
+    // constant by ascent within the budget.
+    w.answers = super::fit_answers(sets, &w, budget);
+    let bias = w.answers.len() - 1;
+    let mut a = vec![0.0f32, 0.0, w.answers[bias]];
+    let abstain = |a: &[f32]| {
+        let mut t = w.clone();
+        t.meaning = [w.meaning[0], a[0], a[1]];
+        t.answers[bias] = a[2];
+        t
+    };
+    let score = |a: &[f32]| {
+        let t = abstain(a);
+        let per_set: f64 = sets
+            .par_iter()
+            .map(|set| {
+                let f = figures(set, &t);
+                let over = (f.declined - budget).max(0.0);
+                f.hit1 + 0.3 * f.hit3 + 0.2 * f.passage1 + 0.5 * f.declined_none - 10.0 * over
+            })
+            .sum();
+        per_set / sets.len().max(1) as f64
+    };
+    ascend(
+        &mut a,
+        3,
+        (&[-4.0, -2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 4.0], 1.0),
+        (rounds, "semantic abstention round"),
+        |_, _| false,
+        score,
+    );
+    FittedSemantic {
+        fusion,
+        last_stage: abstain(&a),
+    }
+}
+
+/// `engine/weights-semantic.toml`'s text.
+pub fn source(fitted: &FittedSemantic, sets: &[Set], model: &Path) -> String {
+    let fitted_on: Vec<String> = sets
+        .iter()
+        .map(|s| format!("{} ({} questions)", s.name, s.items.len()))
+        .collect();
+    let body = toml_of(fitted);
+    format!(
+        "# citebot's weights with the semantic reader (`--features semantic`, SEMANTIC_MODEL set): how the\n\
+         # passages nearest in meaning join the keyword candidates, and the last stage's weights with\n\
+         # the cosine features. Written by `cargo run --release -p tune --features semantic --\n\
+         # --semantic-model DIR --write` with the model {}, fitted on\n\
+         # {}, in the same run as engine/weights.toml; read by the engine at compile time\n\
+         # (engine/src/search/weights.rs). docs/quality.md gives the figures they reach.\n\n{body}",
+        model
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        fitted_on.join(" and "),
+    )
+}
+
+fn toml_of(fitted: &FittedSemantic) -> String {
+    let list = |v: &[f32]| {
+        v.iter()
+            .map(|x| format!("{x:.4}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let w = &fitted.last_stage;
+    format!(
+        "[fusion]\nrank_constant = {:.1}\nshare = {:.2}\ndepth = {}\n\n\
+         [last_stage]\nparagraph = [{}]\nsentence = [{}]\nneighbour = [{}]\nsecond = {:.4}\nanswers = [{}]\nmeaning = [{}]\n",
+        fitted.fusion.rank_constant,
+        fitted.fusion.share,
+        fitted.fusion.depth,
+        list(&w.paragraph),
+        list(&w.sentence),
+        list(&w.neighbour),
+        w.second,
+        list(&w.answers),
+        list(&w.meaning),
+    )
+}
+
+/// The semantic options of tune.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SemanticArgs {
+    /// Also fit the semantic weight set with this model folder, and with --write write it to
+    /// engine/weights-semantic.toml
+    #[arg(long, value_name = "DIR")]
+    pub semantic_model: Option<PathBuf>,
+    /// Where to cache the passages' embeddings (default: .citebot/ in each corpus folder)
+    #[arg(long, env = "SEMANTIC_CACHE_DIR", value_name = "DIR")]
+    pub semantic_cache: Option<PathBuf>,
+}
+
+/// With `--semantic-model`: prints the figures of engine/weights-semantic.toml, and unless
+/// `check`, fits the semantic set from the keyword set `keyword` (and with `write` writes it).
+pub fn run(
+    sets: &mut [Set],
+    args: &SemanticArgs,
+    keyword: &Weights,
+    (check, write, rounds, budget): (bool, bool, usize, f64),
+) -> Result<(), String> {
+    let Some(model) = &args.semantic_model else {
+        return Ok(());
+    };
+    let questions = prepare(sets, model, args.semantic_cache.as_deref())?;
+    let file = weights::semantic();
+    read_all(sets, &questions, file.fusion);
+    println!("weights-semantic.toml now (with the reader):");
+    super::print(sets, &file.last_stage);
+    if check {
+        return Ok(());
+    }
+    let fitted = fit(sets, &questions, keyword, (rounds, budget));
+    read_all(sets, &questions, fitted.fusion);
+    println!("fitted with the reader:");
+    super::print(sets, &fitted.last_stage);
+    for (name, value) in citebot_engine::search::evidence::MEANING_FEATURES
+        .iter()
+        .zip(fitted.last_stage.meaning)
+    {
+        println!("  meaning: {name:<58} {value:>8.4}");
+    }
+    if write {
+        let path = Path::new("engine/weights-semantic.toml");
+        std::fs::write(path, source(&fitted, sets, model))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
