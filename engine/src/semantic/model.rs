@@ -118,7 +118,9 @@ impl Encoder {
             .map_err(|e| fail(&config_path, format!("not a BERT configuration: {e}")))?;
         if config.hidden_size == 0
             || config.num_attention_heads == 0
-            || config.hidden_size % config.num_attention_heads != 0
+            || !config
+                .hidden_size
+                .is_multiple_of(config.num_attention_heads)
         {
             return Err(fail(
                 &config_path,

@@ -793,6 +793,10 @@ fn main() -> ExitCode {
     }
     println!("weights.toml now:");
     print(&sets, weights::last_stage());
+    #[cfg(feature = "semantic")]
+    if args.semantic.semantic_only {
+        return semantic_phase(&mut sets, &args, weights::last_stage());
+    }
     if args.check {
         return semantic_phase(&mut sets, &args, weights::last_stage());
     }
@@ -827,7 +831,7 @@ fn semantic_phase(sets: &mut [Set], args: &Args, w: &Weights) -> ExitCode {
         sets,
         &args.semantic,
         w,
-        (args.check, args.write, args.rounds, args.budget),
+        (args.check, args.write, args.budget),
     ) {
         eprintln!("tune: {e}");
         return ExitCode::from(2);

@@ -188,7 +188,7 @@ pub fn fit(
 }
 
 /// `engine/weights-semantic.toml`'s text.
-pub fn source(fitted: &FittedSemantic, sets: &[Set], model: &Path) -> String {
+pub fn source(fitted: &FittedSemantic, sets: &[Set]) -> String {
     let fitted_on: Vec<String> = sets
         .iter()
         .map(|s| format!("{} ({} questions)", s.name, s.items.len()))
@@ -197,13 +197,10 @@ pub fn source(fitted: &FittedSemantic, sets: &[Set], model: &Path) -> String {
     format!(
         "# citebot's weights with the semantic reader (`--features semantic`, SEMANTIC_MODEL set): how the\n\
          # passages nearest in meaning join the keyword candidates, and the last stage's weights with\n\
-         # the cosine features. Written by `cargo run --release -p tune --features semantic --\n\
-         # --semantic-model DIR --write` with the model {}, fitted on\n\
-         # {}, in the same run as engine/weights.toml; read by the engine at compile time\n\
+         # the cosine features. Written by `tune --semantic-model DIR --write` (all-MiniLM-L6-v2),\n\
+         # fitted from engine/weights.toml's keyword set on the same objective, on\n\
+         # {}; read by the engine at compile time\n\
          # (engine/src/search/weights.rs). docs/quality.md gives the figures they reach.\n\n{body}",
-        model
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         fitted_on.join(" and "),
     )
 }
@@ -241,6 +238,13 @@ pub struct SemanticArgs {
     /// Where to cache the passages' embeddings (default: .citebot/ in each corpus folder)
     #[arg(long, env = "SEMANTIC_CACHE_DIR", value_name = "DIR")]
     pub semantic_cache: Option<PathBuf>,
+    /// Fit only the semantic set, from engine/weights.toml as it is (with --write, only
+    /// engine/weights-semantic.toml is written)
+    #[arg(long, requires = "semantic_model")]
+    pub semantic_only: bool,
+    /// Rounds of the semantic set's ascents
+    #[arg(long, default_value_t = 4)]
+    pub semantic_rounds: usize,
 }
 
 /// With `--semantic-model`: prints the figures of engine/weights-semantic.toml, and unless
@@ -249,8 +253,9 @@ pub fn run(
     sets: &mut [Set],
     args: &SemanticArgs,
     keyword: &Weights,
-    (check, write, rounds, budget): (bool, bool, usize, f64),
+    (check, write, budget): (bool, bool, f64),
 ) -> Result<(), String> {
+    let rounds = args.semantic_rounds;
     let Some(model) = &args.semantic_model else {
         return Ok(());
     };
@@ -274,7 +279,7 @@ pub fn run(
     }
     if write {
         let path = Path::new("engine/weights-semantic.toml");
-        std::fs::write(path, source(&fitted, sets, model))
+        std::fs::write(path, source(&fitted, sets))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("wrote {}", path.display());
     }
