@@ -11,22 +11,9 @@
 //! Nothing here runs a model: the cosines come from the `semantic` feature's reader. Without
 //! it (or before its embeddings are ready) no [`Meaning`] exists and the keyword path is used.
 
-use serde::{Deserialize, Serialize};
-
 use super::rank::Hit;
+pub use super::weights::Fusion;
 use super::weights::Weights;
-
-/// How the nearest passages join the keyword candidates (fitted with the semantic weights).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fusion {
-    /// Reciprocal-rank fusion's constant: a list's rank r adds `1 / (rank_constant + r)`.
-    pub rank_constant: f32,
-    /// The meaning list's ranks count this much beside the keyword list's.
-    pub share: f32,
-    /// How many nearest passages join (at most).
-    pub depth: usize,
-}
 
 /// The semantic reader's view of one question.
 #[derive(Debug, Clone)]

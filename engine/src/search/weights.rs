@@ -44,9 +44,22 @@ pub fn last_stage() -> &'static Weights {
 #[serde(deny_unknown_fields)]
 pub struct FittedSemantic {
     /// How the passages nearest in meaning join the keyword candidates.
-    pub fusion: super::meaning::Fusion,
+    pub fusion: Fusion,
     /// The last stage's weights with the reader ([`Weights::meaning`] set).
     pub last_stage: Weights,
+}
+
+/// How the passages nearest in meaning join the keyword candidates (`search::meaning::fuse`;
+/// fitted with the semantic weights).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fusion {
+    /// Reciprocal-rank fusion's constant: a list's rank r adds `1 / (rank_constant + r)`.
+    pub rank_constant: f32,
+    /// The meaning list's ranks count this much beside the keyword list's.
+    pub share: f32,
+    /// How many nearest passages join (at most).
+    pub depth: usize,
 }
 
 /// The text of `engine/weights-semantic.toml`, as compiled in.
