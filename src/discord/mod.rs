@@ -12,6 +12,7 @@ pub mod commands;
 pub mod events;
 pub mod privacy;
 pub mod render;
+pub mod stopping;
 pub mod types;
 pub mod votes;
 
@@ -219,10 +220,12 @@ pub async fn run(
         tracing::warn!(%problem, "channel modes not restored");
     }
     let insights = crate::insights::Recorder::start(&config.insights);
+    let stopping = stopping::Stopping::default();
     let data = Data {
         library,
         moderator_roles: config.moderator_role_ids.iter().copied().collect(),
-        channels: channel_modes,
+        channels: Arc::new(channel_modes),
+        stopping: stopping.clone(),
         threads: events::threads::Threads::default(),
         ballots: votes::Ballots::default(),
         cooldown: config.answer_cooldown,
@@ -253,11 +256,15 @@ pub async fn run(
         .await
         .context("building the Discord client")?;
     let shard_manager = client.shard_manager.clone();
-    let stopper = tokio::spawn(async move {
-        shutdown.await;
-        shard_manager.shutdown_all().await;
-        tracing::info!("all shards shut down");
-    });
+    let stopper = {
+        let stopping = stopping.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            stopping.start();
+            shard_manager.shutdown_all().await;
+            tracing::info!("all shards shut down");
+        })
+    };
     let result = match config.sharding {
         Sharding::Auto => client.start_autosharded().await,
         // serenity's `start_shard_range` takes the last shard id (inclusive) as the range's end.
@@ -266,6 +273,10 @@ pub async fn run(
         }
     };
     stopper.abort();
+    // A command cut short by the shutdown (a `/reload`) still answers before the process ends.
+    if !stopping.settle(std::time::Duration::from_secs(5)).await {
+        tracing::warn!("a command's reply was still owed 5 s after shutdown began");
+    }
     // Write what is queued before the process ends (bounded: a store that hangs loses it).
     insights.close(std::time::Duration::from_secs(5)).await;
     result.map_err(explain)

@@ -379,6 +379,59 @@ async fn reload_by_a_moderator_reports_the_new_file_and_the_next_ask_finds_it() 
     bot.stop().await;
 }
 
+/// Writes `files` files of about 9 MB of made-up words into `dir`: a folder that takes a while
+/// to read.
+fn write_slow_folder(dir: &Path, files: usize) {
+    use std::fmt::Write as _;
+    let mut x: u64 = 1;
+    for n in 0..files {
+        let mut text = String::with_capacity(9 << 20);
+        while text.len() < 9 << 20 {
+            for _ in 0..60 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                write!(text, "word{} ", (x >> 40) % 50_000).unwrap();
+            }
+            text.push_str(".\n\n");
+        }
+        std::fs::write(dir.join(format!("zz_large_{n}.txt")), text).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_reload_cut_short_by_shutdown_still_answers_the_moderator() {
+    let bot = Bot::start().await;
+    write_slow_folder(bot.corpus.path(), 3);
+    let moderator = Actor::new(
+        6100,
+        "mod",
+        vec![bot.double.moderator_role_id()],
+        PERMS_MEMBER,
+    );
+    let token = bot.push_command(moderator, "reload", &[]);
+    let deferred = bot.callback(&token).await;
+    assert_eq!(deferred["type"], 5, "the reload is deferred");
+    // The bot stops while the folder is read: the moderator still gets an answer (the reload
+    // withdrawn, or done if it was quicker), sent before the bot ended, never "thinking…".
+    let double = bot.stop().await;
+    let replies: Vec<RecordedRequest> = double
+        .requests()
+        .into_iter()
+        .filter(|r| r.route == "webhooks.followup" && r.path.contains(&token))
+        .collect();
+    assert_eq!(replies.len(), 1, "{}", double.request_log());
+    let body = replies[0].body.clone().expect("a body");
+    let title = embed(&body)["title"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        title == "Reload withdrawn: the bot is stopping" || title == "Corpus reloaded",
+        "{title}"
+    );
+}
+
 fn embed_description(callback: &Value) -> String {
     embed(&callback["data"])["description"]
         .as_str()

@@ -19,10 +19,21 @@ use crate::discord::types::{Context, Error};
 )]
 pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     traced(ctx, async {
+        // The reply is owed until it is sent, even when the bot is stopping meanwhile.
+        let _owed = ctx.data().stopping.owe();
         // Reading a folder can take longer than Discord's 3 seconds: acknowledge first.
         ctx.defer_ephemeral().await?;
         let library = ctx.data().library.clone();
-        let result = tokio::task::spawn_blocking(move || library.reload()).await?;
+        let reload = tokio::task::spawn_blocking(move || library.reload());
+        let result = tokio::select! {
+            result = reload => result?,
+            () = ctx.data().stopping.started() => {
+                tracing::warn!("the bot is stopping: the /reload in progress is withdrawn");
+                let serving = ctx.data().library.snapshot().documents().len();
+                ctx.send(render::reload_withdrawn(serving).to_poise()).await?;
+                return Ok(Outcome::Refused);
+            }
+        };
         match result {
             Ok(report) => {
                 tracing::info!(
@@ -65,7 +76,9 @@ pub async fn config(
     mode: ChannelMode,
 ) -> Result<(), Error> {
     traced(ctx, async {
-        let saved = ctx.data().channels.set(channel.get(), mode);
+        // Saving writes a file: off the async runtime, as every file is.
+        let channels = ctx.data().channels.clone();
+        let saved = tokio::task::spawn_blocking(move || channels.set(channel.get(), mode)).await?;
         if let Err(error) = &saved {
             tracing::error!(%error, "channel mode not saved");
         }
