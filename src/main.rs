@@ -400,6 +400,8 @@ fn gaps(args: GapsArgs) -> anyhow::Result<ExitCode> {
         .map(|s| s.aliases().clone())
         .unwrap_or_default();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    // A store that is missing, corrupt or unreadable is what `gaps` was asked about, as an empty
+    // corpus is for `check`: exit 1 (a malformed setting stays 2).
     let report = runtime.block_on(async {
         let Some(store) = citebot::insights::Store::open_existing(&args.database_url).await?
         else {
@@ -417,7 +419,14 @@ fn gaps(args: GapsArgs) -> anyhow::Result<ExitCode> {
         let report = citebot::insights::Report::build(&store, args.days, &aliases, title).await;
         store.close().await;
         Ok(report?)
-    })?;
+    });
+    let report = match report {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("citebot: {err:#}");
+            return Ok(ExitCode::from(1));
+        }
+    };
     let mut stdout = std::io::stdout().lock();
     if args.json {
         let mut value = serde_json::to_value(&report)?;

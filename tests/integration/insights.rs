@@ -571,7 +571,11 @@ async fn a_store_that_cannot_be_reached_never_blocks_the_caller() {
         .unwrap()
         .port();
     let url = format!("postgres://nobody@127.0.0.1:{port}/none");
-    let recorder = Recorder::start(&settings(&url));
+    // A secret, so no key file is made in the working folder.
+    let recorder = Recorder::start(&Settings {
+        secret: Some("swordfish".into()),
+        ..settings(&url)
+    });
     // More records than the queue holds: every call returns at once.
     for i in 0..(citebot::insights::record::QUEUE + 100) {
         recorder.question(question(&format!("q{i}"), false, ChannelKind::Channel));

@@ -431,7 +431,7 @@ fn citebot_gaps_without_a_store_says_none_is_recorded_yet() {
         .env_clear()
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no insights recorded yet"), "{stderr}");
     assert!(
@@ -453,7 +453,7 @@ fn citebot_gaps_on_a_corrupt_store_is_an_error_and_leaves_the_file_alone() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(output.stdout.is_empty(), "no report of an empty store");
     assert!(stderr.contains("citebot.db"), "{stderr}");
     let names: Vec<String> = std::fs::read_dir(dir.path().join("data"))
