@@ -32,8 +32,17 @@ pub struct Quote {
     pub source: String,
     /// Title of that document.
     pub title: String,
-    /// 1-based paragraph number inside the document.
+    /// Where a reader finds it in the document: the 1-based blank-line block of the file it
+    /// starts in (front matter counted; for HTML the block of the main content), or, when
+    /// [`Quote::page`], the PDF page.
     pub paragraph: u32,
+    /// `paragraph` is a PDF page (cited `p. N`, not `¶N`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub page: bool,
+    /// The heading path of the section it lies in (`Embed › Embed Limits`), when the document
+    /// has headings a parser read (Markdown, MDX, HTML).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
     /// Verbatim text of the passage, cropped on sentence or word boundaries with `…` where cut.
     pub text: String,
     /// Relevance score (higher is better; comparable within one answer only).
@@ -45,6 +54,15 @@ pub struct Quote {
 }
 
 impl Quote {
+    /// Where it is, as a citation writes it: `¶4`, or `p. 3` in a PDF.
+    pub fn place(&self) -> String {
+        if self.page {
+            format!("p. {}", self.paragraph)
+        } else {
+            format!("¶{}", self.paragraph)
+        }
+    }
+
     /// The citation of this quote's own place.
     pub fn citation(&self) -> Citation {
         Citation {

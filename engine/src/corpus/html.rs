@@ -16,8 +16,8 @@ use super::format::{paragraph_kind, Builder, ListItem, Structured};
 
 /// Elements whose content is never the page's text.
 const SKIP: [&str; 16] = [
-    "nav", "header", "footer", "aside", "script", "style", "form", "noscript", "template",
-    "svg", "button", "iframe", "head", "select", "canvas", "dialog",
+    "nav", "header", "footer", "aside", "script", "style", "form", "noscript", "template", "svg",
+    "button", "iframe", "head", "select", "canvas", "dialog",
 ];
 
 /// Deeper nesting than this is not read (a hostile page cannot exhaust the stack).
@@ -56,9 +56,7 @@ pub fn read(text: &str) -> Structured {
 
 fn skipped(e: &ElementRef<'_>) -> bool {
     let v = e.value();
-    SKIP.contains(&v.name())
-        || v.attr("hidden").is_some()
-        || v.attr("aria-hidden") == Some("true")
+    SKIP.contains(&v.name()) || v.attr("hidden").is_some() || v.attr("aria-hidden") == Some("true")
 }
 
 /// Letters of text an element shows.
@@ -248,7 +246,13 @@ impl Reader {
         self.paragraph(inline);
     }
 
-    fn list_items(&mut self, list: ElementRef<'_>, level: usize, out: &mut Vec<ListItem>, depth: usize) {
+    fn list_items(
+        &mut self,
+        list: ElementRef<'_>,
+        level: usize,
+        out: &mut Vec<ListItem>,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             return;
         }

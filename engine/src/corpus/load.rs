@@ -61,15 +61,15 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     // every document to tell: their passages are taken out afterwards.
     let mut built: Vec<Built> = files
         .par_iter()
-        .map(|(id, path, format)| {
-            match read_file(id, path, *format, options).and_then(parse) {
+        .map(
+            |(id, path, format)| match read_file(id, path, *format, options).and_then(parse) {
                 Ok((parsed, content_hash)) => build_document(parsed, content_hash, pack),
                 Err(warning) => Built {
                     document: None,
                     warnings: vec![warning],
                 },
-            }
-        })
+            },
+        )
         .collect();
     steps.done("read (documents, passages)");
     let boilerplate = clean::boilerplate(
@@ -177,7 +177,10 @@ pub struct ExtensionCount {
 }
 
 /// Files read and skipped by extension (what `citebot check` prints), sorted by extension.
-pub fn summary_by_extension(corpus: &Corpus, warnings: &[LoadWarning]) -> Vec<ExtensionCount> {
+pub fn summary_by_extension(
+    documents: &[Document],
+    warnings: &[LoadWarning],
+) -> Vec<ExtensionCount> {
     let mut out: Vec<ExtensionCount> = Vec::new();
     let mut count = |path: &Path, read: bool| {
         let ext = extension(path);
@@ -198,7 +201,7 @@ pub fn summary_by_extension(corpus: &Corpus, warnings: &[LoadWarning]) -> Vec<Ex
             out[i].skipped += 1;
         }
     };
-    for d in &corpus.documents {
+    for d in documents {
         count(&d.path, true);
     }
     for w in warnings {

@@ -66,7 +66,6 @@ pub fn read(file: &str, offset: usize, mdx: bool) -> Structured {
     reader.builder.finish()
 }
 
-
 struct Reader<'a> {
     builder: Builder,
     places: &'a Places,
@@ -389,10 +388,7 @@ impl Reader<'_> {
     }
 
     fn code_block(&mut self, code: String) {
-        let code: Vec<&str> = code
-            .lines()
-            .filter(|l| !is_directive(l.trim()))
-            .collect();
+        let code: Vec<&str> = code.lines().filter(|l| !is_directive(l.trim())).collect();
         let code = code.join("\n");
         if code.trim().is_empty() {
             return;
@@ -424,7 +420,10 @@ impl Reader<'_> {
 fn capitalized(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
         None => String::new(),
     }
 }
@@ -696,8 +695,20 @@ mod tests {
         );
         let doc = read(body, 0, true);
         let got = blocks(&doc);
-        let all: String = got.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join("\n");
-        for never in ["import", "snippets", "Secret prop", "href", "comment", "<", "|"] {
+        let all: String = got
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for never in [
+            "import",
+            "snippets",
+            "Secret prop",
+            "href",
+            "comment",
+            "<",
+            "|",
+        ] {
             assert!(!all.contains(never), "{never:?} quoted in {all}");
         }
         assert!(got.contains(&("The card's own words.".into(), Some("Embed".into()))));

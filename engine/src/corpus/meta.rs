@@ -105,8 +105,13 @@ pub fn shown_fields(front: &str) -> Vec<(String, Kind)> {
                     .map(|t| t.trim().trim_matches(|c| c == '"' || c == '\'').to_string())
                     .filter(|t| !t.is_empty())
                     .collect();
-                while let Some(item) = lines.peek().and_then(|l| l.trim_start().strip_prefix("- ")) {
-                    tags.push(item.trim().trim_matches(|c| c == '"' || c == '\'').to_string());
+                while let Some(item) = lines.peek().and_then(|l| l.trim_start().strip_prefix("- "))
+                {
+                    tags.push(
+                        item.trim()
+                            .trim_matches(|c| c == '"' || c == '\'')
+                            .to_string(),
+                    );
                     lines.next();
                 }
                 if !tags.is_empty() {

@@ -21,8 +21,8 @@ use std::cell::RefCell;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{load_dir, summary_by_extension, ExtensionCount};
 pub(crate) use load::{link_outside, read_capped};
+pub use load::{load_dir, summary_by_extension, ExtensionCount};
 
 /// Options for reading a corpus folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -564,9 +564,12 @@ pub(super) fn gather(
         candidate.ranked = [hit.score / best, hit.coverage, hit.proximity];
         candidate.title = {
             let terms = &index.title_terms[passage.doc as usize];
+            let section = index.section_terms(corpus, id);
             let mask = table
                 .iter()
-                .filter(|t| terms.binary_search(&t.0).is_ok())
+                .filter(|t| {
+                    terms.binary_search(&t.0).is_ok() || section.binary_search(&t.0).is_ok()
+                })
                 .fold(0, |m, t| m | t.1);
             candidate.weight(mask)
         };

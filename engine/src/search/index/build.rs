@@ -241,7 +241,9 @@ impl Index {
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
         let ranking = weights::ranking();
         let max_tf_part = max_tf_parts(&postings, &lengths, average_length, ranking.bm25());
-        let title_terms = title_term_ids(title_words, &terms.word_term);
+        let mut title_terms = title_term_ids(title_words, &terms.word_term);
+        let section_terms = title_terms.split_off(corpus.documents.len());
+        let section_base = section_bases(corpus);
         steps.done("bounds and titles");
         let Terms {
             word_term,
@@ -270,6 +272,8 @@ impl Index {
             average_length,
             sequences,
             title_terms,
+            section_terms,
+            section_base,
             answer_kinds,
         }
     }
@@ -328,22 +332,47 @@ fn intern_passages(
     all
 }
 
-/// Every document's title words (stop words aside), interned too.
+/// Every document's title words (stop words aside), then every section's (its heading path
+/// and table header, document by document), interned too.
 fn title_tokens(corpus: &Corpus, ids: &SharedInterner) -> Vec<Vec<Token>> {
-    let titles: Vec<Vec<Token>> = corpus
+    let words = |text: &str| -> Vec<Token> {
+        text::tokenize(text)
+            .into_iter()
+            .filter(|t| !t.stop)
+            .collect()
+    };
+    let mut titles: Vec<Vec<Token>> = corpus
         .documents
         .par_iter()
-        .map(|d| {
-            text::tokenize(&d.title)
-                .into_iter()
-                .filter(|t| !t.stop)
-                .collect()
-        })
+        .map(|d| words(&d.title))
         .collect();
+    let sections: Vec<&crate::corpus::SectionStart> =
+        corpus.layouts.iter().flat_map(|l| &l.sections).collect();
+    titles.par_extend(sections.par_iter().map(|s| {
+        let mut tokens = words(&s.path);
+        if !s.extra.is_empty() {
+            tokens.extend(words(&s.extra));
+        }
+        tokens
+    }));
     for t in titles.iter().flatten() {
         ids.intern(&t.text);
     }
     titles
+}
+
+/// Each document's first section number, its sections numbered across the corpus.
+fn section_bases(corpus: &Corpus) -> Vec<u32> {
+    let mut next = 0u32;
+    corpus
+        .layouts
+        .iter()
+        .map(|l| {
+            let base = next;
+            next += l.sections.len() as u32;
+            base
+        })
+        .collect()
 }
 
 /// Gives the sequence's provisional word ids their final, sorted ones.
