@@ -285,7 +285,10 @@ fn every_file_not_read_is_named_with_the_reason() {
         ("logo.png", &b"\x89PNG"[..]),
         ("notes.docx", b"PK"),
         ("guide.rst", b"Title\n=====\n\nText.\n"),
-        ("aliases.toml", b""),
+        (
+            "aliases.toml",
+            b"[[group]]\nnames = [\"Kabul\", \"Kabol\"]\n",
+        ),
         ("sources.toml", b""),
         (".hidden.docx", b"PK"),
     ] {

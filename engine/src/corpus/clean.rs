@@ -49,13 +49,16 @@ pub struct Paragraph {
 }
 
 /// Counting blank-line blocks along a file: how many have begun, and whether the last line
-/// read was blank (the next line that is not opens a new block).
+/// read was blank (the next line that is not opens a new block). A block of nothing but white
+/// space (no-break spaces) is not counted, as `score.py` does not count it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Blocks {
-    /// Blocks begun so far.
+    /// Blocks counted so far.
     pub count: u32,
     /// The last line read was blank (or nothing was read yet).
     pub after_blank: bool,
+    /// The block being read has been counted (it has a line that is not white space).
+    pub counted: bool,
 }
 
 impl Blocks {
@@ -63,17 +66,22 @@ impl Blocks {
     pub const START: Blocks = Blocks {
         count: 0,
         after_blank: true,
+        counted: false,
     };
 
-    /// Reads one line; returns the block it is in (the last one begun, for a blank line).
+    /// Reads one line; returns the block it is in (the last one counted, for a blank line).
     pub fn line(&mut self, line: &str) -> u32 {
         if line.trim_matches([' ', '\t']).is_empty() {
             self.after_blank = true;
         } else {
             if self.after_blank {
-                self.count += 1;
+                self.counted = false;
+                self.after_blank = false;
             }
-            self.after_blank = false;
+            if !self.counted && !trim(line).is_empty() {
+                self.count += 1;
+                self.counted = true;
+            }
         }
         self.count.max(1)
     }
