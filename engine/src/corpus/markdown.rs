@@ -15,7 +15,7 @@
 //! indentation of a component's children moves to the end of the line (MDX has no indented
 //! code), so the children read as the Markdown they are.
 
-use pulldown_cmark::{BlockQuoteKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use super::clean::Kind;
 use super::format::{paragraph_kind, Builder, ListItem, Places, Structured};
@@ -60,7 +60,11 @@ pub fn read(file: &str, offset: usize, mdx: bool) -> Structured {
         | Options::ENABLE_GFM
         | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+    // A reference whose definition is missing (a README cut from its badges' definitions)
+    // reads as a link without a url: its text is shown, an image in it is not.
+    let missing = |_: pulldown_cmark::BrokenLink<'_>| Some((CowStr::from(""), CowStr::from("")));
+    let parser = Parser::new_with_broken_link_callback(source, options, Some(missing));
+    for (event, range) in parser.into_offset_iter() {
         reader.event(event, range.start);
     }
     reader.builder.finish()

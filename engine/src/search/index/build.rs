@@ -218,6 +218,7 @@ impl Index {
         // Titles kept as word ids: their tokens would otherwise be held to the end of the build.
         let title_words = title_word_ids(&titles, &vocabulary);
         drop(titles);
+        let section_words = section_word_ids(corpus, &vocabulary);
         steps.done("vocabulary sorted, sequence renumbered");
 
         let (word_count, name_words) = count_words(&sequence, surfaces.len());
@@ -241,8 +242,8 @@ impl Index {
             lengths.iter().map(|&l| l as f64).sum::<f64>() as f32 / lengths.len().max(1) as f32;
         let ranking = weights::ranking();
         let max_tf_part = max_tf_parts(&postings, &lengths, average_length, ranking.bm25());
-        let mut title_terms = title_term_ids(title_words, &terms.word_term);
-        let section_terms = title_terms.split_off(corpus.documents.len());
+        let title_terms = title_term_ids(title_words, &terms.word_term);
+        let section_terms = title_term_ids(section_words, &terms.word_term);
         let section_base = section_bases(corpus);
         steps.done("bounds and titles");
         let Terms {
@@ -332,33 +333,45 @@ fn intern_passages(
     all
 }
 
-/// Every document's title words (stop words aside), then every section's (its heading path
-/// and table header, document by document), interned too.
+/// Every document's title words (stop words aside), interned too.
 fn title_tokens(corpus: &Corpus, ids: &SharedInterner) -> Vec<Vec<Token>> {
-    let words = |text: &str| -> Vec<Token> {
-        text::tokenize(text)
-            .into_iter()
-            .filter(|t| !t.stop)
-            .collect()
-    };
-    let mut titles: Vec<Vec<Token>> = corpus
+    let titles: Vec<Vec<Token>> = corpus
         .documents
         .par_iter()
-        .map(|d| words(&d.title))
+        .map(|d| {
+            text::tokenize(&d.title)
+                .into_iter()
+                .filter(|t| !t.stop)
+                .collect()
+        })
         .collect();
-    let sections: Vec<&crate::corpus::SectionStart> =
-        corpus.layouts.iter().flat_map(|l| &l.sections).collect();
-    titles.par_extend(sections.par_iter().map(|s| {
-        let mut tokens = words(&s.path);
-        if !s.extra.is_empty() {
-            tokens.extend(words(&s.extra));
-        }
-        tokens
-    }));
     for t in titles.iter().flatten() {
         ids.intern(&t.text);
     }
     titles
+}
+
+/// Each section's word ids (its heading path and table header, stop words aside), document by
+/// document. Its words are all in the vocabulary already: every heading and table header is a
+/// passage too. Read one section at a time, so no section's tokens are held past it (a docs
+/// corpus has a section for every few passages).
+fn section_word_ids(corpus: &Corpus, vocabulary: &Map<Vec<u8>>) -> Vec<Vec<u32>> {
+    let sections: Vec<&crate::corpus::SectionStart> =
+        corpus.layouts.iter().flat_map(|l| &l.sections).collect();
+    sections
+        .par_iter()
+        .map(|s| {
+            let mut ids: Vec<u32> = [&*s.path, &*s.extra]
+                .into_iter()
+                .flat_map(text::tokenize)
+                .filter(|t| !t.stop)
+                .filter_map(|t| vocabulary.get(&t.text))
+                .map(|id| id as u32)
+                .collect();
+            ids.shrink_to_fit();
+            ids
+        })
+        .collect()
 }
 
 /// Each document's first section number, its sections numbered across the corpus.
