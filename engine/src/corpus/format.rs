@@ -1,9 +1,9 @@
 //! Which files are read and how, and the document model every structured format is read into.
 //!
-//! - `.txt` is read line by line ([`super::clean`]): paragraphs, debris rules, titles by shape.
-//! - `.md`, `.markdown` and `.mdx` go through a CommonMark parser ([`super::markdown`]).
-//! - `.html` and `.htm` through html5ever, main content only ([`super::html`]).
-//! - `.pdf` page by page ([`super::pdf`]).
+//! - `.txt` is read line by line (`clean.rs`): paragraphs, debris rules, titles by shape.
+//! - `.md`, `.markdown` and `.mdx` go through a CommonMark parser (`markdown.rs`).
+//! - `.html` and `.htm` through html5ever, main content only (`html.rs`).
+//! - `.pdf` page by page (`pdf.rs`).
 //!
 //! A structured format gives a [`Structured`] document: its blocks in reading order, each with
 //! the section (heading path) it lies in and the place a reader finds it at (the blank-line

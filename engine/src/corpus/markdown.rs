@@ -173,10 +173,10 @@ impl Reader<'_> {
 
     fn start(&mut self, tag: Tag<'_>, at: usize) {
         match tag {
-            Tag::Paragraph | Tag::Heading { .. } | Tag::DefinitionListTitle => {
-                if self.items.is_empty() && !self.definition {
-                    self.start = at;
-                }
+            Tag::Paragraph | Tag::Heading { .. } | Tag::DefinitionListTitle
+                if self.items.is_empty() && !self.definition =>
+            {
+                self.start = at;
             }
             Tag::DefinitionListDefinition => {
                 self.start = at;
