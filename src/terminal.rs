@@ -35,8 +35,7 @@ pub fn answer(answer: &Answer, bold: bool) -> String {
                     highlighted(&q.text, &q.highlights, bold)
                 );
                 let section = q
-                    .section
-                    .as_deref()
+                    .section_after_title()
                     .map(|s| format!(" › {s}"))
                     .unwrap_or_default();
                 let _ = write!(

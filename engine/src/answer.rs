@@ -63,6 +63,19 @@ impl Quote {
         }
     }
 
+    /// The section as a citation shows it after the title: its heading path without the
+    /// heading that repeats the title (`Getting started › Astro` under the title `Getting
+    /// started` shows `Astro`); `None` when nothing is left.
+    pub fn section_after_title(&self) -> Option<&str> {
+        let section = self.section.as_deref()?;
+        let rest = match section.strip_prefix(self.title.as_str()) {
+            Some("") => return None,
+            Some(rest) => rest.strip_prefix(" › ").unwrap_or(section),
+            None => section,
+        };
+        (!rest.is_empty()).then_some(rest)
+    }
+
     /// The citation of this quote's own place.
     pub fn citation(&self) -> Citation {
         Citation {
@@ -112,5 +125,38 @@ pub struct AskOptions {
 impl Default for AskOptions {
     fn default() -> Self {
         AskOptions { top: 3, offset: 0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quote(title: &str, section: Option<&str>, page: bool) -> Quote {
+        Quote {
+            source: "s".into(),
+            title: title.into(),
+            paragraph: 3,
+            page,
+            section: section.map(str::to_string),
+            text: String::new(),
+            score: 1.0,
+            also_in: Vec::new(),
+            highlights: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_citation_shows_the_section_below_the_title_and_the_page_of_a_pdf() {
+        let q = quote("Embed", Some("Embed › Embed Limits"), false);
+        assert_eq!(q.section_after_title(), Some("Embed Limits"));
+        assert_eq!(q.place(), "¶3");
+        assert_eq!(quote("Embed", Some("Embed"), false).section_after_title(), None);
+        let other = quote("Embeds", Some("Embed › Embed Limits"), true);
+        assert_eq!(other.section_after_title(), Some("Embed › Embed Limits"));
+        assert_eq!(other.place(), "p. 3");
+        assert_eq!(quote("Embed", None, false).section_after_title(), None);
+        let json = serde_json::to_value(quote("T", None, false)).unwrap();
+        assert!(json.get("section").is_none() && json.get("page").is_none());
     }
 }

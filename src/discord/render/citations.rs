@@ -97,7 +97,7 @@ pub(crate) fn citation_line(number: usize, quote: &Quote, documents: &[Document]
         None => line.push_str(&title),
     }
     // The section a reader scrolls to: `Title › Embed › Embed Limits ¶12`.
-    if let Some(section) = quote.section.as_deref() {
+    if let Some(section) = quote.section_after_title() {
         let _ = write!(line, " › {}", cut_markup(&escape(&cut(section, 80)), 140));
     }
     let publisher = doc.and_then(|d| d.publisher.as_deref()).map(str::trim);
