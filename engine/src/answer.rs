@@ -151,7 +151,10 @@ mod tests {
         let q = quote("Embed", Some("Embed › Embed Limits"), false);
         assert_eq!(q.section_after_title(), Some("Embed Limits"));
         assert_eq!(q.place(), "¶3");
-        assert_eq!(quote("Embed", Some("Embed"), false).section_after_title(), None);
+        assert_eq!(
+            quote("Embed", Some("Embed"), false).section_after_title(),
+            None
+        );
         let other = quote("Embeds", Some("Embed › Embed Limits"), true);
         assert_eq!(other.section_after_title(), Some("Embed › Embed Limits"));
         assert_eq!(other.place(), "p. 3");
