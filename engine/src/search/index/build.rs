@@ -353,25 +353,47 @@ fn title_tokens(corpus: &Corpus, ids: &SharedInterner) -> Vec<Vec<Token>> {
 
 /// Each section's word ids (its heading path and table header, stop words aside), document by
 /// document. Its words are all in the vocabulary already: every heading and table header is a
-/// passage too. Read one section at a time, so no section's tokens are held past it (a docs
-/// corpus has a section for every few passages).
+/// passage too. A heading is read once for its document, however many of its sections' paths
+/// it opens, and no token outlives its section.
 fn section_word_ids(corpus: &Corpus, vocabulary: &Map<Vec<u8>>) -> Vec<Vec<u32>> {
-    let sections: Vec<&crate::corpus::SectionStart> =
-        corpus.layouts.iter().flat_map(|l| &l.sections).collect();
-    sections
+    let ids = |text: &str| -> Vec<u32> {
+        text::tokenize(text)
+            .into_iter()
+            .filter(|t| !t.stop)
+            .filter_map(|t| vocabulary.get(&t.text))
+            .map(|id| id as u32)
+            .collect()
+    };
+    let per_document: Vec<Vec<Vec<u32>>> = corpus
+        .layouts
         .par_iter()
-        .map(|s| {
-            let mut ids: Vec<u32> = [&*s.path, &*s.extra]
-                .into_iter()
-                .flat_map(text::tokenize)
-                .filter(|t| !t.stop)
-                .filter_map(|t| vocabulary.get(&t.text))
-                .map(|id| id as u32)
-                .collect();
-            ids.shrink_to_fit();
-            ids
+        .map(|layout| {
+            let mut headings: rustc_hash::FxHashMap<&str, Vec<u32>> = Default::default();
+            layout
+                .sections
+                .iter()
+                .map(|s| {
+                    let mut words: Vec<u32> = Vec::new();
+                    for heading in s.path.split(crate::corpus::format::PATH_SEPARATOR) {
+                        words.extend(
+                            headings
+                                .entry(heading)
+                                .or_insert_with(|| ids(heading))
+                                .iter(),
+                        );
+                    }
+                    if !s.extra.is_empty() {
+                        words.extend(ids(&s.extra));
+                    }
+                    words.sort_unstable();
+                    words.dedup();
+                    words.shrink_to_fit();
+                    words
+                })
+                .collect()
         })
-        .collect()
+        .collect();
+    per_document.into_iter().flatten().collect()
 }
 
 /// Each document's first section number, its sections numbered across the corpus.
