@@ -343,6 +343,19 @@ fn check(args: CorpusArgs) -> anyhow::Result<ExitCode> {
     for warning in snapshot.warnings() {
         writeln!(stdout, "warning: {warning}")?;
     }
+    // Files read and skipped, by extension: `files: .md 12 read, .png 3 skipped, .txt 5 read`.
+    let by_extension: Vec<String> =
+        citebot_engine::summary_by_extension(snapshot.documents(), snapshot.warnings())
+            .iter()
+            .map(|c| match (c.read, c.skipped) {
+                (read, 0) => format!("{} {read} read", c.extension),
+                (0, skipped) => format!("{} {skipped} skipped", c.extension),
+                (read, skipped) => format!("{} {read} read, {skipped} skipped", c.extension),
+            })
+            .collect();
+    if !by_extension.is_empty() {
+        writeln!(stdout, "files: {}", by_extension.join("; "))?;
+    }
     let s = snapshot.stats();
     writeln!(
         stdout,

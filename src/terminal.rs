@@ -34,7 +34,17 @@ pub fn answer(answer: &Answer, bold: bool) -> String {
                     i + 1,
                     highlighted(&q.text, &q.highlights, bold)
                 );
-                let _ = write!(out, "    — {} · {} ¶{}", q.title, q.source, q.paragraph);
+                let section = q
+                    .section_after_title()
+                    .map(|s| format!(" › {s}"))
+                    .unwrap_or_default();
+                let _ = write!(
+                    out,
+                    "    — {}{section} · {} {}",
+                    q.title,
+                    q.source,
+                    q.place()
+                );
                 if !q.also_in.is_empty() {
                     let places: Vec<String> = q
                         .also_in

@@ -26,7 +26,9 @@ mod steps;
 pub mod text;
 
 pub use answer::{Answer, AskOptions, Citation, Quote, Status};
-pub use corpus::{Document, LoadOptions, LoadWarning, WarningKind};
+pub use corpus::{
+    summary_by_extension, Document, ExtensionCount, LoadOptions, LoadWarning, WarningKind,
+};
 pub use error::{Error, ErrorKind};
 pub use library::{Library, ReloadReport, Snapshot, Stats};
 

@@ -141,7 +141,12 @@ impl Snapshot {
         crate::search::explain(&self.corpus, &self.index, question)
     }
 
-    /// Every document, in load order (sorted by relative path).
+    /// The corpus: documents, passages, their text and layout (sections, places).
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    /// Its documents, sorted by source id.
     pub fn documents(&self) -> &[Document] {
         &self.corpus.documents
     }

@@ -10,6 +10,7 @@ mod cli;
 mod discord_community;
 mod discord_e2e;
 mod discord_traffic;
+mod formats;
 mod golden;
 mod hostile_folder;
 mod insights;

@@ -50,6 +50,8 @@ fn quote(source: &str, paragraph: u32, text: &str, words: &[&str]) -> Quote {
         source: source.into(),
         title: format!("Title of {source}"),
         paragraph,
+        page: false,
+        section: None,
         text: text.into(),
         score: 1.0,
         also_in: Vec::new(),
@@ -368,6 +370,8 @@ fn any_quote() -> impl Strategy<Value = Quote> {
             source,
             title,
             paragraph,
+            page: false,
+            section: None,
             text,
             score: 1.0,
             also_in: also

@@ -577,9 +577,12 @@ pub(super) fn gather(
         candidate.ranked = [hit.score / best, hit.coverage, hit.proximity];
         let title_mask = {
             let terms = &index.title_terms[passage.doc as usize];
+            let section = index.section_terms(corpus, id);
             table
                 .iter()
-                .filter(|t| terms.binary_search(&t.0).is_ok())
+                .filter(|t| {
+                    terms.binary_search(&t.0).is_ok() || section.binary_search(&t.0).is_ok()
+                })
                 .fold(0, |m, t| m | t.1)
         };
         candidate.title = candidate.weight(title_mask);

@@ -79,7 +79,8 @@ fn find<'a>(documents: &'a [Document], id: &str) -> Option<&'a Document> {
     documents.iter().find(|d| d.id == id)
 }
 
-/// `[1] [Title](<url>) · Publisher, 2023-10-12 ¶4 · also in Other title ¶2`: the title linked
+/// `[1] [Title](<url>) › Section · Publisher, 2023-10-12 ¶4 · also in Other title ¶2` (`p. 3`
+/// for a PDF page): the title linked
 /// when the document has an http(s) url (angle brackets keep Discord from previewing it),
 /// publisher and date from its front matter when present; no source ids.
 pub(crate) fn citation_line(number: usize, quote: &Quote, documents: &[Document]) -> String {
@@ -95,6 +96,10 @@ pub(crate) fn citation_line(number: usize, quote: &Quote, documents: &[Document]
         }
         None => line.push_str(&title),
     }
+    // The section a reader scrolls to: `Title › Embed › Embed Limits ¶12`.
+    if let Some(section) = quote.section_after_title() {
+        let _ = write!(line, " › {}", cut_markup(&escape(&cut(section, 80)), 140));
+    }
     let publisher = doc.and_then(|d| d.publisher.as_deref()).map(str::trim);
     let date = doc.and_then(|d| d.date.as_deref()).map(str::trim);
     let about: Vec<String> = [publisher, date]
@@ -106,7 +111,7 @@ pub(crate) fn citation_line(number: usize, quote: &Quote, documents: &[Document]
     if !about.is_empty() {
         let _ = write!(line, " · {}", about.join(", "));
     }
-    let _ = write!(line, " ¶{}", quote.paragraph);
+    let _ = write!(line, " {}", quote.place());
     if !quote.also_in.is_empty() {
         let shown: Vec<String> = quote
             .also_in
