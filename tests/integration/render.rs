@@ -9,7 +9,8 @@ use citebot::discord::render::{
     self, cut, discord_len, escape, unescape, AnswerPage, AnswerView, CorpusSize, Reply,
 };
 use citebot_engine::{
-    Answer, Citation, Document, LoadWarning, Quote, ReloadReport, Status, WarningKind,
+    links::AnchorRule, Answer, Citation, Document, Link, LoadWarning, Quote, ReloadReport, Status,
+    WarningKind,
 };
 use proptest::prelude::*;
 
@@ -54,6 +55,7 @@ fn quote(source: &str, paragraph: u32, text: &str, words: &[&str]) -> Quote {
         score: 1.0,
         also_in: Vec::new(),
         highlights,
+        link: None,
     }
 }
 
@@ -365,6 +367,14 @@ fn any_quote() -> impl Strategy<Value = Quote> {
     )
         .prop_map(|(text, title, source, paragraph, spans, also)| Quote {
             highlights: spans.into_iter().map(|(s, l)| [s, s + l]).collect(),
+            // A link as long as the quote makes it: its text fragment quotes the quote.
+            link: Some(Link::new(
+                format!("https://example.org/{source}"),
+                AnchorRule::Github,
+                Some(&title),
+                &text,
+                true,
+            )),
             source,
             title,
             paragraph,
