@@ -102,6 +102,63 @@ fn with_meta(id: &str, url: Option<&str>, publisher: Option<&str>, date: Option<
     }
 }
 
+/// A quote of document `id` linked to `https://docs.example.org/{id}` at `heading`.
+fn linked(id: &str, text: &str, heading: &str) -> Quote {
+    let mut q = quote(id, 1, text, &[]);
+    q.link = Some(Link::new(
+        format!("https://docs.example.org/{id}"),
+        AnchorRule::Github,
+        Some(heading),
+        text,
+        true,
+    ));
+    q
+}
+
+#[test]
+fn a_citation_links_to_the_section_and_highlights_the_quote() {
+    let answer = answered(
+        "How long may a footer be?",
+        vec![linked(
+            "embeds",
+            "The footer.text field may hold 2048 characters, the title 256.",
+            "Embed Limits",
+        )],
+        1,
+    );
+    let reply = render::answer(&answer, AnswerPage { top: 1, page: 0 }, &plain());
+    assert!(reply.limit_violations().is_empty());
+    let description = &reply.embed.as_ref().unwrap().description;
+    assert!(
+        description.contains(
+            "[Title of embeds](<https://docs.example.org/embeds#embed-limits:~:text=The%20footer.text%20field%20may,characters%2C%20the%20title%20256.>)"
+        ),
+        "{description}"
+    );
+}
+
+#[test]
+fn links_give_way_to_quotes_fragment_first_then_the_whole_link() {
+    // Five long quotes with long links: the links cannot all keep their text fragments.
+    let long = "Wörter ".repeat(85);
+    let heading = "Ä very long heading ".repeat(3);
+    let quotes: Vec<Quote> = (0..5)
+        .map(|i| linked(&format!("doc{i}"), &format!("{long} end {i}."), &heading))
+        .collect();
+    let whole = quotes[0].link.as_ref().unwrap().url();
+    assert!(whole.contains(":~:text=") && whole.len() < 300, "{whole}");
+    let answer = answered("Wörter?", quotes, 5);
+    let reply = render::answer(&answer, AnswerPage { top: 5, page: 0 }, &plain());
+    assert!(reply.limit_violations().is_empty());
+    let description = &reply.embed.as_ref().unwrap().description;
+    assert!(!description.contains(":~:text="), "{description}");
+    assert!(
+        description.contains("(<https://docs.example.org/doc0#"),
+        "the section link stays: {description}"
+    );
+    assert!(description.contains("end 4."), "the quotes stay whole");
+}
+
 #[test]
 fn an_answer_renders_quotes_in_bold_with_citations_and_buttons() {
     let mut first = quote(

@@ -180,3 +180,55 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod snapshot_tests {
+    use crate::{AskOptions, LoadOptions, Snapshot};
+
+    #[test]
+    fn a_snapshot_links_its_quotes_with_sources_toml_and_keeps_it_over_a_broken_reload() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("guide")).unwrap();
+        std::fs::write(
+            dir.path().join("guide/comets.md"),
+            "# Comets\n\nThe astronomer Helga Quillmaster discovered the comet Vexaris.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("news.txt"),
+            "Harbour news\n\nThe harbour of Zorblatt reopened after the storm on Tuesday.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("sources.toml"),
+            "[folders.guide]\nbase_url = \"https://guide.example.org\"\n",
+        )
+        .unwrap();
+        let options = LoadOptions::default();
+        let snapshot = Snapshot::load(dir.path(), &options);
+        assert!(snapshot.warnings().is_empty(), "{:?}", snapshot.warnings());
+        let ask = |s: &Snapshot, q: &str| s.ask(q, &AskOptions { top: 1, offset: 0 });
+        let answer = ask(&snapshot, "Who discovered the comet Vexaris?");
+        assert_eq!(
+            answer.quotes[0].link.as_ref().map(|l| l.url()).as_deref(),
+            Some("https://guide.example.org/comets#:~:text=The%20astronomer%20Helga%20Quillmaster%20discovered%20the%20comet%20Vexaris.")
+        );
+        let answer = ask(&snapshot, "When did the harbour of Zorblatt reopen?");
+        assert_eq!(answer.quotes[0].link, None, "outside every base_url");
+
+        // A reload that meets a broken sources.toml keeps the links that were serving.
+        std::fs::write(dir.path().join("sources.toml"), "[folders.guide\n").unwrap();
+        let library = crate::Library::new(snapshot, options);
+        let report = library.reload().unwrap();
+        assert!(
+            report
+                .skipped
+                .iter()
+                .any(|w| w.to_string().contains("sources.toml: not loaded")),
+            "{:?}",
+            report.skipped
+        );
+        let answer = ask(&library.snapshot(), "Who discovered the comet Vexaris?");
+        assert!(answer.quotes[0].link.is_some());
+    }
+}
