@@ -211,3 +211,41 @@ async fn a_reload_in_one_process_reloads_the_other_through_postgresql() {
     one.shut_down().await;
     two.shut_down().await;
 }
+
+#[tokio::test]
+async fn a_watch_reload_that_finds_no_document_keeps_the_old_corpus_and_says_so() {
+    let bot = start(&[("WATCH", "true"), ("WATCH_QUIET_MS", "200")]).await;
+    for entry in std::fs::read_dir(bot.corpus.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    // Wait for the refusal itself (the files go within a millisecond: one batch, one reload).
+    let refused = bot
+        .double
+        .wait_for_request(
+            |r| {
+                is_report(r)
+                    && r.body.as_ref().is_some_and(|b| {
+                        embed(b)["title"] == "Reload refused: the previous corpus keeps serving"
+                    })
+            },
+            T,
+        )
+        .await;
+    assert!(refused.is_some(), "{}", bot.double.request_log());
+    let callback = bot
+        .command(
+            member(),
+            "ask",
+            &[(
+                "question",
+                OptionValue::str("Who is the spokesman of the Taliban's foreign ministry?"),
+            )],
+        )
+        .await;
+    let answer = embed(&callback["data"])["description"].to_string();
+    assert!(answer.contains("Balkhi"), "still served: {answer}");
+    bot.shut_down().await;
+}
