@@ -10,4 +10,5 @@ pub mod config;
 pub mod discord;
 pub mod insights;
 pub mod terminal;
+pub mod watch;
 pub mod wording;

@@ -51,6 +51,11 @@ pub struct Quote {
     pub also_in: Vec<Citation>,
     /// Byte ranges `[start, end)` of the matched words inside `text`.
     pub highlights: Vec<[usize; 2]>,
+    /// Where a reader finds the quote: the document's page, at its section, with a text
+    /// fragment that highlights the quote; `None` when the document has no page (no `url`
+    /// and no `base_url` in `sources.toml`). Written as one URL in JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<crate::links::Link>,
 }
 
 impl Quote {

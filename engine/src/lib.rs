@@ -21,6 +21,7 @@ pub mod corpus;
 mod error;
 pub mod eval;
 pub mod library;
+pub mod links;
 pub mod search;
 mod steps;
 pub mod text;
@@ -31,6 +32,7 @@ pub use corpus::{
 };
 pub use error::{Error, ErrorKind};
 pub use library::{Library, ReloadReport, Snapshot, Stats};
+pub use links::{Link, Sources};
 
 /// The bundled corpus (`corpus/` at the workspace root), for the unit tests.
 #[cfg(test)]

@@ -15,6 +15,7 @@ use arc_swap::ArcSwap;
 use crate::answer::{Answer, AskOptions};
 use crate::corpus::{self, Corpus, Document, LoadOptions, LoadWarning};
 use crate::error::{Error, ErrorKind};
+use crate::links::{Link, Sources};
 use crate::search::{Aliases, Index};
 
 /// Sizes and timings of a snapshot, for `check`, `/about` and footers.
@@ -44,6 +45,9 @@ pub struct Snapshot {
     /// The alias groups the index was built with (kept for the next reload, which keeps them
     /// when `aliases.toml` turns unusable, and for grouping questions in `/gaps`).
     aliases: Aliases,
+    /// Where documents live on the web (`sources.toml`), for the links of quotes; kept for the
+    /// next reload, which keeps them when the file turns unusable.
+    sources: Sources,
     warnings: Vec<LoadWarning>,
     loaded_at: SystemTime,
     stats: Stats,
@@ -64,6 +68,9 @@ impl Snapshot {
         let (aliases, alias_warnings) =
             Aliases::load_with(dir, options, serving.map(|s| &s.aliases));
         warnings.extend(alias_warnings);
+        let (sources, source_warnings) =
+            Sources::load_with(dir, options, serving.map(|s| &s.sources));
+        warnings.extend(source_warnings);
         let index = Index::build(&corpus, aliases.clone());
         for (part, bytes) in corpus
             .memory_parts()
@@ -86,6 +93,7 @@ impl Snapshot {
             index,
             dir: dir.to_path_buf(),
             aliases,
+            sources,
             warnings,
             loaded_at: SystemTime::now(),
             stats,
@@ -94,7 +102,31 @@ impl Snapshot {
 
     /// Answers one question from this snapshot.
     pub fn ask(&self, question: &str, options: &AskOptions) -> Answer {
-        crate::search::answer(&self.corpus, &self.index, question, options)
+        self.linked(crate::search::answer(
+            &self.corpus,
+            &self.index,
+            question,
+            options,
+        ))
+    }
+
+    /// Gives each quote of `answer` its link (see [`Snapshot::link`]).
+    fn linked(&self, mut answer: Answer) -> Answer {
+        for quote in &mut answer.quotes {
+            quote.link = self.link(&quote.source, quote.section.as_deref(), &quote.text);
+        }
+        answer
+    }
+
+    /// The link of a quote `text` of document `source` in `section` (its heading path,
+    /// `Embed › Embed Limits`): its page (own `url`, else `sources.toml`'s `base_url`), the
+    /// anchor of the section's innermost heading, and a text fragment; `None` without a page.
+    pub fn link(&self, source: &str, section: Option<&str>, text: &str) -> Option<Link> {
+        let doc = self.document(source)?;
+        let rel = doc.path.strip_prefix(&self.dir).unwrap_or(&doc.path);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let heading = section.and_then(|path| path.rsplit(" › ").next());
+        self.sources.link(doc, &rel, heading, text)
     }
 
     /// Reads questions and ranks passages with `ranking` from now on (for fitting it).
@@ -133,7 +165,13 @@ impl Snapshot {
         context: Option<&str>,
         options: &AskOptions,
     ) -> Answer {
-        crate::search::answer_in_context(&self.corpus, &self.index, question, context, options)
+        self.linked(crate::search::answer_in_context(
+            &self.corpus,
+            &self.index,
+            question,
+            context,
+            options,
+        ))
     }
 
     /// How a question is understood and ranked: concepts, alternatives, top candidates.
@@ -174,6 +212,11 @@ impl Snapshot {
     /// The alias groups this snapshot searches with, as read at load (no file is read again).
     pub fn aliases(&self) -> &Aliases {
         &self.aliases
+    }
+
+    /// Where the documents live on the web, as `sources.toml` said at load.
+    pub fn sources(&self) -> &Sources {
+        &self.sources
     }
 
     /// The folder this snapshot was loaded from.

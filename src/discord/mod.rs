@@ -10,7 +10,9 @@ pub mod channels;
 pub mod checks;
 pub mod commands;
 pub mod events;
+pub mod peers;
 pub mod privacy;
+pub mod reloading;
 pub mod render;
 pub mod stopping;
 pub mod types;
@@ -23,6 +25,7 @@ use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 
 use crate::config::{Config, Sharding};
+use crate::insights::database_url::{sqlite_path, Backend};
 use citebot_engine::corpus::LoadOptions;
 use citebot_engine::library::{Library, Snapshot};
 use types::{Data, Error};
@@ -221,8 +224,14 @@ pub async fn run(
     }
     let insights = crate::insights::Recorder::start(&config.insights);
     let stopping = stopping::Stopping::default();
+    let peers = match Backend::of(&config.insights.database_url) {
+        Some(Backend::Postgres) => {
+            peers::Peers::connect(&config.insights.database_url, &library).await
+        }
+        _ => peers::Peers::default(),
+    };
     let data = Data {
-        library,
+        library: library.clone(),
         moderator_roles: config.moderator_role_ids.iter().copied().collect(),
         channels: Arc::new(channel_modes),
         stopping: stopping.clone(),
@@ -231,6 +240,7 @@ pub async fn run(
         cooldown: config.answer_cooldown,
         message_cooldowns: Mutex::new(poise::CooldownTracker::new()),
         insights: insights.clone(),
+        peers: peers.clone(),
     };
     let framework = poise::Framework::builder()
         .options(framework_options(&config))
@@ -255,6 +265,22 @@ pub async fn run(
         .framework(framework)
         .await
         .context("building the Discord client")?;
+    let listening = peers
+        .listen(
+            library.clone(),
+            client.http.clone(),
+            config.reload_report_channel_id,
+        )
+        .await;
+    let watching = config.watch.and_then(|quiet| {
+        watch_folder(
+            &config,
+            quiet,
+            library.clone(),
+            client.http.clone(),
+            peers.clone(),
+        )
+    });
     let shard_manager = client.shard_manager.clone();
     let stopper = {
         let stopping = stopping.clone();
@@ -273,6 +299,10 @@ pub async fn run(
         }
     };
     stopper.abort();
+    for task in [listening, watching].into_iter().flatten() {
+        task.abort();
+    }
+    peers.leave().await;
     // A command cut short by the shutdown (a `/reload`) still answers before the process ends.
     if !stopping.settle(std::time::Duration::from_secs(5)).await {
         tracing::warn!("a command's reply was still owed 5 s after shutdown began");
@@ -280,6 +310,49 @@ pub async fn run(
     // Write what is queued before the process ends (bounded: a store that hangs loses it).
     insights.close(std::time::Duration::from_secs(5)).await;
     result.map_err(explain)
+}
+
+/// Starts the folder watch of `CORPUS_DIR`: each time its files change and stay quiet for
+/// `quiet`, the corpus reloads, the diff is logged and reported, and the other processes are
+/// told. `None` (with a warning) when the folder cannot be watched: the bot serves on, and
+/// `/reload` still works.
+fn watch_folder(
+    config: &Config,
+    quiet: std::time::Duration,
+    library: Arc<Library>,
+    http: Arc<serenity::Http>,
+    peers: peers::Peers,
+) -> Option<tokio::task::JoinHandle<()>> {
+    // The insights store's folder, when it lies in the corpus, changes with every question.
+    let ignore: Vec<std::path::PathBuf> = sqlite_path(&config.insights.database_url)
+        .and_then(|file| file.parent().map(std::path::Path::to_path_buf))
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .into_iter()
+        .collect();
+    let mut watch = match crate::watch::Watch::start(&config.corpus_dir, quiet, ignore) {
+        Ok(watch) => watch,
+        Err(error) => {
+            tracing::warn!(%error, dir = %config.corpus_dir.display(), "cannot watch the corpus folder: it reloads only with /reload");
+            return None;
+        }
+    };
+    tracing::info!(dir = %config.corpus_dir.display(), quiet_ms = quiet.as_millis() as u64, "watching the corpus folder");
+    let report_channel = config.reload_report_channel_id;
+    Some(tokio::spawn(async move {
+        while let Some(changed) = watch.settled().await {
+            tracing::info!(
+                files = changed.len(),
+                first = %changed[0].display(),
+                "corpus files changed: reloading"
+            );
+            if let Ok(outcome) = reloading::reload(&library, reloading::Cause::Watch).await {
+                reloading::report(&http, report_channel, &library, &outcome).await;
+                if outcome.is_ok() {
+                    peers.announce(&library).await;
+                }
+            }
+        }
+    }))
 }
 
 /// Turns a failed connection into one line that says what to do about it.

@@ -35,6 +35,8 @@ pub struct Data {
     pub message_cooldowns: Mutex<poise::CooldownTracker>,
     /// Where questions, votes and page turns go for `/gaps` (never blocks).
     pub insights: crate::insights::Recorder,
+    /// The other processes sharing the PostgreSQL store: told of reloads, listed by `/about`.
+    pub peers: crate::discord::peers::Peers,
 }
 
 impl Data {

@@ -388,7 +388,8 @@ async fn citations_link_the_title_and_name_publisher_and_date_from_front_matter(
     let text = description(&callback["data"]);
     assert!(
         text.contains(
-            "**[1]** [Zorblatt comet seen again](<https://news.example.org/zorblatt_%282023%29?id=7>) · Gralmoor Gazette, 2023\\-10\\-12 ¶"
+            // The link opens the page at the quote: a text fragment of its first and last words.
+            "**[1]** [Zorblatt comet seen again](<https://news.example.org/zorblatt_%282023%29?id=7#:~:text=The%20astronomer%20Helga%20Quillmaster,sky%20after%2076%20years.>) · Gralmoor Gazette, 2023\\-10\\-12 ¶"
         ),
         "{text}"
     );

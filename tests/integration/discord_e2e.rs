@@ -40,36 +40,6 @@ impl Bot {
         Bot::launch(DiscordDouble::start().await, TOKEN, &vars, files).await
     }
 
-    /// Pushes a slash command and returns the interaction's token.
-    fn push_command(&self, actor: Actor, name: &str, options: &[(&str, OptionValue)]) -> String {
-        let env = self.double.guild_interaction(actor);
-        let id = self.double.command_id(name).expect("registered");
-        self.double
-            .push_interaction(payloads::slash_command(&env, id, name, options))
-            .expect("pushed");
-        env.token
-    }
-
-    /// The callback (initial response) of the interaction with `token`.
-    async fn callback(&self, token: &str) -> Value {
-        let token = token.to_string();
-        let request = self
-            .double
-            .wait_for_request(
-                |r| r.route == "interaction.callback" && r.path.contains(&token),
-                T,
-            )
-            .await
-            .unwrap_or_else(|| panic!("no callback\n{}", self.double.request_log()));
-        request.body.expect("callback body")
-    }
-
-    /// Runs a slash command and returns its callback body.
-    async fn command(&self, actor: Actor, name: &str, options: &[(&str, OptionValue)]) -> Value {
-        let token = self.push_command(actor, name, options);
-        self.callback(&token).await
-    }
-
     /// Asks with `/ask` as a member.
     async fn ask(&self, question: &str) -> Value {
         self.command(member(), "ask", &[("question", OptionValue::str(question))])

@@ -9,6 +9,7 @@ mod support;
 mod cli;
 mod discord_community;
 mod discord_e2e;
+mod discord_reloads;
 mod discord_traffic;
 mod formats;
 mod golden;

@@ -15,6 +15,7 @@ mod markup;
 mod meta;
 mod passage;
 mod pdf;
+pub(crate) mod toml_file;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -497,6 +498,16 @@ pub enum WarningKind {
         /// How many alias groups stay in use.
         kept_groups: usize,
     },
+    /// A bad setting in `sources.toml` (folder and key named); the other settings load.
+    BadSourceSetting(String),
+    /// `sources.toml` could not be used at all (why given): the folder settings that were
+    /// serving (`kept_folders` of them; none at first start) stay in use.
+    SourcesNotLoaded {
+        /// What is wrong with the file (for TOML, with its line and column).
+        why: String,
+        /// How many folder settings stay in use.
+        kept_folders: usize,
+    },
 }
 
 impl fmt::Display for LoadWarning {
@@ -548,6 +559,14 @@ impl fmt::Display for LoadWarning {
                 0 => write!(f, "{path}: not loaded ({why}); no aliases are in use until it is fixed"),
                 1 => write!(f, "{path}: not loaded ({why}); the 1 alias group that was serving is kept"),
                 n => write!(f, "{path}: not loaded ({why}); the {n} alias groups that were serving are kept"),
+            },
+            WarningKind::BadSourceSetting(why) => {
+                write!(f, "{path}: setting ignored ({why})")
+            }
+            WarningKind::SourcesNotLoaded { why, kept_folders } => match kept_folders {
+                0 => write!(f, "{path}: not loaded ({why}); citations link only to the documents' own urls until it is fixed"),
+                1 => write!(f, "{path}: not loaded ({why}); the 1 folder setting that was serving is kept"),
+                n => write!(f, "{path}: not loaded ({why}); the {n} folder settings that were serving are kept"),
             },
         }
     }

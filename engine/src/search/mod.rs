@@ -240,6 +240,8 @@ fn quote(
         score: (score * 1000.0).round() / 1000.0,
         also_in,
         highlights: excerpt.highlights,
+        // Filled by the snapshot, which holds `sources.toml` (see `Snapshot::ask`).
+        link: None,
     }
 }
 

@@ -7,6 +7,7 @@ use super::traced;
 use crate::discord::asking::Outcome;
 use crate::discord::channels::ChannelMode;
 use crate::discord::checks::is_moderator;
+use crate::discord::reloading::{self, Cause};
 use crate::discord::render;
 use crate::discord::types::{Context, Error};
 
@@ -23,8 +24,7 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
         let _owed = ctx.data().stopping.owe();
         // Reading a folder can take longer than Discord's 3 seconds: acknowledge first.
         ctx.defer_ephemeral().await?;
-        let library = ctx.data().library.clone();
-        let reload = tokio::task::spawn_blocking(move || library.reload());
+        let reload = reloading::reload(&ctx.data().library, Cause::Command);
         let result = tokio::select! {
             result = reload => result?,
             () = ctx.data().stopping.started() => {
@@ -36,20 +36,12 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
         };
         match result {
             Ok(report) => {
-                tracing::info!(
-                    added = ?report.added,
-                    removed = ?report.removed,
-                    changed = ?report.changed,
-                    skipped = report.skipped.len(),
-                    documents = report.documents,
-                    elapsed_ms = report.elapsed.as_millis() as u64,
-                    "corpus reloaded"
-                );
+                // Every other process sharing the PostgreSQL store reloads its own copy too.
+                ctx.data().peers.announce(&ctx.data().library).await;
                 ctx.send(render::reloaded(&report).to_poise()).await?;
                 Ok(Outcome::Shown)
             }
             Err(error) => {
-                tracing::warn!(%error, "reload found no usable document; the previous corpus keeps serving");
                 let serving = ctx.data().library.snapshot().documents().len();
                 ctx.send(render::reload_failed(&error, serving).to_poise())
                     .await?;

@@ -31,7 +31,7 @@ pub use answer::{
 };
 pub use citations::{display_title, link_target};
 pub use gaps::gaps;
-pub use help::{about, help};
+pub use help::{about, help, PeerVersion};
 pub use notices::{configured, failure, moderators_only, slow_down};
 pub use reload::{reload_failed, reload_withdrawn, reloaded};
 pub use reply::{no_pings, ping_only, Button, ButtonLook, Embed, Field, Reply};
