@@ -148,6 +148,7 @@ mod tests {
             score: 1.0,
             also_in: Vec::new(),
             highlights: Vec::new(),
+            link: None,
         }
     }
 

@@ -113,7 +113,9 @@ impl Snapshot {
     /// Gives each quote of `answer` its link (see [`Snapshot::link`]).
     fn linked(&self, mut answer: Answer) -> Answer {
         for quote in &mut answer.quotes {
-            quote.link = self.link(&quote.source, quote.section.as_deref(), &quote.text);
+            // The page's own heading (its title) needs no anchor: the page opens there.
+            let section = quote.section_after_title().map(str::to_string);
+            quote.link = self.link(&quote.source, section.as_deref(), &quote.text);
         }
         answer
     }

@@ -84,7 +84,7 @@ fn ask_shows_the_link_sources_toml_gives_a_docs_folder() {
     std::fs::create_dir_all(dir.path().join("developers/resources")).unwrap();
     std::fs::write(
         dir.path().join("developers/resources/channel.md"),
-        "# Channel\n\nThe footer text of an embed may hold 2048 characters.\n",
+        "# Channel\n\nThe footer text of an embed may hold 2048 characters.\n\n## Embed Limits\n\nA field name of an embed may hold 256 characters.\n",
     )
     .unwrap();
     std::fs::write(
@@ -100,6 +100,19 @@ fn ask_shows_the_link_sources_toml_gives_a_docs_folder() {
     assert_eq!(
         v["quotes"][0]["link"],
         "https://discord.com/developers/docs/resources/channel#:~:text=The%20footer%20text%20of,may%20hold%202048%20characters."
+    );
+    // A quote under a heading below the title links to that heading's anchor.
+    let limits = citebot(&[
+        "ask",
+        "--json",
+        "--corpus",
+        corpus,
+        "How many characters may a field name of an embed hold?",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&limits.stdout).unwrap();
+    assert_eq!(
+        v["quotes"][0]["link"],
+        "https://discord.com/developers/docs/resources/channel#embed-limits:~:text=A%20field%20name%20of,may%20hold%20256%20characters."
     );
     let text = citebot(&["ask", "--corpus", corpus, question]);
     let text = String::from_utf8(text.stdout).unwrap();

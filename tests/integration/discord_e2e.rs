@@ -316,14 +316,7 @@ Quillmaster said the comet Vexaris will be visible from the southern hemisphere 
 async fn reload_by_a_moderator_reports_the_new_file_and_the_next_ask_finds_it() {
     let bot = Bot::start().await;
     std::fs::write(bot.corpus.path().join("zz_vexaris.txt"), NEW_ARTICLE).unwrap();
-    // A moderator by role alone: no Manage Server.
-    let moderator = Actor::new(
-        6100,
-        "mod",
-        vec![bot.double.moderator_role_id()],
-        PERMS_MEMBER,
-    );
-    let token = bot.push_command(moderator, "reload", &[]);
+    let token = bot.push_command(moderator_by_role(&bot), "reload", &[]);
     let deferred = bot.callback(&token).await;
     assert_eq!(deferred["type"], 5, "the reload is deferred");
     assert_eq!(flags(&deferred) & FLAG_EPHEMERAL, FLAG_EPHEMERAL);
@@ -347,6 +340,16 @@ async fn reload_by_a_moderator_reports_the_new_file_and_the_next_ask_finds_it() 
         "cited by its title: {description}"
     );
     bot.stop().await;
+}
+
+/// A moderator by role alone: no Manage Server.
+fn moderator_by_role(bot: &Bot) -> Actor {
+    Actor::new(
+        6100,
+        "mod",
+        vec![bot.double.moderator_role_id()],
+        PERMS_MEMBER,
+    )
 }
 
 /// Writes `files` files of about 9 MB of made-up words into `dir`: a folder that takes a while
@@ -373,13 +376,7 @@ fn write_slow_folder(dir: &Path, files: usize) {
 async fn a_reload_cut_short_by_shutdown_still_answers_the_moderator() {
     let bot = Bot::start().await;
     write_slow_folder(bot.corpus.path(), 3);
-    let moderator = Actor::new(
-        6100,
-        "mod",
-        vec![bot.double.moderator_role_id()],
-        PERMS_MEMBER,
-    );
-    let token = bot.push_command(moderator, "reload", &[]);
+    let token = bot.push_command(moderator_by_role(&bot), "reload", &[]);
     let deferred = bot.callback(&token).await;
     assert_eq!(deferred["type"], 5, "the reload is deferred");
     // The bot stops while the folder is read: the moderator still gets an answer (the reload
