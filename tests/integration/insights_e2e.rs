@@ -36,16 +36,6 @@ async fn start(env: &[(&str, &str)]) -> Bot {
     Bot::launch(DiscordDouble::start().await, TOKEN, &vars, &[]).await
 }
 
-/// Pushes a slash command and returns the interaction's token.
-fn push_command(bot: &Bot, actor: Actor, name: &str, options: &[(&str, OptionValue)]) -> String {
-    let env = bot.double.guild_interaction(actor);
-    let id = bot.double.command_id(name).expect("registered");
-    bot.double
-        .push_interaction(payloads::slash_command(&env, id, name, options))
-        .expect("pushed");
-    env.token
-}
-
 /// The first request on `route` for the interaction with `token`, its body.
 async fn response(bot: &Bot, route: &str, token: &str) -> Value {
     let token = token.to_string();
@@ -63,7 +53,7 @@ async fn ask(bot: &Bot, question: &str, results: Option<i64>) -> (String, Value)
     if let Some(n) = results {
         options.push(("results", OptionValue::Integer(n)));
     }
-    let token = push_command(bot, member(), "ask", &options);
+    let token = bot.push_command(member(), "ask", &options);
     let callback = response(bot, "interaction.callback", &token).await;
     (token, callback)
 }
@@ -88,7 +78,7 @@ async fn gaps(bot: &Bot, days: Option<i64>) -> Value {
     let options: Vec<(&str, OptionValue)> = days
         .map(|d| vec![("days", OptionValue::Integer(d))])
         .unwrap_or_default();
-    let token = push_command(bot, moderator, "gaps", &options);
+    let token = bot.push_command(moderator, "gaps", &options);
     let deferred = response(bot, "interaction.callback", &token).await;
     assert_eq!(deferred["type"], 5, "deferred");
     assert_eq!(
@@ -188,7 +178,7 @@ async fn questions_votes_and_pages_are_recorded_and_gaps_shows_them_after_a_rest
 #[tokio::test]
 async fn gaps_is_refused_to_members_and_pages_with_buttons() {
     let bot = start(&[]).await;
-    let token = push_command(&bot, member(), "gaps", &[]);
+    let token = bot.push_command(member(), "gaps", &[]);
     let refused = response(&bot, "interaction.callback", &token).await;
     assert_eq!(
         refused["data"]["flags"].as_u64().unwrap_or(0) & FLAG_EPHEMERAL,
