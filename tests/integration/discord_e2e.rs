@@ -816,6 +816,23 @@ fn serve_command(dir: &Path, env: &[(&str, String)]) -> std::process::Command {
     command
 }
 
+/// `citebot serve` in `dir` on a copy of the bundled corpus (`dir/corpus`), against `double`.
+fn serve_bundled_corpus(double: &DiscordDouble, dir: &Path) -> std::process::Child {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    copy_corpus(&corpus);
+    serve_command(
+        dir,
+        &[
+            ("DISCORD_TOKEN", TOKEN.to_string()),
+            ("DISCORD_API_BASE_URL", double.base_url()),
+            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
+        ],
+    )
+    .spawn()
+    .unwrap()
+}
+
 #[cfg(unix)]
 #[tokio::test]
 async fn serve_without_a_token_stops_with_one_line_naming_the_key() {
@@ -833,19 +850,7 @@ async fn sigterm_while_the_corpus_loads_exits_cleanly() {
     use std::io::BufRead as _;
     let double = DiscordDouble::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    copy_corpus(&corpus);
-    let mut child = serve_command(
-        dir.path(),
-        &[
-            ("DISCORD_TOKEN", TOKEN.to_string()),
-            ("DISCORD_API_BASE_URL", double.base_url()),
-            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
-        ],
-    )
-    .spawn()
-    .unwrap();
+    let mut child = serve_bundled_corpus(&double, dir.path());
     let stdout = child.stdout.take().unwrap();
     let pid = child.id();
     // SIGTERM as soon as start-up says it is loading the corpus.
@@ -880,19 +885,7 @@ async fn sigterm_while_the_corpus_loads_exits_cleanly() {
 async fn serve_shuts_down_cleanly_on_sigterm_and_never_prints_the_token() {
     let double = DiscordDouble::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    copy_corpus(&corpus);
-    let child = serve_command(
-        dir.path(),
-        &[
-            ("DISCORD_TOKEN", TOKEN.to_string()),
-            ("DISCORD_API_BASE_URL", double.base_url()),
-            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
-        ],
-    )
-    .spawn()
-    .unwrap();
+    let child = serve_bundled_corpus(&double, dir.path());
     let registered = double
         .wait_for_request(|r| r.route == "commands.overwrite", T)
         .await;

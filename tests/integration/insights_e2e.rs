@@ -412,15 +412,20 @@ async fn serve_creates_the_default_store_logs_without_colour_and_citebot_gaps_re
     assert_eq!(value["gaps"][0]["count"], 1);
 }
 
+/// `citebot gaps` run in `folder` with nothing from the environment.
+fn citebot_gaps_in(folder: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .arg("gaps")
+        .current_dir(folder)
+        .env_clear()
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn citebot_gaps_without_a_store_says_none_is_recorded_yet() {
     let dir = tempfile::tempdir().unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_citebot"))
-        .arg("gaps")
-        .current_dir(dir.path())
-        .env_clear()
-        .output()
-        .unwrap();
+    let output = citebot_gaps_in(dir.path());
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no insights recorded yet"), "{stderr}");
@@ -436,12 +441,7 @@ fn citebot_gaps_on_a_corrupt_store_is_an_error_and_leaves_the_file_alone() {
     std::fs::create_dir(dir.path().join("data")).unwrap();
     let garbage = b"this is not a SQLite database, only words".repeat(200);
     std::fs::write(dir.path().join("data/citebot.db"), &garbage).unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_citebot"))
-        .arg("gaps")
-        .current_dir(dir.path())
-        .env_clear()
-        .output()
-        .unwrap();
+    let output = citebot_gaps_in(dir.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(output.stdout.is_empty(), "no report of an empty store");
