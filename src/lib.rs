@@ -11,4 +11,5 @@ pub mod discord;
 pub mod insights;
 pub mod semantic;
 pub mod terminal;
+pub mod watch;
 pub mod wording;

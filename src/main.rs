@@ -384,6 +384,19 @@ fn check(args: CorpusArgs) -> anyhow::Result<ExitCode> {
     for warning in snapshot.warnings() {
         writeln!(stdout, "warning: {warning}")?;
     }
+    // Files read and skipped, by extension: `files: .md 12 read, .png 3 skipped, .txt 5 read`.
+    let by_extension: Vec<String> =
+        citebot_engine::summary_by_extension(snapshot.documents(), snapshot.warnings())
+            .iter()
+            .map(|c| match (c.read, c.skipped) {
+                (read, 0) => format!("{} {read} read", c.extension),
+                (0, skipped) => format!("{} {skipped} skipped", c.extension),
+                (read, skipped) => format!("{} {read} read, {skipped} skipped", c.extension),
+            })
+            .collect();
+    if !by_extension.is_empty() {
+        writeln!(stdout, "files: {}", by_extension.join("; "))?;
+    }
     let s = snapshot.stats();
     writeln!(
         stdout,
@@ -444,6 +457,8 @@ fn gaps(args: GapsArgs) -> anyhow::Result<ExitCode> {
         .map(|s| s.aliases().clone())
         .unwrap_or_default();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    // A store that is missing, corrupt or unreadable is what `gaps` was asked about, as an empty
+    // corpus is for `check`: exit 1 (a malformed setting stays 2).
     let report = runtime.block_on(async {
         let Some(store) = citebot::insights::Store::open_existing(&args.database_url).await?
         else {
@@ -461,7 +476,14 @@ fn gaps(args: GapsArgs) -> anyhow::Result<ExitCode> {
         let report = citebot::insights::Report::build(&store, args.days, &aliases, title).await;
         store.close().await;
         Ok(report?)
-    })?;
+    });
+    let report = match report {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("citebot: {err:#}");
+            return Ok(ExitCode::from(1));
+        }
+    };
     let mut stdout = std::io::stdout().lock();
     if args.json {
         let mut value = serde_json::to_value(&report)?;

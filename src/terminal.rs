@@ -2,7 +2,7 @@
 //!
 //! Plain text by default; matched words in bold (ANSI) only when asked for, which the CLI does
 //! when standard output is a terminal. Quotes are printed verbatim, each followed by its
-//! citation.
+//! citation and, when the document has a page, the link that opens it at the quote.
 
 use std::fmt::Write;
 
@@ -34,7 +34,17 @@ pub fn answer(answer: &Answer, bold: bool) -> String {
                     i + 1,
                     highlighted(&q.text, &q.highlights, bold)
                 );
-                let _ = write!(out, "    — {} · {} ¶{}", q.title, q.source, q.paragraph);
+                let section = q
+                    .section_after_title()
+                    .map(|s| format!(" › {s}"))
+                    .unwrap_or_default();
+                let _ = write!(
+                    out,
+                    "    — {}{section} · {} {}",
+                    q.title,
+                    q.source,
+                    q.place()
+                );
                 if !q.also_in.is_empty() {
                     let places: Vec<String> = q
                         .also_in
@@ -42,6 +52,9 @@ pub fn answer(answer: &Answer, bold: bool) -> String {
                         .map(|c| format!("{} ¶{}", c.source, c.paragraph))
                         .collect();
                     let _ = write!(out, " (also in {})", places.join(", "));
+                }
+                if let Some(link) = &q.link {
+                    let _ = write!(out, "\n      {}", link.url());
                 }
                 out.push('\n');
             }

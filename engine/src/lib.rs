@@ -21,6 +21,7 @@ pub mod corpus;
 mod error;
 pub mod eval;
 pub mod library;
+pub mod links;
 pub mod search;
 #[cfg(feature = "semantic")]
 pub mod semantic;
@@ -28,9 +29,12 @@ mod steps;
 pub mod text;
 
 pub use answer::{Answer, AskOptions, Citation, Quote, Status};
-pub use corpus::{Document, LoadOptions, LoadWarning, WarningKind};
+pub use corpus::{
+    summary_by_extension, Document, ExtensionCount, LoadOptions, LoadWarning, WarningKind,
+};
 pub use error::{Error, ErrorKind};
 pub use library::{Library, ReloadReport, Snapshot, Stats};
+pub use links::{Link, Sources};
 
 /// The bundled corpus (`corpus/` at the workspace root), for the unit tests.
 #[cfg(test)]

@@ -15,6 +15,7 @@ use arc_swap::ArcSwap;
 use crate::answer::{Answer, AskOptions};
 use crate::corpus::{self, Corpus, Document, LoadOptions, LoadWarning};
 use crate::error::{Error, ErrorKind};
+use crate::links::{Link, Sources};
 use crate::search::{Aliases, Index};
 
 /// Sizes and timings of a snapshot, for `check`, `/about` and footers.
@@ -44,6 +45,9 @@ pub struct Snapshot {
     /// The alias groups the index was built with (kept for the next reload, which keeps them
     /// when `aliases.toml` turns unusable, and for grouping questions in `/gaps`).
     aliases: Aliases,
+    /// Where documents live on the web (`sources.toml`), for the links of quotes; kept for the
+    /// next reload, which keeps them when the file turns unusable.
+    sources: Sources,
     warnings: Vec<LoadWarning>,
     loaded_at: SystemTime,
     stats: Stats,
@@ -67,6 +71,9 @@ impl Snapshot {
         let (aliases, alias_warnings) =
             Aliases::load_with(dir, options, serving.map(|s| &s.aliases));
         warnings.extend(alias_warnings);
+        let (sources, source_warnings) =
+            Sources::load_with(dir, options, serving.map(|s| &s.sources));
+        warnings.extend(source_warnings);
         let index = Index::build(&corpus, aliases.clone());
         for (part, bytes) in corpus
             .memory_parts()
@@ -89,6 +96,7 @@ impl Snapshot {
             index,
             dir: dir.to_path_buf(),
             aliases,
+            sources,
             warnings,
             loaded_at: SystemTime::now(),
             stats,
@@ -100,6 +108,27 @@ impl Snapshot {
     /// Answers one question from this snapshot.
     pub fn ask(&self, question: &str, options: &AskOptions) -> Answer {
         self.ask_in_context(question, None, options)
+    }
+
+    /// Gives each quote of `answer` its link (see [`Snapshot::link`]).
+    fn linked(&self, mut answer: Answer) -> Answer {
+        for quote in &mut answer.quotes {
+            // The page's own heading (its title) needs no anchor: the page opens there.
+            let section = quote.section_after_title().map(str::to_string);
+            quote.link = self.link(&quote.source, section.as_deref(), &quote.text);
+        }
+        answer
+    }
+
+    /// The link of a quote `text` of document `source` in `section` (its heading path,
+    /// `Embed › Embed Limits`): its page (own `url`, else `sources.toml`'s `base_url`), the
+    /// anchor of the section's innermost heading, and a text fragment; `None` without a page.
+    pub fn link(&self, source: &str, section: Option<&str>, text: &str) -> Option<Link> {
+        let doc = self.document(source)?;
+        let rel = doc.path.strip_prefix(&self.dir).unwrap_or(&doc.path);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let heading = section.and_then(|path| path.rsplit(" › ").next());
+        self.sources.link(doc, &rel, heading, text)
     }
 
     /// The semantic reader's embeddings of this snapshot and how far they have got.
@@ -202,10 +231,16 @@ impl Snapshot {
                     Some(&meaning),
                 );
                 answer.elapsed_us = started.elapsed().as_micros() as u64;
-                return answer;
+                return self.linked(answer);
             }
         }
-        crate::search::answer_in_context(&self.corpus, &self.index, question, context, options)
+        self.linked(crate::search::answer_in_context(
+            &self.corpus,
+            &self.index,
+            question,
+            context,
+            options,
+        ))
     }
 
     /// How a question is understood and ranked: concepts, alternatives, top candidates.
@@ -213,7 +248,12 @@ impl Snapshot {
         crate::search::explain(&self.corpus, &self.index, question)
     }
 
-    /// Every document, in load order (sorted by relative path).
+    /// The corpus: documents, passages, their text and layout (sections, places).
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    /// Its documents, sorted by source id.
     pub fn documents(&self) -> &[Document] {
         &self.corpus.documents
     }
@@ -241,6 +281,11 @@ impl Snapshot {
     /// The alias groups this snapshot searches with, as read at load (no file is read again).
     pub fn aliases(&self) -> &Aliases {
         &self.aliases
+    }
+
+    /// Where the documents live on the web, as `sources.toml` said at load.
+    pub fn sources(&self) -> &Sources {
+        &self.sources
     }
 
     /// The folder this snapshot was loaded from.

@@ -98,11 +98,21 @@ pub struct ServeArgs {
     /// corpus folder (for a corpus that cannot be written).
     #[arg(long, env = "SEMANTIC_CACHE_DIR", value_name = "DIR")]
     semantic_cache_dir: Option<String>,
+    /// Reload the corpus when its files change: true or false.
+    #[arg(long, env = "WATCH", value_name = "BOOL", default_value = "true")]
+    watch: String,
+    /// How long the corpus files must be quiet after a change before the reload, in ms.
+    #[arg(long, env = "WATCH_QUIET_MS", value_name = "MS",
+          default_value_t = Config::DEFAULT_WATCH_QUIET_MS.to_string())]
+    watch_quiet_ms: String,
+    /// The channel id where reloads by the folder watch or by another process are reported.
+    #[arg(long, env = "RELOAD_REPORT_CHANNEL_ID", value_name = "ID")]
+    reload_report_channel_id: Option<String>,
 }
 
 impl ServeArgs {
     /// The keys and their values, as given (the one list [`ServeArgs::config`] reads).
-    fn keys(&self) -> [(&'static str, Option<&str>); 19] {
+    fn keys(&self) -> [(&'static str, Option<&str>); 22] {
         [
             ("DISCORD_TOKEN", self.token.as_deref()),
             ("CORPUS_DIR", Some(&self.corpus)),
@@ -126,6 +136,12 @@ impl ServeArgs {
             ("INSIGHTS_SECRET", self.insights_secret.as_deref()),
             ("SEMANTIC_MODEL", self.semantic_model.as_deref()),
             ("SEMANTIC_CACHE_DIR", self.semantic_cache_dir.as_deref()),
+            ("WATCH", Some(&self.watch)),
+            ("WATCH_QUIET_MS", Some(&self.watch_quiet_ms)),
+            (
+                "RELOAD_REPORT_CHANNEL_ID",
+                self.reload_report_channel_id.as_deref(),
+            ),
         ]
     }
 
@@ -163,11 +179,17 @@ mod tests {
             "2",
             "--shard-range",
             "1",
+            "--watch",
+            "false",
+            "--reload-report-channel-id",
+            "42",
         ])
         .unwrap();
         let config = cli.serve.config().unwrap();
         assert_eq!(config.token, "abc.def");
         assert_eq!(config.moderator_role_ids, vec![1, 2]);
+        assert_eq!(config.watch, None);
+        assert_eq!(config.reload_report_channel_id, Some(42));
         assert_eq!(
             config.sharding,
             crate::config::Sharding::Range {

@@ -50,6 +50,12 @@ pub struct Config {
     /// `SEMANTIC_CACHE_DIR`: where the reader's embeddings are cached (default: `.citebot/` in
     /// the corpus folder).
     pub semantic_cache_dir: Option<PathBuf>,
+    /// `WATCH` and `WATCH_QUIET_MS`: reload the corpus once its files have been quiet this long
+    /// after a change (default 2 s); `None` when `WATCH=false`.
+    pub watch: Option<Duration>,
+    /// `RELOAD_REPORT_CHANNEL_ID`: where reloads nobody asked for in Discord (the folder watch,
+    /// another process's reload) post what they changed.
+    pub reload_report_channel_id: Option<u64>,
 }
 
 /// Which gateway shards this process runs.
@@ -83,6 +89,8 @@ impl fmt::Debug for Config {
             .field("max_file_bytes", &self.max_file_bytes)
             .field("follow_links_outside", &self.follow_links_outside)
             .field("insights", &self.insights)
+            .field("watch", &self.watch)
+            .field("reload_report_channel_id", &self.reload_report_channel_id)
             .finish()
     }
 }
@@ -92,6 +100,8 @@ impl Config {
     pub const DEFAULT_CORPUS_DIR: &'static str = "./corpus";
     /// The default per-user pause between two questions, in seconds.
     pub const DEFAULT_COOLDOWN_SECS: u64 = 3;
+    /// The default quiet period of the folder watch, in milliseconds.
+    pub const DEFAULT_WATCH_QUIET_MS: u64 = 2000;
 
     /// Reads the configuration from the process environment (load `.env` first with dotenvy).
     pub fn from_env() -> Result<Config, ConfigError> {
@@ -163,6 +173,26 @@ impl Config {
         };
         let semantic_model = get("SEMANTIC_MODEL").map(PathBuf::from);
         let semantic_cache_dir = get("SEMANTIC_CACHE_DIR").map(PathBuf::from);
+        let watching = match get("WATCH") {
+            None => true,
+            Some(v) => crate::insights::settings::flag("WATCH", &v)?,
+        };
+        let quiet = match get("WATCH_QUIET_MS") {
+            None => Self::DEFAULT_WATCH_QUIET_MS,
+            Some(v) => match v.parse::<u64>() {
+                Ok(ms) if (10..=600_000).contains(&ms) => ms,
+                _ => {
+                    return Err(ConfigError::Malformed {
+                        key: "WATCH_QUIET_MS",
+                        reason: format!("{v:?} is not a number of milliseconds from 10 to 600000"),
+                    })
+                }
+            },
+        };
+        let watch = watching.then(|| Duration::from_millis(quiet));
+        let reload_report_channel_id = get("RELOAD_REPORT_CHANNEL_ID")
+            .map(|v| parse_id("RELOAD_REPORT_CHANNEL_ID", &v))
+            .transpose()?;
         let insights = crate::insights::settings::Settings::from_lookup(get)?;
         Ok(Config {
             token,
@@ -179,6 +209,8 @@ impl Config {
             insights,
             semantic_model,
             semantic_cache_dir,
+            watch,
+            reload_report_channel_id,
         })
     }
 }
@@ -346,6 +378,35 @@ mod tests {
             .unwrap_err()
             .to_string()
             .starts_with("DISCORD_API_BASE_URL is malformed"));
+    }
+
+    #[test]
+    fn the_watch_is_on_by_default_and_its_keys_are_checked() {
+        let c = config(&[("DISCORD_TOKEN", "t")]).unwrap();
+        assert_eq!(c.watch, Some(Duration::from_secs(2)));
+        assert_eq!(c.reload_report_channel_id, None);
+        let c = config(&[
+            ("DISCORD_TOKEN", "t"),
+            ("WATCH_QUIET_MS", "250"),
+            ("RELOAD_REPORT_CHANNEL_ID", "77"),
+        ])
+        .unwrap();
+        assert_eq!(c.watch, Some(Duration::from_millis(250)));
+        assert_eq!(c.reload_report_channel_id, Some(77));
+        let c = config(&[("DISCORD_TOKEN", "t"), ("WATCH", "false")]).unwrap();
+        assert_eq!(c.watch, None);
+        for (key, value) in [
+            ("WATCH", "sometimes"),
+            ("WATCH_QUIET_MS", "2s"),
+            ("WATCH_QUIET_MS", "0"),
+            ("RELOAD_REPORT_CHANNEL_ID", "#reports"),
+        ] {
+            let e = config(&[("DISCORD_TOKEN", "t"), (key, value)]).unwrap_err();
+            assert!(
+                e.to_string().starts_with(&format!("{key} is malformed")),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -10,8 +10,11 @@ pub mod channels;
 pub mod checks;
 pub mod commands;
 pub mod events;
+pub mod peers;
 pub mod privacy;
+pub mod reloading;
 pub mod render;
+pub mod stopping;
 pub mod types;
 pub mod votes;
 
@@ -22,6 +25,7 @@ use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 
 use crate::config::{Config, Sharding};
+use crate::insights::database_url::{sqlite_path, Backend};
 use citebot_engine::corpus::LoadOptions;
 use citebot_engine::library::{Library, Snapshot};
 use types::{Data, Error};
@@ -223,15 +227,24 @@ pub async fn run(
         tracing::warn!(%problem, "channel modes not restored");
     }
     let insights = crate::insights::Recorder::start(&config.insights);
+    let stopping = stopping::Stopping::default();
+    let peers = match Backend::of(&config.insights.database_url) {
+        Some(Backend::Postgres) => {
+            peers::Peers::connect(&config.insights.database_url, &library).await
+        }
+        _ => peers::Peers::default(),
+    };
     let data = Data {
-        library,
+        library: library.clone(),
         moderator_roles: config.moderator_role_ids.iter().copied().collect(),
-        channels: channel_modes,
+        channels: Arc::new(channel_modes),
+        stopping: stopping.clone(),
         threads: events::threads::Threads::default(),
         ballots: votes::Ballots::default(),
         cooldown: config.answer_cooldown,
         message_cooldowns: Mutex::new(poise::CooldownTracker::new()),
         insights: insights.clone(),
+        peers: peers.clone(),
     };
     let framework = poise::Framework::builder()
         .options(framework_options(&config))
@@ -256,12 +269,32 @@ pub async fn run(
         .framework(framework)
         .await
         .context("building the Discord client")?;
-    let shard_manager = client.shard_manager.clone();
-    let stopper = tokio::spawn(async move {
-        shutdown.await;
-        shard_manager.shutdown_all().await;
-        tracing::info!("all shards shut down");
+    let listening = peers
+        .listen(
+            library.clone(),
+            client.http.clone(),
+            config.reload_report_channel_id,
+        )
+        .await;
+    let watching = config.watch.and_then(|quiet| {
+        watch_folder(
+            &config,
+            quiet,
+            library.clone(),
+            client.http.clone(),
+            peers.clone(),
+        )
     });
+    let shard_manager = client.shard_manager.clone();
+    let stopper = {
+        let stopping = stopping.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            stopping.start();
+            shard_manager.shutdown_all().await;
+            tracing::info!("all shards shut down");
+        })
+    };
     let result = match config.sharding {
         Sharding::Auto => client.start_autosharded().await,
         // serenity's `start_shard_range` takes the last shard id (inclusive) as the range's end.
@@ -270,9 +303,60 @@ pub async fn run(
         }
     };
     stopper.abort();
+    for task in [listening, watching].into_iter().flatten() {
+        task.abort();
+    }
+    peers.leave().await;
+    // A command cut short by the shutdown (a `/reload`) still answers before the process ends.
+    if !stopping.settle(std::time::Duration::from_secs(5)).await {
+        tracing::warn!("a command's reply was still owed 5 s after shutdown began");
+    }
     // Write what is queued before the process ends (bounded: a store that hangs loses it).
     insights.close(std::time::Duration::from_secs(5)).await;
     result.map_err(explain)
+}
+
+/// Starts the folder watch of `CORPUS_DIR`: each time its files change and stay quiet for
+/// `quiet`, the corpus reloads, the diff is logged and reported, and the other processes are
+/// told. `None` (with a warning) when the folder cannot be watched: the bot serves on, and
+/// `/reload` still works.
+fn watch_folder(
+    config: &Config,
+    quiet: std::time::Duration,
+    library: Arc<Library>,
+    http: Arc<serenity::Http>,
+    peers: peers::Peers,
+) -> Option<tokio::task::JoinHandle<()>> {
+    // The insights store's folder, when it lies in the corpus, changes with every question.
+    let ignore: Vec<std::path::PathBuf> = sqlite_path(&config.insights.database_url)
+        .and_then(|file| file.parent().map(std::path::Path::to_path_buf))
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .into_iter()
+        .collect();
+    let mut watch = match crate::watch::Watch::start(&config.corpus_dir, quiet, ignore) {
+        Ok(watch) => watch,
+        Err(error) => {
+            tracing::warn!(%error, dir = %config.corpus_dir.display(), "cannot watch the corpus folder: it reloads only with /reload");
+            return None;
+        }
+    };
+    tracing::info!(dir = %config.corpus_dir.display(), quiet_ms = quiet.as_millis() as u64, "watching the corpus folder");
+    let report_channel = config.reload_report_channel_id;
+    Some(tokio::spawn(async move {
+        while let Some(changed) = watch.settled().await {
+            tracing::info!(
+                files = changed.len(),
+                first = %changed[0].display(),
+                "corpus files changed: reloading"
+            );
+            if let Ok(outcome) = reloading::reload(&library, reloading::Cause::Watch).await {
+                reloading::report(&http, report_channel, &library, &outcome).await;
+                if outcome.is_ok() {
+                    peers.announce(&library).await;
+                }
+            }
+        }
+    }))
 }
 
 /// Turns a failed connection into one line that says what to do about it.

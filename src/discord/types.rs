@@ -22,7 +22,9 @@ pub struct Data {
     /// Roles whose members may reload (besides Manage Server).
     pub moderator_roles: HashSet<u64>,
     /// Each channel's mode (defaults from the environment, `/config` overrides).
-    pub channels: ChannelModes,
+    pub channels: Arc<ChannelModes>,
+    /// The bot's shutdown, which a long command waits on beside its work.
+    pub stopping: crate::discord::stopping::Stopping,
     /// Threads and forum posts: their parents, and the first question asked in each.
     pub threads: Threads,
     /// Votes on answers, one per person per answer.
@@ -33,6 +35,8 @@ pub struct Data {
     pub message_cooldowns: Mutex<poise::CooldownTracker>,
     /// Where questions, votes and page turns go for `/gaps` (never blocks).
     pub insights: crate::insights::Recorder,
+    /// The other processes sharing the PostgreSQL store: told of reloads, listed by `/about`.
+    pub peers: crate::discord::peers::Peers,
 }
 
 impl Data {

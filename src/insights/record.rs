@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, Notify, OnceCell};
 
+use super::database_url::Backend;
 use super::records::{ChannelKind, PageTurn, Question, Vote};
 use super::settings::Settings;
 use super::store::{now_ms, Store};
@@ -289,8 +290,9 @@ async fn open(settings: &Settings, shared: &Shared, retention: Duration) -> Opti
             return None;
         }
     };
-    if key.is_none() {
-        tracing::warn!("INSIGHTS_SECRET is not set: users are hashed with the store's salt alone, so whoever can read the PostgreSQL database can match its rows to Discord ids; give every process the same INSIGHTS_SECRET");
+    let unshared = settings.secret.as_deref().is_none_or(str::is_empty);
+    if unshared && Backend::of(&settings.database_url) == Some(Backend::Postgres) {
+        tracing::warn!(key_file = super::secret::POSTGRES_KEY_FILE, "INSIGHTS_SECRET is not set: this process keys its user hashes with its own key file, so a member who asks two processes sharing this PostgreSQL store counts twice; give every process the same INSIGHTS_SECRET");
     }
     match Store::open(&settings.database_url).await {
         Ok(store) => {

@@ -6,8 +6,10 @@
 //! - Otherwise a SQLite store gets a key file beside its data folder, `<folder>.key`
 //!   (`./data.key` for the default `./data/citebot.db`), created 0600 with 32 random bytes on
 //!   first run and read on every later one.
-//! - A PostgreSQL store without `INSIGHTS_SECRET` hashes with the salt alone, as before, and
-//!   says so at start: its processes could not share a key file.
+//! - A PostgreSQL store without `INSIGHTS_SECRET` gets a key file in the working folder,
+//!   `./citebot-insights.key`, made the same way. A copied database alone still cannot be
+//!   matched to users; but each machine then makes its own key, so one member asking two
+//!   processes counts as two: the log says so at start, and `INSIGHTS_SECRET` fixes it.
 //!
 //! A new key (a rotated secret, a deleted key file) hashes users anew: older rows stay
 //! readable, they only stop linking to the same users.
@@ -53,12 +55,18 @@ pub enum KeyError {
     },
 }
 
-/// Where the key file of a SQLite store at `database_url` is: `<data folder>.key` beside the
-/// data folder (`./data.key` for `./data/citebot.db`), or `<file>.key` when the file has no
-/// folder of its own. `None` for PostgreSQL and in-memory databases.
+/// The key file of a PostgreSQL store without `INSIGHTS_SECRET`: in the working folder, never
+/// in the database.
+pub const POSTGRES_KEY_FILE: &str = "citebot-insights.key";
+
+/// Where the key file of the store at `database_url` is: for SQLite `<data folder>.key` beside
+/// the data folder (`./data.key` for `./data/citebot.db`), or `<file>.key` when the file has no
+/// folder of its own; for PostgreSQL [`POSTGRES_KEY_FILE`] in the working folder. `None` for
+/// in-memory databases, which nobody can copy.
 pub fn key_file(database_url: &str) -> Option<PathBuf> {
-    if Backend::of(database_url) != Some(Backend::Sqlite) {
-        return None;
+    match Backend::of(database_url)? {
+        Backend::Sqlite => {}
+        Backend::Postgres => return Some(PathBuf::from(POSTGRES_KEY_FILE)),
     }
     let file = sqlite_path(database_url)?;
     let folder = file.parent().filter(|f| !f.as_os_str().is_empty());
@@ -77,7 +85,7 @@ pub fn key_file(database_url: &str) -> Option<PathBuf> {
 }
 
 /// The key the user hashes of `settings`' store are made with: `INSIGHTS_SECRET`, else the key
-/// file (created when missing), else `None` (PostgreSQL without a secret).
+/// file (created when missing), else `None` (an in-memory database).
 pub fn user_key(settings: &Settings) -> Result<Option<UserKey>, KeyError> {
     if let Some(secret) = settings.secret.as_deref().filter(|s| !s.is_empty()) {
         return Ok(Some(UserKey::new(secret.as_bytes())));
@@ -147,7 +155,11 @@ mod tests {
             key_file("sqlite://citebot.db"),
             Some(PathBuf::from("citebot.db.key"))
         );
-        assert_eq!(key_file("postgres://u@127.0.0.1/db"), None);
+        assert_eq!(
+            key_file("postgres://u@127.0.0.1/db"),
+            Some(PathBuf::from("citebot-insights.key"))
+        );
+        assert_eq!(key_file("sqlite::memory:"), None);
     }
 
     #[test]

@@ -79,6 +79,55 @@ fn ask_json_follows_the_contract() {
 }
 
 #[test]
+fn ask_shows_the_link_sources_toml_gives_a_docs_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("developers/resources")).unwrap();
+    std::fs::write(
+        dir.path().join("developers/resources/channel.md"),
+        "# Channel\n\nThe footer text of an embed may hold 2048 characters.\n\n## Embed Limits\n\nA field name of an embed may hold 256 characters.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("sources.toml"),
+        "[folders.\"developers\"]\nbase_url = \"https://discord.com/developers/docs/\"\n",
+    )
+    .unwrap();
+    let corpus = dir.path().to_str().unwrap();
+    let question = "How many characters may the footer text of an embed hold?";
+    let out = citebot(&["ask", "--json", "--corpus", corpus, question]);
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["quotes"][0]["link"],
+        "https://discord.com/developers/docs/resources/channel#:~:text=The%20footer%20text%20of,may%20hold%202048%20characters."
+    );
+    // A quote under a heading below the title links to that heading's anchor.
+    let limits = citebot(&[
+        "ask",
+        "--json",
+        "--corpus",
+        corpus,
+        "How many characters may a field name of an embed hold?",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&limits.stdout).unwrap();
+    assert_eq!(
+        v["quotes"][0]["link"],
+        "https://discord.com/developers/docs/resources/channel#embed-limits:~:text=A%20field%20name%20of,may%20hold%20256%20characters."
+    );
+    let text = citebot(&["ask", "--corpus", corpus, question]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("\n      https://discord.com/developers/docs/resources/channel#:~:text="),
+        "{text}"
+    );
+    // Without sources.toml (and no url in the file) there is no link.
+    std::fs::remove_file(dir.path().join("sources.toml")).unwrap();
+    let out = citebot(&["ask", "--json", "--corpus", corpus, question]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["quotes"][0].get("link").is_none(), "{v}");
+}
+
+#[test]
 fn batch_mode_answers_every_line_in_order() {
     let out = with_stdin(
         &["ask", "--json", "--corpus", "corpus", "--top", "2"],
@@ -300,6 +349,9 @@ fn serve_help_lists_every_configuration_key_without_showing_secrets() {
         "DATABASE_URL",
         "INSIGHTS_RETENTION_DAYS",
         "RECORD_DM_QUESTIONS",
+        "WATCH",
+        "WATCH_QUIET_MS",
+        "RELOAD_REPORT_CHANNEL_ID",
     ] {
         assert!(
             help.contains(&format!("env: {key}")),

@@ -37,15 +37,6 @@ async fn start(env: &[(&str, &str)], files: &[(&str, &str)]) -> Bot {
     Bot::launch(DiscordDouble::start().await, TOKEN, &vars, files).await
 }
 
-fn push_command(bot: &Bot, actor: Actor, name: &str, options: &[(&str, OptionValue)]) -> String {
-    let env = bot.double.guild_interaction(actor);
-    let id = bot.double.command_id(name).expect("registered");
-    bot.double
-        .push_interaction(payloads::slash_command(&env, id, name, options))
-        .expect("pushed");
-    env.token
-}
-
 async fn callback(bot: &Bot, token: &str) -> Value {
     let request = bot
         .double
@@ -59,7 +50,7 @@ async fn callback(bot: &Bot, token: &str) -> Value {
 }
 
 async fn command(bot: &Bot, actor: Actor, name: &str, options: &[(&str, OptionValue)]) -> Value {
-    let token = push_command(bot, actor, name, options);
+    let token = bot.push_command(actor, name, options);
     callback(bot, &token).await
 }
 
@@ -388,7 +379,8 @@ async fn citations_link_the_title_and_name_publisher_and_date_from_front_matter(
     let text = description(&callback["data"]);
     assert!(
         text.contains(
-            "**[1]** [Zorblatt comet seen again](<https://news.example.org/zorblatt_%282023%29?id=7>) · Gralmoor Gazette, 2023\\-10\\-12 ¶"
+            // The link opens the page at the quote: a text fragment of its first and last words.
+            "**[1]** [Zorblatt comet seen again](<https://news.example.org/zorblatt_%282023%29?id=7#:~:text=The%20astronomer%20Helga%20Quillmaster,sky%20after%2076%20years.>) · Gralmoor Gazette, 2023\\-10\\-12 ¶"
         ),
         "{text}"
     );
@@ -496,8 +488,7 @@ async fn ask_the_corpus_answers_for_the_author_of_the_message_with_a_link_to_it(
 #[tokio::test]
 async fn others_pressing_more_get_their_own_copy_and_a_vote_counts_once() {
     let bot = start(&[], &[]).await;
-    let token = push_command(
-        &bot,
+    let token = bot.push_command(
         alice(),
         "ask",
         &[
@@ -712,8 +703,7 @@ async fn a_question_too_long_for_the_title_keeps_more_and_its_next_page_works() 
     // 300 characters: past the title's 256, within /ask's 500.
     let question = [SPOKESMAN; 5].join(" ");
     assert!(question.len() > 256 && question.len() <= 500);
-    let token = push_command(
-        &bot,
+    let token = bot.push_command(
         alice(),
         "ask",
         &[

@@ -40,36 +40,6 @@ impl Bot {
         Bot::launch(DiscordDouble::start().await, TOKEN, &vars, files).await
     }
 
-    /// Pushes a slash command and returns the interaction's token.
-    fn push_command(&self, actor: Actor, name: &str, options: &[(&str, OptionValue)]) -> String {
-        let env = self.double.guild_interaction(actor);
-        let id = self.double.command_id(name).expect("registered");
-        self.double
-            .push_interaction(payloads::slash_command(&env, id, name, options))
-            .expect("pushed");
-        env.token
-    }
-
-    /// The callback (initial response) of the interaction with `token`.
-    async fn callback(&self, token: &str) -> Value {
-        let token = token.to_string();
-        let request = self
-            .double
-            .wait_for_request(
-                |r| r.route == "interaction.callback" && r.path.contains(&token),
-                T,
-            )
-            .await
-            .unwrap_or_else(|| panic!("no callback\n{}", self.double.request_log()));
-        request.body.expect("callback body")
-    }
-
-    /// Runs a slash command and returns its callback body.
-    async fn command(&self, actor: Actor, name: &str, options: &[(&str, OptionValue)]) -> Value {
-        let token = self.push_command(actor, name, options);
-        self.callback(&token).await
-    }
-
     /// Asks with `/ask` as a member.
     async fn ask(&self, question: &str) -> Value {
         self.command(member(), "ask", &[("question", OptionValue::str(question))])
@@ -346,14 +316,7 @@ Quillmaster said the comet Vexaris will be visible from the southern hemisphere 
 async fn reload_by_a_moderator_reports_the_new_file_and_the_next_ask_finds_it() {
     let bot = Bot::start().await;
     std::fs::write(bot.corpus.path().join("zz_vexaris.txt"), NEW_ARTICLE).unwrap();
-    // A moderator by role alone: no Manage Server.
-    let moderator = Actor::new(
-        6100,
-        "mod",
-        vec![bot.double.moderator_role_id()],
-        PERMS_MEMBER,
-    );
-    let token = bot.push_command(moderator, "reload", &[]);
+    let token = bot.push_command(moderator_by_role(&bot), "reload", &[]);
     let deferred = bot.callback(&token).await;
     assert_eq!(deferred["type"], 5, "the reload is deferred");
     assert_eq!(flags(&deferred) & FLAG_EPHEMERAL, FLAG_EPHEMERAL);
@@ -377,6 +340,63 @@ async fn reload_by_a_moderator_reports_the_new_file_and_the_next_ask_finds_it() 
         "cited by its title: {description}"
     );
     bot.stop().await;
+}
+
+/// A moderator by role alone: no Manage Server.
+fn moderator_by_role(bot: &Bot) -> Actor {
+    Actor::new(
+        6100,
+        "mod",
+        vec![bot.double.moderator_role_id()],
+        PERMS_MEMBER,
+    )
+}
+
+/// Writes `files` files of about 9 MB of made-up words into `dir`: a folder that takes a while
+/// to read.
+fn write_slow_folder(dir: &Path, files: usize) {
+    use std::fmt::Write as _;
+    let mut x: u64 = 1;
+    for n in 0..files {
+        let mut text = String::with_capacity(9 << 20);
+        while text.len() < 9 << 20 {
+            for _ in 0..60 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                write!(text, "word{} ", (x >> 40) % 50_000).unwrap();
+            }
+            text.push_str(".\n\n");
+        }
+        std::fs::write(dir.join(format!("zz_large_{n}.txt")), text).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_reload_cut_short_by_shutdown_still_answers_the_moderator() {
+    let bot = Bot::start().await;
+    write_slow_folder(bot.corpus.path(), 3);
+    let token = bot.push_command(moderator_by_role(&bot), "reload", &[]);
+    let deferred = bot.callback(&token).await;
+    assert_eq!(deferred["type"], 5, "the reload is deferred");
+    // The bot stops while the folder is read: the moderator still gets an answer (the reload
+    // withdrawn, or done if it was quicker), sent before the bot ended, never "thinking…".
+    let double = bot.stop().await;
+    let replies: Vec<RecordedRequest> = double
+        .requests()
+        .into_iter()
+        .filter(|r| r.route == "webhooks.followup" && r.path.contains(&token))
+        .collect();
+    assert_eq!(replies.len(), 1, "{}", double.request_log());
+    let body = replies[0].body.clone().expect("a body");
+    let title = embed(&body)["title"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        title == "Reload withdrawn: the bot is stopping" || title == "Corpus reloaded",
+        "{title}"
+    );
 }
 
 fn embed_description(callback: &Value) -> String {
@@ -796,6 +816,23 @@ fn serve_command(dir: &Path, env: &[(&str, String)]) -> std::process::Command {
     command
 }
 
+/// `citebot serve` in `dir` on a copy of the bundled corpus (`dir/corpus`), against `double`.
+fn serve_bundled_corpus(double: &DiscordDouble, dir: &Path) -> std::process::Child {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    copy_corpus(&corpus);
+    serve_command(
+        dir,
+        &[
+            ("DISCORD_TOKEN", TOKEN.to_string()),
+            ("DISCORD_API_BASE_URL", double.base_url()),
+            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
+        ],
+    )
+    .spawn()
+    .unwrap()
+}
+
 #[cfg(unix)]
 #[tokio::test]
 async fn serve_without_a_token_stops_with_one_line_naming_the_key() {
@@ -813,19 +850,7 @@ async fn sigterm_while_the_corpus_loads_exits_cleanly() {
     use std::io::BufRead as _;
     let double = DiscordDouble::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    copy_corpus(&corpus);
-    let mut child = serve_command(
-        dir.path(),
-        &[
-            ("DISCORD_TOKEN", TOKEN.to_string()),
-            ("DISCORD_API_BASE_URL", double.base_url()),
-            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
-        ],
-    )
-    .spawn()
-    .unwrap();
+    let mut child = serve_bundled_corpus(&double, dir.path());
     let stdout = child.stdout.take().unwrap();
     let pid = child.id();
     // SIGTERM as soon as start-up says it is loading the corpus.
@@ -860,19 +885,7 @@ async fn sigterm_while_the_corpus_loads_exits_cleanly() {
 async fn serve_shuts_down_cleanly_on_sigterm_and_never_prints_the_token() {
     let double = DiscordDouble::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    copy_corpus(&corpus);
-    let child = serve_command(
-        dir.path(),
-        &[
-            ("DISCORD_TOKEN", TOKEN.to_string()),
-            ("DISCORD_API_BASE_URL", double.base_url()),
-            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
-        ],
-    )
-    .spawn()
-    .unwrap();
+    let child = serve_bundled_corpus(&double, dir.path());
     let registered = double
         .wait_for_request(|r| r.route == "commands.overwrite", T)
         .await;

@@ -449,10 +449,10 @@ async fn rows_older_than_the_retention_are_pruned_when_the_store_opens() {
     assert!(report.down_voted.is_empty(), "and so is its vote");
 }
 
-#[tokio::test]
-async fn a_store_that_refuses_writes_drops_and_counts_records() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = sqlite_url(dir.path());
+/// A SQLite store in `dir` whose questions table refuses every insert (the vote table takes
+/// them); its URL.
+async fn refusing_questions(dir: &std::path::Path) -> String {
+    let url = sqlite_url(dir);
     Store::open(&url).await.unwrap().close().await;
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
     sqlx::query("CREATE TRIGGER refuse BEFORE INSERT ON questions BEGIN SELECT RAISE(ABORT, 'refused'); END")
@@ -460,6 +460,13 @@ async fn a_store_that_refuses_writes_drops_and_counts_records() {
         .await
         .unwrap();
     pool.close().await;
+    url
+}
+
+#[tokio::test]
+async fn a_store_that_refuses_writes_drops_and_counts_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = refusing_questions(dir.path()).await;
     let recorder = Recorder::start(&settings(&url));
     for i in 0..5 {
         recorder.question(question(
@@ -481,14 +488,7 @@ async fn a_store_that_refuses_writes_drops_and_counts_records() {
 async fn every_dropped_record_is_logged_by_the_next_minute_and_at_shutdown() {
     let (logs, _guard) = Logs::capture();
     let dir = tempfile::tempdir().unwrap();
-    let url = sqlite_url(dir.path());
-    Store::open(&url).await.unwrap().close().await;
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    sqlx::query("CREATE TRIGGER refuse BEFORE INSERT ON questions BEGIN SELECT RAISE(ABORT, 'refused'); END")
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let url = refusing_questions(dir.path()).await;
     let recorder = Recorder::start(&settings(&url));
     let until_dropped = |n: u64| {
         let recorder = recorder.clone();
@@ -571,7 +571,11 @@ async fn a_store_that_cannot_be_reached_never_blocks_the_caller() {
         .unwrap()
         .port();
     let url = format!("postgres://nobody@127.0.0.1:{port}/none");
-    let recorder = Recorder::start(&settings(&url));
+    // A secret, so no key file is made in the working folder.
+    let recorder = Recorder::start(&Settings {
+        secret: Some("swordfish".into()),
+        ..settings(&url)
+    });
     // More records than the queue holds: every call returns at once.
     for i in 0..(citebot::insights::record::QUEUE + 100) {
         recorder.question(question(&format!("q{i}"), false, ChannelKind::Channel));

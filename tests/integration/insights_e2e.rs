@@ -36,16 +36,6 @@ async fn start(env: &[(&str, &str)]) -> Bot {
     Bot::launch(DiscordDouble::start().await, TOKEN, &vars, &[]).await
 }
 
-/// Pushes a slash command and returns the interaction's token.
-fn push_command(bot: &Bot, actor: Actor, name: &str, options: &[(&str, OptionValue)]) -> String {
-    let env = bot.double.guild_interaction(actor);
-    let id = bot.double.command_id(name).expect("registered");
-    bot.double
-        .push_interaction(payloads::slash_command(&env, id, name, options))
-        .expect("pushed");
-    env.token
-}
-
 /// The first request on `route` for the interaction with `token`, its body.
 async fn response(bot: &Bot, route: &str, token: &str) -> Value {
     let token = token.to_string();
@@ -63,7 +53,7 @@ async fn ask(bot: &Bot, question: &str, results: Option<i64>) -> (String, Value)
     if let Some(n) = results {
         options.push(("results", OptionValue::Integer(n)));
     }
-    let token = push_command(bot, member(), "ask", &options);
+    let token = bot.push_command(member(), "ask", &options);
     let callback = response(bot, "interaction.callback", &token).await;
     (token, callback)
 }
@@ -88,7 +78,7 @@ async fn gaps(bot: &Bot, days: Option<i64>) -> Value {
     let options: Vec<(&str, OptionValue)> = days
         .map(|d| vec![("days", OptionValue::Integer(d))])
         .unwrap_or_default();
-    let token = push_command(bot, moderator, "gaps", &options);
+    let token = bot.push_command(moderator, "gaps", &options);
     let deferred = response(bot, "interaction.callback", &token).await;
     assert_eq!(deferred["type"], 5, "deferred");
     assert_eq!(
@@ -188,7 +178,7 @@ async fn questions_votes_and_pages_are_recorded_and_gaps_shows_them_after_a_rest
 #[tokio::test]
 async fn gaps_is_refused_to_members_and_pages_with_buttons() {
     let bot = start(&[]).await;
-    let token = push_command(&bot, member(), "gaps", &[]);
+    let token = bot.push_command(member(), "gaps", &[]);
     let refused = response(&bot, "interaction.callback", &token).await;
     assert_eq!(
         refused["data"]["flags"].as_u64().unwrap_or(0) & FLAG_EPHEMERAL,
@@ -422,16 +412,21 @@ async fn serve_creates_the_default_store_logs_without_colour_and_citebot_gaps_re
     assert_eq!(value["gaps"][0]["count"], 1);
 }
 
+/// `citebot gaps` run in `folder` with nothing from the environment.
+fn citebot_gaps_in(folder: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .arg("gaps")
+        .current_dir(folder)
+        .env_clear()
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn citebot_gaps_without_a_store_says_none_is_recorded_yet() {
     let dir = tempfile::tempdir().unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_citebot"))
-        .arg("gaps")
-        .current_dir(dir.path())
-        .env_clear()
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    let output = citebot_gaps_in(dir.path());
+    assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no insights recorded yet"), "{stderr}");
     assert!(
@@ -446,14 +441,9 @@ fn citebot_gaps_on_a_corrupt_store_is_an_error_and_leaves_the_file_alone() {
     std::fs::create_dir(dir.path().join("data")).unwrap();
     let garbage = b"this is not a SQLite database, only words".repeat(200);
     std::fs::write(dir.path().join("data/citebot.db"), &garbage).unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_citebot"))
-        .arg("gaps")
-        .current_dir(dir.path())
-        .env_clear()
-        .output()
-        .unwrap();
+    let output = citebot_gaps_in(dir.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(output.stdout.is_empty(), "no report of an empty store");
     assert!(stderr.contains("citebot.db"), "{stderr}");
     let names: Vec<String> = std::fs::read_dir(dir.path().join("data"))

@@ -9,7 +9,8 @@ use citebot::discord::render::{
     self, cut, discord_len, escape, unescape, AnswerPage, AnswerView, CorpusSize, Reply,
 };
 use citebot_engine::{
-    Answer, Citation, Document, LoadWarning, Quote, ReloadReport, Status, WarningKind,
+    links::AnchorRule, Answer, Citation, Document, Link, LoadWarning, Quote, ReloadReport, Status,
+    WarningKind,
 };
 use proptest::prelude::*;
 
@@ -50,10 +51,13 @@ fn quote(source: &str, paragraph: u32, text: &str, words: &[&str]) -> Quote {
         source: source.into(),
         title: format!("Title of {source}"),
         paragraph,
+        page: false,
+        section: None,
         text: text.into(),
         score: 1.0,
         also_in: Vec::new(),
         highlights,
+        link: None,
     }
 }
 
@@ -98,6 +102,63 @@ fn with_meta(id: &str, url: Option<&str>, publisher: Option<&str>, date: Option<
         content_hash: 0,
         opening: String::new(),
     }
+}
+
+/// A quote of document `id` linked to `https://docs.example.org/{id}` at `heading`.
+fn linked(id: &str, text: &str, heading: &str) -> Quote {
+    let mut q = quote(id, 1, text, &[]);
+    q.link = Some(Link::new(
+        format!("https://docs.example.org/{id}"),
+        AnchorRule::Github,
+        Some(heading),
+        text,
+        true,
+    ));
+    q
+}
+
+#[test]
+fn a_citation_links_to_the_section_and_highlights_the_quote() {
+    let answer = answered(
+        "How long may a footer be?",
+        vec![linked(
+            "embeds",
+            "The footer.text field may hold 2048 characters, the title 256.",
+            "Embed Limits",
+        )],
+        1,
+    );
+    let reply = render::answer(&answer, AnswerPage { top: 1, page: 0 }, &plain());
+    assert!(reply.limit_violations().is_empty());
+    let description = &reply.embed.as_ref().unwrap().description;
+    assert!(
+        description.contains(
+            "[Title of embeds](<https://docs.example.org/embeds#embed-limits:~:text=The%20footer.text%20field%20may,characters%2C%20the%20title%20256.>)"
+        ),
+        "{description}"
+    );
+}
+
+#[test]
+fn links_give_way_to_quotes_fragment_first_then_the_whole_link() {
+    // Five long quotes with long links: the links cannot all keep their text fragments.
+    let long = "Wörter ".repeat(85);
+    let heading = "Ä very long heading ".repeat(3);
+    let quotes: Vec<Quote> = (0..5)
+        .map(|i| linked(&format!("doc{i}"), &format!("{long} end {i}."), &heading))
+        .collect();
+    let whole = quotes[0].link.as_ref().unwrap().url();
+    assert!(whole.contains(":~:text=") && whole.len() < 300, "{whole}");
+    let answer = answered("Wörter?", quotes, 5);
+    let reply = render::answer(&answer, AnswerPage { top: 5, page: 0 }, &plain());
+    assert!(reply.limit_violations().is_empty());
+    let description = &reply.embed.as_ref().unwrap().description;
+    assert!(!description.contains(":~:text="), "{description}");
+    assert!(
+        description.contains("(<https://docs.example.org/doc0#"),
+        "the section link stays: {description}"
+    );
+    assert!(description.contains("end 4."), "the quotes stay whole");
 }
 
 #[test]
@@ -365,9 +426,19 @@ fn any_quote() -> impl Strategy<Value = Quote> {
     )
         .prop_map(|(text, title, source, paragraph, spans, also)| Quote {
             highlights: spans.into_iter().map(|(s, l)| [s, s + l]).collect(),
+            // A link as long as the quote makes it: its text fragment quotes the quote.
+            link: Some(Link::new(
+                format!("https://example.org/{source}"),
+                AnchorRule::Github,
+                Some(&title),
+                &text,
+                true,
+            )),
             source,
             title,
             paragraph,
+            page: false,
+            section: None,
             text,
             score: 1.0,
             also_in: also

@@ -13,7 +13,8 @@ use citebot::config::Config;
 use citebot_engine::{Library, LoadOptions, Snapshot};
 use tokio::sync::oneshot;
 
-use super::discord_double::DiscordDouble;
+use super::discord_double::{payloads, Actor, DiscordDouble, OptionValue};
+use serde_json::Value;
 
 /// Every wait of the harness is bounded by this.
 const WAIT: Duration = Duration::from_secs(20);
@@ -86,6 +87,9 @@ impl Bot {
             ("DISCORD_GUILD_ID", double.guild_id().to_string()),
             ("MODERATOR_ROLE_IDS", double.moderator_role_id().to_string()),
             ("CORPUS_DIR", corpus.path().display().to_string()),
+            // Tests that change the corpus and `/reload` must not race a watch: a test turns
+            // it on when it is what it tests.
+            ("WATCH", "false".to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -114,6 +118,46 @@ impl Bot {
             .await
             .unwrap_or_else(|| panic!("commands not registered\n{}", bot.double.request_log()));
         bot
+    }
+
+    /// Pushes a slash command and returns the interaction's token.
+    pub fn push_command(
+        &self,
+        actor: Actor,
+        name: &str,
+        options: &[(&str, OptionValue)],
+    ) -> String {
+        let env = self.double.guild_interaction(actor);
+        let id = self.double.command_id(name).expect("registered");
+        self.double
+            .push_interaction(payloads::slash_command(&env, id, name, options))
+            .expect("pushed");
+        env.token
+    }
+
+    /// The callback (initial response) of the interaction with `token`.
+    pub async fn callback(&self, token: &str) -> Value {
+        let token = token.to_string();
+        let request = self
+            .double
+            .wait_for_request(
+                |r| r.route == "interaction.callback" && r.path.contains(&token),
+                WAIT,
+            )
+            .await
+            .unwrap_or_else(|| panic!("no callback\n{}", self.double.request_log()));
+        request.body.expect("callback body")
+    }
+
+    /// Runs a slash command and returns its callback body.
+    pub async fn command(
+        &self,
+        actor: Actor,
+        name: &str,
+        options: &[(&str, OptionValue)],
+    ) -> Value {
+        let token = self.push_command(actor, name, options);
+        self.callback(&token).await
     }
 
     /// Stops the bot as SIGINT would, and checks that it shut down cleanly, never sent its

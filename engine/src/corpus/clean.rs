@@ -42,6 +42,60 @@ pub struct Paragraph {
     pub kind: Kind,
     /// Its [`word_count`].
     pub words: usize,
+    /// The blank-line block of the file it starts in, 1-based, as a reader counts them: blocks
+    /// are separated by lines of nothing but spaces and tabs, front matter included. What `¶N`
+    /// names in a citation.
+    pub block: u32,
+}
+
+/// Counting blank-line blocks along a file: how many have begun, and whether the last line
+/// read was blank (the next line that is not opens a new block). A block of nothing but white
+/// space (no-break spaces) is not counted, as `score.py` does not count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blocks {
+    /// Blocks counted so far.
+    pub count: u32,
+    /// The last line read was blank (or nothing was read yet).
+    pub after_blank: bool,
+    /// The block being read has been counted (it has a line that is not white space).
+    pub counted: bool,
+}
+
+impl Blocks {
+    /// At the start of a file.
+    pub const START: Blocks = Blocks {
+        count: 0,
+        after_blank: true,
+        counted: false,
+    };
+
+    /// Reads one line; returns the block it is in (the last one counted, for a blank line).
+    pub fn line(&mut self, line: &str) -> u32 {
+        if line.trim_matches([' ', '\t']).is_empty() {
+            self.after_blank = true;
+        } else {
+            if self.after_blank {
+                self.counted = false;
+                self.after_blank = false;
+            }
+            if !self.counted && !trim(line).is_empty() {
+                self.count += 1;
+                self.counted = true;
+            }
+        }
+        self.count.max(1)
+    }
+
+    /// Reads every line of `text`.
+    pub fn after(mut self, text: &str) -> Blocks {
+        for line in text.lines() {
+            self.line(line);
+        }
+        if text.ends_with("\n\n") {
+            self.after_blank = true;
+        }
+        self
+    }
 }
 
 /// White space as scraped pages have it: ASCII, no-break and other Unicode spaces.
@@ -55,24 +109,36 @@ pub fn trim(text: &str) -> &str {
 }
 
 /// Splits a file's body into numbered, classified paragraphs.
+#[cfg(test)]
 pub fn paragraphs(body: &str) -> Vec<Paragraph> {
+    paragraphs_after(body, Blocks::START)
+}
+
+/// [`paragraphs`] of a body that follows what `blocks` counted (the file's front matter).
+pub fn paragraphs_after(body: &str, mut blocks: Blocks) -> Vec<Paragraph> {
     let mut out = Vec::new();
     let mut block: Vec<&str> = Vec::new();
+    // The blank-line block the paragraphs about to be pushed start in.
+    let mut at = 1;
     let mut fence: Option<Vec<&str>> = None;
     // An HTML comment over several lines (`<!-- … -->`) shows nothing: one debris paragraph.
     let mut comment: Option<Vec<&str>> = None;
     for line in body.lines() {
+        let here = blocks.line(line);
+        if block.is_empty() && comment.is_none() && fence.is_none() {
+            at = here;
+        }
         if let Some(hidden) = comment.as_mut() {
             hidden.push(line);
             if line.contains("-->") {
-                push(&mut out, hidden.join("\n"), Some(Kind::Debris));
+                push(&mut out, hidden.join("\n"), Some(Kind::Debris), at);
                 comment = None;
             }
             continue;
         }
         if let Some(code) = fence.as_mut() {
             if is_fence(line) {
-                push(&mut out, code.join("\n"), Some(Kind::Body));
+                push(&mut out, code.join("\n"), Some(Kind::Body), at);
                 fence = None;
             } else {
                 code.push(line);
@@ -80,29 +146,32 @@ pub fn paragraphs(body: &str) -> Vec<Paragraph> {
             continue;
         }
         if is_fence(line) {
-            flush(&mut out, &mut block);
+            flush(&mut out, &mut block, at);
+            at = here;
             fence = Some(Vec::new());
         } else if line.trim_start().starts_with("<!--") && !line.contains("-->") {
-            flush(&mut out, &mut block);
+            flush(&mut out, &mut block, at);
+            at = here;
             comment = Some(vec![line]);
         } else if trim(line).is_empty() {
-            flush(&mut out, &mut block);
+            flush(&mut out, &mut block, at);
         } else {
             block.push(line);
         }
     }
     if let Some(code) = fence {
-        push(&mut out, code.join("\n"), Some(Kind::Body));
+        push(&mut out, code.join("\n"), Some(Kind::Body), at);
     }
-    // A comment never closed hides nothing: its lines are read as text.
+    // A comment never closed hides nothing: its lines are read as text (numbered from the
+    // block it opened in: an approximation for this rare case).
     for line in comment.unwrap_or_default() {
         if trim(line).is_empty() {
-            flush(&mut out, &mut block);
+            flush(&mut out, &mut block, at);
         } else {
             block.push(line);
         }
     }
-    flush(&mut out, &mut block);
+    flush(&mut out, &mut block, at);
     out
 }
 
@@ -111,7 +180,7 @@ fn is_fence(line: &str) -> bool {
     t.starts_with("```") || t.starts_with("~~~")
 }
 
-fn push(out: &mut Vec<Paragraph>, text: String, kind: Option<Kind>) {
+fn push(out: &mut Vec<Paragraph>, text: String, kind: Option<Kind>, block: u32) {
     // Most lines need no trimming: then the string is kept, not copied.
     let trimmed = trim(&text);
     if trimmed.is_empty() {
@@ -130,11 +199,12 @@ fn push(out: &mut Vec<Paragraph>, text: String, kind: Option<Kind>) {
         text,
         kind,
         words,
+        block,
     });
 }
 
 /// Turns a block of consecutive lines into paragraphs.
-fn flush(out: &mut Vec<Paragraph>, block: &mut Vec<&str>) {
+fn flush(out: &mut Vec<Paragraph>, block: &mut Vec<&str>, at: u32) {
     if block.is_empty() {
         return;
     }
@@ -148,24 +218,24 @@ fn flush(out: &mut Vec<Paragraph>, block: &mut Vec<&str>) {
     if (0..block.len()).any(underlined) {
         for (i, line) in block.iter().enumerate() {
             let kind = (underlined(i) && word_count(line) > 0).then_some(Kind::Heading);
-            push(out, line.to_string(), kind);
+            push(out, line.to_string(), kind, at);
         }
     } else if is_wrapped(block) {
         let mut current = String::new();
         for line in block.iter() {
             let line = trim(line);
             if starts_item(line) && !current.is_empty() {
-                push(out, std::mem::take(&mut current), None);
+                push(out, std::mem::take(&mut current), None, at);
             }
             if !current.is_empty() {
                 current.push(' ');
             }
             current.push_str(line);
         }
-        push(out, current, None);
+        push(out, current, None, at);
     } else {
         for line in block.iter() {
-            push(out, line.to_string(), None);
+            push(out, line.to_string(), None, at);
         }
     }
     block.clear();
@@ -260,6 +330,23 @@ fn counter_pairs(text: &str) -> usize {
             before && after
         })
         .count()
+}
+
+/// Debris by shape alone, whatever the format: a navigation crumb, a counter line, a line of
+/// digits that is not a sentence; else body.
+pub fn classify_shape(text: &str) -> Kind {
+    if is_crumb(text) || counter_pairs(text) >= 2 {
+        return Kind::Debris;
+    }
+    let (mut alnum, mut digits) = (0, 0);
+    for c in text.chars().filter(|c| c.is_alphanumeric()) {
+        alnum += 1;
+        digits += usize::from(c.is_numeric());
+    }
+    if alnum == 0 || (digits * 2 > alnum && !ends_sentence(text) && alnum < 12) {
+        return Kind::Debris;
+    }
+    Kind::Body
 }
 
 /// Classifies one paragraph by its shape.

@@ -11,16 +11,25 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::{clean, meta, passage, Corpus, Document, LoadOptions, LoadWarning, WarningKind};
+use super::format::{self, Format, Structured};
+use super::{
+    clean, html, markdown, meta, passage, pdf, Corpus, Document, Layout, LoadOptions, LoadWarning,
+    SectionStart, WarningKind,
+};
 
-/// A file that decoded to text, before parsing.
+/// A file read, before parsing: its text (or, for a PDF, its bytes).
 struct Decoded {
     id: String,
     path: PathBuf,
+    format: Format,
     text: String,
+    bytes: Vec<u8>,
 }
 
-/// Loads every `.txt` and `.md` file under `dir` (recursively, hidden entries skipped).
+/// Loads every document under `dir` (recursively, hidden entries skipped): `.txt`, `.md`,
+/// `.markdown`, `.mdx`, `.html`, `.htm` and `.pdf` ([`Format`]); every other file is named in
+/// a warning saying why it is not read (`aliases.toml` and `sources.toml` at the top are
+/// configuration, not documents).
 ///
 /// - Source ids are relative paths without extension, `/`-separated.
 /// - Unusable files (not UTF-8, empty, binary, over the cap, unreadable, symlink loops, not a
@@ -43,7 +52,7 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     // held whole: whether it is large is told by its files' sizes, before any is read.
     let bytes: u64 = files
         .par_iter()
-        .map(|(_, path)| std::fs::metadata(path).map_or(0, |m| m.len()))
+        .map(|(_, path, _)| std::fs::metadata(path).map_or(0, |m| m.len()))
         .filter(|&size| size <= file_cap(options))
         .sum();
     let pack = bytes > super::PACK_ABOVE as u64;
@@ -52,16 +61,15 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     // every document to tell: their passages are taken out afterwards.
     let mut built: Vec<Built> = files
         .par_iter()
-        .map(|(id, path)| match read_file(id, path, options) {
-            Ok(doc) => {
-                let content_hash = hash_text(&doc.text);
-                build_document(parse(doc), content_hash, pack)
-            }
-            Err(warning) => Built {
-                document: None,
-                warnings: vec![warning],
+        .map(
+            |(id, path, format)| match read_file(id, path, *format, options).and_then(parse) {
+                Ok((parsed, content_hash)) => build_document(parsed, content_hash, pack),
+                Err(warning) => Built {
+                    document: None,
+                    warnings: vec![warning],
+                },
             },
-        })
+        )
         .collect();
     steps.done("read (documents, passages)");
     let boilerplate = clean::boilerplate(
@@ -98,11 +106,13 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
             text,
             pieces,
             prints,
+            layout,
             ..
         }) = built.document
         else {
             continue;
         };
+        corpus.layouts.push(layout);
         let doc = corpus.documents.len() as u32;
         corpus.passages.extend(pieces.into_iter().map(|p| {
             let start = p.start as usize;
@@ -122,7 +132,93 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> (Corpus, Vec<LoadWarning>)
     corpus.canonical = canonical;
     corpus.duplicates = duplicates;
     steps.done("duplicates");
+    if corpus.documents.is_empty() {
+        let mut found: Vec<(String, usize)> = Vec::new();
+        for w in &warnings {
+            if matches!(
+                w.kind,
+                WarningKind::NotRead(_) | WarningKind::ScannedPdf | WarningKind::Unparsable(_)
+            ) {
+                let ext = extension(&w.path);
+                match found.iter_mut().find(|(e, _)| *e == ext) {
+                    Some((_, n)) => *n += 1,
+                    None => found.push((ext, 1)),
+                }
+            }
+        }
+        if !found.is_empty() {
+            found.sort();
+            let found: Vec<String> = found.iter().map(|(e, n)| format!("{n} {e}")).collect();
+            warnings.push(LoadWarning {
+                path: dir.to_path_buf(),
+                kind: WarningKind::NothingReadable(found.join(", ")),
+            });
+        }
+    }
     (corpus, warnings)
+}
+
+/// How a file's name ends, as a summary shows it: `.md`, or `(none)`.
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| format!(".{}", e.to_string_lossy().to_ascii_lowercase()))
+        .unwrap_or_else(|| "(none)".to_string())
+}
+
+/// Files read and skipped for one extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtensionCount {
+    /// `.md`, `.pdf`, `(none)`.
+    pub extension: String,
+    /// Files loaded as documents.
+    pub read: usize,
+    /// Files skipped with a warning.
+    pub skipped: usize,
+}
+
+/// Files read and skipped by extension (what `citebot check` prints), sorted by extension.
+pub fn summary_by_extension(
+    documents: &[Document],
+    warnings: &[LoadWarning],
+) -> Vec<ExtensionCount> {
+    let mut out: Vec<ExtensionCount> = Vec::new();
+    let mut count = |path: &Path, read: bool| {
+        let ext = extension(path);
+        let i = match out.iter().position(|c| c.extension == ext) {
+            Some(i) => i,
+            None => {
+                out.push(ExtensionCount {
+                    extension: ext,
+                    read: 0,
+                    skipped: 0,
+                });
+                out.len() - 1
+            }
+        };
+        if read {
+            out[i].read += 1;
+        } else {
+            out[i].skipped += 1;
+        }
+    };
+    for d in documents {
+        count(&d.path, true);
+    }
+    for w in warnings {
+        let file = !matches!(
+            w.kind,
+            WarningKind::NotAFolder
+                | WarningKind::NothingReadable(_)
+                | WarningKind::BadAlias(_)
+                | WarningKind::AliasesNotLoaded { .. }
+                | WarningKind::BadFrontMatter(_)
+        );
+        if file && !w.path.is_dir() {
+            count(&w.path, false);
+        }
+    }
+    out.sort_by(|a, b| a.extension.cmp(&b.extension));
+    out
 }
 
 /// A document's text, parsed.
@@ -132,6 +228,18 @@ struct Parsed {
     front: meta::FrontMatter,
     paragraphs: Vec<clean::Paragraph>,
     problem: Option<String>,
+    /// Read by a parser (not line by line): its title is its first heading when front matter
+    /// gives none, its short lines are never site boilerplate, and a document of headings
+    /// only has nothing to quote.
+    structured: Option<StructuredMeta>,
+    layout: Layout,
+}
+
+/// What a structured format says of a document beside its paragraphs.
+struct StructuredMeta {
+    title: Option<String>,
+    first_heading: Option<String>,
+    url: Option<String>,
 }
 
 /// A passage before it joins the corpus: where it stands in its document's text.
@@ -165,6 +273,7 @@ struct BuiltDocument {
     prints: Vec<passage::Fingerprint>,
     /// Its paragraphs that are short lines, which may turn out to be site boilerplate.
     shorts: Vec<ShortLine>,
+    layout: Layout,
     /// When its opening is a short line: the paragraphs that may take its place.
     openings: Vec<Opening>,
 }
@@ -185,19 +294,117 @@ struct Opening {
     text: Option<String>,
 }
 
-fn parse(doc: Decoded) -> Parsed {
-    let (front, body) = meta::split_front_matter(&doc.text);
+/// Parses a file by its format; with the hash of its content, to tell a changed document.
+fn parse(doc: Decoded) -> Result<(Parsed, u64), LoadWarning> {
+    let Decoded {
+        id,
+        path,
+        format,
+        text,
+        bytes,
+    } = doc;
+    if format == Format::Pdf {
+        let hash = hash_bytes(&bytes);
+        let structured = pdf::read(&bytes).map_err(|kind| LoadWarning {
+            path: path.clone(),
+            kind,
+        })?;
+        let parsed = from_structured(id, path, meta::FrontMatter::default(), None, structured);
+        return Ok((parsed, hash));
+    }
+    let hash = hash_text(&text);
+    if format == Format::Html {
+        let structured = html::read(&text);
+        let parsed = from_structured(id, path, meta::FrontMatter::default(), None, structured);
+        return Ok((parsed, hash));
+    }
+    let (front, body) = meta::split_front_matter(&text);
     let (front, problem) = match front {
         Ok(front) => (front, None),
         Err(why) => (meta::FrontMatter::default(), Some(why)),
     };
-    let paragraphs = clean::paragraphs(body);
+    let offset = text.len() - body.len();
+    if format == Format::Text {
+        let paragraphs = clean::paragraphs_after(body, clean::Blocks::START.after(&text[..offset]));
+        let layout = Layout {
+            places: paragraphs.iter().map(|p| p.block).collect(),
+            ..Layout::default()
+        };
+        let parsed = Parsed {
+            id,
+            path,
+            front,
+            paragraphs,
+            problem,
+            structured: None,
+            layout,
+        };
+        return Ok((parsed, hash));
+    }
+    let mut structured = markdown::read(&text, offset, format == Format::Mdx);
+    // Front matter a reader of the page sees (or that answers a question about it) is
+    // searchable: its description, date and tags, as the block before the body.
+    let fields = meta::shown_fields(&text[..offset]);
+    if !fields.is_empty() {
+        let blocks = fields.into_iter().map(|(text, kind)| format::Block {
+            text,
+            kind,
+            section: None,
+            place: 1,
+        });
+        structured.blocks.splice(0..0, blocks);
+    }
+    Ok((from_structured(id, path, front, problem, structured), hash))
+}
+
+/// A structured document's paragraphs (numbered in reading order) and layout.
+fn from_structured(
+    id: String,
+    path: PathBuf,
+    front: meta::FrontMatter,
+    problem: Option<String>,
+    doc: Structured,
+) -> Parsed {
+    let mut layout = Layout {
+        pages: doc.pages,
+        ..Layout::default()
+    };
+    let mut paragraphs = Vec::with_capacity(doc.blocks.len());
+    let mut current = None;
+    for (i, block) in doc.blocks.into_iter().enumerate() {
+        let number = i as u32 + 1;
+        if block.section != current {
+            current = block.section;
+            if let Some(section) = block.section.and_then(|s| doc.sections.get(s as usize)) {
+                layout.sections.push(SectionStart {
+                    first: number,
+                    path: section.path.as_str().into(),
+                    innermost: section.innermost as u32,
+                    extra: section.extra.as_str().into(),
+                });
+            }
+        }
+        layout.places.push(block.place);
+        paragraphs.push(clean::Paragraph {
+            number,
+            words: clean::word_count(&block.text),
+            text: block.text,
+            kind: block.kind,
+            block: block.place,
+        });
+    }
     Parsed {
-        id: doc.id,
-        path: doc.path,
+        id,
+        path,
         front,
         paragraphs,
         problem,
+        structured: Some(StructuredMeta {
+            title: doc.title,
+            first_heading: doc.first_heading,
+            url: doc.url,
+        }),
+        layout,
     }
 }
 
@@ -210,7 +417,8 @@ fn build_document(parsed: Parsed, content_hash: u64, pack: bool) -> Built {
         front,
         paragraphs,
         problem,
-        ..
+        structured,
+        layout,
     } = parsed;
     let mut warnings = Vec::new();
     if let Some(why) = problem {
@@ -219,15 +427,31 @@ fn build_document(parsed: Parsed, content_hash: u64, pack: bool) -> Built {
             kind: WarningKind::BadFrontMatter(why),
         });
     }
+    // Title: front matter's; for a structured format, the one it gives (`<title>`), else its
+    // first heading of any level (mdBook chapters open with `##`); else by shape.
+    let given = structured
+        .as_ref()
+        .and_then(|s| s.title.clone().or_else(|| s.first_heading.clone()));
     let title = front
         .title
         .clone()
+        .or(given)
         .unwrap_or_else(|| meta::derive_title(&paragraphs, &id));
+    let url = front
+        .url
+        .clone()
+        .or_else(|| structured.as_ref().and_then(|s| s.url.clone()));
     let kept: Vec<clean::Paragraph> = paragraphs
         .into_iter()
         .filter(|p| p.kind != clean::Kind::Debris)
         .collect();
-    if kept.is_empty() {
+    // A structured document of headings only (a table of contents once its links are gone)
+    // has nothing to quote.
+    let nothing = match &structured {
+        Some(_) => !kept.iter().any(|p| p.kind == clean::Kind::Body),
+        None => kept.is_empty(),
+    };
+    if nothing {
         warnings.push(LoadWarning {
             path,
             kind: WarningKind::NoText,
@@ -239,6 +463,7 @@ fn build_document(parsed: Parsed, content_hash: u64, pack: bool) -> Built {
     }
     let shorts: Vec<ShortLine> = kept
         .iter()
+        .filter(|_| structured.is_none())
         .filter_map(|p| {
             clean::short_line(p).map(|line| ShortLine {
                 line,
@@ -306,7 +531,7 @@ fn build_document(parsed: Parsed, content_hash: u64, pack: bool) -> Built {
         title,
         path,
         publisher: front.publisher,
-        url: front.url,
+        url,
         date: front.date,
         paragraphs: count,
         words,
@@ -329,6 +554,7 @@ fn build_document(parsed: Parsed, content_hash: u64, pack: bool) -> Built {
             prints,
             shorts,
             openings,
+            layout,
         }),
         warnings,
     }
@@ -421,8 +647,8 @@ fn find_files(
     dir: &Path,
     options: &LoadOptions,
     warnings: &mut Vec<LoadWarning>,
-) -> Vec<(String, PathBuf)> {
-    let mut files: Vec<(String, PathBuf)> = Vec::new();
+) -> Vec<(String, PathBuf, Format)> {
+    let mut files: Vec<(String, PathBuf, Format)> = Vec::new();
     let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let mut outside = Vec::new();
     let walker = WalkDir::new(dir)
@@ -469,9 +695,23 @@ fn find_files(
                 continue;
             }
         };
-        if entry.file_type().is_dir() || !is_article(entry.path()) {
+        if entry.file_type().is_dir() {
             continue;
         }
+        let Some(format) = Format::of(entry.path()) else {
+            let config = entry.depth() == 1
+                && matches!(
+                    entry.file_name().to_str(),
+                    Some("aliases.toml" | "sources.toml")
+                );
+            if !config {
+                warnings.push(LoadWarning {
+                    path: entry.path().to_path_buf(),
+                    kind: WarningKind::NotRead(format::skip_reason(entry.path())),
+                });
+            }
+            continue;
+        };
         if !entry.file_type().is_file() {
             warnings.push(LoadWarning {
                 path: entry.path().to_path_buf(),
@@ -482,13 +722,13 @@ fn find_files(
         let Ok(rel) = entry.path().strip_prefix(dir) else {
             continue;
         };
-        files.push((source_id(rel), entry.path().to_path_buf()));
+        files.push((source_id(rel), entry.path().to_path_buf(), format));
     }
     warnings.append(&mut outside);
-    files.sort();
+    files.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut unique = Vec::with_capacity(files.len());
-    for (id, path) in files {
+    for (id, path, format) in files {
         if let Some(first) = seen.get(&id) {
             warnings.push(LoadWarning {
                 path,
@@ -496,7 +736,7 @@ fn find_files(
             });
         } else {
             seen.insert(id.clone(), path.clone());
-            unique.push((id, path));
+            unique.push((id, path, format));
         }
     }
     unique
@@ -578,9 +818,7 @@ pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, WarningKind>
 }
 
 fn is_article(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+    Format::of(path).is_some()
 }
 
 /// The source id of a relative path: no extension, `/` between folders.
@@ -599,17 +837,30 @@ fn file_cap(options: &LoadOptions) -> u64 {
 }
 
 /// Reads and decodes one file, or says why it cannot be used.
-fn read_file(id: &str, path: &Path, options: &LoadOptions) -> Result<Decoded, LoadWarning> {
+fn read_file(
+    id: &str,
+    path: &Path,
+    format: Format,
+    options: &LoadOptions,
+) -> Result<Decoded, LoadWarning> {
     let warn = |kind| LoadWarning {
         path: path.to_path_buf(),
         kind,
     };
     let bytes = read_capped(path, file_cap(options)).map_err(warn)?;
-    let text = decode(&bytes).map_err(warn)?;
+    let (text, bytes) = if format.is_text() {
+        (decode(&bytes).map_err(warn)?, Vec::new())
+    } else if bytes.is_empty() {
+        return Err(warn(WarningKind::Empty));
+    } else {
+        (String::new(), bytes)
+    };
     Ok(Decoded {
         id: id.to_string(),
         path: path.to_path_buf(),
+        format,
         text,
+        bytes,
     })
 }
 
@@ -654,6 +905,12 @@ fn controls(text: &str) -> usize {
         after_c2 = b == 0xc2;
     }
     count
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn hash_text(text: &str) -> u64 {

@@ -73,6 +73,57 @@ fn parse(block: &str) -> Result<FrontMatter, String> {
     Ok(front)
 }
 
+/// The front matter fields a reader is shown or may ask about, as passages: `description`'s
+/// text, and the `date` (or `published`) and `tags` lines as written (a YAML list of tags as
+/// `tags: a, b`). `front` is the front matter block, `---` lines included (or empty).
+pub fn shown_fields(front: &str) -> Vec<(String, Kind)> {
+    let mut out = Vec::new();
+    let mut lines = front.lines().skip(1).peekable();
+    while let Some(line) = lines.next() {
+        if line.trim_end() == "---" {
+            break;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        if line.starts_with([' ', '\t', '-']) {
+            continue;
+        }
+        let key = key.trim().to_ascii_lowercase();
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+        match key.as_str() {
+            "description" | "summary" if !value.is_empty() => {
+                out.push((value.to_string(), Kind::Body));
+            }
+            "date" | "published" if !value.is_empty() => {
+                out.push((line.trim().to_string(), Kind::Body));
+            }
+            "tags" | "keywords" => {
+                let mut tags: Vec<String> = value
+                    .trim_matches(['[', ']'])
+                    .split(',')
+                    .map(|t| t.trim().trim_matches(|c| c == '"' || c == '\'').to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                while let Some(item) = lines.peek().and_then(|l| l.trim_start().strip_prefix("- "))
+                {
+                    tags.push(
+                        item.trim()
+                            .trim_matches(|c| c == '"' || c == '\'')
+                            .to_string(),
+                    );
+                    lines.next();
+                }
+                if !tags.is_empty() {
+                    out.push((format!("{key}: {}", tags.join(", ")), Kind::Body));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The level-one heading (`# Title`, `<h1>`, a line over `===`) that opens the document, as
 /// Markdown documents name themselves; else the first paragraph that reads like a headline; else the opening words
 /// of the first body paragraph; else the source id. Each as the page shows it, markup gone.

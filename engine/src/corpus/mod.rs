@@ -7,18 +7,23 @@
 //! one broken file never stops the rest from loading.
 
 mod clean;
+pub mod format;
+mod html;
 mod load;
+mod markdown;
 mod markup;
 mod meta;
 mod passage;
+mod pdf;
+pub(crate) mod toml_file;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::load_dir;
 pub(crate) use load::{link_outside, read_capped};
+pub use load::{load_dir, summary_by_extension, ExtensionCount};
 
 /// Options for reading a corpus folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,6 +241,63 @@ thread_local! {
         RefCell::new(zstd::bulk::Decompressor::new().expect("a zstd context"));
 }
 
+/// Where a document's paragraphs are, as a reader finds them: the number a citation gives
+/// each (`¶N`: the blank-line block of the file it starts in, front matter counted; or the PDF
+/// page), and the sections (heading paths) they lie in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// For each paragraph (number − 1, debris included), its blank-line block or page.
+    pub places: Vec<u32>,
+    /// Places are PDF pages (`p. N`), not blank-line blocks.
+    pub pages: bool,
+    /// Sections in order, each from its first paragraph to the next one's.
+    pub sections: Vec<SectionStart>,
+}
+
+/// Where a section starts, and what it is called.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SectionStart {
+    /// Its first paragraph's number.
+    pub first: u32,
+    /// Its heading path, outermost first, joined with ` › ` (`Embed › Embed Limits`).
+    pub path: Box<str>,
+    /// Where the innermost heading starts in `path` (bytes).
+    pub innermost: u32,
+    /// Words searched with it but not shown (a table's header cells), may be empty.
+    pub extra: Box<str>,
+}
+
+impl Layout {
+    /// The place a reader finds paragraph `paragraph` at (its number when unknown).
+    pub fn place(&self, paragraph: u32) -> u32 {
+        self.places
+            .get((paragraph as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or(paragraph)
+    }
+
+    /// The index of the section paragraph `paragraph` lies in.
+    pub fn section_index(&self, paragraph: u32) -> Option<usize> {
+        self.sections
+            .partition_point(|s| s.first <= paragraph)
+            .checked_sub(1)
+    }
+
+    /// The section paragraph `paragraph` lies in.
+    pub fn section(&self, paragraph: u32) -> Option<&SectionStart> {
+        self.section_index(paragraph).map(|i| &self.sections[i])
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.places.capacity() * 4
+            + self
+                .sections
+                .iter()
+                .map(|s| std::mem::size_of::<SectionStart>() + s.path.len() + s.extra.len())
+                .sum::<usize>()
+    }
+}
+
 /// Documents and their passages, with duplicate passages grouped.
 #[derive(Debug, Default)]
 pub struct Corpus {
@@ -250,9 +312,41 @@ pub struct Corpus {
     pub canonical: Vec<u32>,
     /// For each canonical passage with duplicates, the other members, in order.
     pub duplicates: std::collections::HashMap<u32, Vec<u32>>,
+    /// Per document, where its paragraphs are ([`Layout`]).
+    pub layouts: Vec<Layout>,
 }
 
 impl Corpus {
+    /// The layout of passage `passage`'s document (an empty one when the corpus has none).
+    fn layout_of(&self, passage: u32) -> Option<(&Layout, u32)> {
+        let p = self.passages.get(passage as usize)?;
+        Some((self.layouts.get(p.doc as usize)?, p.paragraph))
+    }
+
+    /// The heading path of the section passage `passage` lies in, headings joined with ` › `
+    /// (`Embed › Embed Limits`); `None` before a document's first heading and in plain text.
+    pub fn section(&self, passage: u32) -> Option<&str> {
+        let (layout, paragraph) = self.layout_of(passage)?;
+        layout.section(paragraph).map(|s| &*s.path)
+    }
+
+    /// The innermost heading of the section passage `passage` lies in (`Embed Limits`).
+    pub fn heading(&self, passage: u32) -> Option<&str> {
+        let (layout, paragraph) = self.layout_of(passage)?;
+        layout
+            .section(paragraph)
+            .map(|s| s.path.get(s.innermost as usize..).unwrap_or(&s.path))
+    }
+
+    /// Where a reader finds passage `passage`: its blank-line block of the file (`¶N`), or
+    /// with `true` its PDF page (`p. N`).
+    pub fn place(&self, passage: u32) -> (u32, bool) {
+        match self.layout_of(passage) {
+            Some((layout, paragraph)) => (layout.place(paragraph), layout.pages),
+            None => (self.passages[passage as usize].paragraph, false),
+        }
+    }
+
     /// The first body paragraph of a document.
     pub fn opening_paragraph(&self, id: &str) -> Option<&str> {
         self.documents
@@ -333,6 +427,10 @@ impl Corpus {
                     + std::mem::size_of_val(&self.canonical[..]),
             ),
             ("documents", docs),
+            (
+                "layouts",
+                self.layouts.iter().map(Layout::heap_bytes).sum::<usize>(),
+            ),
         ]
     }
 }
@@ -382,6 +480,14 @@ pub enum WarningKind {
     DuplicateId(String),
     /// Front matter that could not be read; the file loads without it.
     BadFrontMatter(String),
+    /// A file of a format that is not read (why given: `image`, `unsupported format .docx`).
+    NotRead(String),
+    /// A PDF with no text layer (a scan): nothing to quote.
+    ScannedPdf,
+    /// A file its parser could not read (why given).
+    Unparsable(String),
+    /// No file of the folder could be read: the formats found there, with counts.
+    NothingReadable(String),
     /// A bad entry in `aliases.toml`; the rest of the aliases load.
     BadAlias(String),
     /// `aliases.toml` could not be used at all (why given): the alias groups that were
@@ -391,6 +497,16 @@ pub enum WarningKind {
         why: String,
         /// How many alias groups stay in use.
         kept_groups: usize,
+    },
+    /// A bad setting in `sources.toml` (folder and key named); the other settings load.
+    BadSourceSetting(String),
+    /// `sources.toml` could not be used at all (why given): the folder settings that were
+    /// serving (`kept_folders` of them; none at first start) stay in use.
+    SourcesNotLoaded {
+        /// What is wrong with the file (for TOML, with its line and column).
+        why: String,
+        /// How many folder settings stay in use.
+        kept_folders: usize,
     },
 }
 
@@ -429,11 +545,28 @@ impl fmt::Display for LoadWarning {
             WarningKind::BadFrontMatter(why) => {
                 write!(f, "{path}: front matter ignored ({why})")
             }
+            WarningKind::NotRead(why) => write!(f, "{path}: {why}; skipped"),
+            WarningKind::ScannedPdf => {
+                write!(f, "{path}: scanned PDF without text; skipped (nothing to quote)")
+            }
+            WarningKind::Unparsable(why) => write!(f, "{path}: could not be read ({why}); skipped"),
+            WarningKind::NothingReadable(found) => write!(
+                f,
+                "{path}: no readable file (found {found}); citebot reads .txt, .md, .markdown, .mdx, .html, .htm and .pdf"
+            ),
             WarningKind::BadAlias(why) => write!(f, "{path}: alias entry ignored ({why})"),
             WarningKind::AliasesNotLoaded { why, kept_groups } => match kept_groups {
                 0 => write!(f, "{path}: not loaded ({why}); no aliases are in use until it is fixed"),
                 1 => write!(f, "{path}: not loaded ({why}); the 1 alias group that was serving is kept"),
                 n => write!(f, "{path}: not loaded ({why}); the {n} alias groups that were serving are kept"),
+            },
+            WarningKind::BadSourceSetting(why) => {
+                write!(f, "{path}: setting ignored ({why})")
+            }
+            WarningKind::SourcesNotLoaded { why, kept_folders } => match kept_folders {
+                0 => write!(f, "{path}: not loaded ({why}); citations link only to the documents' own urls until it is fixed"),
+                1 => write!(f, "{path}: not loaded ({why}); the 1 folder setting that was serving is kept"),
+                n => write!(f, "{path}: not loaded ({why}); the {n} folder settings that were serving are kept"),
             },
         }
     }

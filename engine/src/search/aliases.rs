@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
-use crate::corpus::{LoadOptions, LoadWarning, WarningKind};
+use crate::corpus::{toml_file, LoadOptions, LoadWarning, WarningKind};
 use crate::text::{self, AsWord, Compounds, Token};
 
 /// The file read from the corpus folder.
@@ -55,23 +55,6 @@ pub struct AliasMatch {
     pub position: u32,
 }
 
-/// Parses TOML, or says where and why it is not valid: `not valid TOML at line 3, column 9:
-/// …` (lines and columns count from 1; columns in characters).
-fn syntax(source: &str) -> Result<toml::Table, String> {
-    source.parse::<toml::Table>().map_err(|e| {
-        let message = e.message().trim().replace('\n', " ");
-        match e.span() {
-            Some(span) => {
-                let before = &source[..span.start.min(source.len())];
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-                format!("not valid TOML at line {line}, column {column}: {message}")
-            }
-            None => format!("not valid TOML: {message}"),
-        }
-    })
-}
-
 impl Aliases {
     /// Reads `aliases.toml` from the corpus folder with the default [`LoadOptions`] and nothing
     /// serving before; a missing file means no aliases (see [`Aliases::load_with`]).
@@ -105,42 +88,12 @@ impl Aliases {
             };
             (aliases, vec![warning])
         };
-        match std::fs::symlink_metadata(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return (Aliases::default(), vec![])
-            }
-            Err(e) => return kept(format!("unreadable: {e}")),
-            Ok(meta) if meta.file_type().is_symlink() && !options.follow_links_outside => {
-                let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-                if let Some(target) = crate::corpus::link_outside(&root, &path) {
-                    return kept(format!(
-                        "a symbolic link to {} outside the corpus folder, not followed",
-                        target.display()
-                    ));
-                }
-            }
-            Ok(_) => {}
-        }
-        let bytes = match crate::corpus::read_capped(&path, options.max_file_bytes) {
-            Ok(bytes) => bytes,
-            Err(kind) => {
-                let why = LoadWarning {
-                    path: path.clone(),
-                    kind,
-                }
-                .to_string();
-                // The warning names the file already: keep only what follows its name.
-                let prefix = format!("{}: ", path.display());
-                return kept(why.strip_prefix(&prefix).unwrap_or(&why).to_string());
-            }
+        let table = match toml_file::read(dir, FILE_NAME, options) {
+            Ok(None) => return (Aliases::default(), vec![]),
+            Ok(Some(table)) => table,
+            Err(why) => return kept(why),
         };
-        let Ok(text) = String::from_utf8(bytes) else {
-            return kept("not UTF-8".to_string());
-        };
-        if let Err(why) = syntax(&text) {
-            return kept(why);
-        }
-        let (aliases, problems) = Aliases::parse(&text);
+        let (aliases, problems) = Aliases::from_table(&table);
         let warnings = problems
             .into_iter()
             .map(|why| LoadWarning {
@@ -153,11 +106,15 @@ impl Aliases {
 
     /// Parses the TOML text; returns the groups that are valid and a message per bad entry.
     pub fn parse(source: &str) -> (Aliases, Vec<String>) {
+        match toml_file::syntax(source) {
+            Ok(value) => Aliases::from_table(&value),
+            Err(why) => (Aliases::default(), vec![why]),
+        }
+    }
+
+    /// The groups of a parsed `aliases.toml`, and a message per bad entry.
+    fn from_table(value: &toml::Table) -> (Aliases, Vec<String>) {
         let mut problems = Vec::new();
-        let value: toml::Table = match syntax(source) {
-            Ok(v) => v,
-            Err(why) => return (Aliases::default(), vec![why]),
-        };
         let mut groups: Vec<Vec<String>> = Vec::new();
         match value.get("group") {
             None => problems.push("no [[group]] entries".to_string()),

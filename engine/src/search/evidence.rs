@@ -87,6 +87,13 @@ pub struct Candidate {
     pub same_doc: f32,
     /// With the semantic reader: the cosine of the question and the passage found (else 0).
     pub cosine: f32,
+    /// Share of the question's importance its document holds in all its candidates and its
+    /// title together: a page about the question covers it across paragraphs, a stray
+    /// paragraph elsewhere covers it alone.
+    pub doc_coverage: f32,
+    /// The document's first paragraph: an encyclopedia page and a news story say what matters
+    /// most first.
+    pub lead: bool,
 }
 
 /// A sentence of a candidate paragraph.
@@ -167,6 +174,8 @@ impl Candidate {
                 f32::from(u8::from(self.heading)),
                 self.same_doc,
                 f32::from(u8::from(self.sentences.iter().any(|s| s.defines))),
+                self.doc_coverage,
+                f32::from(u8::from(self.lead)),
             ],
             best,
         )
@@ -381,6 +390,8 @@ fn answer_features(
         topic,
         c.names_missing,
         c.names_apart,
+        f[12],
+        f[8],
         1.0,
     ]
 }
@@ -559,6 +570,8 @@ pub(super) fn gather(
         Some(AnswerType::Number) => NUMBER_BIT,
         None => 0,
     };
+    // Per candidate: the question's concepts its document's title holds.
+    let mut masks: Vec<u32> = Vec::with_capacity(CANDIDATES);
     for hit in hits {
         if evidence.candidates.len() >= CANDIDATES {
             break;
@@ -574,24 +587,49 @@ pub(super) fn gather(
         }
         let mut candidate = paragraph((corpus, index, decoded), query, (&table, answer_bit), id);
         candidate.ranked = [hit.score / best, hit.coverage, hit.proximity];
-        candidate.title = {
+        let title_mask = {
             let terms = &index.title_terms[passage.doc as usize];
-            let mask = table
+            let section = index.section_terms(corpus, id);
+            table
                 .iter()
-                .filter(|t| terms.binary_search(&t.0).is_ok())
-                .fold(0, |m, t| m | t.1);
-            candidate.weight(mask)
+                .filter(|t| {
+                    terms.binary_search(&t.0).is_ok() || section.binary_search(&t.0).is_ok()
+                })
+                .fold(0, |m, t| m | t.1)
         };
+        candidate.title = candidate.weight(title_mask);
+        candidate.lead = first_paragraph(corpus, passage.doc) == Some(passage.paragraph);
         evidence.candidates.push(candidate);
+        masks.push(title_mask);
     }
     let found = evidence.candidates.len();
     let docs: Vec<u32> = evidence.candidates.iter().map(|c| c.doc).collect();
-    for c in &mut evidence.candidates {
+    // Each candidate's matches joined with its title's, then over its document.
+    for (mask, c) in masks.iter_mut().zip(&evidence.candidates) {
+        *mask |= c.mask();
+    }
+    for (i, c) in evidence.candidates.iter_mut().enumerate() {
         let same = docs.iter().filter(|&&d| d == c.doc).count();
         let could = found.min(paragraphs(corpus, c.doc)).max(1);
         c.same_doc = same as f32 / could as f32;
+        let document = docs
+            .iter()
+            .zip(&masks)
+            .filter(|(&d, _)| d == docs[i])
+            .fold(0, |m, (_, &mask)| m | mask);
+        c.doc_coverage = c.weight(document);
     }
     evidence
+}
+
+/// The number of document `doc`'s first paragraph kept (passages are in document order).
+fn first_paragraph(corpus: &Corpus, doc: u32) -> Option<u32> {
+    let first = corpus.passages.partition_point(|p| p.doc < doc);
+    corpus
+        .passages
+        .get(first)
+        .filter(|p| p.doc == doc)
+        .map(|p| p.paragraph)
 }
 
 /// How many paragraphs document `doc` has (passages are in document order).
@@ -641,6 +679,8 @@ fn paragraph(
         names_apart: 0.0,
         same_doc: 0.0,
         cosine: 0.0,
+        doc_coverage: 0.0,
+        lead: false,
         weights: query
             .concepts
             .iter()

@@ -258,6 +258,7 @@ fn quote(
 ) -> Quote {
     let doc = &corpus.documents[candidate.doc as usize];
     let excerpt = evidence::quote_text(candidate, window);
+    let (place, page) = corpus.place(candidate.found);
     let mut also_in: Vec<Citation> = Vec::new();
     let found = candidate.found;
     for &other in corpus
@@ -269,9 +270,9 @@ fn quote(
         let p = &corpus.passages[other as usize];
         let c = Citation {
             source: corpus.documents[p.doc as usize].id.clone(),
-            paragraph: p.paragraph,
+            paragraph: corpus.place(other).0,
         };
-        let own = c.source == doc.id && c.paragraph == candidate.paragraph;
+        let own = c.source == doc.id && c.paragraph == place;
         if !own && !also_in.contains(&c) {
             also_in.push(c);
         }
@@ -279,11 +280,15 @@ fn quote(
     Quote {
         source: doc.id.clone(),
         title: doc.title.clone(),
-        paragraph: candidate.paragraph,
+        paragraph: place,
+        page,
+        section: corpus.section(candidate.found).map(str::to_string),
         text: excerpt.text,
         score: (score * 1000.0).round() / 1000.0,
         also_in,
         highlights: excerpt.highlights,
+        // Filled by the snapshot, which holds `sources.toml` (see `Snapshot::ask`).
+        link: None,
     }
 }
 

@@ -345,8 +345,15 @@ fn cover(
     let context = context_mask(corpus, index, query, passage) & !mask;
     let all = (1u32 << query.concepts.len()) - 1;
     // Concepts with an alternative in the document's title, when any is left to find there.
+    // And in the heading path of its section (Markdown, HTML), searched as a title is.
     let title = if (mask | context) & all != all {
-        titles.concepts(index, term_concepts, source.doc)
+        let sections = index.section_terms(corpus, corpus_id as u32);
+        let section = if sections.is_empty() {
+            0
+        } else {
+            term_concepts.any_of(sections)
+        };
+        titles.concepts(index, term_concepts, source.doc) | section
     } else {
         0
     };

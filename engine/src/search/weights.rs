@@ -232,7 +232,7 @@ impl Ranking {
 }
 
 /// Paragraph features, in [`Weights::paragraph`]'s order.
-pub const PARAGRAPH_FEATURES: [&str; 12] = [
+pub const PARAGRAPH_FEATURES: [&str; 14] = [
     "rank score (share of the best)",
     "coverage",
     "proximity",
@@ -245,6 +245,8 @@ pub const PARAGRAPH_FEATURES: [&str; 12] = [
     "heading",
     "candidates from its document (share of what it could give)",
     "a sentence defines the subject",
+    "its document's coverage (candidates and title)",
+    "its document's first paragraph",
 ];
 /// Sentence features, in [`Weights::sentence`]'s order.
 pub const SENTENCE_FEATURES: [&str; 8] = [
@@ -260,7 +262,7 @@ pub const SENTENCE_FEATURES: [&str; 8] = [
 /// Neighbour features, in [`Weights::neighbour`]'s order.
 pub const NEIGHBOUR_FEATURES: [&str; 3] = ["matched weight", "likely answer", "follows"];
 /// Abstention features, in [`Weights::answers`]'s order (the last is a constant 1).
-pub const ANSWER_FEATURES: [&str; 15] = [
+pub const ANSWER_FEATURES: [&str; 17] = [
     "best sentence",
     "best two sentences",
     "coverage",
@@ -275,6 +277,8 @@ pub const ANSWER_FEATURES: [&str; 15] = [
     "candidates from its document (share of what it could give)",
     "names missing from the paragraph",
     "names written together in the question, apart in the paragraph",
+    "its document's coverage (candidates and title)",
+    "title",
     "bias",
 ];
 

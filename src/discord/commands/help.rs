@@ -3,6 +3,7 @@
 use super::traced;
 use crate::discord::asking::Outcome;
 use crate::discord::checks::is_moderator;
+use crate::discord::reloading;
 use crate::discord::render;
 use crate::discord::types::{Context, Error};
 
@@ -17,14 +18,16 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
     .await
 }
 
-/// Corpus size, when it was last loaded, and the bot's version.
+/// Corpus size, when it was last loaded, its version, and the bot's version.
 #[poise::command(slash_command)]
 pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     traced(ctx, async {
         let snapshot = ctx.data().library.snapshot();
         let moderator = ctx.guild_id().is_some() && is_moderator(ctx).await.unwrap_or(false);
         let modes = ctx.data().channels.all();
-        ctx.send(render::about(&snapshot, &modes, moderator).to_poise())
+        let peers = ctx.data().peers.versions().await;
+        let version = reloading::version(&snapshot);
+        ctx.send(render::about(&snapshot, &version, &modes, moderator, &peers).to_poise())
             .await?;
         Ok(Outcome::Shown)
     })

@@ -7,6 +7,7 @@ use super::traced;
 use crate::discord::asking::Outcome;
 use crate::discord::channels::ChannelMode;
 use crate::discord::checks::is_moderator;
+use crate::discord::reloading::{self, Cause};
 use crate::discord::render;
 use crate::discord::types::{Context, Error};
 
@@ -19,26 +20,28 @@ use crate::discord::types::{Context, Error};
 )]
 pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     traced(ctx, async {
+        // The reply is owed until it is sent, even when the bot is stopping meanwhile.
+        let _owed = ctx.data().stopping.owe();
         // Reading a folder can take longer than Discord's 3 seconds: acknowledge first.
         ctx.defer_ephemeral().await?;
-        let library = ctx.data().library.clone();
-        let result = tokio::task::spawn_blocking(move || library.reload()).await?;
+        let reload = reloading::reload(&ctx.data().library, Cause::Command);
+        let result = tokio::select! {
+            result = reload => result?,
+            () = ctx.data().stopping.started() => {
+                tracing::warn!("the bot is stopping: the /reload in progress is withdrawn");
+                let serving = ctx.data().library.snapshot().documents().len();
+                ctx.send(render::reload_withdrawn(serving).to_poise()).await?;
+                return Ok(Outcome::Refused);
+            }
+        };
         match result {
             Ok(report) => {
-                tracing::info!(
-                    added = ?report.added,
-                    removed = ?report.removed,
-                    changed = ?report.changed,
-                    skipped = report.skipped.len(),
-                    documents = report.documents,
-                    elapsed_ms = report.elapsed.as_millis() as u64,
-                    "corpus reloaded"
-                );
+                // Every other process sharing the PostgreSQL store reloads its own copy too.
+                ctx.data().peers.announce(&ctx.data().library).await;
                 ctx.send(render::reloaded(&report).to_poise()).await?;
                 Ok(Outcome::Shown)
             }
             Err(error) => {
-                tracing::warn!(%error, "reload found no usable document; the previous corpus keeps serving");
                 let serving = ctx.data().library.snapshot().documents().len();
                 ctx.send(render::reload_failed(&error, serving).to_poise())
                     .await?;
@@ -65,7 +68,9 @@ pub async fn config(
     mode: ChannelMode,
 ) -> Result<(), Error> {
     traced(ctx, async {
-        let saved = ctx.data().channels.set(channel.get(), mode);
+        // Saving writes a file: off the async runtime, as every file is.
+        let channels = ctx.data().channels.clone();
+        let saved = tokio::task::spawn_blocking(move || channels.set(channel.get(), mode)).await?;
         if let Err(error) = &saved {
             tracing::error!(%error, "channel mode not saved");
         }

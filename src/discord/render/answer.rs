@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::citations;
+use super::citations::{self, LinkRoom};
 use super::figures::count;
 use super::limits;
 use super::reply::{Button, ButtonLook, Embed, Reply, COLOUR_ANSWER};
@@ -235,15 +235,30 @@ pub fn cited_passages(quotes: &[Quote]) -> Vec<Citation> {
 /// one citation per passage (numbered from the page's first result) under all its excerpts.
 fn quotes(quotes: &[Quote], offset: usize, documents: &[Document], max: usize) -> String {
     let groups = by_passage(quotes);
-    let citations: Vec<String> = groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| citations::citation_line(offset + i + 1, g[0], documents))
-        .collect();
     let n = quotes.len().max(1);
-    // Separators between quotes and the line break before each citation.
-    let fixed: usize = citations.iter().map(|c| discord_len(c) + 1).sum::<usize>() + 2 * (n - 1);
-    let per_quote = max.saturating_sub(fixed) / n;
+    let whole_quotes: usize = quotes
+        .iter()
+        .map(|q| discord_len(&block_quote(&q.text, &q.highlights, usize::MAX)))
+        .sum();
+    // Links give way before quotes do: the text fragments first, then the links.
+    let mut room = LinkRoom::Full;
+    let (citations, per_quote) = loop {
+        let citations: Vec<String> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| citations::citation_line(offset + i + 1, g[0], documents, room))
+            .collect();
+        // Separators between quotes and the line break before each citation.
+        let fixed: usize =
+            citations.iter().map(|c| discord_len(c) + 1).sum::<usize>() + 2 * (n - 1);
+        if fixed + whole_quotes <= max || room == LinkRoom::None {
+            break (citations, max.saturating_sub(fixed) / n);
+        }
+        room = match room {
+            LinkRoom::Full => LinkRoom::Section,
+            _ => LinkRoom::None,
+        };
+    };
     let mut out = String::new();
     for (i, (group, citation)) in groups.iter().zip(&citations).enumerate() {
         if i > 0 {

@@ -1,6 +1,9 @@
 //! Citations: how a quote names its source. `[1] [Title](<url>) · Publisher, 2023-10-12 ¶4`:
-//! the document's title (never its hash-like id), linked when its front matter gives an
-//! http(s) url, then publisher and date when present, then the paragraph.
+//! the document's title (never its hash-like id), linked when the document has a page (its
+//! own http(s) url, or a `base_url` in `sources.toml`), then publisher and date when present,
+//! then the paragraph. The link is the quote's: the page at the quote's section, with a text
+//! fragment that highlights the quote ([`citebot_engine::Link`]). Short of room, a citation
+//! drops the text fragment first ([`LinkRoom::Section`]), then the link ([`LinkRoom::None`]).
 //!
 //! A link target is never markdown-escaped (a backslash would break it): the few characters
 //! that could end the link, open markup or a mention are percent-encoded instead, and angle
@@ -75,25 +78,62 @@ fn looks_like_a_hash(part: &str) -> bool {
     part.len() >= 8 && part.chars().all(|c| c.is_ascii_hexdigit())
 }
 
+/// How much of a quote's link a citation may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum LinkRoom {
+    /// No link.
+    None,
+    /// The page and section, without the text fragment.
+    Section,
+    /// The whole link.
+    Full,
+}
+
+/// The link target a citation of `quote` shows with `room`: the quote's link (else the
+/// document's own url, for quotes made without a snapshot), whole when it fits
+/// [`MAX_LINK`], else without its text fragment, else none.
+fn citation_target(quote: &Quote, doc: Option<&Document>, room: LinkRoom) -> Option<String> {
+    let whole = match (&quote.link, room) {
+        (_, LinkRoom::None) => None,
+        (Some(link), LinkRoom::Full) => link_target(&link.url()),
+        _ => None,
+    };
+    whole.or_else(|| match (&quote.link, room) {
+        (_, LinkRoom::None) => None,
+        (Some(link), _) => link_target(&link.without_text()),
+        (None, _) => doc.and_then(|d| d.url.as_deref()).and_then(link_target),
+    })
+}
+
 fn find<'a>(documents: &'a [Document], id: &str) -> Option<&'a Document> {
     documents.iter().find(|d| d.id == id)
 }
 
-/// `[1] [Title](<url>) · Publisher, 2023-10-12 ¶4 · also in Other title ¶2`: the title linked
-/// when the document has an http(s) url (angle brackets keep Discord from previewing it),
-/// publisher and date from its front matter when present; no source ids.
-pub(crate) fn citation_line(number: usize, quote: &Quote, documents: &[Document]) -> String {
+/// `[1] [Title](<url>) › Section · Publisher, 2023-10-12 ¶4 · also in Other title ¶2` (`p. 3`
+/// for a PDF page): the title linked to the quote when the document has a page and `room`
+/// allows (angle brackets keep Discord from previewing it), publisher and date from its front
+/// matter when present; no source ids.
+pub(crate) fn citation_line(
+    number: usize,
+    quote: &Quote,
+    documents: &[Document],
+    room: LinkRoom,
+) -> String {
     let doc = find(documents, &quote.source);
     let title = cut_markup(
         &escape(&cut(&display_title(&quote.title, &quote.source), 120)),
         200,
     );
     let mut line = format!("**[{number}]** ");
-    match doc.and_then(|d| d.url.as_deref()).and_then(link_target) {
+    match citation_target(quote, doc, room) {
         Some(url) => {
             let _ = write!(line, "[{title}](<{url}>)");
         }
         None => line.push_str(&title),
+    }
+    // The section a reader scrolls to: `Title › Embed › Embed Limits ¶12`.
+    if let Some(section) = quote.section_after_title() {
+        let _ = write!(line, " › {}", cut_markup(&escape(&cut(section, 80)), 140));
     }
     let publisher = doc.and_then(|d| d.publisher.as_deref()).map(str::trim);
     let date = doc.and_then(|d| d.date.as_deref()).map(str::trim);
@@ -106,7 +146,7 @@ pub(crate) fn citation_line(number: usize, quote: &Quote, documents: &[Document]
     if !about.is_empty() {
         let _ = write!(line, " · {}", about.join(", "));
     }
-    let _ = write!(line, " ¶{}", quote.paragraph);
+    let _ = write!(line, " {}", quote.place());
     if !quote.also_in.is_empty() {
         let shown: Vec<String> = quote
             .also_in

@@ -2,10 +2,10 @@
 
 use std::time::UNIX_EPOCH;
 
-use super::figures::{duration, grouped};
+use super::figures::{count, duration, grouped};
 use super::limits;
 use super::reply::{Embed, Field, Reply, COLOUR_INFO};
-use super::text::cut_markup;
+use super::text::{cut, cut_markup, escape};
 use crate::discord::channels::ChannelMode;
 use citebot_engine::library::Snapshot;
 
@@ -46,9 +46,32 @@ pub fn help(ask_in_channels: bool) -> Reply {
     }
 }
 
-/// `/about`: corpus size, when it was loaded, version, and the channel modes; the engine's
-/// internals (passages, vocabulary, memory, load time) only for moderators.
-pub fn about(snapshot: &Snapshot, channel_modes: &[(u64, ChannelMode)], moderator: bool) -> Reply {
+/// One process's corpus, as `/about` lists it when several processes share a PostgreSQL store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerVersion {
+    /// The process's name: host, process id and a random tag.
+    pub process: String,
+    /// Its corpus version (a short hash of its documents' contents).
+    pub version: String,
+    /// Documents it serves.
+    pub documents: u64,
+    /// When it loaded that corpus (Unix seconds).
+    pub loaded_at: u64,
+    /// True for the process answering.
+    pub this: bool,
+}
+
+/// `/about`: corpus size, when it was loaded, its version (`corpus_version`, a short hash of
+/// the documents), the bot's version, the channel modes, and, with several processes, each
+/// one's corpus version (`peers`); the engine's internals (passages, vocabulary, memory, load
+/// time) only for moderators.
+pub fn about(
+    snapshot: &Snapshot,
+    corpus_version: &str,
+    channel_modes: &[(u64, ChannelMode)],
+    moderator: bool,
+    peers: &[PeerVersion],
+) -> Reply {
     let stats = snapshot.stats();
     let loaded = snapshot
         .loaded_at()
@@ -59,6 +82,7 @@ pub fn about(snapshot: &Snapshot, channel_modes: &[(u64, ChannelMode)], moderato
         Field::new("Documents", &grouped(stats.documents), true),
         Field::new("Loaded", &loaded, true),
         Field::new("Version", env!("CARGO_PKG_VERSION"), true),
+        Field::new("Corpus version", &format!("`{corpus_version}`"), true),
     ];
     if moderator {
         fields.extend([
@@ -75,6 +99,31 @@ pub fn about(snapshot: &Snapshot, channel_modes: &[(u64, ChannelMode)], moderato
     }
     if let Some(reader) = snapshot.reader_status() {
         fields.push(Field::new("Semantic reader", &reader, false));
+    }
+    if peers.len() > 1 || peers.iter().any(|p| !p.this) {
+        let lines: Vec<String> = peers
+            .iter()
+            .map(|p| {
+                format!(
+                    "`{}` {} · {} · loaded <t:{}:R>{}",
+                    p.version,
+                    escape(&cut(&p.process, 60)),
+                    count(p.documents as usize, "document"),
+                    p.loaded_at,
+                    if p.this { " (this one)" } else { "" }
+                )
+            })
+            .collect();
+        let agree = peers.iter().all(|p| p.version == corpus_version);
+        fields.push(Field::new(
+            if agree {
+                "Processes (all serve the same corpus)"
+            } else {
+                "Processes (corpus versions differ)"
+            },
+            &cut_markup(&lines.join("\n"), limits::FIELD_VALUE),
+            false,
+        ));
     }
     let modes: Vec<String> = channel_modes
         .iter()

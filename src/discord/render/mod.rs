@@ -31,9 +31,9 @@ pub use answer::{
 };
 pub use citations::{display_title, link_target};
 pub use gaps::gaps;
-pub use help::{about, help};
+pub use help::{about, help, PeerVersion};
 pub use notices::{configured, failure, moderators_only, slow_down};
-pub use reload::{reload_failed, reloaded};
+pub use reload::{reload_failed, reload_withdrawn, reloaded};
 pub use reply::{no_pings, ping_only, Button, ButtonLook, Embed, Field, Reply};
 pub use sources::{source, source_pages, sources, unknown_source, SOURCES_PER_PAGE};
 pub use text::{block_quote, cut, discord_len, escape, unescape};

@@ -65,6 +65,26 @@ pub fn reloaded(report: &ReloadReport) -> Reply {
     }
 }
 
+/// The bot began to stop while `/reload` was reading the folder: nothing was swapped in.
+pub fn reload_withdrawn(documents_serving: usize) -> Reply {
+    Reply {
+        content: None,
+        embed: Some(Embed {
+            title: "Reload withdrawn: the bot is stopping".into(),
+            description: format!(
+                "The bot began to shut down before the folder was read. Nothing changed: {} served until it stopped, and the folder is read afresh when it starts again.",
+                count(documents_serving, "document")
+            ),
+            fields: Vec::new(),
+            footer: None,
+            colour: COLOUR_WARNING,
+        }),
+        buttons: Vec::new(),
+        ephemeral: true,
+        ping: None,
+    }
+}
+
 /// `/reload` found nothing usable: the old corpus keeps serving, and why.
 pub fn reload_failed(error: &Error, documents_serving: usize) -> Reply {
     let (description, warnings) = match error.kind() {

@@ -218,6 +218,7 @@ impl Index {
         // Titles kept as word ids: their tokens would otherwise be held to the end of the build.
         let title_words = title_word_ids(&titles, &vocabulary);
         drop(titles);
+        let section_words = section_word_ids(corpus, &vocabulary);
         steps.done("vocabulary sorted, sequence renumbered");
 
         let (word_count, name_words) = count_words(&sequence, surfaces.len());
@@ -242,6 +243,8 @@ impl Index {
         let ranking = weights::ranking();
         let max_tf_part = max_tf_parts(&postings, &lengths, average_length, ranking.bm25());
         let title_terms = title_term_ids(title_words, &terms.word_term);
+        let section_terms = title_term_ids(section_words, &terms.word_term);
+        let section_base = section_bases(corpus);
         steps.done("bounds and titles");
         let Terms {
             word_term,
@@ -270,6 +273,8 @@ impl Index {
             average_length,
             sequences,
             title_terms,
+            section_terms,
+            section_base,
             answer_kinds,
         }
     }
@@ -344,6 +349,65 @@ fn title_tokens(corpus: &Corpus, ids: &SharedInterner) -> Vec<Vec<Token>> {
         ids.intern(&t.text);
     }
     titles
+}
+
+/// Each section's word ids (its heading path and table header, stop words aside), document by
+/// document. Its words are all in the vocabulary already: every heading and table header is a
+/// passage too. A heading is read once for its document, however many of its sections' paths
+/// it opens, and no token outlives its section.
+fn section_word_ids(corpus: &Corpus, vocabulary: &Map<Vec<u8>>) -> Vec<Vec<u32>> {
+    let ids = |text: &str| -> Vec<u32> {
+        text::tokenize(text)
+            .into_iter()
+            .filter(|t| !t.stop)
+            .filter_map(|t| vocabulary.get(&t.text))
+            .map(|id| id as u32)
+            .collect()
+    };
+    let per_document: Vec<Vec<Vec<u32>>> = corpus
+        .layouts
+        .par_iter()
+        .map(|layout| {
+            let mut headings: rustc_hash::FxHashMap<&str, Vec<u32>> = Default::default();
+            layout
+                .sections
+                .iter()
+                .map(|s| {
+                    let mut words: Vec<u32> = Vec::new();
+                    for heading in s.path.split(crate::corpus::format::PATH_SEPARATOR) {
+                        words.extend(
+                            headings
+                                .entry(heading)
+                                .or_insert_with(|| ids(heading))
+                                .iter(),
+                        );
+                    }
+                    if !s.extra.is_empty() {
+                        words.extend(ids(&s.extra));
+                    }
+                    words.sort_unstable();
+                    words.dedup();
+                    words.shrink_to_fit();
+                    words
+                })
+                .collect()
+        })
+        .collect();
+    per_document.into_iter().flatten().collect()
+}
+
+/// Each document's first section number, its sections numbered across the corpus.
+fn section_bases(corpus: &Corpus) -> Vec<u32> {
+    let mut next = 0u32;
+    corpus
+        .layouts
+        .iter()
+        .map(|l| {
+            let base = next;
+            next += l.sections.len() as u32;
+            base
+        })
+        .collect()
 }
 
 /// Gives the sequence's provisional word ids their final, sorted ones.

@@ -97,6 +97,11 @@ pub struct Index {
     sequences: Sequences,
     /// Document → term ids of its title.
     pub(super) title_terms: Vec<Vec<u32>>,
+    /// Section (numbered across the corpus, document by document) → term ids of its heading
+    /// path and table header: searched as a passage's title is.
+    pub(super) section_terms: Vec<Vec<u32>>,
+    /// Document → the number of its first section in `section_terms`.
+    pub(super) section_base: Vec<u32>,
     /// Indexed passage → which kinds of likely answer its words hold ([`NAME_BIT`] and
     /// [`NUMBER_BIT`], shifted down to [`ANSWER_KINDS_SHIFT`]); kept for an index of at most
     /// [`DENSE_PASSAGES`] passages only.
@@ -224,10 +229,30 @@ impl Index {
                 "titles",
                 self.title_terms
                     .iter()
+                    .chain(&self.section_terms)
                     .map(|t| vec(t) + std::mem::size_of::<Vec<u32>>())
-                    .sum(),
+                    .sum::<usize>()
+                    + vec(&self.section_base),
             ),
         ]
+    }
+
+    /// The term ids of the heading path (and table header) of corpus passage `id`'s section,
+    /// empty when it lies under no heading.
+    pub(super) fn section_terms(&self, corpus: &crate::corpus::Corpus, id: u32) -> &[u32] {
+        let Some(p) = corpus.passages.get(id as usize) else {
+            return &[];
+        };
+        let Some(layout) = corpus.layouts.get(p.doc as usize) else {
+            return &[];
+        };
+        let Some(local) = layout.section_index(p.paragraph) else {
+            return &[];
+        };
+        let base = self.section_base.get(p.doc as usize).copied().unwrap_or(0) as usize;
+        self.section_terms
+            .get(base + local)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// A term's postings, by passage.
