@@ -7,6 +7,7 @@ fn citebot(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_citebot"))
         .args(args)
         .env_remove("CORPUS_DIR")
+        .env_remove("SEMANTIC_MODEL")
         .output()
         .expect("citebot runs")
 }
@@ -15,6 +16,7 @@ fn with_stdin(args: &[&str], input: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_citebot"))
         .args(args)
         .env_remove("CORPUS_DIR")
+        .env_remove("SEMANTIC_MODEL")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -252,6 +254,7 @@ fn eval_agrees_with_the_scorer_on_both_dev_sets() {
             .args(["--corpus", corpus, "--quiet", "--", bin, "ask", "--json"])
             .args(["--corpus", corpus])
             .env_remove("CORPUS_DIR")
+            .env_remove("SEMANTIC_MODEL")
             .output()
             .expect("python3 runs the scorer");
         assert!(
@@ -304,6 +307,7 @@ fn every_command_reads_dot_env_from_the_working_directory() {
     let out = Command::new(env!("CARGO_BIN_EXE_citebot"))
         .args(["sources", "--json"])
         .env_remove("CORPUS_DIR")
+        .env_remove("SEMANTIC_MODEL")
         .current_dir(dir.path())
         .output()
         .unwrap();
@@ -464,6 +468,7 @@ fn a_closed_standard_output_ends_quietly_with_success() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_citebot"))
             .args(args)
             .env_remove("CORPUS_DIR")
+            .env_remove("SEMANTIC_MODEL")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -801,7 +801,7 @@ async fn sources_pages_with_buttons_when_they_do_not_fit_one_embed() {
 /// The `citebot serve` binary, configured from its environment, in an empty working folder
 /// (so no `.env` is read).
 #[cfg(unix)]
-fn serve_command(dir: &Path, env: &[(&str, String)]) -> std::process::Command {
+pub(crate) fn serve_command(dir: &Path, env: &[(&str, String)]) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_citebot"));
     command
         .arg("serve")

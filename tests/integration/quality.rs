@@ -203,6 +203,41 @@ fn every_development_set_holds_the_figures_the_joint_fit_reached() {
     }
 }
 
+/// With the semantic reader and the real model (`CITEBOT_TEST_MODEL`, which `.ci/run` fetches), each
+/// development set holds the figures the semantic weight set reached (docs/quality.md).
+#[cfg(feature = "semantic")]
+#[test]
+fn with_the_real_model_every_development_set_holds_the_figures_the_reader_reached() {
+    let Some(model) = crate::semantic::real_model() else {
+        return;
+    };
+    let encoder = std::sync::Arc::new(citebot_engine::semantic::Encoder::load(&model).unwrap());
+    let (_scratch, cache) = crate::semantic::embeddings_cache();
+    let sets: [(&str, Floor); 3] = READER_FLOORS;
+    for (name, floor) in sets {
+        let Some((snapshot, cases, corpus)) = development_set(name) else {
+            return;
+        };
+        let report = snapshot
+            .embed(&encoder, None, Some(&cache), &|_, _| {})
+            .unwrap();
+        assert!(report.cache_warning.is_none(), "{report:?}");
+        let report = citebot_engine::eval::evaluate(&snapshot, &cases, Some(&corpus));
+        println!("{name} with the reader: {}", report.summary());
+        assert_floor(name, &report, floor);
+        assert!(report.longest_excerpt <= 302, "{}", report.summary());
+    }
+}
+
+/// The semantic reader's floors: hit@1, hit@3, passage_hit@1, answerable declined at most,
+/// off-corpus declined at least.
+#[cfg(feature = "semantic")]
+const READER_FLOORS: [(&str, Floor); 3] = [
+    ("squad-dev", (0.755, 0.875, 0.84, 0.015, 0.69)),
+    ("wikiqa-train", (0.59, 0.75, 0.915, 0.025, 0.50)),
+    ("newsqa-dev", (0.32, 0.44, 0.33, 0.03, 0.16)),
+];
+
 /// A development set loaded, its questions, and its corpus folder; None (with a note) without
 /// `../shared`.
 fn development_set(

@@ -68,7 +68,7 @@ fn ask_and_check_run_end_to_end_with_a_tiny_model() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("semantic reader on: 3 of 3 passages embedded"),
+        stdout.contains("semantic reader on: 3 passages and"),
         "{stdout}"
     );
     let cached: Vec<_> = std::fs::read_dir(&cache).unwrap().collect();
@@ -145,16 +145,31 @@ fn a_broken_model_folder_is_one_warning_naming_the_file_and_answers_stay_by_keyw
     );
 }
 
-/// The real model's folder from `SEMANTIC_MODEL`; without it a note (a failure under `CI`,
-/// whose `.ci/run` fetches the model).
-fn real_model() -> Option<std::path::PathBuf> {
-    if let Some(dir) = std::env::var_os("SEMANTIC_MODEL") {
+/// The real model's folder from `CITEBOT_TEST_MODEL` (a name of the tests' own, so a
+/// developer's `SEMANTIC_MODEL` never changes what the other tests see); without it a note (a
+/// failure under `CI`, whose `.ci/run` fetches the model and sets it).
+pub(crate) fn real_model() -> Option<std::path::PathBuf> {
+    if let Some(dir) = std::env::var_os("CITEBOT_TEST_MODEL") {
         return Some(dir.into());
     }
-    let note = "SKIPPED: SEMANTIC_MODEL is not set (.ci/run fetches all-MiniLM-L6-v2 and sets it)";
+    let note =
+        "SKIPPED: CITEBOT_TEST_MODEL is not set (.ci/run fetches all-MiniLM-L6-v2 and sets it)";
     assert!(std::env::var_os("CI").is_none(), "{note}");
     eprintln!("{note}");
     None
+}
+
+/// Where the real model's embeddings of the development sets are cached across runs
+/// (`CITEBOT_TEST_EMBEDDINGS`), else a temporary folder.
+pub(crate) fn embeddings_cache() -> (Option<tempfile::TempDir>, std::path::PathBuf) {
+    match std::env::var_os("CITEBOT_TEST_EMBEDDINGS") {
+        Some(dir) => (None, dir.into()),
+        None => {
+            let scratch = tempfile::tempdir().unwrap();
+            let path = scratch.path().to_path_buf();
+            (Some(scratch), path)
+        }
+    }
 }
 
 #[test]
@@ -163,20 +178,126 @@ fn with_the_real_model_the_news_questions_meet_the_bar() {
     let Some(questions) = crate::support::shared::eval_path("dev.jsonl") else {
         return;
     };
-    let cache = tempfile::tempdir().unwrap();
+    let (_scratch, cache) = embeddings_cache();
     let out = citebot(&[
         "eval",
         "--json",
         "--semantic-model",
         model.to_str().unwrap(),
         "--semantic-cache",
-        cache.path().to_str().unwrap(),
+        cache.to_str().unwrap(),
         questions.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stderr), "", "the model loads without a warning");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let figure = |name: &str| report[name].as_f64().unwrap_or(f64::NAN);
-    assert!(figure("hit_at_1") >= 0.92, "{report}");
-    assert!(figure("hit_at_3") >= 1.0, "{report}");
+    // 20 of the 21 answerable questions quoted first and within three (docs/quality.md), and
+    // every off-corpus question declined.
+    assert!(figure("hit_at_1") >= 0.95, "{report}");
+    assert!(figure("hit_at_3") >= 0.95, "{report}");
+    assert_eq!(figure("declined_unanswerable"), 1.0, "{report}");
+}
+
+/// The bot with the reader, end to end: `citebot serve` given a (tiny) model embeds the corpus
+/// in the background, `/about` says how far it has got, and `/ask` is answered by the reader.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_bot_turns_the_reader_on_in_the_background_and_answers_with_it() {
+    use crate::support::discord_double::payloads;
+    use crate::support::discord_double::{Actor, DiscordDouble};
+    use crate::support::reply::embed;
+    use std::time::{Duration, Instant};
+
+    const T: Duration = Duration::from_secs(15);
+    let double = DiscordDouble::start().await;
+    let work = tempfile::tempdir().unwrap();
+    let (docs, model, cache) = (
+        work.path().join("docs"),
+        work.path().join("model"),
+        work.path().join("cache"),
+    );
+    std::fs::create_dir_all(&docs).unwrap();
+    corpus(&docs);
+    tiny::write(&model, 3).unwrap();
+    let path = |p: &Path| p.display().to_string();
+    let child = crate::discord_e2e::serve_command(
+        work.path(),
+        &[
+            ("DISCORD_TOKEN", "reader-e2e-token.abc".to_string()),
+            ("DISCORD_API_BASE_URL", double.base_url()),
+            ("DISCORD_GUILD_ID", double.guild_id().to_string()),
+            ("CORPUS_DIR", path(&docs)),
+            ("SEMANTIC_MODEL", path(&model)),
+            ("SEMANTIC_CACHE_DIR", path(&cache)),
+            ("INSIGHTS_SECRET", "the test's own secret".to_string()),
+            ("ANSWER_COOLDOWN_SECS", "0".to_string()),
+            ("WATCH", "false".to_string()),
+        ],
+    )
+    .spawn()
+    .unwrap();
+    let registered = double
+        .wait_for_request(|r| r.route == "commands.overwrite", T)
+        .await;
+    assert!(registered.is_some(), "{}", double.request_log());
+    let member = || Actor::member(6001, "alice");
+    let command = |name: &str, options: &[(&str, payloads::OptionValue)]| {
+        let env = double.guild_interaction(member());
+        let id = double.command_id(name).expect("registered");
+        double
+            .push_interaction(payloads::slash_command(&env, id, name, options))
+            .expect("pushed");
+        env.token
+    };
+    let callback = |token: String| {
+        let double = &double;
+        async move {
+            double
+                .wait_for_request(
+                    |r| r.route == "interaction.callback" && r.path.contains(&token),
+                    T,
+                )
+                .await
+                .unwrap_or_else(|| panic!("no callback\n{}", double.request_log()))
+                .body
+                .expect("callback body")
+        }
+    };
+    // `/about` until the reader is on (a few passages: it is quick, but in the background).
+    let deadline = Instant::now() + T;
+    let fields = loop {
+        let about = callback(command("about", &[])).await;
+        let fields = embed(&about["data"])["fields"].to_string();
+        if fields.contains("semantic reader on") || Instant::now() > deadline {
+            break fields;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(
+        fields.contains("Semantic reader") && fields.contains("semantic reader on: 3 passages"),
+        "{fields}"
+    );
+    let question = "Who is the spokesman of the foreign ministry?";
+    let answer = callback(command(
+        "ask",
+        &[("question", payloads::OptionValue::str(question))],
+    ))
+    .await;
+    let shown = embed(&answer["data"]).to_string();
+    assert!(
+        shown.contains("The spokesman of the foreign ministry said"),
+        "{shown}"
+    );
+    assert!(shown.contains("kabul"), "the quote is cited: {shown}");
+    let (status, printed) = crate::support::bot::terminate(child, T).await;
+    assert!(status.success(), "{status:?}\n{printed}");
+    assert!(
+        printed.contains("semantic reader: model loaded"),
+        "{printed}"
+    );
+    assert!(
+        !printed.contains("reader-e2e-token"),
+        "the token was printed"
+    );
 }

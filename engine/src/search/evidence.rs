@@ -117,6 +117,8 @@ pub struct Sentence {
     pub matched: u32,
     /// It writes the subject of a "What is X?" question and goes on as a definition does.
     pub defines: bool,
+    /// With the semantic reader: the cosine of the question and the sentence (else 0).
+    pub cosine: f32,
 }
 
 /// What [`decide`] concluded.
@@ -215,7 +217,12 @@ impl Candidate {
             before,
             f32::from(u8::from(s.defines)),
         ];
-        dot(&w.sentence, &f)
+        dot(&w.sentence, &f) + w.meaning[4] * s.cosine
+    }
+
+    /// The largest cosine of the question and one of its sentences (0 without the reader).
+    fn sentence_cosine(&self) -> f32 {
+        self.sentences.iter().map(|s| s.cosine).fold(0.0, f32::max)
     }
 
     /// The run of sentences a quote holds: the best, then while they fit the neighbour that
@@ -319,7 +326,8 @@ fn scored(
         .filter(|(_, c)| !c.sentences.is_empty())
         .map(|(i, c)| {
             let (f, best) = c.features(query_has_type, w);
-            (i, dot(&w.paragraph, &f) + w.meaning[0] * c.cosine, f, best)
+            let meaning = w.meaning[0] * c.cosine + w.meaning[3] * c.sentence_cosine();
+            (i, dot(&w.paragraph, &f) + meaning, f, best)
         })
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -335,8 +343,10 @@ pub fn decide(evidence: &Evidence, query_has_type: bool, w: &Weights) -> Decisio
             dot(
                 &w.answers,
                 &answer_features(evidence, (c, f, score, best), topic),
-            ) + dot(&w.meaning[1..], &[c.cosine, evidence.best_cosine])
-                > 0.0
+            ) + dot(
+                &[w.meaning[1], w.meaning[2], w.meaning[5]],
+                &[c.cosine, evidence.best_cosine, c.sentence_cosine()],
+            ) > 0.0
         };
     let mut quoted = Vec::new();
     for (rank, &(i, score, ref f, best)) in scored.iter().enumerate() {
@@ -396,8 +406,10 @@ fn answer_features(
     ]
 }
 
-/// The features [`decide`] weighs for the best candidate, and whether the question is answered
-/// (for fitting and for explanations).
+/// The features [`decide`] weighs for the best candidate (for fitting and for explanations):
+/// [`PARAGRAPH_FEATURES`], [`ANSWER_FEATURES`], then the semantic reader's three of the answer
+/// test (the paragraph's cosine, the corpus's best, the paragraph's best sentence's; 0 without
+/// the reader).
 pub fn best_answer_features(
     evidence: &Evidence,
     query_has_type: bool,
@@ -408,6 +420,7 @@ pub fn best_answer_features(
     let c = &evidence.candidates[i];
     let mut out = f.to_vec();
     out.extend(answer_features(evidence, (c, &f, score, best), c.same_doc));
+    out.extend([c.cosine, evidence.best_cosine, c.sentence_cosine()]);
     Some(out)
 }
 

@@ -4,9 +4,10 @@
 //! - [`fuse`] joins the passages nearest in meaning to the keyword candidates by reciprocal-rank
 //!   fusion (so a paraphrased question reaches the right document even when it shares few
 //!   words with it), and
-//! - each candidate carries its cosine into the last stage (`evidence::decide`), weighed by
-//!   the semantic weight set (`engine/weights-semantic.toml`), fitted by the same tune run as
-//!   the keyword one.
+//! - each candidate carries its cosine, and each of its sentences its own, into the last stage
+//!   (`evidence::decide`): the paragraph's score, the sentence a quote is built around and the
+//!   answer test weigh them by the semantic weight set (`engine/weights-semantic.toml`), fitted
+//!   by the same tune run as the keyword one.
 //!
 //! Nothing here runs a model: the cosines come from the `semantic` feature's reader. Without
 //! it (or before its embeddings are ready) no [`Meaning`] exists and the keyword path is used.
@@ -15,18 +16,44 @@ use super::rank::Hit;
 pub use super::weights::Fusion;
 use super::weights::Weights;
 
+/// The sentence vectors the reader embedded, found by their text.
+pub trait Sentences: Send + Sync {
+    /// The unit vector of sentence `text` (as a candidate's sentence reads), if embedded.
+    fn vector(&self, text: &str) -> Option<&[f32]>;
+}
+
 /// The semantic reader's view of one question.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Meaning<'a> {
     /// Cosine of the question with each indexed passage (in the index's passage order).
     pub cosine: Vec<f32>,
+    /// The question's unit vector.
+    pub question: Vec<f32>,
+    /// The corpus's sentence vectors.
+    pub sentences: &'a dyn Sentences,
     /// The last stage's weights with the reader.
     pub weights: &'a Weights,
     /// How nearest passages join the keyword candidates.
     pub fusion: Fusion,
 }
 
+impl std::fmt::Debug for Meaning<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Meaning")
+            .field("passages", &self.cosine.len())
+            .field("fusion", &self.fusion)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Meaning<'_> {
+    /// The cosine of the question and sentence `text` (0 when it was not embedded).
+    pub fn sentence_cosine(&self, text: &str) -> f32 {
+        self.sentences.vector(text).map_or(0.0, |v| {
+            v.iter().zip(&self.question).map(|(a, b)| a * b).sum()
+        })
+    }
+
     /// The cosine of indexed passage `passage` (0 when out of range).
     pub fn cosine_of(&self, passage: u32) -> f32 {
         self.cosine.get(passage as usize).copied().unwrap_or(0.0)
@@ -110,9 +137,18 @@ mod tests {
         }
     }
 
+    struct NoSentences;
+    impl Sentences for NoSentences {
+        fn vector(&self, _: &str) -> Option<&[f32]> {
+            None
+        }
+    }
+
     fn meaning(cosine: Vec<f32>, weights: &Weights) -> Meaning<'_> {
         Meaning {
             cosine,
+            question: Vec::new(),
+            sentences: &NoSentences,
             weights,
             fusion: Fusion {
                 rank_constant: 10.0,

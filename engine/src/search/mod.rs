@@ -245,6 +245,9 @@ fn read_with_context(
             .passages
             .binary_search(&c.found)
             .map_or(0.0, |i| meaning.cosine_of(i as u32));
+        for s in &mut c.sentences {
+            s.cosine = meaning.sentence_cosine(&c.text[s.start..s.end]);
+        }
     }
     (query, evidence)
 }

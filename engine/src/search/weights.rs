@@ -282,12 +282,15 @@ pub const ANSWER_FEATURES: [&str; 17] = [
     "bias",
 ];
 
-/// The semantic reader's features, in [`Weights::meaning`]'s order: the first weighs into the
-/// paragraph score, the others into the answer test.
-pub const MEANING_FEATURES: [&str; 3] = [
+/// The semantic reader's features, in [`Weights::meaning`]'s order; each says which score it
+/// weighs into.
+pub const MEANING_FEATURES: [&str; 6] = [
     "cosine of question and paragraph (paragraph score)",
     "cosine of question and the best paragraph (answer test)",
     "largest cosine of question and any passage (answer test)",
+    "largest cosine of question and a sentence of the paragraph (paragraph score)",
+    "cosine of question and sentence (the sentence a quote is built around)",
+    "largest cosine of question and a sentence of the best paragraph (answer test)",
 ];
 
 fn all_zero(v: &[f32; MEANING_FEATURES.len()]) -> bool {

@@ -5,9 +5,9 @@
 //! - [`Encoder`] ([`model`]) loads a model folder and embeds texts.
 //! - [`Slot`] is a snapshot's embeddings: empty while they are computed (the snapshot answers
 //!   by keywords meanwhile), then set once; [`Slot::status`] says how far embedding has got.
-//! - [`embed`] computes a snapshot's passage embeddings in bounded batches, reusing the disk
-//!   cache ([`cache`]) and the previous snapshot's vectors, so a restart or a reload embeds
-//!   only passages whose text changed.
+//! - [`embed`] computes a snapshot's embeddings, of every indexed passage and of every
+//!   sentence, in bounded batches, reusing the disk cache ([`cache`]) and the previous
+//!   snapshot's vectors, so a restart or a reload embeds only texts that changed.
 
 pub mod cache;
 pub mod model;
@@ -22,20 +22,29 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub use model::{EmbedError, Encoder, ModelError};
 
 use crate::corpus::Corpus;
-use crate::search::meaning::Meaning;
+use crate::search::meaning::{Meaning, Sentences};
 use crate::search::weights;
 use crate::search::Index;
 
 /// Texts embedded together: bounded, so memory and the time one batch holds a core stay small.
 pub const BATCH: usize = 16;
 
-/// A snapshot's passage embeddings, once computed.
+/// A snapshot's embeddings, once computed.
 pub struct Embeddings {
     encoder: Arc<Encoder>,
-    /// One unit vector per indexed passage, back to back.
+    /// One unit vector per indexed passage, back to back, then one per sentence not already
+    /// a passage's whole text.
     vectors: Vec<f32>,
     /// The key of each indexed passage's text ([`cache::key`]).
     keys: Vec<u64>,
+    /// The key of each sentence's text → its vector's row in `vectors`.
+    sentences: HashMap<u64, u32>,
+}
+
+impl Sentences for Embeddings {
+    fn vector(&self, text: &str) -> Option<&[f32]> {
+        self.vector_of(text)
+    }
 }
 
 impl Embeddings {
@@ -49,6 +58,22 @@ impl Embeddings {
         self.keys.len()
     }
 
+    /// Sentences whose vector is known (a passage of one sentence shares its vector).
+    pub fn sentence_count(&self) -> usize {
+        self.sentences.len()
+    }
+
+    /// The vector of sentence `text`, if it is a sentence of the corpus.
+    pub fn vector_of(&self, text: &str) -> Option<&[f32]> {
+        let row = *self.sentences.get(&cache::key(text))?;
+        Some(self.row(row as usize))
+    }
+
+    fn row(&self, i: usize) -> &[f32] {
+        let dims = self.encoder.dims();
+        &self.vectors[i * dims..(i + 1) * dims]
+    }
+
     /// True when there is no passage.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
@@ -56,39 +81,46 @@ impl Embeddings {
 
     /// The vector of indexed passage `i`.
     pub fn vector(&self, i: usize) -> &[f32] {
-        let dims = self.encoder.dims();
-        &self.vectors[i * dims..(i + 1) * dims]
+        self.row(i)
     }
 
     /// The cosine of `question` (a unit vector) with every passage, in index order.
     pub fn cosines(&self, question: &[f32]) -> Vec<f32> {
         let dims = self.encoder.dims();
-        self.vectors
+        self.vectors[..self.keys.len() * dims]
             .chunks_exact(dims)
             .map(|v| v.iter().zip(question).map(|(a, b)| a * b).sum())
             .collect()
     }
 
-    /// The question's cosine with every passage, or None when the question cannot be embedded
-    /// (logged; the keyword answer serves).
-    pub fn question_cosines(&self, question: &str) -> Option<Vec<f32>> {
+    /// The [`Meaning`] of a question whose unit vector is `question`, read with `weights` and
+    /// `fusion`.
+    pub fn meaning_of<'a>(
+        &'a self,
+        question: Vec<f32>,
+        weights: &'a crate::search::weights::Weights,
+        fusion: crate::search::meaning::Fusion,
+    ) -> Meaning<'a> {
+        Meaning {
+            cosine: self.cosines(&question),
+            question,
+            sentences: self,
+            weights,
+            fusion,
+        }
+    }
+
+    /// The [`Meaning`] of a question with the fitted semantic weights, or None when the
+    /// question cannot be embedded (logged; the keyword answer serves).
+    pub fn meaning(&self, question: &str) -> Option<Meaning<'_>> {
+        let fitted = weights::semantic();
         match self.encoder.embed(&[question]) {
-            Ok(vector) => Some(self.cosines(&vector)),
+            Ok(vector) => Some(self.meaning_of(vector, &fitted.last_stage, fitted.fusion)),
             Err(err) => {
                 tracing::warn!("semantic reader: {err}; answering by keywords");
                 None
             }
         }
-    }
-
-    /// The [`Meaning`] of a question with the fitted semantic weights.
-    pub fn meaning(&self, question: &str) -> Option<Meaning<'static>> {
-        let fitted = weights::semantic();
-        Some(Meaning {
-            cosine: self.question_cosines(question)?,
-            weights: &fitted.last_stage,
-            fusion: fitted.fusion,
-        })
     }
 }
 
@@ -97,17 +129,20 @@ impl Embeddings {
 pub enum Status {
     /// No semantic reader: answers are by keywords.
     Off,
-    /// Embedding: `done` of `total` passages (answers by keywords until all are).
+    /// Embedding: `done` of `total` texts, passages and sentences (answers by keywords until
+    /// all are).
     Embedding {
-        /// Passages embedded or found in the cache.
+        /// Texts embedded or found in the cache.
         done: usize,
-        /// Passages to embed.
+        /// Texts to embed.
         total: usize,
     },
-    /// Every passage embedded: the reader is on.
+    /// Every passage and sentence embedded: the reader is on.
     Ready {
         /// Passages embedded.
         passages: usize,
+        /// Sentences embedded.
+        sentences: usize,
     },
     /// Embedding failed: answers stay by keywords.
     Failed(String),
@@ -119,11 +154,15 @@ impl std::fmt::Display for Status {
             Status::Off => write!(f, "semantic reader off (answers by keywords)"),
             Status::Embedding { done, total } => write!(
                 f,
-                "semantic reader embedding: {done} of {total} passages (answers by keywords until done)"
+                "semantic reader embedding: {done} of {total} passages and sentences (answers by keywords until done)"
             ),
-            Status::Ready { passages } => {
-                write!(f, "semantic reader on: {passages} of {passages} passages embedded")
-            }
+            Status::Ready {
+                passages,
+                sentences,
+            } => write!(
+                f,
+                "semantic reader on: {passages} passages and {sentences} sentences embedded"
+            ),
             Status::Failed(why) => write!(f, "semantic reader failed ({why}): answers by keywords"),
         }
     }
@@ -150,6 +189,7 @@ impl Slot {
         if let Some(ready) = self.ready.get() {
             return Status::Ready {
                 passages: ready.len(),
+                sentences: ready.sentence_count(),
             };
         }
         if let Some(why) = self.failed.lock().ok().and_then(|f| f.clone()) {
@@ -170,7 +210,10 @@ impl Slot {
 pub struct EmbedReport {
     /// Passages of the snapshot.
     pub passages: usize,
-    /// Passages embedded now (the others came from the cache or the previous snapshot).
+    /// Sentences of its passages (one embedded as a passage shares that vector).
+    pub sentences: usize,
+    /// Texts, passages and sentences, embedded now (the others came from the cache or the
+    /// previous snapshot).
     pub embedded: usize,
     /// Problems with the cache (read or written), for a warning; embedding went on.
     pub cache_warning: Option<String>,
@@ -178,7 +221,7 @@ pub struct EmbedReport {
     pub cache: PathBuf,
 }
 
-/// Embeds every indexed passage of a corpus into `slot` (blocking: run it on a thread of its
+/// Embeds every indexed passage of a corpus, and every sentence of its passages, into `slot` (blocking: run it on a thread of its
 /// own). Vectors come from `previous` (the snapshot served before a reload), then the disk
 /// cache (beside the corpus in `dir`, or in `cache_dir`), then the model, [`BATCH`] texts at a time, shortest first; `progress` hears
 /// (done, total) after each batch. The cache is rewritten with this corpus's passages.
@@ -191,21 +234,47 @@ pub fn embed(
     progress: &dyn Fn(usize, usize),
 ) -> Result<EmbedReport, EmbedError> {
     let dims = encoder.dims();
-    let total = index.passage_count();
-    slot.total.store(total, Ordering::Relaxed);
     slot.done.store(0, Ordering::Relaxed);
     slot.started.store(true, Ordering::Release);
-    let texts: Vec<String> = (0..total as u32)
+    let passages = index.passage_count();
+    let mut texts: Vec<String> = (0..passages as u32)
         .map(|i| {
             corpus
                 .text_of(&corpus.passages[index.passage_id(i) as usize])
                 .into_owned()
         })
         .collect();
-    let keys: Vec<u64> = texts.iter().map(|t| cache::key(t)).collect();
+    let mut keys: Vec<u64> = texts.iter().map(|t| cache::key(t)).collect();
+    // Every sentence of every passage, as a candidate paragraph splits it (see
+    // `search::evidence`): a text already embedded shares its row.
+    let mut sentences: HashMap<u64, u32> = HashMap::new();
+    let mut rows: HashMap<u64, u32> = HashMap::new();
+    for (row, &key) in keys.iter().enumerate() {
+        rows.entry(key).or_insert(row as u32);
+    }
+    for passage in &corpus.passages {
+        let text = corpus.text_of(passage);
+        for (start, end) in crate::text::sentences(&text) {
+            let sentence = text[start..end].trim_end();
+            if sentence.is_empty() {
+                continue;
+            }
+            let key = cache::key(sentence);
+            let row = *rows.entry(key).or_insert_with(|| {
+                texts.push(sentence.to_string());
+                keys.push(key);
+                (keys.len() - 1) as u32
+            });
+            sentences.insert(key, row);
+        }
+    }
+    drop(rows);
+    let total = texts.len();
+    slot.total.store(total, Ordering::Relaxed);
     let file = cache::path(dir, cache_dir, encoder.id());
     let mut report = EmbedReport {
-        passages: total,
+        passages,
+        sentences: sentences.len(),
         cache: file.clone(),
         ..EmbedReport::default()
     };
@@ -217,10 +286,21 @@ pub fn embed(
         }
     };
     if let Some(previous) = previous.filter(|p| p.encoder.id() == encoder.id()) {
-        for (i, &key) in previous.keys.iter().enumerate() {
+        let sentences = previous
+            .sentences
+            .iter()
+            .map(|(&k, &row)| (k, row as usize));
+        for (key, row) in previous
+            .keys
+            .iter()
+            .copied()
+            .enumerate()
+            .map(|(i, k)| (k, i))
+            .chain(sentences)
+        {
             known
                 .entry(key)
-                .or_insert_with(|| previous.vector(i).to_vec());
+                .or_insert_with(|| previous.row(row).to_vec());
         }
     }
     let mut vectors = vec![0.0f32; total * dims];
@@ -270,10 +350,12 @@ pub fn embed(
             report.cache_warning = Some(why);
         }
     }
+    keys.truncate(passages);
     let _ = slot.ready.set(Arc::new(Embeddings {
         encoder: Arc::clone(encoder),
         vectors,
         keys,
+        sentences,
     }));
     Ok(report)
 }
@@ -372,7 +454,7 @@ mod tests {
     fn corpus(dir: &std::path::Path) {
         std::fs::write(
             dir.join("harbour.txt"),
-            "The harbour\n\nThe ferry to the city leaves every hour.\n\n\
+            "The harbour\n\nThe ferry to the city leaves every hour. It stops at the old pier.\n\n\
              The river water was high this year.\n",
         )
         .unwrap();
@@ -401,10 +483,41 @@ mod tests {
             })
             .unwrap();
         let passages = snapshot.stats().passages;
-        assert_eq!((report.passages, report.embedded), (passages, passages));
+        // Every passage is one sentence but the ferry's, whose two sentences are embedded too.
+        let texts = passages + 2;
+        assert_eq!(
+            (report.passages, report.sentences, report.embedded),
+            (passages, passages + 1, texts)
+        );
         assert!(report.cache_warning.is_none(), "{report:?}");
-        assert_eq!(seen.lock().unwrap().last(), Some(&(passages, passages)));
-        assert_eq!(snapshot.semantic().status(), Status::Ready { passages });
+        assert_eq!(seen.lock().unwrap().last(), Some(&(texts, texts)));
+        let sentences = passages + 1;
+        assert_eq!(
+            snapshot.semantic().status(),
+            Status::Ready {
+                passages,
+                sentences
+            }
+        );
+        // A sentence's vector is found by its text, and is its own.
+        let embeddings = snapshot.semantic().get().unwrap();
+        let pier = embeddings.vector_of("It stops at the old pier.").unwrap();
+        assert!((norm(pier) - 1.0).abs() < 1e-4);
+        assert!(embeddings.vector_of("A sentence of no passage.").is_none());
+        // Each candidate's sentences, as the last stage splits them, find their vectors.
+        let question = "When does the ferry to the city leave?";
+        let meaning = embeddings.meaning(question).unwrap();
+        let (_, evidence) = snapshot.read_with_meaning(question, Some(&meaning));
+        let ferry = evidence
+            .candidates
+            .iter()
+            .find(|c| c.text.contains("ferry"))
+            .expect("the ferry's paragraph is a candidate");
+        assert_eq!(ferry.sentences.len(), 2);
+        for s in &ferry.sentences {
+            let own = meaning.sentence_cosine(&ferry.text[s.start..s.end]);
+            assert!(s.cosine != 0.0 && s.cosine == own, "{s:?}");
+        }
         assert!(report.cache.starts_with(dir.path().join(".citebot")));
         let embeddings = snapshot.semantic().get().unwrap();
         for i in 0..embeddings.len() {

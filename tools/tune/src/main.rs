@@ -375,14 +375,34 @@ fn always_answer() -> [f32; evidence::ANSWER_FEATURES.len()] {
 /// theme, where a question's candidates spread over documents that all tell the same story,
 /// and so the only example of that shape the fit sees.
 fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER_FEATURES.len()] {
-    let n_features = evidence::ANSWER_FEATURES.len();
+    fit_answers_with(sets, w, budget, false).0
+}
+
+/// [`fit_answers`], and with `meaning` the semantic reader's three cosines of the answer test
+/// fitted in the same regression (`Weights::meaning` 1, 2 and 5).
+fn fit_answers_with(
+    sets: &[Set],
+    w: &Weights,
+    budget: f64,
+    meaning: bool,
+) -> ([f32; evidence::ANSWER_FEATURES.len()], [f32; 3]) {
+    let answers = evidence::ANSWER_FEATURES.len();
     let skip = evidence::PARAGRAPH_FEATURES.len();
+    // Columns: the answer features but the constant, the cosines with `meaning`, the constant.
+    let n_features = answers + if meaning { 3 } else { 0 };
     // (features, answerable, set number)
     let mut rows: Vec<(Vec<f64>, f64, usize)> = Vec::new();
     for (s, set) in sets.iter().enumerate() {
         for item in &set.items {
             if let Some(f) = evidence::best_answer_features(&item.evidence, item.has_type, w) {
-                let x: Vec<f64> = f[skip..].iter().map(|&v| f64::from(v)).collect();
+                let mut x: Vec<f64> = f[skip..skip + answers - 1]
+                    .iter()
+                    .map(|&v| f64::from(v))
+                    .collect();
+                if meaning {
+                    x.extend(f[skip + answers..].iter().map(|&v| f64::from(v)));
+                }
+                x.push(1.0);
                 rows.push((x, f64::from(u8::from(item.answerable)), s));
             }
         }
@@ -501,10 +521,17 @@ fn fit_answers(sets: &[Set], w: &Weights, budget: f64) -> [f32; evidence::ANSWER
     };
     a[n_features - 1] = -written(threshold);
     let mut out = [0.0f32; evidence::ANSWER_FEATURES.len()];
-    for (o, v) in out.iter_mut().zip(&a) {
+    for (o, v) in out.iter_mut().zip(&a[..answers - 1]) {
         *o = *v as f32;
     }
-    out
+    out[answers - 1] = a[n_features - 1] as f32;
+    let mut cosines = [0.0f32; 3];
+    if meaning {
+        for (o, v) in cosines.iter_mut().zip(&a[answers - 1..n_features - 1]) {
+            *o = *v as f32;
+        }
+    }
+    (out, cosines)
 }
 
 fn source(w: &Weights, r: &Ranking, sets: &[Set]) -> String {
@@ -624,7 +651,8 @@ struct Args {
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     only: Vec<String>,
     /// Also fit once without each set and print the figures of the set left out beside those
-    /// of the fit that includes it (a weight that only helps one shape shows here)
+    /// of the fit that includes it (a weight that only helps one shape shows here); with
+    /// --semantic-model, the semantic set too (fitted from the keyword set as it is)
     #[arg(long)]
     leave_one_out: bool,
     #[cfg(feature = "semantic")]
@@ -825,13 +853,13 @@ fn main() -> ExitCode {
 
 /// The semantic weight set, fitted from the keyword set `w` (see `semantic`), when tune is
 /// built with the feature and given `--semantic-model`.
-fn semantic_phase(sets: &mut [Set], args: &Args, w: &Weights) -> ExitCode {
+fn semantic_phase(sets: &mut Vec<Set>, args: &Args, w: &Weights) -> ExitCode {
     #[cfg(feature = "semantic")]
     if let Err(e) = semantic::run(
         sets,
         &args.semantic,
         w,
-        (args.check, args.write, args.budget),
+        (args.check, args.write, args.budget, args.leave_one_out),
     ) {
         eprintln!("tune: {e}");
         return ExitCode::from(2);

@@ -16,12 +16,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use citebot_engine::search::evidence::Weights;
-use citebot_engine::search::meaning::{Fusion, Meaning};
+use citebot_engine::search::meaning::Fusion;
 use citebot_engine::search::weights::{self, FittedSemantic};
 use citebot_engine::semantic::Encoder;
 use rayon::prelude::*;
 
-use super::{ascend, figures, flat, item, objective, unflat, Set};
+use super::{ascend, figures, fit_answers_with, flat, item, objective, unflat, Set};
+
+/// The semantic reader's weights ([`citebot_engine::search::evidence::MEANING_FEATURES`]).
+const MEANING: usize = citebot_engine::search::evidence::MEANING_FEATURES.len();
 
 /// The question vectors of every set, embedded once.
 pub struct Questions(Vec<Vec<Vec<f32>>>);
@@ -83,11 +86,7 @@ fn read_all(sets: &mut [Set], questions: &Questions, fusion: Fusion) {
             .par_iter()
             .zip(vectors)
             .map(|(case, q)| {
-                let meaning = Meaning {
-                    cosine: embeddings.cosines(q),
-                    weights: w,
-                    fusion,
-                };
+                let meaning = embeddings.meaning_of(q.clone(), w, fusion);
                 let (query, evidence) = snapshot.read_with_meaning(&case.question, Some(&meaning));
                 item(case, &ids, &query, evidence)
             })
@@ -96,7 +95,7 @@ fn read_all(sets: &mut [Set], questions: &Questions, fusion: Fusion) {
 }
 
 /// The keyword weights with cosine weights `meaning`.
-fn with_meaning(w: &Weights, meaning: [f32; 3]) -> Weights {
+fn with_meaning(w: &Weights, meaning: [f32; MEANING]) -> Weights {
     Weights {
         meaning,
         ..w.clone()
@@ -122,7 +121,10 @@ pub fn fit(
         };
         read_all(sets, questions, fusion);
         for cosine in [0.0f32, 2.0, 4.0, 8.0, 16.0] {
-            let score = objective(sets, &with_meaning(&always, [cosine, 0.0, 0.0]));
+            let score = objective(
+                sets,
+                &with_meaning(&always, [cosine, 0.0, 0.0, 0.0, 0.0, 0.0]),
+            );
             println!("fusion share {share} depth {depth}, paragraph cosine {cosine}: objective {score:.5}");
             if best.is_none_or(|b| score > b.0) {
                 best = Some((score, fusion, cosine));
@@ -136,11 +138,29 @@ pub fn fit(
     ));
     println!("fusion: {fusion:?}, paragraph cosine {cosine}");
     read_all(sets, questions, fusion);
-    // 2. The last stage's weights and the paragraph cosine's, every question answered.
-    let mut v = vec![cosine];
+    // 2. The last stage's weights and the cosines of paragraph score and sentence choice,
+    // every question answered.
+    // The sentence cosines' two weights start from the best of a small grid: the ascent's
+    // steps are too short to find a scale the keyword weights have not met.
+    let mut v = vec![cosine, 0.0, 0.0];
     v.extend(flat(&always));
     let tunable = v.len() - always.answers.len();
-    let to_weights = |v: &[f32]| with_meaning(&unflat(&v[1..]), [v[0], 0.0, 0.0]);
+    let to_weights = |v: &[f32]| with_meaning(&unflat(&v[3..]), [v[0], 0.0, 0.0, v[1], v[2], 0.0]);
+    let mut best = (objective(sets, &to_weights(&v)), 0.0, 0.0);
+    for paragraph in [0.0f32, 1.0, 2.0, 4.0, 8.0] {
+        for sentence in [0.0f32, 1.0, 2.0, 4.0, 8.0, 16.0] {
+            let mut t = v.clone();
+            (t[1], t[2]) = (paragraph, sentence);
+            let score = objective(sets, &to_weights(&t));
+            println!(
+                "sentence cosine: paragraph {paragraph}, sentence {sentence}: objective {score:.5}"
+            );
+            if score > best.0 {
+                best = (score, paragraph, sentence);
+            }
+        }
+    }
+    (v[1], v[2]) = (best.1, best.2);
     ascend(
         &mut v,
         tunable,
@@ -150,15 +170,17 @@ pub fn fit(
         |v| objective(sets, &to_weights(v)),
     );
     let mut w = to_weights(&v);
-    // 3. Abstention: the keyword features by the logistic fit, then the cosines and the
-    // constant by ascent within the budget.
-    w.answers = super::fit_answers(sets, &w, budget);
+    // 3. Abstention: the keyword features and the cosines by one logistic fit (a cosine moved
+    // alone only shifts every answer's margin, which the constant would have to follow), then
+    // the cosines and the constant by ascent within the budget.
+    let (answers, cosines) = fit_answers_with(sets, &w, budget, true);
+    w.answers = answers;
     let bias = w.answers.len() - 1;
-    let mut a = vec![0.0f32, 0.0, w.answers[bias]];
+    let mut a = vec![cosines[0], cosines[1], cosines[2], w.answers[bias]];
     let abstain = |a: &[f32]| {
         let mut t = w.clone();
-        t.meaning = [w.meaning[0], a[0], a[1]];
-        t.answers[bias] = a[2];
+        t.meaning = [w.meaning[0], a[0], a[1], w.meaning[3], w.meaning[4], a[2]];
+        t.answers[bias] = a[3];
         t
     };
     let score = |a: &[f32]| {
@@ -175,7 +197,7 @@ pub fn fit(
     };
     ascend(
         &mut a,
-        3,
+        4,
         (&[-4.0, -2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 4.0], 1.0),
         (rounds, "semantic abstention round"),
         |_, _| false,
@@ -250,16 +272,16 @@ pub struct SemanticArgs {
 /// With `--semantic-model`: prints the figures of engine/weights-semantic.toml, and unless
 /// `check`, fits the semantic set from the keyword set `keyword` (and with `write` writes it).
 pub fn run(
-    sets: &mut [Set],
+    sets: &mut Vec<Set>,
     args: &SemanticArgs,
     keyword: &Weights,
-    (check, write, budget): (bool, bool, f64),
+    (check, write, budget, leave_out): (bool, bool, f64, bool),
 ) -> Result<(), String> {
     let rounds = args.semantic_rounds;
     let Some(model) = &args.semantic_model else {
         return Ok(());
     };
-    let questions = prepare(sets, model, args.semantic_cache.as_deref())?;
+    let mut questions = prepare(sets, model, args.semantic_cache.as_deref())?;
     let file = weights::semantic();
     read_all(sets, &questions, file.fusion);
     println!("weights-semantic.toml now (with the reader):");
@@ -277,6 +299,9 @@ pub fn run(
     {
         println!("  meaning: {name:<58} {value:>8.4}");
     }
+    if leave_out {
+        leave_one_out(sets, &mut questions, keyword, (rounds, budget), &fitted);
+    }
     if write {
         let path = Path::new("engine/weights-semantic.toml");
         std::fs::write(path, source(&fitted, sets))
@@ -284,4 +309,45 @@ pub fn run(
         println!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// For each set: the semantic set fitted on the others (from the same keyword set), and the
+/// left-out set's figures with it beside its figures with the fit on every set.
+fn leave_one_out(
+    sets: &mut Vec<Set>,
+    questions: &mut Questions,
+    keyword: &Weights,
+    (rounds, budget): (usize, f64),
+    all: &FittedSemantic,
+) {
+    let mut rows = Vec::new();
+    for i in 0..sets.len() {
+        let mut left = vec![sets.remove(i)];
+        let left_questions = Questions(vec![questions.0.remove(i)]);
+        println!("--- semantic fit without {}", left[0].name);
+        let fitted = fit(sets, questions, keyword, (rounds, budget));
+        read_all(&mut left, &left_questions, fitted.fusion);
+        let without = figures(&left[0], &fitted.last_stage);
+        read_all(&mut left, &left_questions, all.fusion);
+        let with = figures(&left[0], &all.last_stage);
+        rows.push((left[0].name.clone(), with, without));
+        sets.insert(i, left.remove(0));
+        questions
+            .0
+            .insert(i, left_questions.0.into_iter().next().unwrap_or_default());
+    }
+    read_all(sets, questions, all.fusion);
+    println!(
+        "leave one set out with the reader (hit@1 / hit@3, fitted with the set → without it):"
+    );
+    for (name, with, without) in rows {
+        println!(
+            "  {name:<14} {:.3} / {:.3} → {:.3} / {:.3} ({:+.3} hit@1)",
+            with.hit1,
+            with.hit3,
+            without.hit1,
+            without.hit3,
+            without.hit1 - with.hit1
+        );
+    }
 }
