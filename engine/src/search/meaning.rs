@@ -27,6 +27,9 @@ pub trait Sentences: Send + Sync {
 pub struct Meaning<'a> {
     /// Cosine of the question with each indexed passage (in the index's passage order).
     pub cosine: Vec<f32>,
+    /// How near each indexed passage is: the larger of its cosine and its sentences' (what
+    /// [`Meaning::nearest`] orders by; empty: by `cosine`).
+    pub reach: Vec<f32>,
     /// The question's unit vector.
     pub question: Vec<f32>,
     /// The corpus's sentence vectors.
@@ -64,12 +67,18 @@ impl Meaning<'_> {
         self.cosine.iter().copied().fold(0.0, f32::max)
     }
 
-    /// The `depth` indexed passages nearest the question, nearest first.
+    /// The `depth` indexed passages nearest the question (by their own cosine or one of their
+    /// sentences'), nearest first.
     pub fn nearest(&self, depth: usize) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.cosine.len() as u32).collect();
+        let near = if self.reach.len() == self.cosine.len() {
+            &self.reach
+        } else {
+            &self.cosine
+        };
+        let mut order: Vec<u32> = (0..near.len() as u32).collect();
         let by_cosine = |a: &u32, b: &u32| {
-            self.cosine[*b as usize]
-                .total_cmp(&self.cosine[*a as usize])
+            near[*b as usize]
+                .total_cmp(&near[*a as usize])
                 .then(a.cmp(b))
         };
         let depth = depth.min(order.len());
@@ -147,6 +156,7 @@ mod tests {
     fn meaning(cosine: Vec<f32>, weights: &Weights) -> Meaning<'_> {
         Meaning {
             cosine,
+            reach: Vec::new(),
             question: Vec::new(),
             sentences: &NoSentences,
             weights,
@@ -167,6 +177,17 @@ mod tests {
         assert_eq!(m.nearest(99).len(), 5);
         assert_eq!(m.best(), 0.9);
         assert_eq!(m.cosine_of(42), 0.0);
+    }
+
+    #[test]
+    fn a_passage_is_as_near_as_its_nearest_sentence() {
+        let w = super::super::weights::last_stage();
+        let mut m = meaning(vec![0.2, 0.6, 0.4], w);
+        m.reach = vec![0.9, 0.6, 0.4];
+        assert_eq!(m.nearest(2), vec![0, 1]);
+        // Its own cosine stays what the last stage reads.
+        assert_eq!(m.cosine_of(0), 0.2);
+        assert_eq!(m.best(), 0.6);
     }
 
     #[test]

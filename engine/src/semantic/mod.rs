@@ -39,6 +39,10 @@ pub struct Embeddings {
     keys: Vec<u64>,
     /// The key of each sentence's text → its vector's row in `vectors`.
     sentences: HashMap<u64, u32>,
+    /// The rows of each indexed passage's sentences: passage `i`'s are
+    /// `sentence_rows[starts[i]..starts[i + 1]]`.
+    sentence_rows: Vec<u32>,
+    starts: Vec<u32>,
 }
 
 impl Sentences for Embeddings {
@@ -93,6 +97,29 @@ impl Embeddings {
             .collect()
     }
 
+    /// For each passage, the larger of `cosine` (its own) and its sentences' cosines with
+    /// `question`.
+    fn reach(&self, question: &[f32], cosine: &[f32]) -> Vec<f32> {
+        let dot = |row: u32| -> f32 {
+            self.row(row as usize)
+                .iter()
+                .zip(question)
+                .map(|(a, b)| a * b)
+                .sum()
+        };
+        cosine
+            .iter()
+            .enumerate()
+            .map(|(i, &own)| {
+                let (start, end) = (self.starts[i] as usize, self.starts[i + 1] as usize);
+                self.sentence_rows[start..end]
+                    .iter()
+                    .map(|&row| dot(row))
+                    .fold(own, f32::max)
+            })
+            .collect()
+    }
+
     /// The [`Meaning`] of a question whose unit vector is `question`, read with `weights` and
     /// `fusion`.
     pub fn meaning_of<'a>(
@@ -101,8 +128,10 @@ impl Embeddings {
         weights: &'a crate::search::weights::Weights,
         fusion: crate::search::meaning::Fusion,
     ) -> Meaning<'a> {
+        let cosine = self.cosines(&question);
         Meaning {
-            cosine: self.cosines(&question),
+            reach: self.reach(&question, &cosine),
+            cosine,
             question,
             sentences: self,
             weights,
@@ -252,7 +281,9 @@ pub fn embed(
     for (row, &key) in keys.iter().enumerate() {
         rows.entry(key).or_insert(row as u32);
     }
-    for passage in &corpus.passages {
+    let mut of_passage: Vec<Vec<u32>> = vec![Vec::new(); passages];
+    for (id, passage) in corpus.passages.iter().enumerate() {
+        let indexed = index.indexed(id as u32);
         let text = corpus.text_of(passage);
         for (start, end) in crate::text::sentences(&text) {
             let sentence = text[start..end].trim_end();
@@ -266,7 +297,17 @@ pub fn embed(
                 (keys.len() - 1) as u32
             });
             sentences.insert(key, row);
+            if let Some(i) = indexed {
+                of_passage[i as usize].push(row);
+            }
         }
+    }
+    let mut starts = Vec::with_capacity(passages + 1);
+    starts.push(0u32);
+    let mut sentence_rows = Vec::new();
+    for rows in of_passage {
+        sentence_rows.extend(rows);
+        starts.push(sentence_rows.len() as u32);
     }
     drop(rows);
     let total = texts.len();
@@ -356,6 +397,8 @@ pub fn embed(
         vectors,
         keys,
         sentences,
+        sentence_rows,
+        starts,
     }));
     Ok(report)
 }
@@ -518,6 +561,20 @@ mod tests {
             let own = meaning.sentence_cosine(&ferry.text[s.start..s.end]);
             assert!(s.cosine != 0.0 && s.cosine == own, "{s:?}");
         }
+        // A passage is as near as its nearer sentence: only the ferry's, of two sentences, can
+        // be nearer than itself, and then as near as one of them.
+        let nearer = ferry
+            .sentences
+            .iter()
+            .map(|s| s.cosine)
+            .fold(f32::MIN, f32::max);
+        let pairs = meaning.reach.iter().zip(&meaning.cosine);
+        assert!(pairs.clone().all(|(r, c)| r >= c));
+        let moved: Vec<f32> = pairs.filter(|(r, c)| r != c).map(|(&r, _)| r).collect();
+        assert!(
+            moved.len() <= 1 && moved.iter().all(|&r| r == nearer),
+            "{moved:?}"
+        );
         assert!(report.cache.starts_with(dir.path().join(".citebot")));
         let embeddings = snapshot.semantic().get().unwrap();
         for i in 0..embeddings.len() {

@@ -338,15 +338,17 @@ fn leave_one_out(
     }
     read_all(sets, questions, all.fusion);
     println!(
-        "leave one set out with the reader (hit@1 / hit@3, fitted with the set → without it):"
+        "leave one set out with the reader (hit@1 / hit@3 / answerable declined, fitted with the set → without it):"
     );
     for (name, with, without) in rows {
         println!(
-            "  {name:<14} {:.3} / {:.3} → {:.3} / {:.3} ({:+.3} hit@1)",
+            "  {name:<14} {:.3} / {:.3} / {:.3} → {:.3} / {:.3} / {:.3} ({:+.3} hit@1)",
             with.hit1,
             with.hit3,
+            with.declined,
             without.hit1,
             without.hit3,
+            without.declined,
             without.hit1 - with.hit1
         );
     }

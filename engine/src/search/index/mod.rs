@@ -192,6 +192,11 @@ impl Index {
         self.passages[indexed as usize]
     }
 
+    /// The indexed number of corpus passage `id`, if it is indexed.
+    pub fn indexed(&self, id: u32) -> Option<u32> {
+        self.passages.binary_search(&id).ok().map(|i| i as u32)
+    }
+
     /// Rough heap size in bytes.
     pub fn memory_bytes(&self) -> usize {
         self.memory_parts().iter().map(|(_, bytes)| bytes).sum()
