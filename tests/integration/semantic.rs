@@ -31,12 +31,14 @@ fn corpus(dir: &Path) {
     .unwrap();
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-#[test]
-fn ask_and_check_run_end_to_end_with_a_tiny_model() {
+/// A temporary folder holding the test corpus (`docs`), a tiny model (`model`) and room for
+/// the embeddings cache (`cache`).
+fn workspace() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    std::path::PathBuf,
+) {
     let work = tempfile::tempdir().unwrap();
     let (docs, model, cache) = (
         work.path().join("docs"),
@@ -46,6 +48,16 @@ fn ask_and_check_run_end_to_end_with_a_tiny_model() {
     std::fs::create_dir_all(&docs).unwrap();
     corpus(&docs);
     tiny::write(&model, 3).unwrap();
+    (work, docs, model, cache)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn ask_and_check_run_end_to_end_with_a_tiny_model() {
+    let (_work, docs, model, cache) = workspace();
     let args = |extra: &[&str]| {
         let mut a = vec![
             "--corpus",
@@ -211,15 +223,7 @@ async fn the_bot_turns_the_reader_on_in_the_background_and_answers_with_it() {
 
     const T: Duration = Duration::from_secs(15);
     let double = DiscordDouble::start().await;
-    let work = tempfile::tempdir().unwrap();
-    let (docs, model, cache) = (
-        work.path().join("docs"),
-        work.path().join("model"),
-        work.path().join("cache"),
-    );
-    std::fs::create_dir_all(&docs).unwrap();
-    corpus(&docs);
-    tiny::write(&model, 3).unwrap();
+    let (work, docs, model, cache) = workspace();
     let path = |p: &Path| p.display().to_string();
     let child = crate::discord_e2e::serve_command(
         work.path(),
@@ -285,10 +289,7 @@ async fn the_bot_turns_the_reader_on_in_the_background_and_answers_with_it() {
     ))
     .await;
     let shown = embed(&answer["data"]).to_string();
-    assert!(
-        shown.contains("said the minister was in Kabul"),
-        "{shown}"
-    );
+    assert!(shown.contains("said the minister was in Kabul"), "{shown}");
     assert!(
         shown.contains("**[1]** Kabul ¶2"),
         "the first quote is cited: {shown}"

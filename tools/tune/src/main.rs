@@ -93,14 +93,14 @@ fn load(name: &str, questions: &Path, corpus: &Path) -> Result<Set, String> {
     Ok(set)
 }
 
+/// The ids of a snapshot's documents, in its order.
+fn document_ids(snapshot: &Snapshot) -> Vec<String> {
+    snapshot.documents().iter().map(|d| d.id.clone()).collect()
+}
+
 /// Reads every question of a set with its snapshot's ranking.
 fn read_all(set: &mut Set) {
-    let ids: Vec<String> = set
-        .snapshot
-        .documents()
-        .iter()
-        .map(|d| d.id.clone())
-        .collect();
+    let ids = document_ids(&set.snapshot);
     let snapshot = &set.snapshot;
     set.items = set
         .cases

@@ -21,7 +21,7 @@ use citebot_engine::search::weights::{self, FittedSemantic};
 use citebot_engine::semantic::Encoder;
 use rayon::prelude::*;
 
-use super::{ascend, figures, fit_answers_with, flat, item, objective, unflat, Set};
+use super::{ascend, document_ids, figures, fit_answers_with, flat, item, objective, unflat, Set};
 
 /// The semantic reader's weights ([`citebot_engine::search::evidence::MEANING_FEATURES`]).
 const MEANING: usize = citebot_engine::search::evidence::MEANING_FEATURES.len();
@@ -71,12 +71,7 @@ pub fn prepare(sets: &[Set], model: &Path, cache: Option<&Path>) -> Result<Quest
 fn read_all(sets: &mut [Set], questions: &Questions, fusion: Fusion) {
     let w = weights::last_stage();
     for (set, vectors) in sets.iter_mut().zip(&questions.0) {
-        let ids: Vec<String> = set
-            .snapshot
-            .documents()
-            .iter()
-            .map(|d| d.id.clone())
-            .collect();
+        let ids = document_ids(&set.snapshot);
         let Some(embeddings) = set.snapshot.semantic().get() else {
             continue;
         };
