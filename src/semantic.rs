@@ -95,7 +95,7 @@ mod reader {
             let bar = indicatif::ProgressBar::new(0);
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
-                    "embedding passages {bar:30} {pos}/{len} ({per_sec}, {eta} left)",
+                    "embedding passages and sentences {bar:30} {pos}/{len} ({per_sec}, {eta} left)",
                 )
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );

@@ -412,7 +412,9 @@ fn embed_in_background(
                 let tenth = (done * 10).checked_div(total).unwrap_or(10);
                 if tenth > logged.load(std::sync::atomic::Ordering::Relaxed) || done == 0 {
                     logged.store(tenth, std::sync::atomic::Ordering::Relaxed);
-                    tracing::info!("semantic reader: embedded {done} of {total} passages");
+                    tracing::info!(
+                        "semantic reader: embedded {done} of {total} passages and sentences"
+                    );
                 }
             };
             let (encoder, cache_dir) = &*reader;
@@ -427,8 +429,9 @@ fn embed_in_background(
                         tracing::warn!("semantic reader: cache: {warning}");
                     }
                     tracing::info!(
-                        "semantic reader on: {} passages ({} embedded now, the rest cached) in {:.1} s",
+                        "semantic reader on: {} passages and {} sentences ({} texts embedded now, the rest cached) in {:.1} s",
                         report.passages,
+                        report.sentences,
                         report.embedded,
                         started.elapsed().as_secs_f64()
                     );

@@ -309,7 +309,8 @@ pub struct Window {
     pub fill_after: Option<bool>,
 }
 
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+/// The dot product of `a` and `b` (as far as the shorter goes).
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
@@ -343,10 +344,8 @@ pub fn decide(evidence: &Evidence, query_has_type: bool, w: &Weights) -> Decisio
             dot(
                 &w.answers,
                 &answer_features(evidence, (c, f, score, best), topic),
-            ) + dot(
-                &[w.meaning[1], w.meaning[2], w.meaning[5]],
-                &[c.cosine, evidence.best_cosine, c.sentence_cosine()],
-            ) > 0.0
+            ) + dot(&answer_cosine_weights(w), &answer_cosines(evidence, c))
+                > 0.0
         };
     let mut quoted = Vec::new();
     for (rank, &(i, score, ref f, best)) in scored.iter().enumerate() {
@@ -420,8 +419,19 @@ pub fn best_answer_features(
     let c = &evidence.candidates[i];
     let mut out = f.to_vec();
     out.extend(answer_features(evidence, (c, &f, score, best), c.same_doc));
-    out.extend([c.cosine, evidence.best_cosine, c.sentence_cosine()]);
+    out.extend(answer_cosines(evidence, c));
     Some(out)
+}
+
+/// The semantic reader's features of the answer test (0 without it): the paragraph's cosine,
+/// the corpus's best, the paragraph's best sentence's.
+fn answer_cosines(evidence: &Evidence, c: &Candidate) -> [f32; 3] {
+    [c.cosine, evidence.best_cosine, c.sentence_cosine()]
+}
+
+/// The weights of [`answer_cosines`], from [`Weights::meaning`].
+fn answer_cosine_weights(w: &Weights) -> [f32; 3] {
+    [w.meaning[1], w.meaning[2], w.meaning[5]]
 }
 
 /// The excerpt of a candidate's sentences in `window`, with the room left filled by whole words

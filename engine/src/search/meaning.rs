@@ -52,9 +52,9 @@ impl std::fmt::Debug for Meaning<'_> {
 impl Meaning<'_> {
     /// The cosine of the question and sentence `text` (0 when it was not embedded).
     pub fn sentence_cosine(&self, text: &str) -> f32 {
-        self.sentences.vector(text).map_or(0.0, |v| {
-            v.iter().zip(&self.question).map(|(a, b)| a * b).sum()
-        })
+        self.sentences
+            .vector(text)
+            .map_or(0.0, |v| super::evidence::dot(v, &self.question))
     }
 
     /// The cosine of indexed passage `passage` (0 when out of range).

@@ -241,10 +241,7 @@ fn read_with_context(
     evidence.best_cosine = meaning.best();
     for c in &mut evidence.candidates {
         // `found` is an indexed passage (ranking or meaning found it).
-        c.cosine = index
-            .passages
-            .binary_search(&c.found)
-            .map_or(0.0, |i| meaning.cosine_of(i as u32));
+        c.cosine = index.indexed(c.found).map_or(0.0, |i| meaning.cosine_of(i));
         for s in &mut c.sentences {
             s.cosine = meaning.sentence_cosine(&c.text[s.start..s.end]);
         }

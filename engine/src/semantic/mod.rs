@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub use model::{EmbedError, Encoder, ModelError};
 
 use crate::corpus::Corpus;
+use crate::search::evidence::dot;
 use crate::search::meaning::{Meaning, Sentences};
 use crate::search::weights;
 use crate::search::Index;
@@ -93,20 +94,13 @@ impl Embeddings {
         let dims = self.encoder.dims();
         self.vectors[..self.keys.len() * dims]
             .chunks_exact(dims)
-            .map(|v| v.iter().zip(question).map(|(a, b)| a * b).sum())
+            .map(|v| dot(v, question))
             .collect()
     }
 
     /// For each passage, the larger of `cosine` (its own) and its sentences' cosines with
     /// `question`.
     fn reach(&self, question: &[f32], cosine: &[f32]) -> Vec<f32> {
-        let dot = |row: u32| -> f32 {
-            self.row(row as usize)
-                .iter()
-                .zip(question)
-                .map(|(a, b)| a * b)
-                .sum()
-        };
         cosine
             .iter()
             .enumerate()
@@ -114,7 +108,7 @@ impl Embeddings {
                 let (start, end) = (self.starts[i] as usize, self.starts[i + 1] as usize);
                 self.sentence_rows[start..end]
                     .iter()
-                    .map(|&row| dot(row))
+                    .map(|&row| dot(self.row(row as usize), question))
                     .fold(own, f32::max)
             })
             .collect()

@@ -40,7 +40,10 @@ pub fn prepare(sets: &[Set], model: &Path, cache: Option<&Path>) -> Result<Quest
             .snapshot
             .embed(&encoder, None, cache, &|done, total| {
                 if done % 1024 < citebot_engine::semantic::BATCH || done == total {
-                    eprint!("\r{}: embedded {done} of {total} passages", set.name);
+                    eprint!(
+                        "\r{}: embedded {done} of {total} passages and sentences",
+                        set.name
+                    );
                 }
             })
             .map_err(|e| e.to_string())?;
@@ -55,9 +58,10 @@ pub fn prepare(sets: &[Set], model: &Path, cache: Option<&Path>) -> Result<Quest
             vectors.extend(flat.chunks_exact(encoder.dims()).map(<[f32]>::to_vec));
         }
         println!(
-            "{}: {} passages ({} embedded now), {} questions embedded, {:.1} s",
+            "{}: {} passages and {} sentences ({} texts embedded now), {} questions embedded, {:.1} s",
             set.name,
             report.passages,
+            report.sentences,
             report.embedded,
             vectors.len(),
             started.elapsed().as_secs_f64()
