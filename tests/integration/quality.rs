@@ -188,7 +188,7 @@ fn shared_eval() -> Option<std::path::PathBuf> {
 fn every_development_set_holds_the_figures_the_joint_fit_reached() {
     let sets: [(&str, Floor); 3] = [
         ("squad-dev", (0.745, 0.86, 0.82, 0.015, 0.50)),
-        ("wikiqa-train", (0.48, 0.625, 0.845, 0.035, 0.31)),
+        ("wikiqa-train", (0.485, 0.63, 0.855, 0.035, 0.33)),
         ("newsqa-dev", (0.30, 0.41, 0.305, 0.04, 0.19)),
     ];
     for (name, floor) in sets {

@@ -315,6 +315,17 @@ pub fn is_crumb(text: &str) -> bool {
             >= 2
 }
 
+/// A counter line (`Total: 1, Members: 0`, thread statistics) of `words` words: two or more
+/// `Label: 12` pairs, and few words besides. Prose that says `as follows: 1 point = 100 basis
+/// points` twice is not one.
+fn is_counter_line(text: &str, words: usize) -> bool {
+    let pairs = counter_pairs(text);
+    pairs >= 2 && words <= pairs * COUNTER_LINE_WORDS_PER_PAIR
+}
+
+/// At most this many words per `Label: 12` pair in a counter line.
+const COUNTER_LINE_WORDS_PER_PAIR: usize = 6;
+
 /// `Label: 12` pairs, as in thread statistics and counters.
 fn counter_pairs(text: &str) -> usize {
     text.match_indices(": ")
@@ -335,7 +346,7 @@ fn counter_pairs(text: &str) -> usize {
 /// Debris by shape alone, whatever the format: a navigation crumb, a counter line, a line of
 /// digits that is not a sentence; else body.
 pub fn classify_shape(text: &str) -> Kind {
-    if is_crumb(text) || counter_pairs(text) >= 2 {
+    if is_crumb(text) || is_counter_line(text, word_count(text)) {
         return Kind::Debris;
     }
     let (mut alnum, mut digits) = (0, 0);
@@ -359,7 +370,7 @@ pub fn classify(text: &str) -> Kind {
 /// letters, so they never change it).
 fn classify_counted(text: &str, words: usize) -> Kind {
     let stripped = text.trim_start_matches(['#', '>', '-', '*', '+', ' ']);
-    if stripped.is_empty() || is_crumb(text) || counter_pairs(text) >= 2 {
+    if stripped.is_empty() || is_crumb(text) || is_counter_line(text, words) {
         return Kind::Debris;
     }
     // Markdown a page renders as nothing: a link reference definition, a row of badges, an
@@ -509,6 +520,19 @@ mod tests {
         ] {
             assert_eq!(classify(line), Kind::Debris, "{line:?} should be debris");
         }
+    }
+
+    #[test]
+    fn prose_that_writes_label_colon_number_twice_is_no_counter_line() {
+        let prose = "A basis point is a unit equal to one hundredth of a percentage point. \
+            The relationship can be defined as: 1 basis point = 0.01%. It can be summarized \
+            as follows: 1 percentage point change = 100 basis points, and a bond whose yield \
+            rises from 5% to 5.5% is said to increase by 50 basis points.";
+        assert_eq!(classify(prose), Kind::Body);
+        assert_eq!(classify_shape(prose), Kind::Body);
+        // The same pairs on a line of their own are a counter.
+        assert_eq!(classify("Posts: 1,204 Joined: 2019"), Kind::Debris);
+        assert_eq!(classify_shape("Posts: 1,204 Joined: 2019"), Kind::Debris);
     }
 
     #[test]

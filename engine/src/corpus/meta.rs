@@ -129,11 +129,14 @@ pub fn shown_fields(front: &str) -> Vec<(String, Kind)> {
 /// of the first body paragraph; else the source id. Each as the page shows it, markup gone.
 pub fn derive_title(paragraphs: &[Paragraph], id: &str) -> String {
     // A file named after its first line (`Black_Death.txt` opening with `Black Death`, as
-    // Wikipedia exports and many document sets are) is titled by that line, however short.
+    // Wikipedia exports and many document sets are) is titled by that line, however short; so
+    // is one whose name numbers it first (`D1938_Raphael.txt`, `02-getting-started.md`).
     if let Some(first) = paragraphs.first().filter(|p| p.number == 1) {
         let name = id.rsplit('/').next().unwrap_or(id);
         let shown = markup::visible(&first.text);
-        if clean::word_count(&shown) > 0 && same_letters(&shown, name) {
+        if clean::word_count(&shown) > 0
+            && (same_letters(&shown, name) || same_letters(&shown, unnumbered(name)))
+        {
             return shown;
         }
     }
@@ -189,6 +192,24 @@ fn same_letters(a: &str, b: &str) -> bool {
             .collect::<String>()
     };
     spelled(a) == spelled(b)
+}
+
+/// A file name without the parts that number it at its start: `D1938_Raphael` → `Raphael`,
+/// `02-getting-started` → `getting-started`, `2024-05-01-release` → `release` (a part with a
+/// digit, up to a `_`, `-`, `.` or space). A name of numbers alone stays whole.
+fn unnumbered(name: &str) -> &str {
+    let mut rest = name;
+    while let Some((part, after)) = rest.split_once(['_', '-', '.', ' ']) {
+        if after.is_empty() || !part.chars().any(|c| c.is_ascii_digit()) {
+            break;
+        }
+        rest = after;
+    }
+    if rest.chars().any(char::is_alphabetic) {
+        rest
+    } else {
+        name
+    }
 }
 
 /// The longest paragraph read for a headline: 160 characters shown, with room for markup.
@@ -251,11 +272,40 @@ mod tests {
             ),
             "Victoria (Australia)"
         );
-        // Another file's first line is no title for being short.
-        assert_eq!(
-            derive_title(&clean::paragraphs(text), "plague"),
-            "The Black Death is thought to have originated in Asia."
-        );
+        // Numbered names: the numbers are not part of the name.
+        for id in [
+            "D1938_Black_Death",
+            "02-black-death",
+            "2024-05-01-black_death",
+            "x/7 Black Death",
+        ] {
+            assert_eq!(
+                derive_title(&clean::paragraphs(text), id),
+                "Black Death",
+                "{id}"
+            );
+        }
+        // Another file's first line is no title for being short, numbered or not.
+        for id in ["plague", "D1938_plague", "Black_Death_2", "1938"] {
+            assert_eq!(
+                derive_title(&clean::paragraphs(text), id),
+                "The Black Death is thought to have originated in Asia.",
+                "{id}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbering_at_the_start_of_a_name_is_set_aside() {
+        assert_eq!(unnumbered("D1938_Raphael"), "Raphael");
+        assert_eq!(unnumbered("02-getting-started"), "getting-started");
+        assert_eq!(unnumbered("2024-05-01-release-notes"), "release-notes");
+        assert_eq!(unnumbered("v2.install"), "install");
+        assert_eq!(unnumbered("Raphael"), "Raphael");
+        assert_eq!(unnumbered("Black_Death"), "Black_Death");
+        assert_eq!(unnumbered("2024-05-01"), "2024-05-01");
+        assert_eq!(unnumbered("1938"), "1938");
+        assert_eq!(unnumbered("D1938_"), "D1938_");
     }
 
     #[test]
