@@ -233,9 +233,9 @@ fn with_the_real_model_every_development_set_holds_the_figures_the_reader_reache
 /// off-corpus declined at least.
 #[cfg(feature = "semantic")]
 const READER_FLOORS: [(&str, Floor); 3] = [
-    ("squad-dev", (0.76, 0.875, 0.84, 0.015, 0.68)),
-    ("wikiqa-train", (0.595, 0.75, 0.92, 0.025, 0.48)),
-    ("newsqa-dev", (0.315, 0.445, 0.32, 0.03, 0.21)),
+    ("squad-dev", (0.76, 0.875, 0.84, 0.015, 0.69)),
+    ("wikiqa-train", (0.595, 0.75, 0.92, 0.025, 0.52)),
+    ("newsqa-dev", (0.315, 0.445, 0.32, 0.03, 0.23)),
 ];
 
 /// A development set loaded, its questions, and its corpus folder; None (with a note) without

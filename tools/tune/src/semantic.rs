@@ -160,14 +160,38 @@ pub fn fit(
         }
     }
     (v[1], v[2]) = (best.1, best.2);
-    ascend(
-        &mut v,
-        tunable,
-        (&[-2.0, -1.0, -0.5, 0.5, 1.0, 2.0], 0.5),
-        (rounds, "semantic round"),
-        |_, _| false,
-        |v| objective(sets, &to_weights(v)),
-    );
+    let ascent = |v: &mut Vec<f32>, sets: &mut [Set], label: &str| {
+        ascend(
+            v,
+            tunable,
+            (&[-2.0, -1.0, -0.5, 0.5, 1.0, 2.0], 0.5),
+            (rounds, label),
+            |_, _| false,
+            |v| objective(sets, &to_weights(v)),
+        );
+        objective(sets, &to_weights(v))
+    };
+    let from_grid = ascent(&mut v, sets, "semantic round");
+    // The ascent ends where its start leads: it also starts from the file's semantic set (with
+    // its fusion), and the better end is kept. A keyword set fitted anew can move the grid's
+    // start where the sentence cosines no longer pay, and the ascent's steps never reach back.
+    let file = weights::semantic();
+    read_all(sets, questions, file.fusion);
+    let m = file.last_stage.meaning;
+    let mut again = vec![m[0], m[3], m[4]];
+    again.extend(flat(&Weights {
+        answers: super::always_answer(),
+        ..file.last_stage.clone()
+    }));
+    let from_file = ascent(&mut again, sets, "semantic round from the file's set");
+    println!("semantic fit: from the grid {from_grid:.5}, from the file's set {from_file:.5}");
+    let fusion = if from_file > from_grid {
+        v = again;
+        file.fusion
+    } else {
+        read_all(sets, questions, fusion);
+        fusion
+    };
     let mut w = to_weights(&v);
     // 3. Abstention: the keyword features and the cosines by one logistic fit (a cosine moved
     // alone only shifts every answer's margin, which the constant would have to follow), then
