@@ -315,12 +315,12 @@ pub fn is_crumb(text: &str) -> bool {
             >= 2
 }
 
-/// A counter line (`Total: 1, Members: 0`, thread statistics) of `words` words: two or more
-/// `Label: 12` pairs, and few words besides. Prose that says `as follows: 1 point = 100 basis
-/// points` twice is not one.
-fn is_counter_line(text: &str, words: usize) -> bool {
+/// A counter line (`Total: 1, Members: 0`, thread statistics) of `words()` words (counted only
+/// when it has pairs): two or more `Label: 12` pairs, and few words besides. Prose that says
+/// `as follows: 1 point = 100 basis points` twice is not one.
+fn is_counter_line(text: &str, words: impl FnOnce() -> usize) -> bool {
     let pairs = counter_pairs(text);
-    pairs >= 2 && words <= pairs * COUNTER_LINE_WORDS_PER_PAIR
+    pairs >= 2 && words() <= pairs * COUNTER_LINE_WORDS_PER_PAIR
 }
 
 /// At most this many words per `Label: 12` pair in a counter line.
@@ -346,7 +346,7 @@ fn counter_pairs(text: &str) -> usize {
 /// Debris by shape alone, whatever the format: a navigation crumb, a counter line, a line of
 /// digits that is not a sentence; else body.
 pub fn classify_shape(text: &str) -> Kind {
-    if is_crumb(text) || is_counter_line(text, word_count(text)) {
+    if is_crumb(text) || is_counter_line(text, || word_count(text)) {
         return Kind::Debris;
     }
     let (mut alnum, mut digits) = (0, 0);
@@ -370,7 +370,7 @@ pub fn classify(text: &str) -> Kind {
 /// letters, so they never change it).
 fn classify_counted(text: &str, words: usize) -> Kind {
     let stripped = text.trim_start_matches(['#', '>', '-', '*', '+', ' ']);
-    if stripped.is_empty() || is_crumb(text) || is_counter_line(text, words) {
+    if stripped.is_empty() || is_crumb(text) || is_counter_line(text, || words) {
         return Kind::Debris;
     }
     // Markdown a page renders as nothing: a link reference definition, a row of badges, an

@@ -322,6 +322,7 @@ fn fit(sets: &[Set], start: &Weights, rounds: usize) -> Weights {
 /// Coordinate ascent over `v[..tunable]`: each value in turn moved by the step times each
 /// delta and kept where `score` is highest; the step halves after a round that moves nothing.
 /// `same(tried, standing)` says a try is no try (it scores as the values standing do).
+/// Returns the score `v` ends at.
 fn ascend(
     v: &mut [f32],
     tunable: usize,
@@ -329,7 +330,7 @@ fn ascend(
     (rounds, label): (usize, &str),
     same: impl Fn(&[f32], &[f32]) -> bool,
     mut score: impl FnMut(&[f32]) -> f64,
-) {
+) -> f64 {
     let mut best = score(v);
     for round in 0..rounds {
         let mut moved = false;
@@ -357,6 +358,7 @@ fn ascend(
             step /= 2.0;
         }
     }
+    best
 }
 
 /// Answer weights that answer every question (a positive constant).

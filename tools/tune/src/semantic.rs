@@ -141,8 +141,17 @@ pub fn fit(
     // every question answered.
     // The sentence cosines' two weights start from the best of a small grid: the ascent's
     // steps are too short to find a scale the keyword weights have not met.
-    let mut v = vec![cosine, 0.0, 0.0];
-    v.extend(flat(&always));
+    // The fit's vector: the paragraph's, its best sentence's and the sentence's cosine weights,
+    // then a last stage's weights, every question answered.
+    let start = |cosines: [f32; 3], w: &Weights| {
+        let mut v = cosines.to_vec();
+        v.extend(flat(&Weights {
+            answers: super::always_answer(),
+            ..w.clone()
+        }));
+        v
+    };
+    let mut v = start([cosine, 0.0, 0.0], &always);
     let tunable = v.len() - always.answers.len();
     let to_weights = |v: &[f32]| with_meaning(&unflat(&v[3..]), [v[0], 0.0, 0.0, v[1], v[2], 0.0]);
     let mut best = (objective(sets, &to_weights(&v)), 0.0, 0.0);
@@ -168,8 +177,7 @@ pub fn fit(
             (rounds, label),
             |_, _| false,
             |v| objective(sets, &to_weights(v)),
-        );
-        objective(sets, &to_weights(v))
+        )
     };
     let from_grid = ascent(&mut v, sets, "semantic round");
     // The ascent ends where its start leads: it also starts from the file's semantic set (with
@@ -178,11 +186,7 @@ pub fn fit(
     let file = weights::semantic();
     read_all(sets, questions, file.fusion);
     let m = file.last_stage.meaning;
-    let mut again = vec![m[0], m[3], m[4]];
-    again.extend(flat(&Weights {
-        answers: super::always_answer(),
-        ..file.last_stage.clone()
-    }));
+    let mut again = start([m[0], m[3], m[4]], &file.last_stage);
     let from_file = ascent(&mut again, sets, "semantic round from the file's set");
     println!("semantic fit: from the grid {from_grid:.5}, from the file's set {from_file:.5}");
     let fusion = if from_file > from_grid {
