@@ -657,6 +657,10 @@ struct Args {
     /// --semantic-model, the semantic set too (fitted from the keyword set as it is)
     #[arg(long)]
     leave_one_out: bool,
+    /// Fit once without each of these sets (comma-separated names) and print what each reaches
+    /// beside the file's weights, with no fit on every set (a quick look at one set's shape)
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    leave_out: Vec<String>,
     #[cfg(feature = "semantic")]
     #[command(flatten)]
     semantic: semantic::SemanticArgs,
@@ -725,9 +729,15 @@ fn fit_all(sets: &mut [Set], args: &Args) -> (Ranking, Weights) {
 fn leave_one_out(sets: &mut Vec<Set>, args: &Args, all: (&Ranking, &Weights)) {
     let mut rows = Vec::new();
     for i in 0..sets.len() {
+        if !args.leave_out.is_empty() && !args.leave_out.contains(&sets[i].name) {
+            continue;
+        }
         let mut left = sets.remove(i);
         println!("--- fit without {}", left.name);
         let (ranking, w) = fit_all(sets, args);
+        for (name, value) in names().iter().zip(flat(&w)) {
+            println!("  {name:<48} {value:>8.4}");
+        }
         left.snapshot.set_ranking(ranking);
         read_all(&mut left);
         let without = figures(&left, &w);
@@ -787,7 +797,7 @@ fn main() -> ExitCode {
     if let Some(path) = &args.dump {
         let mut out = String::new();
         for set in &sets {
-            for item in &set.items {
+            for (case, item) in set.cases.iter().zip(&set.items) {
                 let Some(f) = evidence::best_answer_features(
                     &item.evidence,
                     item.has_type,
@@ -797,8 +807,9 @@ fn main() -> ExitCode {
                 };
                 let f: Vec<String> = f.iter().map(|x| x.to_string()).collect();
                 out.push_str(&format!(
-                    "{},{},{}\n",
+                    "{},{},{},{}\n",
                     set.name,
+                    case.id,
                     u8::from(item.answerable),
                     f.join(",")
                 ));
@@ -826,6 +837,23 @@ fn main() -> ExitCode {
     #[cfg(feature = "semantic")]
     if args.semantic.semantic_only {
         return semantic_phase(&mut sets, &args, weights::last_stage());
+    }
+    if !args.leave_out.is_empty() {
+        let unknown: Vec<_> = args
+            .leave_out
+            .iter()
+            .filter(|n| !sets.iter().any(|s| &s.name == *n))
+            .collect();
+        if !unknown.is_empty() {
+            eprintln!("tune: --leave-out: no set named {unknown:?}");
+            return ExitCode::from(2);
+        }
+        leave_one_out(
+            &mut sets,
+            &args,
+            (&weights::ranking(), weights::last_stage()),
+        );
+        return ExitCode::SUCCESS;
     }
     if args.check {
         return semantic_phase(&mut sets, &args, weights::last_stage());
