@@ -187,8 +187,8 @@ fn shared_eval() -> Option<std::path::PathBuf> {
 #[test]
 fn every_development_set_holds_the_figures_the_joint_fit_reached() {
     let sets: [(&str, Floor); 3] = [
-        ("squad-dev", (0.745, 0.86, 0.82, 0.015, 0.50)),
-        ("wikiqa-train", (0.485, 0.63, 0.855, 0.035, 0.33)),
+        ("squad-dev", (0.75, 0.86, 0.825, 0.015, 0.50)),
+        ("wikiqa-train", (0.50, 0.66, 0.86, 0.035, 0.30)),
         ("newsqa-dev", (0.30, 0.41, 0.305, 0.04, 0.19)),
     ];
     for (name, floor) in sets {
@@ -233,9 +233,9 @@ fn with_the_real_model_every_development_set_holds_the_figures_the_reader_reache
 /// off-corpus declined at least.
 #[cfg(feature = "semantic")]
 const READER_FLOORS: [(&str, Floor); 3] = [
-    ("squad-dev", (0.76, 0.875, 0.84, 0.015, 0.69)),
-    ("wikiqa-train", (0.595, 0.75, 0.92, 0.025, 0.52)),
-    ("newsqa-dev", (0.315, 0.445, 0.32, 0.03, 0.23)),
+    ("squad-dev", (0.775, 0.89, 0.855, 0.015, 0.70)),
+    ("wikiqa-train", (0.59, 0.75, 0.93, 0.02, 0.49)),
+    ("newsqa-dev", (0.32, 0.45, 0.325, 0.03, 0.20)),
 ];
 
 /// A development set loaded, its questions, and its corpus folder; None (with a note) without
@@ -275,12 +275,12 @@ fn questions_typed_carelessly_find_nearly_what_questions_typed_well_find() {
         return;
     };
     let variants: [Variant; 3] = [
-        ("lower case", lower_case, (0.745, 0.86, 0.82, 0.015, 0.36)),
-        ("keywords", keywords, (0.745, 0.86, 0.825, 0.015, 0.23)),
+        ("lower case", lower_case, (0.745, 0.86, 0.82, 0.015, 0.32)),
+        ("keywords", keywords, (0.745, 0.86, 0.825, 0.015, 0.21)),
         (
             "swapped letters",
             swapped_letters,
-            (0.74, 0.855, 0.815, 0.02, 0.52),
+            (0.74, 0.855, 0.815, 0.02, 0.50),
         ),
     ];
     for (name, variant, floor) in variants {

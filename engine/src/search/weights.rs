@@ -249,11 +249,10 @@ pub const PARAGRAPH_FEATURES: [&str; 14] = [
     "its document's first paragraph",
 ];
 /// Sentence features, in [`Weights::sentence`]'s order.
-pub const SENTENCE_FEATURES: [&str; 8] = [
+pub const SENTENCE_FEATURES: [&str; 7] = [
     "matched weight",
     "question pairs together",
     "likely answer",
-    "first of the paragraph",
     "concepts matched (share)",
     "matched words (share of its words)",
     "matched weight of the sentence before",
