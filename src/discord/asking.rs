@@ -23,6 +23,8 @@ pub enum Outcome {
     Shown,
     /// A reload did not replace the corpus.
     Refused,
+    /// Asked within the asker's cooldown: told to slow down.
+    Cooldown,
 }
 
 impl Outcome {
@@ -32,6 +34,7 @@ impl Outcome {
             Outcome::NoMatch => "no_match",
             Outcome::Shown => "shown",
             Outcome::Refused => "refused",
+            Outcome::Cooldown => "cooldown",
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::traced;
+use super::{slowed_down, traced};
 use crate::discord::asking::{answer_recorded, asker, Asked, Outcome};
 use crate::discord::render::{self, Reply};
 use crate::discord::types::{Context, Error};
@@ -26,6 +26,9 @@ pub async fn ask(
     for_user: Option<serenity::User>,
 ) -> Result<(), Error> {
     traced(ctx, async {
+        if let Some(outcome) = slowed_down(ctx).await? {
+            return Ok(outcome);
+        }
         let private = private.unwrap_or(false);
         if private && for_user.is_some() {
             let reply = Reply::text(
@@ -66,6 +69,9 @@ fn answered_for(mut reply: Reply, content: &str, user: u64) -> Reply {
 #[poise::command(context_menu_command = "Ask the corpus")]
 pub async fn ask_message(ctx: Context<'_>, message: serenity::Message) -> Result<(), Error> {
     traced(ctx, async {
+        if let Some(outcome) = slowed_down(ctx).await? {
+            return Ok(outcome);
+        }
         if message.content.trim().is_empty() {
             let reply = Reply::text("That message has no text to ask the corpus.", true);
             ctx.send(reply.to_poise()).await?;

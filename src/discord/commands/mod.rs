@@ -1,7 +1,8 @@
 //! The application commands: `/ask`, `/sources`, `/source`, `/reload`, `/config`, `/gaps`,
 //! `/help`, `/about` and the "Ask the corpus" message context menu, one file per family, every
-//! one listed in [`all`]. Registration, option parsing, autocomplete, checks, cooldowns and
-//! error replies are poise's; each command only asks the engine and renders.
+//! one listed in [`all`]. Registration, option parsing, autocomplete, checks and error replies
+//! are poise's; the asking commands claim their cooldown themselves ([`claim_cooldown`]); each
+//! command only asks the engine and renders.
 //!
 //! Registered globally, every command but `/reload` and `/config` may also be installed by a
 //! user and used in DMs and private channels (`integration_types` and `contexts`).
@@ -54,8 +55,12 @@ pub fn all(cooldown: std::time::Duration, user_install: bool) -> Vec<poise::Comm
             }
         }
     }
-    for command in &commands {
+    for command in &mut commands {
         if command.name == "ask" || command.context_menu_action.is_some() {
+            // The command claims its cooldown itself ([`claim_cooldown`]): poise checks the
+            // tracker before a command and starts it inside, with awaits between, so two
+            // questions a user sends at once would both pass.
+            command.manual_cooldowns = Some(true);
             let mut config = command
                 .cooldown_config
                 .write()
@@ -64,6 +69,39 @@ pub fn all(cooldown: std::time::Duration, user_install: bool) -> Vec<poise::Comm
         }
     }
     commands
+}
+
+/// How long the author must still wait before this command answers them again, or `None`, in
+/// which case their cooldown starts now: checked and started under one lock, so of two
+/// questions sent at once exactly one is answered.
+pub(crate) fn claim_cooldown(ctx: Context<'_>) -> Option<std::time::Duration> {
+    let command = ctx.command();
+    let config = command
+        .cooldown_config
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    let mut tracker = command
+        .cooldowns
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let context = ctx.cooldown_context();
+    let remaining = tracker.remaining_cooldown(context.clone(), &config);
+    if remaining.is_none() {
+        tracker.start_cooldown(context);
+    }
+    remaining
+}
+
+/// Tells the author to slow down when they asked within their cooldown (`Some(outcome)`), or
+/// claims the cooldown for this question (`None`).
+async fn slowed_down(ctx: Context<'_>) -> Result<Option<Outcome>, Error> {
+    let Some(remaining) = claim_cooldown(ctx) else {
+        return Ok(None);
+    };
+    ctx.send(crate::discord::render::slow_down(remaining).to_poise())
+        .await?;
+    Ok(Some(Outcome::Cooldown))
 }
 
 /// Runs a command body in a span naming the command and user, then logs latency and outcome.
