@@ -134,7 +134,7 @@ pub fn http(config: &Config) -> serenity::Http {
 fn framework_options(config: &Config) -> poise::FrameworkOptions<Data, Error> {
     poise::FrameworkOptions {
         // Without a test guild the commands are global, and may then be installed by a user too.
-        commands: commands::all(config.answer_cooldown, config.guild_id.is_none()),
+        commands: commands::all(config.guild_id.is_none()),
         on_error: |error| Box::pin(on_error(error)),
         // poise's default lets user mentions ping and pings the author of a replied-to message.
         // Quotes come from arbitrary corpus text and questions from anyone: nothing may ping.
@@ -242,7 +242,7 @@ pub async fn run(
         threads: events::threads::Threads::default(),
         ballots: votes::Ballots::default(),
         cooldown: config.answer_cooldown,
-        message_cooldowns: Mutex::new(poise::CooldownTracker::new()),
+        cooldowns: Mutex::new(poise::CooldownTracker::new()),
         insights: insights.clone(),
         peers: peers.clone(),
     };

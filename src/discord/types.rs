@@ -31,8 +31,8 @@ pub struct Data {
     pub ballots: Ballots,
     /// Per-user pause between two questions.
     pub cooldown: Duration,
-    /// Cooldowns of questions asked by message (commands use poise's own per-command tracker).
-    pub message_cooldowns: Mutex<poise::CooldownTracker>,
+    /// Each user's cooldown, whichever way they ask (`/ask`, the context menu, a message).
+    pub cooldowns: Mutex<poise::CooldownTracker>,
     /// Where questions, votes and page turns go for `/gaps` (never blocks).
     pub insights: crate::insights::Recorder,
     /// The other processes sharing the PostgreSQL store: told of reloads, listed by `/about`.
@@ -40,14 +40,16 @@ pub struct Data {
 }
 
 impl Data {
-    /// How long `user` must still wait before asking by message; starts the cooldown when zero.
-    pub fn message_cooldown(&self, context: poise::CooldownContext) -> Option<Duration> {
+    /// How long the user must still wait before asking again; when they need not, their
+    /// cooldown starts now (checked and started under one lock: of two questions sent at once,
+    /// exactly one passes).
+    pub fn claim_cooldown(&self, context: poise::CooldownContext) -> Option<Duration> {
         let config = poise::CooldownConfig {
             user: Some(self.cooldown),
             ..Default::default()
         };
         let mut tracker = self
-            .message_cooldowns
+            .cooldowns
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let remaining = tracker.remaining_cooldown(context.clone(), &config);

@@ -325,6 +325,21 @@ async fn a_qa_channel_answers_questions_and_reacts_instead_of_posting_no_match_o
         "{}",
         bot.double.request_log()
     );
+    // One cooldown whichever way a member asks: `/ask` is no way round it, and it is hers
+    // alone (another member who has not asked yet is answered).
+    let slash = bot
+        .command(alice(), "ask", &[("question", OptionValue::str(DAESH))])
+        .await;
+    let content = slash["data"]["content"].as_str().unwrap_or_default();
+    assert!(content.starts_with("Slow down"), "{slash:#}");
+    assert_eq!(flags(&slash) & FLAG_EPHEMERAL, FLAG_EPHEMERAL);
+    let carol = Actor::member(6003, "carol");
+    let carols = bot
+        .command(carol, "ask", &[("question", OptionValue::str(SPOKESMAN))])
+        .await;
+    assert!(embed(&carols["data"])["description"]
+        .as_str()
+        .is_some_and(|d| d.contains("Balkhi")));
     bot.shut_down().await;
 }
 

@@ -1,8 +1,8 @@
 //! The application commands: `/ask`, `/sources`, `/source`, `/reload`, `/config`, `/gaps`,
 //! `/help`, `/about` and the "Ask the corpus" message context menu, one file per family, every
 //! one listed in [`all`]. Registration, option parsing, autocomplete, checks and error replies
-//! are poise's; the asking commands claim their cooldown themselves ([`claim_cooldown`]); each
-//! command only asks the engine and renders.
+//! are poise's; the asking commands claim the per-user cooldown themselves ([`slowed_down`]);
+//! each command only asks the engine and renders.
 //!
 //! Registered globally, every command but `/reload` and `/config` may also be installed by a
 //! user and used in DMs and private channels (`integration_types` and `contexts`).
@@ -22,10 +22,10 @@ use tracing::Instrument;
 use crate::discord::asking::Outcome;
 use crate::discord::types::{Context, Data, Error};
 
-/// Every command, with the per-user cooldown on the ones that ask. With `user_install` (global
+/// Every command. With `user_install` (global
 /// registration) the commands say where they may be installed and used: the guild-only ones
 /// (`/reload`, `/config`) in guilds only, the others by users too, in DMs and private channels.
-pub fn all(cooldown: std::time::Duration, user_install: bool) -> Vec<poise::Command<Data, Error>> {
+pub fn all(user_install: bool) -> Vec<poise::Command<Data, Error>> {
     let mut commands = vec![
         ask::ask(),
         ask::ask_message(),
@@ -55,48 +55,16 @@ pub fn all(cooldown: std::time::Duration, user_install: bool) -> Vec<poise::Comm
             }
         }
     }
-    for command in &mut commands {
-        if command.name == "ask" || command.context_menu_action.is_some() {
-            // The command claims its cooldown itself ([`claim_cooldown`]): poise checks the
-            // tracker before a command and starts it inside, with awaits between, so two
-            // questions a user sends at once would both pass.
-            command.manual_cooldowns = Some(true);
-            let mut config = command
-                .cooldown_config
-                .write()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            config.user = (!cooldown.is_zero()).then_some(cooldown);
-        }
-    }
     commands
 }
 
-/// How long the author must still wait before this command answers them again, or `None`, in
-/// which case their cooldown starts now: checked and started under one lock, so of two
-/// questions sent at once exactly one is answered.
-pub(crate) fn claim_cooldown(ctx: Context<'_>) -> Option<std::time::Duration> {
-    let command = ctx.command();
-    let config = command
-        .cooldown_config
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .clone();
-    let mut tracker = command
-        .cooldowns
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let context = ctx.cooldown_context();
-    let remaining = tracker.remaining_cooldown(context.clone(), &config);
-    if remaining.is_none() {
-        tracker.start_cooldown(context);
-    }
-    remaining
-}
-
 /// Tells the author to slow down when they asked within their cooldown (`Some(outcome)`), or
-/// claims the cooldown for this question (`None`).
+/// claims the cooldown for this question (`None`). The asking commands claim it themselves,
+/// not with poise's cooldowns: poise checks a command's tracker before it runs and starts it
+/// inside, with awaits between, so two questions a user sends at once would both pass; and one
+/// tracker serves every way of asking ([`Data::claim_cooldown`]).
 async fn slowed_down(ctx: Context<'_>) -> Result<Option<Outcome>, Error> {
-    let Some(remaining) = claim_cooldown(ctx) else {
+    let Some(remaining) = ctx.data().claim_cooldown(ctx.cooldown_context()) else {
         return Ok(None);
     };
     ctx.send(crate::discord::render::slow_down(remaining).to_poise())

@@ -170,7 +170,7 @@ async fn handle(
         guild_id: message.guild_id,
         channel_id: message.channel_id,
     };
-    if let Some(remaining) = data.message_cooldown(cooldown) {
+    if let Some(remaining) = data.claim_cooldown(cooldown) {
         if reason.is_quiet() {
             message
                 .react(
