@@ -175,19 +175,6 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 tracing::error!(%send, "could not send the refusal");
             }
         }
-        poise::FrameworkError::CooldownHit {
-            remaining_cooldown,
-            ctx,
-            ..
-        } => {
-            tracing::info!(command = %ctx.command().qualified_name, user = privacy::user_at_debug(ctx.author().id), "cooldown");
-            if let Err(send) = ctx
-                .send(render::slow_down(remaining_cooldown).to_poise())
-                .await
-            {
-                tracing::error!(%send, "could not send the cooldown notice");
-            }
-        }
         poise::FrameworkError::CommandPanic { ctx, payload, .. } => {
             tracing::error!(command = %ctx.command().qualified_name, payload = ?payload, "command panicked");
             let reply = render::failure("an internal error");

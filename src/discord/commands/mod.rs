@@ -22,9 +22,9 @@ use tracing::Instrument;
 use crate::discord::asking::Outcome;
 use crate::discord::types::{Context, Data, Error};
 
-/// Every command. With `user_install` (global
-/// registration) the commands say where they may be installed and used: the guild-only ones
-/// (`/reload`, `/config`) in guilds only, the others by users too, in DMs and private channels.
+/// Every command. With `user_install` (global registration) the commands say where they may be
+/// installed and used: the guild-only ones (`/reload`, `/config`) in guilds only, the others by
+/// users too, in DMs and private channels.
 pub fn all(user_install: bool) -> Vec<poise::Command<Data, Error>> {
     let mut commands = vec![
         ask::ask(),
