@@ -998,7 +998,11 @@ mod tests {
         );
         // Weighed as much as the sentence's matched importance, the definition leads.
         let mut w = crate::search::weights::last_stage().clone();
-        w.sentence[super::SENTENCE_FEATURES.len() - 1] = w.sentence[0];
+        let defines = super::SENTENCE_FEATURES
+            .iter()
+            .position(|f| *f == "defines the subject")
+            .unwrap();
+        w.sentence[defines] = w.sentence[0];
         let leading = quoted_text(&w);
         assert!(leading[0].contains("is a week of markets"), "{leading:?}");
         // Not every question about a thing asks what it is.

@@ -13,7 +13,8 @@
 //! 12), `--budget SHARE` (phase two, default 0.03), `--follow-ups BOOL` (phase three);
 //! `--set NAME=QUESTIONS.jsonl:CORPUS_DIR` adds a set of your own, `--only a,b` fits on some
 //! sets, `--leave-one-out` also fits once without each set and prints what the set left out
-//! reaches; `--crops` shows where answers stood when the quote lost them; `--dump FILE`,
+//! reaches (`--leave-out a,b`: only without those, scored against the file's weights, with no
+//! fit on every set first); `--crops` shows where answers stood when the quote lost them; `--dump FILE`,
 //! `--sentences FILE` and `--paragraphs FILE` write the abstention, sentence and paragraph
 //! features as CSV, for study outside.
 //!
