@@ -997,10 +997,14 @@ fn write_or_exit(path: &Path, out: &str) {
 }
 
 /// Where the answer stands when the paragraph holds it and the quote does not: the sentence
-/// that holds it, counted from the quote's (a histogram), and a few examples.
+/// that holds it, counted from the quote's (a histogram), a few examples, and for answers just
+/// beside the quote, whether the room left was filled from their side.
 fn crops(set: &Set, w: &Weights) {
     use std::collections::BTreeMap;
     let mut offsets: BTreeMap<i64, usize> = BTreeMap::new();
+    // Answers in the sentence just before or after the quote: how many, and for how many the
+    // room left was filled from that side.
+    let mut beside = [(0usize, 0usize); 2];
     let mut shown = 0;
     for item in set.items.iter().filter(|i| i.answerable) {
         let d = evidence::decide(&item.evidence, item.has_type, w);
@@ -1038,6 +1042,11 @@ fn crops(set: &Set, w: &Weights) {
             0
         };
         *offsets.entry(off).or_default() += 1;
+        if off.abs() == 1 {
+            let side = &mut beside[usize::from(off > 0)];
+            side.0 += 1;
+            side.1 += usize::from(window.fill_after == Some(off > 0));
+        }
         if shown < 25 && off.abs() <= 1 {
             shown += 1;
             println!(
@@ -1051,6 +1060,11 @@ fn crops(set: &Set, w: &Weights) {
     println!(
         "offsets (0: inside the quoted sentences but cut; 999: across sentences): {offsets:?}"
     );
+    for ((n, toward), side) in beside.iter().zip(["before", "after"]) {
+        println!(
+            "the answer in the sentence just {side} the quote: {n}; the room left filled from that side: {toward}"
+        );
+    }
 }
 
 /// The answerable questions of every set, with their set and their number in it.
