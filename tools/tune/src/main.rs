@@ -14,9 +14,9 @@
 //! `--set NAME=QUESTIONS.jsonl:CORPUS_DIR` adds a set of your own, `--only a,b` fits on some
 //! sets, `--leave-one-out` also fits once without each set and prints what the set left out
 //! reaches (`--leave-out a,b`: only without those, scored against the file's weights, with no
-//! fit on every set first); `--crops` shows where answers stood when the quote lost them; `--dump FILE`,
-//! `--sentences FILE` and `--paragraphs FILE` write the abstention, sentence and paragraph
-//! features as CSV, for study outside.
+//! fit on every set first; the keyword set only); `--crops` shows where answers stood when the
+//! quote lost them; `--dump FILE`, `--sentences FILE` and `--paragraphs FILE` write the
+//! abstention, sentence and paragraph features as CSV, for study outside.
 //!
 //! Sets (questions and the corpus they are asked of): every one `../shared/eval/` holds, found
 //! rather than listed: `dev.jsonl` on the bundled `corpus/` (news), and every folder with a
@@ -659,7 +659,8 @@ struct Args {
     #[arg(long)]
     leave_one_out: bool,
     /// Fit once without each of these sets (comma-separated names) and print what each reaches
-    /// beside the file's weights, with no fit on every set (a quick look at one set's shape)
+    /// beside the file's weights, with no fit on every set (a quick look at one set's shape; the
+    /// keyword set only)
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     leave_out: Vec<String>,
     #[cfg(feature = "semantic")]
@@ -736,9 +737,7 @@ fn leave_one_out(sets: &mut Vec<Set>, args: &Args, all: (&Ranking, &Weights)) {
         let mut left = sets.remove(i);
         println!("--- fit without {}", left.name);
         let (ranking, w) = fit_all(sets, args);
-        for (name, value) in names().iter().zip(flat(&w)) {
-            println!("  {name:<48} {value:>8.4}");
-        }
+        print_weights(&w);
         left.snapshot.set_ranking(ranking);
         read_all(&mut left);
         let without = figures(&left, &w);
@@ -837,6 +836,10 @@ fn main() -> ExitCode {
     print(&sets, weights::last_stage());
     #[cfg(feature = "semantic")]
     if args.semantic.semantic_only {
+        if !args.leave_out.is_empty() {
+            eprintln!("tune: --leave-out fits the keyword set only; with --semantic-only use --leave-one-out");
+            return ExitCode::from(2);
+        }
         return semantic_phase(&mut sets, &args, weights::last_stage());
     }
     if !args.leave_out.is_empty() {
@@ -865,9 +868,7 @@ fn main() -> ExitCode {
     for (name, value) in weights::FIELDS.iter().zip(ranking.to_vec()) {
         println!("  ranking: {name:<39} {value:>8.4}");
     }
-    for (name, value) in names().iter().zip(flat(&w)) {
-        println!("  {name:<48} {value:>8.4}");
-    }
+    print_weights(&w);
     if args.leave_one_out {
         leave_one_out(&mut sets, &args, (&ranking, &w));
     }
@@ -880,6 +881,13 @@ fn main() -> ExitCode {
         println!("wrote {}", path.display());
     }
     semantic_phase(&mut sets, &args, &w)
+}
+
+/// Every last-stage weight of `w`, a line each, by name.
+fn print_weights(w: &Weights) {
+    for (name, value) in names().iter().zip(flat(w)) {
+        println!("  {name:<48} {value:>8.4}");
+    }
 }
 
 /// The semantic weight set, fitted from the keyword set `w` (see `semantic`), when tune is
