@@ -220,7 +220,7 @@ impl Candidate {
     }
 
     /// The largest cosine of the question and one of its sentences (0 without the reader).
-    fn sentence_cosine(&self) -> f32 {
+    pub fn sentence_cosine(&self) -> f32 {
         self.sentences.iter().map(|s| s.cosine).fold(0.0, f32::max)
     }
 

@@ -16,7 +16,9 @@
 //! reaches (`--leave-out a,b`: only without those, scored against the file's weights, with no
 //! fit on every set first; the keyword set only); `--crops` shows where answers stood when the
 //! quote lost them; `--dump FILE`, `--sentences FILE` and `--paragraphs FILE` write the
-//! abstention, sentence and paragraph features as CSV, for study outside.
+//! abstention, sentence and paragraph features as CSV, for study outside (with
+//! `--semantic-model`, the semantic set's, with the reader's cosines; `tools/tune/ceiling.py`
+//! reads them).
 //!
 //! Sets (questions and the corpus they are asked of): every one `../shared/eval/` holds, found
 //! rather than listed: `dev.jsonl` on the bundled `corpus/` (news), and every folder with a
@@ -637,7 +639,8 @@ struct Args {
     /// Show where answers stood when the quote lost them, and stop
     #[arg(long)]
     crops: bool,
-    /// Write the abstention features as CSV to this file, and stop
+    /// Write the abstention features as CSV to this file, and stop (with --semantic-model:
+    /// the semantic set's, with the cosines; so too --sentences and --paragraphs)
     #[arg(long, value_name = "FILE")]
     dump: Option<PathBuf>,
     /// Write the sentence features as CSV to this file, and stop
@@ -794,37 +797,8 @@ fn main() -> ExitCode {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    if let Some(path) = &args.dump {
-        let mut out = String::new();
-        for set in &sets {
-            for (case, item) in set.cases.iter().zip(&set.items) {
-                let Some(f) = evidence::best_answer_features(
-                    &item.evidence,
-                    item.has_type,
-                    weights::last_stage(),
-                ) else {
-                    continue;
-                };
-                let f: Vec<String> = f.iter().map(|x| x.to_string()).collect();
-                out.push_str(&format!(
-                    "{},{},{},{}\n",
-                    set.name,
-                    case.id,
-                    u8::from(item.answerable),
-                    f.join(",")
-                ));
-            }
-        }
-        write_or_exit(path, &out);
-        return ExitCode::SUCCESS;
-    }
-    if let Some(path) = &args.sentences {
-        dump_sentences(&sets, weights::last_stage(), path);
-        return ExitCode::SUCCESS;
-    }
-    if let Some(path) = &args.paragraphs {
-        dump_paragraphs(&sets, weights::last_stage(), path);
-        return ExitCode::SUCCESS;
+    if args.dump.is_some() || args.sentences.is_some() || args.paragraphs.is_some() {
+        return dump(&mut sets, &args);
     }
     if args.crops {
         for set in &sets {
@@ -1087,6 +1061,62 @@ fn answerable(sets: &[Set]) -> impl Iterator<Item = (&Set, usize, &Item)> {
 }
 
 /// Every sentence of every candidate whose paragraph holds an answer, with what it holds.
+/// `--dump`, `--sentences` and `--paragraphs`: the features of the weights in the file, with
+/// `--semantic-model` those of the semantic set with the reader's cosines.
+fn dump(sets: &mut [Set], args: &Args) -> ExitCode {
+    #[cfg(feature = "semantic")]
+    let semantic = match semantic::read_with_file_set(sets, &args.semantic) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("tune: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    #[cfg(not(feature = "semantic"))]
+    let semantic: Option<Weights> = None;
+    let w = semantic.as_ref().unwrap_or(weights::last_stage());
+    if let Some(path) = &args.dump {
+        dump_answers(sets, w, path);
+    }
+    if let Some(path) = &args.sentences {
+        dump_sentences(sets, w, path);
+    }
+    if let Some(path) = &args.paragraphs {
+        dump_paragraphs(sets, w, path);
+    }
+    ExitCode::SUCCESS
+}
+
+/// One row per question with a candidate: set, question id, answerable, then the best
+/// candidate's features ([`evidence::best_answer_features`]: paragraph, answer test, the
+/// reader's three cosines of the answer test).
+fn dump_answers(sets: &[Set], w: &Weights, path: &Path) {
+    let mut out = String::new();
+    for set in sets {
+        for (case, item) in set.cases.iter().zip(&set.items) {
+            let Some(f) = evidence::best_answer_features(&item.evidence, item.has_type, w) else {
+                continue;
+            };
+            let f: Vec<String> = f.iter().map(|x| x.to_string()).collect();
+            out.push_str(&format!(
+                "{},{},{},{}\n",
+                set.name,
+                case.id,
+                u8::from(item.answerable),
+                f.join(",")
+            ));
+        }
+    }
+    write_or_exit(path, &out);
+}
+
+/// One row per sentence of every candidate paragraph (of a document that answers) that holds
+/// an answer: set, question, candidate, sentence, the paragraph's sentences, holds an answer,
+/// in the best candidate's quote (and that quote's first and last sentence), the answer kind
+/// asked, characters, matched weight, question pairs, likely answers, words, matched words,
+/// concepts matched, the question's concepts, the matched weight of the sentences before and
+/// after, the paragraph's largest, holds the rarest word, the weight not in the sentence
+/// before, and the reader's cosine (0 without it).
 fn dump_sentences(sets: &[Set], w: &Weights, path: &Path) {
     let mut out = String::new();
     for (set, q, item) in answerable(sets) {
@@ -1126,7 +1156,7 @@ fn dump_sentences(sets: &[Set], w: &Weights, path: &Path) {
                     _ => (0, 0, 0),
                 };
                 out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                     set.name,
                     q,
                     ci,
@@ -1154,6 +1184,7 @@ fn dump_sentences(sets: &[Set], w: &Weights, path: &Path) {
                     wmax,
                     u8::from(s.mask & rarest != 0),
                     c.weight(s.mask & !c.sentences.get(i.wrapping_sub(1)).map_or(0, |p| p.mask)),
+                    s.cosine,
                 ));
             }
         }
@@ -1162,7 +1193,10 @@ fn dump_sentences(sets: &[Set], w: &Weights, path: &Path) {
 }
 
 /// Every candidate paragraph of every answerable question, with its features and whether it
-/// holds an answer.
+/// holds an answer: set, question, candidate, holds, the [`evidence::PARAGRAPH_FEATURES`],
+/// candidates from its document, names missing, sentences, matched and all words, anchors, the
+/// reader's cosines of the paragraph and its nearest sentence (0 without it), and its number
+/// in its document.
 fn dump_paragraphs(sets: &[Set], w: &Weights, path: &Path) {
     let mut out = String::new();
     for (set, q, item) in answerable(sets) {
@@ -1179,7 +1213,7 @@ fn dump_paragraphs(sets: &[Set], w: &Weights, path: &Path) {
             let matched: u32 = c.sentences.iter().map(|s| s.matched).sum();
             let words: u32 = c.sentences.iter().map(|s| s.words).sum();
             out.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                 set.name,
                 q,
                 ci,
@@ -1191,6 +1225,9 @@ fn dump_paragraphs(sets: &[Set], w: &Weights, path: &Path) {
                 matched,
                 words,
                 c.anchors.len(),
+                c.cosine,
+                c.sentence_cosine(),
+                c.paragraph,
             ));
             let _ = best;
         }

@@ -296,6 +296,22 @@ pub struct SemanticArgs {
     pub semantic_rounds: usize,
 }
 
+/// With `--semantic-model`: reads every set again with the reader and the semantic set of
+/// engine/weights-semantic.toml (its fusion), and returns that set's last stage, for the
+/// feature dumps; without, `None`.
+pub fn read_with_file_set(
+    sets: &mut [Set],
+    args: &SemanticArgs,
+) -> Result<Option<Weights>, String> {
+    let Some(model) = &args.semantic_model else {
+        return Ok(None);
+    };
+    let questions = prepare(sets, model, args.semantic_cache.as_deref())?;
+    let file = weights::semantic();
+    read_all(sets, &questions, file.fusion);
+    Ok(Some(file.last_stage.clone()))
+}
+
 /// With `--semantic-model`: prints the figures of engine/weights-semantic.toml, and unless
 /// `check`, fits the semantic set from the keyword set `keyword` (and with `write` writes it).
 pub fn run(
