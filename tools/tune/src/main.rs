@@ -1060,7 +1060,6 @@ fn answerable(sets: &[Set]) -> impl Iterator<Item = (&Set, usize, &Item)> {
     })
 }
 
-/// Every sentence of every candidate whose paragraph holds an answer, with what it holds.
 /// `--dump`, `--sentences` and `--paragraphs`: the features of the weights in the file, with
 /// `--semantic-model` those of the semantic set with the reader's cosines.
 fn dump(sets: &mut [Set], args: &Args) -> ExitCode {
