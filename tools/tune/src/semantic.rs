@@ -306,10 +306,19 @@ pub fn read_with_file_set(
     let Some(model) = &args.semantic_model else {
         return Ok(None);
     };
+    read_with_file_fusion(sets, model, args)?;
+    Ok(Some(weights::semantic().last_stage.clone()))
+}
+
+/// Embeds every set ([`prepare`]) and reads its questions with the file's fusion.
+fn read_with_file_fusion(
+    sets: &mut [Set],
+    model: &Path,
+    args: &SemanticArgs,
+) -> Result<Questions, String> {
     let questions = prepare(sets, model, args.semantic_cache.as_deref())?;
-    let file = weights::semantic();
-    read_all(sets, &questions, file.fusion);
-    Ok(Some(file.last_stage.clone()))
+    read_all(sets, &questions, weights::semantic().fusion);
+    Ok(questions)
 }
 
 /// With `--semantic-model`: prints the figures of engine/weights-semantic.toml, and unless
@@ -324,9 +333,8 @@ pub fn run(
     let Some(model) = &args.semantic_model else {
         return Ok(());
     };
-    let mut questions = prepare(sets, model, args.semantic_cache.as_deref())?;
+    let mut questions = read_with_file_fusion(sets, model, args)?;
     let file = weights::semantic();
-    read_all(sets, &questions, file.fusion);
     println!("weights-semantic.toml now (with the reader):");
     super::print(sets, &file.last_stage);
     if check {
